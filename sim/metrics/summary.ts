@@ -1,0 +1,87 @@
+/**
+ * The run summary: what `fabricsim run --json` prints, what `runScenario` returns as `summary`, what sweeps aggregate
+ * and what the viewer charts. Times are integer µs; a value not reached within the run is `null` (never 0).
+ */
+
+export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'role-host';
+
+export interface FaultResult {
+  /** Scenario-given id, or "f<n>" in injection order. */
+  readonly id: string;
+  readonly kind: string;
+  /** The entity the fault hit (node, instance, rack, replica…). */
+  readonly target: string;
+  readonly atUs: number;
+  /** Instances affected (Ready or about to be when the fault hit). */
+  readonly affected: number;
+  detectedAtUs: number | null;
+  detectedBy: Detector | null;
+  recoveredAtUs: number | null;
+  /** detectedAtUs − atUs, or null when never detected. */
+  ttdUs: number | null;
+  /** recoveredAtUs − atUs, or null when not recovered within the run. */
+  ttrUs: number | null;
+  /** Timeline event id of the fault's start (for opening the replay there). */
+  readonly event: number;
+}
+
+export interface RoleResult {
+  /** "<service>.<role>" */
+  readonly id: string;
+  readonly instances: number;
+  /** Share of the run with at least one Ready instance. */
+  availability: number;
+  /** Share of the run with at least one instance in the load balancer's rotation and Ready (web roles). */
+  servedAvailability: number;
+  /** Time-average of (Ready instances / instances). */
+  readyFraction: number;
+}
+
+export interface SecurityKindTally {
+  attempts: number;
+  allowed: number;
+  denied: number;
+  violations: number;
+  /** Deciding rule → count. */
+  byRule: Record<string, number>;
+}
+
+export interface SecuritySummary {
+  attempts: number;
+  allowed: number;
+  denied: number;
+  violations: number;
+  /** Exposure window: first admitted forbidden flow to the end of the last one admitted while a rule was wrong. */
+  exposureUs: number;
+  byKind: Record<string, SecurityKindTally>;
+}
+
+export interface ExpectationResult {
+  /** e.g. "recovered shop.web.* within 15m". */
+  readonly name: string;
+  readonly passed: boolean;
+  /** Human-readable measured value, e.g. "9m12s" or "not recovered". */
+  readonly measured: string;
+  readonly bound: string;
+  /** Time (µs) of the moment that decides the failure, for opening the replay there. */
+  readonly atUs: number | null;
+}
+
+export interface RunSummary {
+  readonly fabricsim: string;
+  readonly scenario: string;
+  readonly scenarioHash: string;
+  readonly seed: number;
+  readonly traceHash: string;
+  readonly durationUs: number;
+  readonly events: number;
+  readonly eventCounts: Record<string, number>;
+  readonly defaults: Record<string, string | number | boolean>;
+  readonly faults: FaultResult[];
+  readonly roles: RoleResult[];
+  readonly fc: { noQuorumUs: number; leaderChanges: number };
+  readonly watchdogs: { id: string; blindUs: number }[];
+  readonly sql: { failovers: number; unavailableUs: number };
+  readonly security: SecuritySummary;
+  readonly expectations: ExpectationResult[];
+}
