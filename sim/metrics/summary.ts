@@ -3,7 +3,7 @@
  * and what the viewer charts. Times are integer µs; a value not reached within the run is `null` (never 0).
  */
 
-export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'role-host';
+export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'failover-manager';
 
 export interface FaultResult {
   /** Scenario-given id, or "f<n>" in injection order. */

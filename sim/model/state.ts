@@ -57,6 +57,8 @@ export interface InstanceState {
   node: number;
   status: InstanceStatus;
   vm: VmStatus;
+  /** The role process is stuck (an infinite loop): it still looks alive to the FC but serves nothing. */
+  hung: boolean;
   /** In the load balancer's rotation (web roles only; worker roles are never in rotation). */
   inRotation: boolean;
   /** Crash-looping: marked unhealthy and alerted, no longer restarted. */

@@ -16,9 +16,16 @@ export interface DefaultEntry {
 
 type Section = Readonly<Record<string, DefaultEntry>>;
 
-const doc = (value: string | number | boolean, note: string): DefaultEntry => ({ value, source: 'doc', note });
-const inferred = (value: string | number | boolean, note: string): DefaultEntry => ({ value, source: 'inferred', note });
-const thirdParty = (value: string | number | boolean, note: string): DefaultEntry => ({ value, source: '3p', note });
+type Value = string | number | boolean;
+// Generic so that each entry keeps its value's type (a duration string, a count, a flag) for the resolver's types.
+const entry =
+  (source: DefaultEntry['source']) =>
+  <V extends Value>(value: V, note: string) =>
+    ({ value, source, note }) as const;
+const doc = entry('doc');
+const inferred = entry('inferred');
+const thirdParty = entry('3p');
+void thirdParty;
 
 export const DEFAULTS = {
   fc: {
@@ -35,6 +42,7 @@ export const DEFAULTS = {
     leaseDuration: inferred('30s', 'leader lease, as Service Fabric’s node lease.'),
     leaseRenewInterval: inferred('10s', 'the leader renews its lease this often (a third of the lease).'),
     electionTimeout: inferred('5s', 'a follower that sees the lease expire waits this long before standing.'),
+    replicaRestartTime: inferred('5m', 'a crashed FC replica is restarted after this long.'),
   },
   node: {
     rebootTime: doc('10m', 'a host reboot; “the VM is usually back in 10–15 minutes on the same host”.'),
@@ -43,6 +51,7 @@ export const DEFAULTS = {
     investigateTime: inferred('7d', 'a node under human investigation comes back after this long.'),
     failuresForInvestigate: inferred(3, 'failures of one node within the window below → HumanInvestigate.'),
     failureWindow: inferred('24h', 'window for counting repeated node failures.'),
+    slots: inferred(16, 'role instances (VMs) one node can host.'),
   },
   hostAgent: {
     guestPollInterval: doc('3s', 'guest-agent heartbeat is written every 2–3 s.'),
@@ -63,12 +72,14 @@ export const DEFAULTS = {
     probeMisses: doc(2, 'about two missed probes take an instance out of rotation.'),
   },
   sql: {
+    databases: inferred(1, 'databases in the SQL Database cluster (0 leaves the SQL cluster out).'),
     replicas: doc(3, 'each partition has at least three replicas.'),
     failoverTime: doc('30s', 'most reconfigurations finish in under 60 s.'),
     replicaRebuildTime: inferred('10m', 'a lost secondary is rebuilt on another node in this time.'),
     firewallDelay: doc('5m', 'firewall rule changes take up to five minutes to apply.'),
   },
   watchdog: {
+    count: inferred(1, 'watchdogs (custom monitoring agents) watching the SQL Database cluster.'),
     interval: doc('5m', 'databases are assessed every 5 minutes.'),
     restartTime: inferred('15m', 'a crashed watchdog is noticed and restarted after this long.'),
   },

@@ -1,0 +1,185 @@
+/**
+ * Builds the initial world from a resolved scenario: every node Ready, every role instance placed and Ready (a run
+ * starts from a deployed, healthy system), and the dense index tables the model uses on its event paths.
+ *
+ * Placement spreads each role's instances evenly over update domains (instance k → UD k mod U, so 14 instances over
+ * 5 UDs give 3, 3, 3, 3, 2) and over fault domains (racks, round-robin from a per-cluster rotating start), choosing
+ * the least-loaded node in the rack.
+ */
+import type { ResolvedScenario } from '../scenario/resolve.js';
+import type { ClusterState, InstanceState, NodeState, RackState, ServiceState, World } from './state.js';
+
+export interface Indices {
+  /** Global node index → cluster index / index in cluster. */
+  readonly nodeCluster: Int32Array;
+  readonly nodeLocal: Int32Array;
+  /** First global node index of each cluster. */
+  readonly nodeOffset: Int32Array;
+  readonly instCluster: Int32Array;
+  readonly instLocal: Int32Array;
+  readonly instOffset: Int32Array;
+  /** Global role index of each global instance. */
+  readonly instRole: Int32Array;
+  readonly roleIds: string[];
+  readonly roleKinds: ('web' | 'worker')[];
+  readonly roleSizes: Int32Array;
+  readonly nodeById: Map<string, number>;
+  readonly instById: Map<string, number>;
+  readonly rackById: Map<string, { cluster: number; rack: number }>;
+}
+
+/** Picks the node for an instance of a role in `cluster`, preferring rack order `rackOrder`. -1 when none fits. */
+export function pickNode(
+  cluster: ClusterState,
+  rackOrder: readonly number[],
+  slots: number,
+  usable: (n: NodeState) => boolean,
+): number {
+  for (const r of rackOrder) {
+    const rack = cluster.racks[r]!;
+    let best = -1;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    for (const ni of rack.nodes) {
+      const n = cluster.nodes[ni]!;
+      if (!usable(n) || n.instances.length >= slots) continue;
+      if (n.instances.length < bestLoad) {
+        best = ni;
+        bestLoad = n.instances.length;
+      }
+    }
+    if (best >= 0) return best;
+  }
+  return -1;
+}
+
+export function buildWorld(sc: ResolvedScenario): { world: World; ix: Indices } {
+  const p = sc.policies;
+  const clusters: ClusterState[] = sc.clusters.map((c) => {
+    const racks: RackState[] = [];
+    const nodes: NodeState[] = [];
+    c.racks.forEach((r, ri) => {
+      const ids: number[] = [];
+      for (const id of r.nodes) {
+        ids.push(nodes.length);
+        nodes.push({ id, rack: ri, status: 'Ready', hostAgentUp: true, powered: true, instances: [], failures: 0 });
+      }
+      racks.push({ id: r.id, fd: ri, nodes: ids, powered: true });
+    });
+    const replicas = Array.from({ length: p.fc.replicas }, (_, i) => ({
+      id: `fc:${c.id}/${i}`,
+      up: true,
+      leader: i === 0,
+      term: 1,
+    }));
+    return { id: c.id, racks, nodes, instances: [], fc: { replicas, leader: 0, term: 1 } };
+  });
+
+  const rackStart = new Int32Array(clusters.length);
+  const services: ServiceState[] = sc.services.map((s, si) => {
+    const cluster = clusters[s.cluster]!;
+    const roles = s.roles.map((r) => {
+      const instIdx: number[] = [];
+      const rackCount = cluster.racks.length;
+      const start = rackStart[s.cluster]!;
+      for (let k = 0; k < r.instances; k++) {
+        const order = Array.from({ length: rackCount }, (_, j) => (start + k + j) % rackCount);
+        const node = pickNode(cluster, order, p.node.slots, () => true);
+        const ii = cluster.instances.length;
+        const inst: InstanceState = {
+          id: `${r.id}.${k}`,
+          service: si,
+          role: r.id,
+          ud: k % s.updateDomains,
+          node,
+          status: node >= 0 ? 'Ready' : 'Stopped',
+          vm: node >= 0 ? 'Running' : 'Down',
+          hung: false,
+          inRotation: node >= 0 && r.kind === 'web',
+          crashLoop: false,
+          version: 1,
+        };
+        cluster.instances.push(inst);
+        if (node >= 0) cluster.nodes[node]!.instances.push(ii);
+        instIdx.push(ii);
+      }
+      rackStart[s.cluster] = (start + r.instances) % Math.max(1, rackCount);
+      return { id: r.id, kind: r.kind, instances: instIdx };
+    });
+    return { id: s.id, cluster: s.cluster, updateDomains: s.updateDomains, roles, upgrade: null };
+  });
+
+  const databases = Array.from({ length: p.sql.databases }, (_, d) => ({
+    id: `db${d}`,
+    replicas: Array.from({ length: p.sql.replicas }, (_, r) => ({
+      id: `sql:db${d}/${r}`,
+      role: r === 0 ? ('primary' as const) : ('secondary' as const),
+      up: true,
+    })),
+    available: true,
+  }));
+  const watchdogs = Array.from({ length: p.watchdog.count }, (_, w) => ({ id: `watchdog:${w}`, up: true }));
+  const world: World = { clusters, services, sql: { databases }, watchdogs };
+
+  // Index tables.
+  const nodeTotal = clusters.reduce((n, c) => n + c.nodes.length, 0);
+  const instTotal = clusters.reduce((n, c) => n + c.instances.length, 0);
+  const nodeCluster = new Int32Array(nodeTotal);
+  const nodeLocal = new Int32Array(nodeTotal);
+  const nodeOffset = new Int32Array(clusters.length);
+  const instCluster = new Int32Array(instTotal);
+  const instLocal = new Int32Array(instTotal);
+  const instOffset = new Int32Array(clusters.length);
+  const nodeById = new Map<string, number>();
+  const instById = new Map<string, number>();
+  const rackById = new Map<string, { cluster: number; rack: number }>();
+  let gn = 0;
+  let gi = 0;
+  clusters.forEach((c, ci) => {
+    nodeOffset[ci] = gn;
+    instOffset[ci] = gi;
+    c.racks.forEach((r, ri) => {
+      rackById.set(r.id, { cluster: ci, rack: ri });
+    });
+    c.nodes.forEach((n, ni) => {
+      nodeCluster[gn] = ci;
+      nodeLocal[gn] = ni;
+      nodeById.set(n.id, gn++);
+    });
+    c.instances.forEach((inst, ii) => {
+      instCluster[gi] = ci;
+      instLocal[gi] = ii;
+      instById.set(inst.id, gi++);
+    });
+  });
+  const roleIds: string[] = [];
+  const roleKinds: ('web' | 'worker')[] = [];
+  const sizes: number[] = [];
+  const instRole = new Int32Array(instTotal);
+  for (const s of services) {
+    for (const r of s.roles) {
+      const ri = roleIds.length;
+      roleIds.push(r.id);
+      roleKinds.push(r.kind);
+      sizes.push(r.instances.length);
+      for (const ii of r.instances) instRole[instOffset[s.cluster]! + ii] = ri;
+    }
+  }
+  return {
+    world,
+    ix: {
+      nodeCluster,
+      nodeLocal,
+      nodeOffset,
+      instCluster,
+      instLocal,
+      instOffset,
+      instRole,
+      roleIds,
+      roleKinds,
+      roleSizes: Int32Array.from(sizes),
+      nodeById,
+      instById,
+      rackById,
+    },
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs a resolved scenario: builds the simulation, schedules its scripted and random faults and its upgrades, runs to
+ * the end, and returns the summary (metrics, expectations, trace hash) and, when recording, the timeline.
+ */
+
+import { makeSampler } from './engine/distributions.js';
+import { TraceHash } from './engine/hash.js';
+import { Random } from './engine/random.js';
+import type { RunSummary } from './metrics/summary.js';
+import { Simulation } from './model/simulation.js';
+import { evaluateExpectations } from './scenario/expect.js';
+import { compileGlob } from './scenario/glob.js';
+import {
+  FAULT_TARGETS,
+  type FaultSpecResolved,
+  idSpaces,
+  type ResolvedScenario,
+  type ScriptedFaultSpec,
+} from './scenario/resolve.js';
+import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/format.js';
+import { VERSION } from './version.js';
+
+export interface RunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Keep the events for a timeline (default true). Metrics and the trace hash are the same either way. */
+  readonly record?: boolean;
+  /** Stop early at this time (µs). */
+  readonly untilUs?: number;
+  /** Called with the fraction of simulated time done (0 … 1), about 100 times a run. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface RunOutput {
+  readonly summary: RunSummary;
+  readonly timeline: Timeline | null;
+  /** The simulation, for tests that inspect the final world. */
+  readonly sim: Simulation;
+}
+
+/** A stable hash of the resolved scenario (what actually runs), independent of how the file was written. */
+export function resolvedScenarioHash(sc: ResolvedScenario): string {
+  const h = new TraceHash();
+  h.update(JSON.stringify(sc));
+  return h.digest();
+}
+
+function forkName(s: string): string {
+  return s.replaceAll('/', '|');
+}
+
+/** Creates a simulation with its faults and upgrades scheduled, ready to run. */
+export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; record?: boolean } = {}): Simulation {
+  const seed = opts.seed ?? sc.seed;
+  const rng = Random.root(seed);
+  const sim = new Simulation(sc, { seed, record: opts.record ?? true, rng });
+  const spaces = idSpaces(sc.clusters, sc.services, sc.policies);
+  sim.start();
+
+  for (const f of sc.faults) {
+    if (f.type === 'scripted') scheduleScripted(sim, f, spaces, rng);
+    else scheduleRandom(sim, f, spaces, rng, sc.durationUs);
+  }
+  for (const u of sc.upgrades) {
+    sim.sched.at(u.atUs, () => sim.startUpgrade(u));
+  }
+  return sim;
+}
+
+function faultExtra(f: FaultSpecResolved) {
+  return { groups: f.groups, lossRate: f.lossRate, extraLatencyUs: f.extraLatencyUs };
+}
+
+function scheduleScripted(
+  sim: Simulation,
+  f: ScriptedFaultSpec,
+  spaces: ReturnType<typeof idSpaces>,
+  rng: Random,
+): void {
+  const space = FAULT_TARGETS[f.kind];
+  sim.sched.at(f.atUs, () => {
+    let targets: string[];
+    const t = f.target;
+    if (t.kind === 'none') targets = ['network'];
+    else if (t.kind === 'glob') {
+      const re = compileGlob(t.pattern);
+      targets = spaces[space].filter((id) => re.test(id));
+    } else if (t.kind === 'random') {
+      const re = compileGlob(t.among);
+      const candidates = spaces[space].filter((id) => re.test(id));
+      const stream = rng.fork('targets').fork(`fault-${f.index}`);
+      targets = stream.shuffle([...candidates]).slice(0, t.count);
+    } else {
+      targets = targetsInRack(sim, t.rack, space);
+    }
+    const single = targets.length === 1;
+    for (const target of targets) {
+      const id = f.id === null ? null : single ? f.id : `${f.id}/${target}`;
+      sim.inject(f.kind, target, f.durationUs, id, faultExtra(f));
+    }
+  });
+}
+
+function targetsInRack(sim: Simulation, rackId: string, space: string): string[] {
+  const loc = sim.ix.rackById.get(rackId)!;
+  const c = sim.world.clusters[loc.cluster]!;
+  const rack = c.racks[loc.rack]!;
+  if (space === 'rack') return [rack.id];
+  if (space === 'node') return rack.nodes.map((ni) => c.nodes[ni]!.id);
+  return rack.nodes.flatMap((ni) => c.nodes[ni]!.instances.map((ii) => c.instances[ii]!.id));
+}
+
+function scheduleRandom(
+  sim: Simulation,
+  f: Extract<FaultSpecResolved, { type: 'random' }>,
+  spaces: ReturnType<typeof idSpaces>,
+  rng: Random,
+  durationUs: number,
+): void {
+  const re = compileGlob(f.targets);
+  const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
+  const sample = makeSampler(f.every);
+  const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
+  const streams = targets.map((t) => base.fork(forkName(t)));
+  const end = Math.min(f.untilUs, durationUs);
+  const fire = (slot: number): void => {
+    sim.inject(f.kind, targets[slot]!, f.durationUs, null, faultExtra(f));
+    const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
+    if (next <= end) sim.sched.at(next, fire, slot);
+  };
+  for (let slot = 0; slot < targets.length; slot++) {
+    const first = f.startUs + Math.max(0, Math.round(sample(streams[slot]!)));
+    if (first <= end) sim.sched.at(first, fire, slot);
+  }
+}
+
+/** Collects the summary of a finished simulation. */
+export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, endUs: number): RunSummary {
+  sim.finish(endUs);
+  const avail = sim.avail.results(endUs);
+  const defaults: Record<string, string | number | boolean> = {};
+  for (const [section, values] of Object.entries(sc.policies)) {
+    for (const [key, value] of Object.entries(values as Record<string, number | boolean>)) {
+      defaults[`${section}.${key}`] = value;
+    }
+  }
+  const summary: RunSummary = {
+    fabricsim: VERSION,
+    scenario: sc.name,
+    scenarioHash: resolvedScenarioHash(sc),
+    seed,
+    traceHash: sim.rec.traceHash,
+    durationUs: endUs,
+    events: sim.rec.count,
+    eventCounts: sim.rec.countsByKind(),
+    defaults,
+    faults: sim.faults.results,
+    roles: sim.ix.roleIds.map((id, r) => ({
+      id,
+      instances: sim.ix.roleSizes[r]!,
+      availability: avail[r]!.availability,
+      servedAvailability: avail[r]!.servedAvailability,
+      readyFraction: avail[r]!.readyFraction,
+    })),
+    fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
+    watchdogs: sim.world.watchdogs.map((w, i) => ({ id: w.id, blindUs: sim.watchdogBlindUs[i]! })),
+    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs },
+    security: { attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {} },
+    expectations: [],
+  };
+  summary.expectations.push(...evaluateExpectations(sc.expect, summary));
+  return summary;
+}
+
+/** Runs a resolved scenario to its end (or `untilUs`). */
+export function runResolved(sc: ResolvedScenario, opts: RunOptions = {}): RunOutput {
+  const seed = opts.seed ?? sc.seed;
+  const record = opts.record ?? true;
+  const sim = createSimulation(sc, { seed, record });
+  const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
+  if (opts.onProgress) {
+    const steps = 100;
+    for (let k = 1; k <= steps; k++) {
+      sim.sched.run({ until: Math.floor((endUs * k) / steps) });
+      opts.onProgress(k / steps);
+    }
+  } else {
+    sim.sched.run({ until: endUs });
+  }
+  const summary = summarize(sim, sc, seed, endUs);
+  const timeline: Timeline | null = record
+    ? {
+        format: TIMELINE_FORMAT,
+        version: TIMELINE_VERSION,
+        fabricsim: VERSION,
+        scenario: { name: sc.name, resolved: sc },
+        seed,
+        durationUs: endUs,
+        initial: sim.initial,
+        events: sim.rec.events!,
+        summary,
+        traceHash: summary.traceHash,
+      }
+    : null;
+  return { summary, timeline, sim };
+}

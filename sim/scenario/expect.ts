@@ -1,0 +1,141 @@
+/**
+ * Evaluates a scenario's `expect` list against a run's summary. Every expectation reports passed or failed with the
+ * measured value and the bound; an expectation that matches nothing fails (a typo must never pass silently).
+ */
+import { formatDuration } from '../engine/time.js';
+import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/summary.js';
+import { compileGlob } from './glob.js';
+import type { Expectation } from './resolve.js';
+
+/** Faults an expectation's `target` names: a fault id (or id prefix "id/…"), or a glob over fault targets or ids. */
+export function matchFaults(faults: readonly FaultResult[], target: string): FaultResult[] {
+  const re = compileGlob(target);
+  return faults.filter((f) => f.id === target || f.id.startsWith(`${target}/`) || re.test(f.target) || re.test(f.id));
+}
+
+const fmt = (us: number | null): string => (us === null ? 'never' : formatDuration(us));
+
+/** Looks up a dotted path in the summary; `[x]` selects an array element by id (or index). */
+export function lookupMetric(summary: RunSummary, path: string): unknown {
+  const parts = path.match(/[^.[\]]+|\[[^\]]*\]/g) ?? [];
+  let cur: unknown = summary;
+  for (const part of parts) {
+    if (cur === null || cur === undefined) return undefined;
+    if (part.startsWith('[')) {
+      const key = part.slice(1, -1);
+      if (!Array.isArray(cur)) return undefined;
+      const byId = cur.find((x) => (x as { id?: unknown })?.id === key);
+      cur = byId ?? (/^\d+$/.test(key) ? cur[Number(key)] : undefined);
+    } else {
+      cur = (cur as Record<string, unknown>)[part];
+    }
+  }
+  return cur;
+}
+
+export function evaluateExpectations(expect: readonly Expectation[], summary: RunSummary): ExpectationResult[] {
+  return expect.map((e): ExpectationResult => {
+    switch (e.type) {
+      case 'recovered': {
+        const name = `recovered ${e.target} within ${formatDuration(e.withinUs)}`;
+        const fs = matchFaults(summary.faults, e.target);
+        if (fs.length === 0)
+          return { name, passed: false, measured: 'no fault matched', bound: formatDuration(e.withinUs), atUs: null };
+        const worst = fs.reduce((a, b) =>
+          (a.ttrUs ?? Number.POSITIVE_INFINITY) >= (b.ttrUs ?? Number.POSITIVE_INFINITY) ? a : b,
+        );
+        const passed = fs.every((f) => f.ttrUs !== null && f.ttrUs <= e.withinUs);
+        return {
+          name,
+          passed,
+          measured: worst.ttrUs === null ? `${worst.id} not recovered` : `${formatDuration(worst.ttrUs)} (${worst.id})`,
+          bound: formatDuration(e.withinUs),
+          atUs: passed ? null : worst.atUs + e.withinUs,
+        };
+      }
+      case 'detected': {
+        const name = `detected ${e.target} within ${formatDuration(e.withinUs)}${e.by ? ` by ${e.by}` : ''}`;
+        const fs = matchFaults(summary.faults, e.target);
+        if (fs.length === 0)
+          return { name, passed: false, measured: 'no fault matched', bound: formatDuration(e.withinUs), atUs: null };
+        const bad = fs.find(
+          (f) => f.ttdUs === null || f.ttdUs > e.withinUs || (e.by !== null && f.detectedBy !== e.by),
+        );
+        const worst = bad ?? fs.reduce((a, b) => ((a.ttdUs ?? 0) >= (b.ttdUs ?? 0) ? a : b));
+        return {
+          name,
+          passed: bad === undefined,
+          measured:
+            worst.ttdUs === null
+              ? `${worst.id} never detected`
+              : `${formatDuration(worst.ttdUs)} by ${worst.detectedBy} (${worst.id})`,
+          bound: `${formatDuration(e.withinUs)}${e.by ? ` by ${e.by}` : ''}`,
+          atUs: bad ? bad.atUs + e.withinUs : null,
+        };
+      }
+      case 'notDetected': {
+        const name = `${e.target} not detected${e.by ? ` by ${e.by}` : ''}`;
+        const fs = matchFaults(summary.faults, e.target);
+        if (fs.length === 0) return { name, passed: false, measured: 'no fault matched', bound: 'never', atUs: null };
+        const seen = fs.find((f) => f.detectedAtUs !== null && (e.by === null || f.detectedBy === e.by));
+        return {
+          name,
+          passed: seen === undefined,
+          measured: seen ? `detected by ${seen.detectedBy} after ${fmt(seen.ttdUs)} (${seen.id})` : 'not detected',
+          bound: 'never',
+          atUs: seen?.detectedAtUs ?? null,
+        };
+      }
+      case 'availability': {
+        const kind = e.served ? 'served availability' : 'availability';
+        const name = `${kind} of ${e.role} at least ${e.atLeast}`;
+        const re = compileGlob(e.role);
+        const roles = summary.roles.filter((r) => re.test(r.id));
+        if (roles.length === 0)
+          return { name, passed: false, measured: 'no role matched', bound: String(e.atLeast), atUs: null };
+        const value = (r: (typeof roles)[number]) => (e.served ? r.servedAvailability : r.availability);
+        const worst = roles.reduce((a, b) => (value(a) <= value(b) ? a : b));
+        return {
+          name,
+          passed: value(worst) >= e.atLeast,
+          measured: `${value(worst).toFixed(6)} (${worst.id})`,
+          bound: `≥ ${e.atLeast}`,
+          atUs: null,
+        };
+      }
+      case 'metric': {
+        const bounds = [
+          e.atLeast !== null ? `≥ ${e.atLeast}` : '',
+          e.atMost !== null ? `≤ ${e.atMost}` : '',
+          e.equals !== null ? `= ${JSON.stringify(e.equals)}` : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        const name = `${e.metric} ${bounds}`;
+        const v = lookupMetric(summary, e.metric);
+        if (v === undefined) return { name, passed: false, measured: 'no such metric', bound: bounds, atUs: null };
+        let passed = true;
+        if (e.atLeast !== null) passed &&= typeof v === 'number' && v >= e.atLeast;
+        if (e.atMost !== null) passed &&= typeof v === 'number' && v <= e.atMost;
+        if (e.equals !== null) passed &&= v === e.equals;
+        return { name, passed, measured: JSON.stringify(v), bound: bounds, atUs: null };
+      }
+      default:
+        throw new Error(`unknown expectation ${JSON.stringify(e satisfies never)}`);
+    }
+  });
+}
+
+/** Thrown by `assertExpectations`: a readable list of what failed, for regression tests. */
+export class ExpectationFailure extends Error {
+  override name = 'ExpectationFailure';
+}
+
+export function assertExpectations(summary: RunSummary): void {
+  const failed = summary.expectations.filter((e) => !e.passed);
+  if (failed.length === 0) return;
+  throw new ExpectationFailure(
+    `${failed.length} expectation(s) failed in ${summary.scenario} (seed ${summary.seed}):\n` +
+      failed.map((e) => `  ✗ ${e.name}: measured ${e.measured}, bound ${e.bound}`).join('\n'),
+  );
+}

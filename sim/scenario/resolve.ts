@@ -1,0 +1,633 @@
+/**
+ * Turns a validated scenario file into a `ResolvedScenario`: durations in integer µs, the compact topology expanded
+ * into explicit clusters, racks, nodes, services and roles, policies with every default filled in, fault targets and
+ * expectation references checked against what exists.
+ *
+ * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
+ * the document, so the loader can point at the line and column.
+ */
+import type { Distribution } from '../engine/distributions.js';
+import { validateDistribution } from '../engine/distributions.js';
+import { DurationError, parseDuration } from '../engine/time.js';
+import { DEFAULTS } from './defaults.js';
+import { ScenarioIssue } from './errors.js';
+import { compileGlob } from './glob.js';
+import type { ExpectationFile, FaultFile, FaultKind, ScenarioFile, UpgradeFile } from './schema.js';
+
+/** Refused up front: larger worlds would exhaust memory long before they finished. */
+export const MAX_NODES = 200_000;
+export const MAX_INSTANCES = 2_000_000;
+
+type Path = (string | number)[];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resolved policies: the same names as DEFAULTS; durations become integer µs with a `Us` suffix.
+
+type DefaultsShape = typeof DEFAULTS;
+type ResolvedSection<S> = {
+  [K in keyof S as S[K] extends { value: string } ? `${K & string}Us` : K]: S[K] extends { value: string }
+    ? number
+    : S[K] extends { value: boolean }
+      ? boolean
+      : number;
+};
+export type Policies = { [S in keyof DefaultsShape]: ResolvedSection<DefaultsShape[S]> };
+
+export interface ResolvedRack {
+  readonly id: string;
+  readonly nodes: string[];
+}
+export interface ResolvedCluster {
+  readonly id: string;
+  readonly racks: ResolvedRack[];
+}
+export interface ResolvedEndpoint {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'https' | 'tcp' | 'udp';
+}
+export interface ResolvedRole {
+  /** "<service>.<role>" */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'web' | 'worker';
+  readonly instances: number;
+  readonly inputEndpoints: ResolvedEndpoint[];
+  readonly internalEndpoints: ResolvedEndpoint[];
+}
+export interface ResolvedService {
+  readonly id: string;
+  readonly cluster: number;
+  readonly updateDomains: number;
+  readonly roles: ResolvedRole[];
+}
+
+export type ResolvedTarget =
+  | { readonly kind: 'glob'; readonly pattern: string }
+  | { readonly kind: 'random'; readonly count: number; readonly among: string }
+  | { readonly kind: 'faultDomain'; readonly rack: string }
+  | { readonly kind: 'none' };
+
+interface FaultBase {
+  readonly kind: FaultKind;
+  readonly durationUs: number | null;
+  readonly groups: string[][] | null;
+  readonly lossRate: number;
+  readonly extraLatencyUs: number;
+  /** Index in the file's `faults` list. */
+  readonly index: number;
+}
+export interface ScriptedFaultSpec extends FaultBase {
+  readonly type: 'scripted';
+  readonly id: string | null;
+  readonly atUs: number;
+  readonly target: ResolvedTarget;
+}
+export interface RandomFaultSpec extends FaultBase {
+  readonly type: 'random';
+  readonly id: string | null;
+  readonly every: Distribution;
+  readonly targets: string;
+  readonly startUs: number;
+  readonly untilUs: number;
+}
+export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
+
+export interface UpgradeSpecResolved {
+  readonly id: string;
+  readonly atUs: number;
+  readonly service: number;
+  readonly kind: 'role' | 'os';
+  readonly failing: boolean;
+  readonly rollbackAfterUs: number | null;
+}
+
+export type Expectation =
+  | { readonly type: 'recovered'; readonly target: string; readonly withinUs: number; readonly index: number }
+  | {
+      readonly type: 'detected';
+      readonly target: string;
+      readonly withinUs: number;
+      readonly by: string | null;
+      readonly index: number;
+    }
+  | { readonly type: 'notDetected'; readonly target: string; readonly by: string | null; readonly index: number }
+  | {
+      readonly type: 'availability';
+      readonly role: string;
+      readonly atLeast: number;
+      readonly served: boolean;
+      readonly index: number;
+    }
+  | {
+      readonly type: 'metric';
+      readonly metric: string;
+      readonly atLeast: number | null;
+      readonly atMost: number | null;
+      readonly equals: number | string | boolean | null;
+      readonly index: number;
+    };
+
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly durationUs: number;
+  readonly clusters: ResolvedCluster[];
+  readonly services: ResolvedService[];
+  readonly policies: Policies;
+  readonly faults: FaultSpecResolved[];
+  readonly upgrades: UpgradeSpecResolved[];
+  readonly expect: Expectation[];
+  readonly counts: { readonly nodes: number; readonly instances: number };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function duration(text: string, path: Path): number {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    if (e instanceof DurationError) throw new ScenarioIssue(path, e.message);
+    throw e;
+  }
+}
+
+const CALL = /^(\w+)\(\s*([^()]*)\)$/;
+
+/** Parses "exponential(30d)" and friends into an engine distribution over µs. */
+export function parseDistribution(
+  spec: string | { empirical: string[]; weights?: number[] | undefined },
+  path: Path,
+  defaultMeanUs: number | null,
+): Distribution {
+  let d: Distribution;
+  if (typeof spec === 'object') {
+    d = {
+      kind: 'empirical',
+      values: spec.empirical.map((v, i) => duration(v, [...path, 'empirical', i])),
+      ...(spec.weights ? { weights: spec.weights } : {}),
+    };
+  } else if (spec === 'default') {
+    if (defaultMeanUs === null)
+      throw new ScenarioIssue(path, 'this fault kind has no default rate; give a distribution');
+    d = { kind: 'exponential', mean: defaultMeanUs };
+  } else {
+    const m = CALL.exec(spec.trim());
+    if (!m) throw new ScenarioIssue(path, `expected a distribution such as "exponential(30d)", found "${spec}"`);
+    const name = m[1]!;
+    const args = m[2]!.split(',').map((s) => s.trim());
+    const arity: Record<string, number> = {
+      constant: 1,
+      uniform: 2,
+      exponential: 1,
+      normal: 2,
+      lognormal: 2,
+      weibull: 2,
+    };
+    if (arity[name] !== args.length) {
+      throw new ScenarioIssue(
+        path,
+        `${name} takes ${arity[name] ?? '?'} argument(s), found ${args.length} in "${spec}"`,
+      );
+    }
+    const dur = (i: number) => duration(args[i]!, path);
+    const num = (i: number) => {
+      const v = Number(args[i]);
+      if (!Number.isFinite(v))
+        throw new ScenarioIssue(path, `expected a number as argument ${i + 1} of ${name}, found "${args[i]}"`);
+      return v;
+    };
+    switch (name) {
+      case 'constant':
+        d = { kind: 'constant', value: dur(0) };
+        break;
+      case 'uniform':
+        d = { kind: 'uniform', min: dur(0), max: dur(1) };
+        break;
+      case 'exponential':
+        d = { kind: 'exponential', mean: dur(0) };
+        break;
+      case 'normal':
+        d = { kind: 'normal', mean: dur(0), sd: dur(1) };
+        break;
+      case 'lognormal':
+        d = { kind: 'lognormal', median: dur(0), sigma: num(1) };
+        break;
+      case 'weibull':
+        d = { kind: 'weibull', shape: num(0), scale: dur(1) };
+        break;
+      default:
+        throw new ScenarioIssue(path, `unknown distribution "${name}"`);
+    }
+  }
+  const problem = validateDistribution(d);
+  if (problem) throw new ScenarioIssue(path, problem);
+  return d;
+}
+
+function resolvePolicies(file: ScenarioFile): Policies {
+  const out: Record<string, Record<string, number | boolean>> = {};
+  const given = (file.policies ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const [section, entries] of Object.entries(DEFAULTS)) {
+    const sectionOut: Record<string, number | boolean> = {};
+    for (const [key, entry] of Object.entries(entries as Record<string, { value: unknown }>)) {
+      const raw = given[section]?.[key] ?? entry.value;
+      if (typeof entry.value === 'string') {
+        sectionOut[`${key}Us`] = duration(String(raw), ['policies', section, key]);
+      } else {
+        sectionOut[key] = raw as number | boolean;
+      }
+    }
+    out[section] = sectionOut;
+  }
+  const p = out as unknown as Policies;
+  if (p.fc.pollIntervalUs <= 0) throw new ScenarioIssue(['policies', 'fc', 'pollInterval'], 'must be greater than 0');
+  if (p.hostAgent.guestPollIntervalUs <= 0) {
+    throw new ScenarioIssue(['policies', 'hostAgent', 'guestPollInterval'], 'must be greater than 0');
+  }
+  if (p.loadBalancer.probeIntervalUs <= 0) {
+    throw new ScenarioIssue(['policies', 'loadBalancer', 'probeInterval'], 'must be greater than 0');
+  }
+  if (p.fc.missedPolls < 1) throw new ScenarioIssue(['policies', 'fc', 'missedPolls'], 'must be at least 1');
+  if (p.fc.replicas < 1 || !Number.isInteger(p.fc.replicas)) {
+    throw new ScenarioIssue(['policies', 'fc', 'replicas'], 'must be a whole number of at least 1');
+  }
+  return p;
+}
+
+/** Counts nodes and instances from the file without building anything, so huge worlds are refused up front. */
+export function countWorld(file: ScenarioFile): { nodes: number; instances: number } {
+  let nodes = 0;
+  let clusters = 0;
+  for (const c of file.topology.clusters) {
+    const count = c.count ?? 1;
+    clusters += count;
+    const perCluster =
+      typeof c.racks === 'number'
+        ? c.racks * (c.nodesPerRack ?? 1)
+        : c.racks.reduce((n, r) => n + (typeof r.nodes === 'number' ? r.nodes : r.nodes.length), 0);
+    nodes += count * perCluster;
+  }
+  let instances = 0;
+  for (const s of file.services ?? []) {
+    const per = s.roles.reduce((n, r) => n + r.instances, 0);
+    instances += (s.count ?? 1) * per;
+  }
+  return { nodes, instances: Math.max(instances, clusters === 0 ? 0 : instances) };
+}
+
+function resolveClusters(file: ScenarioFile): ResolvedCluster[] {
+  const clusters: ResolvedCluster[] = [];
+  const seen = new Map<string, string>();
+  const claim = (id: string, what: string, path: Path) => {
+    const prev = seen.get(id);
+    if (prev) throw new ScenarioIssue(path, `duplicate id "${id}" (already used by a ${prev})`);
+    seen.set(id, what);
+  };
+  file.topology.clusters.forEach((c, ci) => {
+    const count = c.count ?? 1;
+    for (let k = 0; k < count; k++) {
+      const base = c.id ?? `c${clusters.length}`;
+      const id = count > 1 ? `${base}-${k}` : base;
+      claim(id, 'cluster', ['topology', 'clusters', ci, 'id']);
+      const racks: ResolvedRack[] = [];
+      if (typeof c.racks === 'number') {
+        if (c.nodesPerRack === undefined) {
+          throw new ScenarioIssue(['topology', 'clusters', ci], 'expected "nodesPerRack" when "racks" is a number');
+        }
+        for (let r = 0; r < c.racks; r++) {
+          const rackId = `${id}-r${r}`;
+          claim(rackId, 'rack', ['topology', 'clusters', ci, 'racks']);
+          const nodes: string[] = [];
+          for (let n = 0; n < c.nodesPerRack; n++) nodes.push(`${rackId}-n${n}`);
+          racks.push({ id: rackId, nodes });
+        }
+      } else {
+        if (c.nodesPerRack !== undefined) {
+          throw new ScenarioIssue(
+            ['topology', 'clusters', ci, 'nodesPerRack'],
+            'give "nodesPerRack" only when "racks" is a number',
+          );
+        }
+        c.racks.forEach((r, ri) => {
+          const rackId = count > 1 || !r.id ? `${id}-${r.id ?? `r${ri}`}` : r.id;
+          claim(rackId, 'rack', ['topology', 'clusters', ci, 'racks', ri, 'id']);
+          const nodes =
+            typeof r.nodes === 'number' ? Array.from({ length: r.nodes }, (_, n) => `${rackId}-n${n}`) : [...r.nodes];
+          nodes.forEach((n, ni) => {
+            claim(n, 'node', ['topology', 'clusters', ci, 'racks', ri, 'nodes', ni]);
+          });
+          racks.push({ id: rackId, nodes });
+        });
+      }
+      clusters.push({ id, racks });
+    }
+  });
+  return clusters;
+}
+
+function resolveServices(file: ScenarioFile, clusters: ResolvedCluster[], defaultUds: number): ResolvedService[] {
+  const services: ResolvedService[] = [];
+  const ids = new Set<string>();
+  let spread = 0;
+  (file.services ?? []).forEach((s, si) => {
+    const count = s.count ?? 1;
+    let clusterIndex = 0;
+    if (s.cluster !== undefined && s.cluster !== '*') {
+      clusterIndex = clusters.findIndex((c) => c.id === s.cluster);
+      if (clusterIndex < 0) {
+        throw new ScenarioIssue(
+          ['services', si, 'cluster'],
+          `unknown cluster "${s.cluster}" (clusters: ${clusters.map((c) => c.id).join(', ')})`,
+        );
+      }
+    }
+    const roleIds = new Set<string>();
+    s.roles.forEach((r, ri) => {
+      if (roleIds.has(r.id))
+        throw new ScenarioIssue(['services', si, 'roles', ri, 'id'], `duplicate role id "${r.id}"`);
+      roleIds.add(r.id);
+    });
+    for (let k = 0; k < count; k++) {
+      const id = count > 1 ? `${s.id}-${k}` : s.id;
+      if (ids.has(id)) throw new ScenarioIssue(['services', si, 'id'], `duplicate service id "${id}"`);
+      ids.add(id);
+      const cluster = s.cluster === '*' ? spread++ % clusters.length : clusterIndex;
+      services.push({
+        id,
+        cluster,
+        updateDomains: s.updateDomains ?? defaultUds,
+        roles: s.roles.map((r) => ({
+          id: `${id}.${r.id}`,
+          name: r.id,
+          kind: r.kind,
+          instances: r.instances,
+          inputEndpoints: (r.inputEndpoints ?? (r.kind === 'web' ? [{ port: 80, protocol: 'http' as const }] : [])).map(
+            (e, i) => ({ name: e.name ?? `in${i}`, port: e.port, protocol: e.protocol ?? 'tcp' }),
+          ),
+          internalEndpoints: (r.internalEndpoints ?? []).map((e, i) => ({
+            name: e.name ?? `internal${i}`,
+            port: e.port,
+            protocol: e.protocol ?? 'tcp',
+          })),
+        })),
+      });
+    }
+  });
+  return services;
+}
+
+/** Which ids each fault kind targets. */
+export type TargetSpace = 'instance' | 'node' | 'rack' | 'fc-replica' | 'sql-replica' | 'watchdog' | 'network';
+export const FAULT_TARGETS: Record<FaultKind, TargetSpace> = {
+  'role.crash': 'instance',
+  'role.hang': 'instance',
+  'role.config-error': 'instance',
+  'vm.crash': 'instance',
+  'vm.hang': 'instance',
+  'node.crash': 'node',
+  'node.hardware': 'node',
+  'host-agent.crash': 'node',
+  'rack.power-loss': 'rack',
+  'fc.replica-crash': 'fc-replica',
+  'sql.replica-crash': 'sql-replica',
+  'watchdog.crash': 'watchdog',
+  'network.partition': 'network',
+  'network.loss': 'network',
+  'network.latency': 'network',
+};
+
+export interface IdSpaces {
+  readonly instance: string[];
+  readonly node: string[];
+  readonly rack: string[];
+  readonly 'fc-replica': string[];
+  readonly 'sql-replica': string[];
+  readonly watchdog: string[];
+  readonly network: string[];
+}
+
+/** Every id a fault can target, by kind of target (ids are generated the same way by the model). */
+export function idSpaces(clusters: ResolvedCluster[], services: ResolvedService[], p: Policies): IdSpaces {
+  const instance: string[] = [];
+  for (const s of services)
+    for (const r of s.roles) for (let i = 0; i < r.instances; i++) instance.push(`${r.id}.${i}`);
+  const node = clusters.flatMap((c) => c.racks.flatMap((r) => r.nodes));
+  const rack = clusters.flatMap((c) => c.racks.map((r) => r.id));
+  const fcReplica = clusters.flatMap((c) => Array.from({ length: p.fc.replicas }, (_, i) => `fc:${c.id}/${i}`));
+  const sqlReplica: string[] = [];
+  for (let d = 0; d < p.sql.databases; d++) {
+    for (let r = 0; r < p.sql.replicas; r++) sqlReplica.push(`sql:db${d}/${r}`);
+  }
+  const watchdog = Array.from({ length: p.watchdog.count }, (_, i) => `watchdog:${i}`);
+  return { instance, node, rack, 'fc-replica': fcReplica, 'sql-replica': sqlReplica, watchdog, network: ['network'] };
+}
+
+function checkGlobMatches(pattern: string, ids: readonly string[], path: Path, what: string): void {
+  const re = compileGlob(pattern);
+  for (const id of ids) if (re.test(id)) return;
+  const sample = ids.slice(0, 4).join(', ');
+  throw new ScenarioIssue(
+    path,
+    `"${pattern}" matches no ${what} (${what}s look like: ${sample}${ids.length > 4 ? ', …' : ''})`,
+  );
+}
+
+function resolveFault(
+  f: FaultFile,
+  index: number,
+  spaces: IdSpaces,
+  p: Policies,
+  durationUs: number,
+): FaultSpecResolved {
+  const path: Path = ['faults', index];
+  const space = FAULT_TARGETS[f.kind];
+  const base = {
+    kind: f.kind,
+    durationUs: f.duration === undefined ? null : duration(f.duration, [...path, 'duration']),
+    groups: f.groups ?? null,
+    lossRate: f.lossRate ?? 0,
+    extraLatencyUs: f.extraLatency === undefined ? 0 : duration(f.extraLatency, [...path, 'extraLatency']),
+    index,
+    id: f.id ?? null,
+  };
+  if (f.kind === 'network.partition' && !f.groups) {
+    throw new ScenarioIssue([...path], 'a network.partition needs "groups": two or more lists of node or actor globs');
+  }
+  if (f.kind === 'network.loss' && f.lossRate === undefined) {
+    throw new ScenarioIssue([...path], 'a network.loss needs "lossRate" (0 … 1)');
+  }
+  if (f.kind === 'network.latency' && f.extraLatency === undefined) {
+    throw new ScenarioIssue([...path], 'a network.latency needs "extraLatency", e.g. "200ms"');
+  }
+  if (space === 'network' && base.durationUs === null) {
+    throw new ScenarioIssue([...path], `a ${f.kind} needs a "duration"`);
+  }
+  if ('at' in f) {
+    const atUs = duration(f.at, [...path, 'at']);
+    let target: ResolvedTarget;
+    const t = f.target;
+    if (space === 'network') {
+      if (t !== undefined) throw new ScenarioIssue([...path, 'target'], `${f.kind} takes "groups", not a target`);
+      target = { kind: 'none' };
+    } else if (t === undefined) {
+      throw new ScenarioIssue(
+        [...path],
+        `expected a "target" for ${f.kind} (an id, a glob, {random: N} or {faultDomain: rack})`,
+      );
+    } else if (typeof t === 'string') {
+      checkGlobMatches(t, spaces[space], [...path, 'target'], space);
+      target = { kind: 'glob', pattern: t };
+    } else if ('random' in t) {
+      const among = t.among ?? '*';
+      checkGlobMatches(among, spaces[space], [...path, 'target', 'among'], space);
+      target = { kind: 'random', count: t.random, among };
+    } else {
+      if (!spaces.rack.includes(t.faultDomain)) {
+        throw new ScenarioIssue([...path, 'target', 'faultDomain'], `unknown rack "${t.faultDomain}"`);
+      }
+      if (space !== 'node' && space !== 'instance' && space !== 'rack') {
+        throw new ScenarioIssue([...path, 'target'], `${f.kind} cannot target a fault domain`);
+      }
+      target = { kind: 'faultDomain', rack: t.faultDomain };
+    }
+    if (atUs > durationUs) {
+      throw new ScenarioIssue([...path, 'at'], `fault at ${f.at} is after the end of the run`);
+    }
+    return { type: 'scripted', atUs, target, ...base };
+  }
+  const rf = f as Extract<FaultFile, { every: unknown }>;
+  if (space === 'network') throw new ScenarioIssue([...path, 'every'], `${f.kind} can only be scripted (with "at")`);
+  const defaults: Partial<Record<FaultKind, number>> = {
+    'node.hardware': p.randomFaults.nodeHardwareEveryUs,
+    'vm.crash': p.randomFaults.vmCrashEveryUs,
+    'role.crash': p.randomFaults.roleCrashEveryUs,
+  };
+  const every = parseDistribution(rf.every, [...path, 'every'], defaults[f.kind] ?? null);
+  const targets = rf.targets ?? '*';
+  checkGlobMatches(targets, spaces[space], [...path, 'targets'], space);
+  return {
+    type: 'random',
+    every,
+    targets,
+    startUs: rf.start === undefined ? 0 : duration(rf.start, [...path, 'start']),
+    untilUs: rf.until === undefined ? durationUs : duration(rf.until, [...path, 'until']),
+    ...base,
+  };
+}
+
+function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService[]): UpgradeSpecResolved {
+  const s = services.findIndex((x) => x.id === u.service);
+  if (s < 0) {
+    throw new ScenarioIssue(['upgrades', index, 'service'], `unknown service "${u.service}"`);
+  }
+  return {
+    id: u.id ?? `u${index}`,
+    atUs: duration(u.at, ['upgrades', index, 'at']),
+    service: s,
+    kind: u.kind ?? 'role',
+    failing: u.failing ?? false,
+    rollbackAfterUs:
+      u.rollbackAfter === undefined ? null : duration(u.rollbackAfter, ['upgrades', index, 'rollbackAfter']),
+  };
+}
+
+function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+  const path: Path = ['expect', index];
+  if ('recovered' in e) {
+    return {
+      type: 'recovered',
+      target: e.recovered.target,
+      withinUs: duration(e.recovered.within, [...path, 'recovered', 'within']),
+      index,
+    };
+  }
+  if ('detected' in e) {
+    return {
+      type: 'detected',
+      target: e.detected.target,
+      withinUs: duration(e.detected.within, [...path, 'detected', 'within']),
+      by: e.detected.by ?? null,
+      index,
+    };
+  }
+  if ('notDetected' in e)
+    return { type: 'notDetected', target: e.notDetected.target, by: e.notDetected.by ?? null, index };
+  if ('availability' in e) {
+    const roles = services.flatMap((s) => s.roles.map((r) => r.id));
+    checkGlobMatches(e.availability.role, roles, [...path, 'availability', 'role'], 'role');
+    return {
+      type: 'availability',
+      role: e.availability.role,
+      atLeast: e.availability.atLeast,
+      served: e.availability.served ?? false,
+      index,
+    };
+  }
+  const num = (v: string | number | undefined, key: string): number | null =>
+    v === undefined ? null : typeof v === 'number' ? v : duration(v, [...path, key]);
+  if (e.atLeast === undefined && e.atMost === undefined && e.equals === undefined) {
+    throw new ScenarioIssue(path, 'a metric expectation needs "atLeast", "atMost" or "equals"');
+  }
+  return {
+    type: 'metric',
+    metric: e.metric,
+    atLeast: num(e.atLeast, 'atLeast'),
+    atMost: num(e.atMost, 'atMost'),
+    equals: e.equals ?? null,
+    index,
+  };
+}
+
+/** Resolves a validated scenario file. Throws `ScenarioIssue` (with a document path) on semantic errors. */
+export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): ResolvedScenario {
+  const counts = countWorld(file);
+  if (counts.nodes > MAX_NODES) {
+    throw new ScenarioIssue(
+      ['topology'],
+      `${counts.nodes.toLocaleString('en')} nodes is more than fabricsim can run (at most ${MAX_NODES.toLocaleString('en')})`,
+    );
+  }
+  if (counts.instances > MAX_INSTANCES) {
+    throw new ScenarioIssue(
+      ['services'],
+      `${counts.instances.toLocaleString('en')} role instances is more than fabricsim can run (at most ${MAX_INSTANCES.toLocaleString('en')})`,
+    );
+  }
+  const durationUs = duration(file.duration, ['duration']);
+  if (durationUs <= 0) throw new ScenarioIssue(['duration'], 'expected a duration greater than 0');
+  const policies = resolvePolicies(file);
+  const clusters = resolveClusters(file);
+  const services = resolveServices(file, clusters, policies.deployment.updateDomains);
+  if (policies.deployment.updateDomains > policies.deployment.maxUpdateDomains) {
+    throw new ScenarioIssue(
+      ['policies', 'deployment', 'updateDomains'],
+      `at most ${policies.deployment.maxUpdateDomains} update domains`,
+    );
+  }
+  const spaces = idSpaces(clusters, services, policies);
+  const faults = (file.faults ?? []).map((f, i) => resolveFault(f, i, spaces, policies, durationUs));
+  const faultIds = new Set<string>();
+  faults.forEach((f) => {
+    if (f.id !== null) {
+      if (faultIds.has(f.id)) throw new ScenarioIssue(['faults', f.index, 'id'], `duplicate fault id "${f.id}"`);
+      faultIds.add(f.id);
+    }
+  });
+  const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
+  const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  return {
+    name: file.name ?? fallbackName,
+    description: file.description ?? '',
+    seed: file.seed ?? 1,
+    durationUs,
+    clusters,
+    services,
+    policies,
+    faults,
+    upgrades,
+    expect,
+    counts: { nodes: spaces.node.length, instances: spaces.instance.length },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Records what happens in a run: every recorded event feeds the running trace hash, and, when recording is on, is
+ * kept for the timeline. The hash covers a canonical encoding of (time, kind, subject, cause, rule, patches, message)
+ * — never the human text — so rewording a message is not a behaviour change, and switching recording off changes
+ * neither the hash nor any metric.
+ */
+import { TraceHash } from '../engine/hash.js';
+import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
+
+export interface EventExtras {
+  readonly r?: string | undefined;
+  readonly tp?: string | undefined;
+  readonly m?: MessageInfo | undefined;
+  readonly d?: readonly Deadline[] | undefined;
+}
+
+export class Recorder {
+  /** The recorded events, or null when recording is off. */
+  readonly events: TimelineEvent[] | null;
+  /** Count of recorded events; the next event's id. */
+  count = 0;
+  readonly counts = new Map<string, number>();
+  private readonly hash = new TraceHash();
+
+  constructor(record: boolean) {
+    this.events = record ? [] : null;
+  }
+
+  /**
+   * Records one event and returns its id. `text` is built lazily by the caller only when recording is on
+   * (pass a function) or given directly.
+   */
+  emit(
+    t: number,
+    k: string,
+    s: string,
+    c: number,
+    text: string | (() => string),
+    patches: readonly Patch[] | undefined,
+    extras?: EventExtras,
+  ): number {
+    const id = this.count++;
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    const h = this.hash;
+    h.update(`${t}|${k}|${s}|${c}|${extras?.r ?? ''}|`);
+    if (patches !== undefined) h.update(JSON.stringify(patches));
+    const m = extras?.m;
+    if (m !== undefined) h.update(`|${m.from}>${m.to}@${m.at}${m.ok ? '+' : '-'}`);
+    h.update('\n');
+    if (this.events !== null) {
+      const e: {
+        t: number;
+        k: string;
+        s: string;
+        c: number;
+        x: string;
+        r?: string;
+        tp?: string;
+        p?: readonly Patch[];
+        m?: MessageInfo;
+        d?: readonly Deadline[];
+      } = { t, k, s, c, x: typeof text === 'function' ? text() : text };
+      if (extras?.r !== undefined) e.r = extras.r;
+      if (extras?.tp !== undefined) e.tp = extras.tp;
+      if (patches !== undefined) e.p = patches;
+      if (m !== undefined) e.m = m;
+      if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;
+      this.events.push(e);
+    }
+    return id;
+  }
+
+  get traceHash(): string {
+    return this.hash.digest();
+  }
+
+  countsByKind(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
