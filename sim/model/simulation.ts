@@ -867,10 +867,20 @@ export class Simulation {
       node.id,
       this.nodeCause[gn]!,
       () => `FC takes ${node.id} out of service (${status}): ${why}`,
-      this.mutNode(gn, (n) => {
+      (w) => {
+        const c = w.clusters[this.ix.nodeCluster[gn]!]!;
+        const n = c.nodes[this.ix.nodeLocal[gn]!]!;
         n.status = status;
         n.failures = this.nodeFailures[gn]!.length;
-      }),
+        // Whatever still runs there is shut down: the node leaves service.
+        n.powered = false;
+        n.hostAgentUp = false;
+        for (const ii of n.instances) {
+          const i = c.instances[ii]!;
+          i.vm = 'Down';
+          i.status = 'Stopped';
+        }
+      },
       { tp: 'service-healing', r: rule, d: [{ t: this.now + back, k: 'node.repaired', s: node.id }] },
     );
     this.nodeCause[gn] = id;

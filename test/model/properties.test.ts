@@ -1,0 +1,161 @@
+/**
+ * Property tests of the model over random fault schedules: eliding routine polls changes nothing, and the model's
+ * invariants hold at every recorded step.
+ */
+import fc from 'fast-check';
+import { applyPatches, enablePatches } from 'immer';
+import { describe, expect, it } from 'vitest';
+import { runScenario, type World } from '../../sim/index.js';
+import { scenarioText } from './helpers.js';
+
+enablePatches();
+
+const KINDS = [
+  'role.crash',
+  'role.hang',
+  'role.config-error',
+  'vm.crash',
+  'vm.hang',
+  'node.crash',
+  'node.hardware',
+  'host-agent.crash',
+  'rack.power-loss',
+  'fc.replica-crash',
+  'sql.replica-crash',
+  'watchdog.crash',
+  'network.partition',
+  'network.loss',
+] as const;
+
+const instances = ['shop.web.0', 'shop.web.1', 'shop.web.2', 'shop.worker.0', 'shop.worker.1'];
+const nodes = Array.from({ length: 4 }, (_, r) => Array.from({ length: 3 }, (_, n) => `c0-r${r}-n${n}`)).flat();
+
+const faultArb = fc.record({
+  kind: fc.constantFrom(...KINDS),
+  atMin: fc.integer({ min: 1, max: 100 }),
+  pick: fc.nat(100),
+  durMin: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+});
+
+function faultYaml(f: fc.infer<typeof faultArb>): string {
+  const at = `at: ${f.atMin}m`;
+  const dur = f.durMin !== undefined ? `, duration: ${f.durMin}m` : '';
+  switch (f.kind) {
+    case 'role.crash':
+    case 'role.hang':
+    case 'role.config-error':
+    case 'vm.crash':
+    case 'vm.hang':
+      return `  - { ${at}, kind: ${f.kind}, target: ${instances[f.pick % instances.length]}${dur} }`;
+    case 'node.crash':
+    case 'node.hardware':
+    case 'host-agent.crash':
+      return `  - { ${at}, kind: ${f.kind}, target: ${nodes[f.pick % nodes.length]}${dur} }`;
+    case 'rack.power-loss':
+      return `  - { ${at}, kind: ${f.kind}, target: c0-r${f.pick % 4}${dur} }`;
+    case 'fc.replica-crash':
+      return `  - { ${at}, kind: ${f.kind}, target: "fc:c0/${f.pick % 5}"${dur} }`;
+    case 'sql.replica-crash':
+      return `  - { ${at}, kind: ${f.kind}, target: "sql:db0/${f.pick % 3}"${dur} }`;
+    case 'watchdog.crash':
+      return `  - { ${at}, kind: ${f.kind}, target: "watchdog:0"${dur} }`;
+    case 'network.partition':
+      return `  - { ${at}, kind: ${f.kind}, duration: ${f.durMin ?? 5}m, groups: [["fc:*"], ["c0-r${f.pick % 4}-*"]] }`;
+    case 'network.loss':
+      return `  - { ${at}, kind: ${f.kind}, duration: ${f.durMin ?? 5}m, lossRate: 0.${(f.pick % 9) + 1} }`;
+  }
+}
+
+function scenario(faults: fc.infer<typeof faultArb>[], elide: boolean) {
+  return scenarioText(`
+version: 1
+seed: 11
+duration: 3h
+topology:
+  clusters:
+    - { id: c0, racks: 4, nodesPerRack: 3 }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 3 }
+      - { id: worker, kind: worker, instances: 2 }
+policies:
+  network: { elideRoutine: ${elide} }
+faults:
+${faults.map(faultYaml).join('\n')}
+`);
+}
+
+const OUT = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
+
+/** Walks the timeline, rebuilding the world after every event, and checks the invariants at each step. */
+function checkInvariants(
+  initial: World,
+  events: readonly { t: number; k: string; p?: readonly unknown[]; r?: string; s: string }[],
+) {
+  let w = initial;
+  for (const e of events) {
+    if (e.p) w = applyPatches(w, e.p as never);
+    for (const c of w.clusters) {
+      for (const inst of c.instances) {
+        if (inst.status === 'Ready' && inst.node >= 0) {
+          const n = c.nodes[inst.node]!;
+          // No instance is Ready on a dead node.
+          expect(n.powered, `${inst.id} Ready on unpowered ${n.id} after ${e.k}`).toBe(true);
+          expect(OUT.has(n.status), `${inst.id} Ready on ${n.status} ${n.id}`).toBe(false);
+        }
+        if (inst.node >= 0) expect(c.nodes[inst.node]!.instances).toContain(c.instances.indexOf(inst));
+      }
+    }
+    // No FC recovery action without a leader holding the lease.
+    if (['node.reboot', 'healing.start', 'node.out-for-repair', 'node.human-investigate'].includes(e.k)) {
+      expect(e.r ?? '', `${e.k} at ${e.t} without an FC leader`).not.toMatch(/fc\.leader=none/);
+      expect(w.clusters[0]!.fc.leader).toBeGreaterThanOrEqual(0);
+    }
+  }
+  return w;
+}
+
+describe('model properties over random fault schedules', () => {
+  it('eliding routine polls gives the same trace hash, detections, recoveries and metrics as simulating every poll', () => {
+    fc.assert(
+      fc.property(fc.array(faultArb, { minLength: 1, maxLength: 6 }), (faults) => {
+        const elided = runScenario(scenario(faults, true), { record: false }).summary;
+        const full = runScenario(scenario(faults, false), { record: false }).summary;
+        expect(elided.traceHash).toBe(full.traceHash);
+        expect(elided.faults).toEqual(full.faults);
+        expect(elided.roles).toEqual(full.roles);
+        expect(elided.fc).toEqual(full.fc);
+        expect(elided.sql).toEqual(full.sql);
+        expect(elided.watchdogs).toEqual(full.watchdogs);
+      }),
+      { numRuns: 40, seed: 20261129 },
+    );
+  });
+
+  it('holds the invariants at every step: nothing Ready on a dead node, no FC action without quorum, every fault accounted for', () => {
+    fc.assert(
+      fc.property(fc.array(faultArb, { minLength: 1, maxLength: 6 }), (faults) => {
+        const { summary, timeline } = runScenario(scenario(faults, true));
+        const end = checkInvariants(timeline!.initial, timeline!.events);
+        // Every fault ends either recovered (with a time) or reported as not recovered (null) — never dropped.
+        for (const f of summary.faults) {
+          if (f.recoveredAtUs !== null) expect(f.ttrUs).toBe(f.recoveredAtUs - f.atUs);
+          else expect(f.ttrUs).toBeNull();
+        }
+        expect(summary.faults.length).toBe(summary.eventCounts['fault.start'] ?? 0);
+        // The spread holds after healing: each role keeps instances in at least two fault domains while it can.
+        const c = end.clusters[0]!;
+        for (const role of ['shop.web', 'shop.worker']) {
+          const racks = new Set(
+            c.instances.filter((i) => i.role === role && i.node >= 0).map((i) => c.nodes[i.node]!.rack),
+          );
+          const placed = c.instances.filter((i) => i.role === role && i.node >= 0).length;
+          expect(racks.size).toBe(Math.min(placed, c.racks.filter((r) => r.powered).length, racks.size));
+          if (placed >= 2) expect(racks.size).toBeGreaterThanOrEqual(2);
+        }
+      }),
+      { numRuns: 40, seed: 4242 },
+    );
+  });
+});
