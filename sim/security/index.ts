@@ -1,0 +1,41 @@
+export {
+  ACCESS_DECISIONS,
+  type AccountKind,
+  type AdminAccessRequest,
+  checkAdminAccess,
+  checkCustomerDataAccess,
+  JIT_DEFAULT_DURATION_US,
+  type JitGrant,
+  LOCKBOX_ACCESS_DURATION_US,
+  LOCKBOX_DECISIONS,
+  LOCKBOX_REQUEST_EXPIRY_US,
+  Lockbox,
+  type SourceZone,
+} from './access.js';
+export { DOS_GUARD_DEFAULTS, DOSGUARD_BLOCKED, DOSGUARD_OK, DosGuard, type DosGuardOptions } from './dos-guard.js';
+export {
+  BANNED_PASSWORDS,
+  checkPassword,
+  LOGIN_NAME_MIN_CHECKED_LENGTH,
+  PASSWORD_FAILURE_TEXT,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_CATEGORIES,
+  PASSWORD_MIN_LENGTH,
+  type PasswordCheck,
+  type PasswordFailure,
+  passwordCategoryCount,
+  passwordStrengthBits,
+} from './password.js';
+export {
+  DATABASE_PERMISSIONS,
+  type DatabasePermission,
+  effectivePermission,
+  FIXED_DATABASE_ROLE_NAMES,
+  FIXED_ROLES,
+  type Permission,
+  permissionsCovering,
+  type RoleDefinition,
+  SERVER_PERMISSIONS,
+  type ServerPermission,
+  type SqlPrincipal,
+} from './sql-permissions.js';
