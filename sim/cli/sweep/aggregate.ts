@@ -1,0 +1,431 @@
+/**
+ * The summary of a sweep: per combination and metric, the distribution (n, censored share, mean with a t-interval,
+ * nearest-rank percentiles with order-statistic intervals, min, max); expectation pass rates with Wilson
+ * intervals; and paired differences between combinations (same seed, same fault / role / run).
+ *
+ * Determinism: the summary is a function of the sweep header (less its shard) and the set of run records only.
+ * Samples are gathered in a fixed order — combination, then fault (or role) id, then seed — before any arithmetic,
+ * so it is byte-identical however the runs were scheduled, with 1 or K workers, whole or merged from shards.
+ */
+import {
+  type DistributionSummary,
+  type Interval,
+  pairedDifference,
+  summarize,
+  wilsonInterval,
+} from '../../metrics/stats.js';
+import type { SweepHeader } from './header.js';
+import { type Combination, combinations as gridOf, type ParamValue, paramsLabel } from './params.js';
+import type { RunRecord } from './record.js';
+
+export const SUMMARY_FORMAT = 'fabricsim.sweep-summary';
+export const CONFIDENCE = 0.95;
+/** Above this many combinations, differences are taken against c0 only (not every pair). */
+export const MAX_ALL_PAIRS = 6;
+
+export const METHODS = {
+  percentiles: 'nearest rank: the ⌈p·n⌉-th smallest value',
+  percentileCi: '95 % two-sided, from order statistics: ranks from the exact binomial distribution (equal tails)',
+  mean: 'over the finite values only (censored values are counted in n and in the censored share, not in the mean)',
+  meanCi: '95 % Student t-interval',
+  passRateCi: '95 % Wilson score interval',
+  censoring:
+    'a fault not detected or not recovered within its run counts as +∞ ("inf" in JSON): it sorts after every finite value and is never dropped',
+  differences:
+    'b − a over pairs with the same seed and the same fault (id, kind, target, time), role or run; mean over pairs where both values are finite, 95 % paired t-interval; pairs with a censored member are counted by kind',
+  order: 'samples gathered by (combination, fault or role id, seed) before any arithmetic',
+} as const;
+
+export type Unit = 'us' | 'share' | 'count';
+
+export interface MetricDef {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: Unit;
+  /** Which tail is the bad one: percentiles are taken towards it (availability: p50, p10, p1 and the minimum). */
+  readonly better: 'lower' | 'higher';
+  /** What +∞ means for this metric, or null when it cannot be censored. */
+  readonly censoredMeans: string | null;
+  readonly percentiles: readonly number[];
+}
+
+export interface MetricCell {
+  readonly combo: string;
+  readonly n: number;
+  readonly censored: number;
+  readonly censoredShare: number;
+  readonly mean: { readonly n: number; readonly value: number | null; readonly ci: Interval };
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly percentiles: readonly { readonly p: number; readonly value: number; readonly ci: Interval }[];
+}
+
+export interface MetricSummary extends MetricDef {
+  readonly byCombination: readonly MetricCell[];
+}
+
+export interface PassRateCell {
+  readonly combo: string;
+  readonly passed: number;
+  readonly n: number;
+  readonly rate: number | null;
+  readonly ci: Interval;
+}
+
+export interface DifferenceCell {
+  readonly key: string;
+  readonly label: string;
+  readonly unit: Unit;
+  readonly better: 'lower' | 'higher';
+  /** Samples matched between a and b. */
+  readonly pairs: number;
+  /** Samples of a or of b without a partner (the fault schedules differ). */
+  readonly unmatched: number;
+  /** Finite pairs. */
+  readonly n: number;
+  readonly mean: number | null;
+  readonly ci: Interval;
+  readonly onlyACensored: number;
+  readonly onlyBCensored: number;
+  readonly bothCensored: number;
+  readonly bLower: number;
+  readonly equal: number;
+  readonly bHigher: number;
+}
+
+export interface SweepSummary {
+  readonly format: typeof SUMMARY_FORMAT;
+  readonly version: 1;
+  readonly fabricsim: string;
+  readonly scenario: string;
+  readonly scenarioHash: string;
+  readonly fingerprint: string;
+  readonly seeds: { readonly start: number; readonly count: number };
+  readonly parameters: SweepHeader['parameters'];
+  readonly runs: number;
+  readonly failedRuns: readonly {
+    readonly run: number;
+    readonly combo: string;
+    readonly seed: number;
+    readonly error: string;
+  }[];
+  readonly methods: typeof METHODS;
+  readonly combinations: readonly {
+    readonly id: string;
+    readonly label: string;
+    readonly params: Readonly<Record<string, ParamValue>>;
+  }[];
+  readonly metrics: readonly MetricSummary[];
+  readonly expectations: readonly { readonly name: string; readonly byCombination: readonly PassRateCell[] }[];
+  readonly differences: readonly {
+    readonly a: string;
+    readonly b: string;
+    readonly metrics: readonly DifferenceCell[];
+  }[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Samples
+
+/** One value of one metric in one run, with the keys that order and pair it. */
+interface Sample {
+  /** Fault or role id ('' for per-run metrics): the middle sort key. */
+  readonly item: string;
+  readonly seed: number;
+  readonly value: number;
+  /** Same seed and same item in another combination → a pair. */
+  readonly pairKey: string;
+}
+
+/** Compares strings with digit runs as numbers ("f2" < "f10"), then by code units: no locale involved. */
+export function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const dx = /^\d/.test(x);
+    const dy = /^\d/.test(y);
+    if (dx && dy) {
+      const nx = BigInt(x);
+      const ny = BigInt(y);
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      if (x.length !== y.length) return x.length - y.length;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortSamples(samples: Sample[]): Sample[] {
+  return samples.sort(
+    (x, y) =>
+      naturalCompare(x.item, y.item) || x.seed - y.seed || (x.pairKey < y.pairKey ? -1 : x.pairKey > y.pairKey ? 1 : 0),
+  );
+}
+
+const inf = (v: number | null): number => (v === null ? Number.POSITIVE_INFINITY : v);
+
+interface Extractor {
+  readonly def: MetricDef;
+  readonly take: (rec: RunRecord, out: Sample[]) => void;
+}
+
+const TIME_PERCENTILES = [0.5, 0.9, 0.99] as const;
+const SHARE_PERCENTILES = [0.5, 0.1, 0.01] as const;
+
+function faultExtractor(kind: 'ttr' | 'ttd', faultKind: string | null): Extractor {
+  const base = kind === 'ttr' ? 'recovery time' : 'detection time';
+  return {
+    def: {
+      key: faultKind === null ? kind : `${kind}[${faultKind}]`,
+      label: faultKind === null ? `${base} (all faults)` : `${base} (${faultKind})`,
+      unit: 'us',
+      better: 'lower',
+      censoredMeans: kind === 'ttr' ? 'not recovered' : 'not detected',
+      percentiles: TIME_PERCENTILES,
+    },
+    take: (rec, out) => {
+      for (const f of rec.metrics!.faults) {
+        if (faultKind !== null && f.kind !== faultKind) continue;
+        out.push({
+          item: f.id,
+          seed: rec.seed,
+          value: inf(kind === 'ttr' ? f.ttrUs : f.ttdUs),
+          pairKey: `${rec.seed}\u0000${f.id}\u0000${f.kind}\u0000${f.target}\u0000${f.atUs}`,
+        });
+      }
+    },
+  };
+}
+
+function extractors(records: readonly RunRecord[]): Extractor[] {
+  const kinds = new Set<string>();
+  const roles = new Set<string>();
+  for (const r of records) {
+    for (const f of r.metrics?.faults ?? []) kinds.add(f.kind);
+    for (const role of r.metrics?.roles ?? []) roles.add(role.id);
+  }
+  const sortedKinds = [...kinds].sort(naturalCompare);
+  const byKind = sortedKinds.length > 1 ? sortedKinds : [];
+  const out: Extractor[] = [];
+  for (const kind of ['ttr', 'ttd'] as const) {
+    out.push(faultExtractor(kind, null));
+    for (const k of byKind) out.push(faultExtractor(kind, k));
+  }
+  for (const role of [...roles].sort(naturalCompare)) {
+    out.push({
+      def: {
+        key: `availability[${role}]`,
+        label: `availability of ${role}`,
+        unit: 'share',
+        better: 'higher',
+        censoredMeans: null,
+        percentiles: SHARE_PERCENTILES,
+      },
+      take: (rec, out) => {
+        for (const r of rec.metrics!.roles) {
+          if (r.id === role)
+            out.push({ item: r.id, seed: rec.seed, value: r.availability, pairKey: `${rec.seed}\u0000${r.id}` });
+        }
+      },
+    });
+  }
+  out.push({
+    def: {
+      key: 'security.violations',
+      label: 'security violations per run',
+      unit: 'count',
+      better: 'lower',
+      censoredMeans: null,
+      percentiles: TIME_PERCENTILES,
+    },
+    take: (rec, out) => {
+      out.push({ item: '', seed: rec.seed, value: rec.metrics!.security.violations, pairKey: String(rec.seed) });
+    },
+  });
+  out.push({
+    def: {
+      key: 'fc.noQuorumUs',
+      label: 'time without FC quorum per run',
+      unit: 'us',
+      better: 'lower',
+      censoredMeans: null,
+      percentiles: TIME_PERCENTILES,
+    },
+    take: (rec, out) => {
+      out.push({ item: '', seed: rec.seed, value: rec.metrics!.fc.noQuorumUs, pairKey: String(rec.seed) });
+    },
+  });
+  return out;
+}
+
+function cellOf(combo: string, s: DistributionSummary): MetricCell {
+  return {
+    combo,
+    n: s.n,
+    censored: s.censored,
+    censoredShare: s.censoredShare,
+    mean: { n: s.mean.n, value: s.mean.mean, ci: s.mean.ci },
+    min: s.min,
+    max: s.max,
+    percentiles: s.percentiles.map((p) => ({ p: p.p, value: p.value, ci: p.ci })),
+  };
+}
+
+/** The grid of combinations a header describes. */
+export function combinationsOf(header: Pick<SweepHeader, 'parameters'>): Combination[] {
+  return gridOf(header.parameters.map((p) => ({ path: p.path, segments: [], values: p.values })));
+}
+
+/** Per-metric samples of every combination, in the fixed order; exposed for the report. */
+export interface Gathered {
+  readonly combos: readonly Combination[];
+  readonly metrics: readonly { readonly def: MetricDef; readonly byCombo: readonly Sample[][] }[];
+}
+
+export function gather(header: SweepHeader, records: readonly RunRecord[]): Gathered {
+  const combos = combinationsOf(header);
+  const ok = records.filter((r) => r.error === undefined && r.metrics !== undefined);
+  const byCombo: RunRecord[][] = combos.map(() => []);
+  for (const r of ok) byCombo[r.combo]?.push(r);
+  for (const list of byCombo) list.sort((a, b) => a.run - b.run);
+  const metrics = extractors(ok).map((ex) => ({
+    def: ex.def,
+    byCombo: byCombo.map((recs) => {
+      const samples: Sample[] = [];
+      for (const r of recs) ex.take(r, samples);
+      return sortSamples(samples);
+    }),
+  }));
+  return { combos, metrics };
+}
+
+/** Pairs of combinations compared: every pair (a < b) up to MAX_ALL_PAIRS combinations, else each against c0. */
+export function comparedPairs(count: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let a = 0; a < count; a++) {
+    for (let b = a + 1; b < count; b++) if (count <= MAX_ALL_PAIRS || a === 0) out.push([a, b]);
+  }
+  return out;
+}
+
+/** The summary of a complete sweep from its header and every run's record (in any order). */
+export function summarizeSweep(header: SweepHeader, records: readonly RunRecord[]): SweepSummary {
+  const { combos, metrics } = gather(header, records);
+  const sorted = [...records].sort((a, b) => a.run - b.run);
+
+  const failedRuns = sorted
+    .filter((r) => r.error !== undefined)
+    .map((r) => ({ run: r.run, combo: `c${r.combo}`, seed: r.seed, error: r.error! }));
+
+  const metricSummaries: MetricSummary[] = metrics.map(({ def, byCombo }) => ({
+    ...def,
+    byCombination: byCombo.map((samples, c) =>
+      cellOf(
+        combos[c]!.id,
+        summarize(
+          samples.map((s) => s.value),
+          def.percentiles,
+          CONFIDENCE,
+        ),
+      ),
+    ),
+  }));
+
+  // Expectations: names in order of first appearance (combination, run, position).
+  const names: string[] = [];
+  const tallies = new Map<string, { passed: number; n: number }[]>();
+  for (const r of sorted) {
+    if (r.expectations === undefined) continue;
+    for (const e of r.expectations) {
+      let row = tallies.get(e.name);
+      if (row === undefined) {
+        names.push(e.name);
+        row = combos.map(() => ({ passed: 0, n: 0 }));
+        tallies.set(e.name, row);
+      }
+      const cell = row[r.combo];
+      if (cell === undefined) continue;
+      cell.n++;
+      if (e.passed) cell.passed++;
+    }
+  }
+  const expectations = names.map((name) => ({
+    name,
+    byCombination: tallies.get(name)!.map((t, c) => ({
+      combo: combos[c]!.id,
+      passed: t.passed,
+      n: t.n,
+      rate: t.n === 0 ? null : t.passed / t.n,
+      ci: wilsonInterval(t.passed, t.n, CONFIDENCE),
+    })),
+  }));
+
+  const differences = comparedPairs(combos.length).map(([a, b]) => ({
+    a: combos[a]!.id,
+    b: combos[b]!.id,
+    metrics: metrics.map(({ def, byCombo }) => differenceOf(def, byCombo[a]!, byCombo[b]!)),
+  }));
+
+  return {
+    format: SUMMARY_FORMAT,
+    version: 1,
+    fabricsim: header.fabricsim,
+    scenario: header.scenario,
+    scenarioHash: header.scenarioHash,
+    fingerprint: header.fingerprint,
+    seeds: header.seeds,
+    parameters: header.parameters,
+    runs: header.runs,
+    failedRuns,
+    methods: METHODS,
+    combinations: combos.map((c) => ({ id: c.id, label: paramsLabel(c.params), params: c.params })),
+    metrics: metricSummaries,
+    expectations,
+    differences,
+  };
+}
+
+function differenceOf(def: MetricDef, as: readonly Sample[], bs: readonly Sample[]): DifferenceCell {
+  const bByKey = new Map<string, number>();
+  for (const s of bs) bByKey.set(s.pairKey, s.value);
+  const av: number[] = [];
+  const bv: number[] = [];
+  for (const s of as) {
+    const other = bByKey.get(s.pairKey);
+    if (other === undefined) continue;
+    av.push(s.value);
+    bv.push(other);
+  }
+  const d = pairedDifference(av, bv, CONFIDENCE);
+  return {
+    key: def.key,
+    label: def.label,
+    unit: def.unit,
+    better: def.better,
+    pairs: d.pairs,
+    unmatched: as.length + bs.length - 2 * d.pairs,
+    n: d.n,
+    mean: d.mean.mean,
+    ci: d.mean.ci,
+    onlyACensored: d.onlyACensored,
+    onlyBCensored: d.onlyBCensored,
+    bothCensored: d.bothCensored,
+    bLower: d.bLower,
+    equal: d.equal,
+    bHigher: d.bHigher,
+  };
+}
+
+/** JSON text of a summary (or any value holding ±∞): +∞ is written "inf", −∞ "-inf". */
+export function toJson(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) => (v === Number.POSITIVE_INFINITY ? 'inf' : v === Number.NEGATIVE_INFINITY ? '-inf' : v),
+    indent,
+  );
+}

@@ -1,0 +1,2 @@
+/** `fabricsim sweep` and `fabricsim merge`: many runs (parameters × seeds) on worker threads and across machines. */
+export { type CommandIo, mergeCommand, sweepCommand } from './command.js';

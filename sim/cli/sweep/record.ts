@@ -1,0 +1,104 @@
+/**
+ * One line of a results file per run: its place in the sweep (run index, combination, seed, parameter values),
+ * the trace hash, the metrics of its RunSummary that sweeps aggregate, and its expectation results. A run that
+ * threw records its error instead of metrics.
+ */
+import type { RunSummary } from '../../metrics/summary.js';
+import type { ParamValue } from './params.js';
+
+export interface FaultMetrics {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly atUs: number;
+  /** null: not detected within the run (censored, +∞ in the summary). */
+  readonly ttdUs: number | null;
+  /** null: not recovered within the run (censored, +∞ in the summary). */
+  readonly ttrUs: number | null;
+  readonly detectedBy: string | null;
+}
+
+export interface RoleMetrics {
+  readonly id: string;
+  readonly availability: number;
+  readonly servedAvailability: number;
+  readonly readyFraction: number;
+}
+
+export interface RunMetrics {
+  readonly faults: readonly FaultMetrics[];
+  readonly roles: readonly RoleMetrics[];
+  readonly security: {
+    readonly attempts: number;
+    readonly allowed: number;
+    readonly denied: number;
+    readonly violations: number;
+    readonly exposureUs: number;
+  };
+  readonly fc: { readonly noQuorumUs: number; readonly leaderChanges: number };
+  readonly sql: { readonly failovers: number; readonly unavailableUs: number };
+}
+
+export interface RunRecord {
+  readonly run: number;
+  readonly combo: number;
+  readonly seed: number;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly traceHash?: string;
+  readonly events?: number;
+  readonly metrics?: RunMetrics;
+  readonly expectations?: readonly { readonly name: string; readonly passed: boolean; readonly measured: string }[];
+  /** Set instead of the above when the run threw. */
+  readonly error?: string;
+}
+
+/** The record of a finished run (keys in a fixed order, so that the same run writes the same line). */
+export function recordOf(
+  task: { run: number; combo: number; seed: number },
+  params: Readonly<Record<string, ParamValue>>,
+  s: RunSummary,
+): RunRecord {
+  return {
+    run: task.run,
+    combo: task.combo,
+    seed: task.seed,
+    params,
+    traceHash: s.traceHash,
+    events: s.events,
+    metrics: {
+      faults: s.faults.map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        target: f.target,
+        atUs: f.atUs,
+        ttdUs: f.ttdUs,
+        ttrUs: f.ttrUs,
+        detectedBy: f.detectedBy,
+      })),
+      roles: s.roles.map((r) => ({
+        id: r.id,
+        availability: r.availability,
+        servedAvailability: r.servedAvailability,
+        readyFraction: r.readyFraction,
+      })),
+      security: {
+        attempts: s.security.attempts,
+        allowed: s.security.allowed,
+        denied: s.security.denied,
+        violations: s.security.violations,
+        exposureUs: s.security.exposureUs,
+      },
+      fc: { noQuorumUs: s.fc.noQuorumUs, leaderChanges: s.fc.leaderChanges },
+      sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs },
+    },
+    expectations: s.expectations.map((e) => ({ name: e.name, passed: e.passed, measured: e.measured })),
+  };
+}
+
+export function errorRecordOf(
+  task: { run: number; combo: number; seed: number },
+  params: Readonly<Record<string, ParamValue>>,
+  message: string,
+): RunRecord {
+  return { run: task.run, combo: task.combo, seed: task.seed, params, error: message };
+}

@@ -1,0 +1,302 @@
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mergeCommand, sweepCommand } from '../../sim/cli/sweep/command.js';
+import { Interrupt } from '../../sim/cli/sweep/pool.js';
+import { TS_WORKER, tempWorkspace, testIo } from './support/io.js';
+
+const SETS = ['--set', 'policies.fc.missedPolls=2,4', '--set', 'policies.fc.pollInterval=5s,15s'];
+
+async function sweepJson(
+  cwd: string,
+  extra: string[],
+  overrides = {},
+): Promise<{ code: number; json: string; stderr: string }> {
+  const { io, out } = testIo(cwd, overrides);
+  const code = await sweepCommand(['fake.yaml', '--seeds', '12', ...SETS, '--json', ...extra], io);
+  return { code, json: out.stdout, stderr: out.stderr };
+}
+
+describe('fabricsim sweep', () => {
+  it('prints the grid with resolved values, then the summary table', async () => {
+    const cwd = tempWorkspace();
+    const { io, out } = testIo(cwd);
+    const code = await sweepCommand(['fake.yaml', '--seeds', '10', ...SETS], io);
+    expect(code).toBe(0);
+    expect(out.stderr).toContain('policies.fc.missedPolls: 4 by default; swept over 2, 4');
+    expect(out.stderr).toContain('policies.fc.pollInterval: 15s in the scenario; swept over 5s, 15s');
+    expect(out.stderr).toContain('c3  policies.fc.missedPolls=4  policies.fc.pollInterval=15s');
+    expect(out.stderr).toContain('4 combinations × 10 seeds (1…10) = 40 runs');
+    expect(out.stdout).toContain('recovery time (all faults) — ∞ = not recovered');
+    expect(out.stdout).toMatch(
+      /combo\s+n\s+unrecovered\s+mean \[95% CI\]\s+p50 \[95% CI\]\s+p90 \[95% CI\]\s+p99 \[95% CI\]\s+max/,
+    );
+    expect(out.stdout).toContain('availability of shop.web');
+    expect(out.stdout).toMatch(/recovered \* within 15m\s+\d/);
+    expect(out.stdout).toContain('c1 − c0');
+  });
+
+  it('--json prints one JSON object; paired differences see the same faults under every parameter value', async () => {
+    const cwd = tempWorkspace();
+    const { code, json } = await sweepJson(cwd, []);
+    expect(code).toBe(0);
+    const s = JSON.parse(json);
+    expect(s.format).toBe('fabricsim.sweep-summary');
+    expect(s.combinations).toHaveLength(4);
+    const ttd = s.metrics.find((m: { key: string }) => m.key === 'ttd');
+    expect(ttd.byCombination.map((c: { n: number }) => c.n)).toEqual([
+      ttd.byCombination[0].n,
+      ttd.byCombination[0].n,
+      ttd.byCombination[0].n,
+      ttd.byCombination[0].n,
+    ]);
+    // c2 (missedPolls 4, 5s) − c0 (missedPolls 2, 5s): detection takes exactly 2 × 5 s longer for every fault.
+    const d = s.differences.find((x: { a: string; b: string }) => x.a === 'c0' && x.b === 'c2');
+    const dTtd = d.metrics.find((m: { key: string }) => m.key === 'ttd');
+    expect(dTtd.unmatched).toBe(0);
+    expect(dTtd.mean).toBe(10_000_000);
+    expect(dTtd.bHigher).toBe(dTtd.n);
+  });
+
+  it('writes a fingerprint line and one line per run to --out', async () => {
+    const cwd = tempWorkspace();
+    const { code } = await sweepJson(cwd, ['--out', 'r.jsonl']);
+    expect(code).toBe(0);
+    const lines = readFileSync(join(cwd, 'r.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 48);
+    const header = JSON.parse(lines[0]!);
+    expect(header).toMatchObject({
+      format: 'fabricsim.sweep-results',
+      fabricsim: '0.0.0-fake',
+      parameters: [
+        { path: 'policies.fc.missedPolls', values: [2, 4] },
+        { path: 'policies.fc.pollInterval', values: ['5s', '15s'] },
+      ],
+      seeds: { start: 1, count: 12 },
+      runs: 48,
+      shard: null,
+    });
+    const rec = JSON.parse(lines[1]!);
+    expect(Object.keys(rec)).toEqual([
+      'run',
+      'combo',
+      'seed',
+      'params',
+      'traceHash',
+      'events',
+      'metrics',
+      'expectations',
+    ]);
+  });
+
+  it('a parameter typo exits 2 with a suggestion, before anything runs', async () => {
+    const cwd = tempWorkspace();
+    const { io, out } = testIo(cwd);
+    const code = await sweepCommand(
+      ['fake.yaml', '--seeds', '3', '--set', 'policies.fc.missedPoll=2,4', '--out', 'r.jsonl'],
+      io,
+    );
+    expect(code).toBe(2);
+    expect(out.stderr).toMatch(
+      /^fabricsim sweep: --set policies\.fc\.missedPoll: unknown parameter .* did you mean policies\.fc\.missedPolls\?\n$/,
+    );
+    expect(() => readFileSync(join(cwd, 'r.jsonl'))).toThrow();
+  });
+
+  it('a value the scenario refuses exits 2 naming the combination', async () => {
+    const cwd = tempWorkspace();
+    const { io, out } = testIo(cwd);
+    const code = await sweepCommand(['fake.yaml', '--seeds', '3', '--set', 'policies.fc.missedPolls=2,0'], io);
+    expect(code).toBe(2);
+    expect(out.stderr).toMatch(/c1 \(policies\.fc\.missedPolls=0\): fake\.yaml:1:1: policies\.fc\.missedPolls/);
+  });
+
+  it('flag mistakes exit 2', async () => {
+    const cwd = tempWorkspace();
+    for (const argv of [
+      ['fake.yaml'],
+      ['fake.yaml', '--seeds', 'ten'],
+      ['fake.yaml', '--seeds', '3', '--sedes', '4'],
+      ['missing.yaml', '--seeds', '3'],
+      ['fake.yaml', '--seeds', '3', '--shard', '0/2'],
+    ]) {
+      const { io, out } = testIo(cwd);
+      expect(await sweepCommand(argv, io), argv.join(' ')).toBe(2);
+      expect(out.stderr).toMatch(/^fabricsim sweep: /);
+    }
+    const { io, out } = testIo(cwd);
+    await sweepCommand(['fake.yaml', '--seeds', '3', '--sedes', '4'], io);
+    expect(out.stderr).toContain('did you mean --seeds?');
+  });
+
+  it('a run that throws is recorded and reported; the sweep exits 1', async () => {
+    const cwd = tempWorkspace();
+    writeFileSync(
+      join(cwd, 'throws.yaml'),
+      'version: 1\nduration: 1h\ndescription: "throw:2"\n' +
+        'topology: { clusters: [{ racks: 1, nodesPerRack: 1 }] }\n',
+    );
+    const { io, out } = testIo(cwd);
+    const code = await sweepCommand(['throws.yaml', '--seeds', '3', '--json'], io);
+    expect(code).toBe(1);
+    expect(JSON.parse(out.stdout).failedRuns).toEqual([
+      { run: 1, combo: 'c0', seed: 2, error: 'RangeError: fake model failure at seed 2' },
+    ]);
+  });
+});
+
+describe('resuming', () => {
+  it('an interrupted sweep exits 130, and the same command resumes to the same summary, nothing run twice', async () => {
+    const cwd = tempWorkspace();
+    const whole = await sweepJson(cwd, ['--out', 'whole.jsonl']);
+
+    const interrupt = new Interrupt();
+    let seen = 0;
+    const { io, out } = testIo(cwd, {
+      interrupt,
+      stderr: {
+        write: (t: string) => {
+          out.stderr += t;
+        },
+      },
+    });
+    // Interrupt after the 10th result: count results by watching the file grow.
+    const timer = setInterval(() => {
+      if (!existsSync(join(cwd, 'part.jsonl'))) return;
+      const n = readFileSync(join(cwd, 'part.jsonl'), 'utf8').split('\n').length - 2;
+      if (n >= 10 && seen === 0) {
+        seen = n;
+        interrupt.request();
+      }
+    }, 1);
+    const code = await sweepCommand(['fake.yaml', '--seeds', '12', ...SETS, '--json', '--out', 'part.jsonl'], io);
+    clearInterval(timer);
+    expect(code).toBe(130);
+    expect(out.stderr).toMatch(/interrupted: \d+ of 48 runs are in part\.jsonl; run the same command again to resume/);
+    const partLines = readFileSync(join(cwd, 'part.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(partLines.length - 1).toBeGreaterThanOrEqual(10);
+    expect(partLines.length - 1).toBeLessThan(48);
+
+    // Cut the last line in half, as a kill mid-write would.
+    const text = readFileSync(join(cwd, 'part.jsonl'), 'utf8');
+    writeFileSync(join(cwd, 'part.jsonl'), text.slice(0, text.length - 40));
+
+    const resumed = await sweepJson(cwd, ['--out', 'part.jsonl']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('discarded the cut-off last line of part.jsonl');
+    expect(resumed.stderr).toMatch(new RegExp(`resuming: ${partLines.length - 2} of 48 runs already in part.jsonl`));
+    expect(resumed.json).toBe(whole.json);
+    const runs = readFileSync(join(cwd, 'part.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l).run as number)
+      .sort((a, b) => a - b);
+    expect(runs).toEqual(Array.from({ length: 48 }, (_, i) => i));
+
+    // Once complete, running again runs nothing and prints the same summary.
+    const again = await sweepJson(cwd, ['--out', 'part.jsonl']);
+    expect(again.json).toBe(whole.json);
+    expect(again.stderr).not.toContain('runs to do');
+  });
+
+  it('refuses to resume a file of a different sweep (exit 2, saying what differs)', async () => {
+    const cwd = tempWorkspace();
+    await sweepJson(cwd, ['--out', 'r.jsonl']);
+    const { io, out } = testIo(cwd);
+    const code = await sweepCommand(['fake.yaml', '--seeds', '13', ...SETS, '--out', 'r.jsonl'], io);
+    expect(code).toBe(2);
+    expect(out.stderr).toContain(
+      'r.jsonl holds the results of a different sweep (it differs in the seeds (12 from 1 vs 13 from 1))',
+    );
+    const other = testIo(cwd);
+    appendFileSync(join(cwd, 'fake.yaml'), '# edited\n');
+    expect(await sweepCommand(['fake.yaml', '--seeds', '12', ...SETS, '--out', 'r.jsonl'], other.io)).toBe(2);
+    expect(other.out.stderr).toMatch(/differs in the scenario \(hash [0-9a-f]{16} vs [0-9a-f]{16}\)/);
+  });
+
+  it('refuses a damaged line in the middle of the file', async () => {
+    const cwd = tempWorkspace();
+    await sweepJson(cwd, ['--out', 'r.jsonl']);
+    const lines = readFileSync(join(cwd, 'r.jsonl'), 'utf8').split('\n');
+    lines[3] = '{"run": 2, "com';
+    writeFileSync(join(cwd, 'r.jsonl'), lines.join('\n'));
+    const { io, out } = testIo(cwd);
+    expect(await sweepCommand(['fake.yaml', '--seeds', '12', ...SETS, '--out', 'r.jsonl'], io)).toBe(2);
+    expect(out.stderr).toContain('r.jsonl:4: damaged line');
+  });
+});
+
+describe('determinism across workers and shards', () => {
+  it('1 worker thread, 3 worker threads, in-process, and 3 shards merged give byte-identical summaries', async () => {
+    const cwd = tempWorkspace();
+    const inProcess = await sweepJson(cwd, []);
+    const one = await sweepJson(cwd, ['--workers', '1'], { worker: TS_WORKER });
+    const three = await sweepJson(cwd, ['--workers', '3'], { worker: TS_WORKER });
+    expect(one.code).toBe(0);
+    expect(one.stderr).toContain('on 1 worker thread');
+    expect(three.stderr).toContain('on 3 worker threads');
+    expect(one.json).toBe(inProcess.json);
+    expect(three.json).toBe(inProcess.json);
+
+    for (let i = 0; i < 3; i++) {
+      const shard = await sweepJson(cwd, ['--shard', `${i}/3`, '--out', `s-${i}.jsonl`], { worker: TS_WORKER });
+      expect(shard.code).toBe(0);
+    }
+    const { io, out } = testIo(cwd);
+    expect(await mergeCommand(['s-2.jsonl', 's-0.jsonl', 's-1.jsonl', '--json'], io)).toBe(0);
+    expect(out.stdout).toBe(inProcess.json);
+
+    // The table too.
+    const table = testIo(cwd);
+    await sweepCommand(['fake.yaml', '--seeds', '12', ...SETS], table.io);
+    const mergedTable = testIo(cwd);
+    await mergeCommand(['s-0.jsonl', 's-1.jsonl', 's-2.jsonl'], mergedTable.io);
+    expect(mergedTable.out.stdout).toBe(table.out.stdout);
+  });
+});
+
+describe('fabricsim merge', () => {
+  async function shards(cwd: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) await sweepJson(cwd, ['--shard', `${i}/${count}`, '--out', `s-${i}.jsonl`]);
+  }
+
+  it('refuses a missing shard, naming it', async () => {
+    const cwd = tempWorkspace();
+    await shards(cwd, 3);
+    const { io, out } = testIo(cwd);
+    expect(await mergeCommand(['s-0.jsonl', 's-2.jsonl'], io)).toBe(2);
+    expect(out.stderr).toContain('16 of 48 runs are missing:\n  shard 1/3: no file given (16 runs)');
+  });
+
+  it('refuses an incomplete shard, naming its file', async () => {
+    const cwd = tempWorkspace();
+    await shards(cwd, 3);
+    const text = readFileSync(join(cwd, 's-1.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(cwd, 's-1.jsonl'), text.slice(0, -3).join('\n') + '\n');
+    const { io, out } = testIo(cwd);
+    expect(await mergeCommand(['s-0.jsonl', 's-1.jsonl', 's-2.jsonl'], io)).toBe(2);
+    expect(out.stderr).toContain('shard 1/3 (s-1.jsonl): 3 of 16 runs missing');
+  });
+
+  it('refuses duplicated runs, naming both files', async () => {
+    const cwd = tempWorkspace();
+    await shards(cwd, 2);
+    writeFileSync(join(cwd, 'copy.jsonl'), readFileSync(join(cwd, 's-0.jsonl')));
+    const { io, out } = testIo(cwd);
+    expect(await mergeCommand(['s-0.jsonl', 's-1.jsonl', 'copy.jsonl'], io)).toBe(2);
+    expect(out.stderr).toMatch(/s-0\.jsonl and copy\.jsonl both hold runs 0, 2, 4/);
+  });
+
+  it('refuses files of different sweeps, naming them', async () => {
+    const cwd = tempWorkspace();
+    await shards(cwd, 2);
+    const { io } = testIo(cwd);
+    await sweepCommand(['fake.yaml', '--seeds', '5', '--shard', '1/2', '--out', 'other.jsonl'], io);
+    const m = testIo(cwd);
+    expect(await mergeCommand(['s-0.jsonl', 'other.jsonl'], m.io)).toBe(2);
+    expect(m.out.stderr).toMatch(
+      /different sweeps: s-0\.jsonl is sweep [0-9a-f]+, but\n {2}other\.jsonl: sweep [0-9a-f]+ \(differs in the parameters/,
+    );
+  });
+});
