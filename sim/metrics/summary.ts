@@ -3,6 +3,7 @@
  * and what the viewer charts. Times are integer µs; a value not reached within the run is `null` (never 0).
  */
 
+/** A component that can notice a fault (the scenario schema's DETECTORS). */
 export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'failover-manager';
 
 export interface FaultResult {

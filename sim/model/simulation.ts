@@ -19,6 +19,7 @@ import type { Random } from '../engine/random.js';
 import { Scheduler } from '../engine/scheduler.js';
 import { formatDuration } from '../engine/time.js';
 import { AvailabilityTracker } from '../metrics/availability.js';
+import { formatHuman } from '../metrics/format.js';
 import type { Detector, FaultResult } from '../metrics/summary.js';
 import { type Actor, Network } from '../network/net.js';
 import { compileGlob } from '../scenario/glob.js';
@@ -345,7 +346,7 @@ export class Simulation {
         'recover',
         r.target,
         cause,
-        () => `${r.id} (${r.kind} on ${r.target}) recovered after ${formatDuration(r.ttrUs ?? 0)}`,
+        () => `${r.id} (${r.kind} on ${r.target}) recovered after ${formatHuman(r.ttrUs ?? 0)}`,
         undefined,
         {
           tp: topicOfFault(r.kind),
@@ -362,7 +363,7 @@ export class Simulation {
         'detect',
         r.target,
         cause,
-        () => `${r.id} (${r.kind} on ${r.target}) detected by ${by} after ${formatDuration(r.ttdUs ?? 0)}`,
+        () => `${r.id} (${r.kind} on ${r.target}) detected by ${by} after ${formatHuman(r.ttdUs ?? 0)}`,
         undefined,
         {
           tp: topicOfFault(r.kind),

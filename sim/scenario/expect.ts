@@ -3,6 +3,7 @@
  * measured value and the bound; an expectation that matches nothing fails (a typo must never pass silently).
  */
 import { formatDuration } from '../engine/time.js';
+import { formatHuman } from '../metrics/format.js';
 import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/summary.js';
 import { compileGlob } from './glob.js';
 import type { Expectation } from './resolve.js';
@@ -13,7 +14,7 @@ export function matchFaults(faults: readonly FaultResult[], target: string): Fau
   return faults.filter((f) => f.id === target || f.id.startsWith(`${target}/`) || re.test(f.target) || re.test(f.id));
 }
 
-const fmt = (us: number | null): string => (us === null ? 'never' : formatDuration(us));
+const fmt = (us: number | null): string => (us === null ? 'never' : formatHuman(us));
 
 /** Looks up a dotted path in the summary; `[x]` selects an array element by id (or index). */
 export function lookupMetric(summary: RunSummary, path: string): unknown {
@@ -23,7 +24,13 @@ export function lookupMetric(summary: RunSummary, path: string): unknown {
     if (cur === null || cur === undefined) return undefined;
     if (part.startsWith('[')) {
       const key = part.slice(1, -1);
-      if (!Array.isArray(cur)) return undefined;
+      if (!Array.isArray(cur)) {
+        if (typeof cur !== 'object') return undefined;
+        const obj = cur as Record<string, unknown>;
+        // A kind that never happened has no entry in eventCounts: it happened 0 times.
+        cur = obj === (summary.eventCounts as unknown) ? (obj[key] ?? 0) : obj[key];
+        continue;
+      }
       const byId = cur.find((x) => (x as { id?: unknown })?.id === key);
       cur = byId ?? (/^\d+$/.test(key) ? cur[Number(key)] : undefined);
     } else {
@@ -48,7 +55,7 @@ export function evaluateExpectations(expect: readonly Expectation[], summary: Ru
         return {
           name,
           passed,
-          measured: worst.ttrUs === null ? `${worst.id} not recovered` : `${formatDuration(worst.ttrUs)} (${worst.id})`,
+          measured: worst.ttrUs === null ? `${worst.id} not recovered` : `${formatHuman(worst.ttrUs)} (${worst.id})`,
           bound: formatDuration(e.withinUs),
           atUs: passed ? null : worst.atUs + e.withinUs,
         };
@@ -68,7 +75,7 @@ export function evaluateExpectations(expect: readonly Expectation[], summary: Ru
           measured:
             worst.ttdUs === null
               ? `${worst.id} never detected`
-              : `${formatDuration(worst.ttdUs)} by ${worst.detectedBy} (${worst.id})`,
+              : `${formatHuman(worst.ttdUs)} by ${worst.detectedBy} (${worst.id})`,
           bound: `${formatDuration(e.withinUs)}${e.by ? ` by ${e.by}` : ''}`,
           atUs: bad ? bad.atUs + e.withinUs : null,
         };
@@ -107,7 +114,7 @@ export function evaluateExpectations(expect: readonly Expectation[], summary: Ru
         const bounds = [
           e.atLeast !== null ? `≥ ${e.atLeast}` : '',
           e.atMost !== null ? `≤ ${e.atMost}` : '',
-          e.equals !== null ? `= ${JSON.stringify(e.equals)}` : '',
+          e.equals !== undefined ? `= ${JSON.stringify(e.equals)}` : '',
         ]
           .filter(Boolean)
           .join(', ');
@@ -117,7 +124,7 @@ export function evaluateExpectations(expect: readonly Expectation[], summary: Ru
         let passed = true;
         if (e.atLeast !== null) passed &&= typeof v === 'number' && v >= e.atLeast;
         if (e.atMost !== null) passed &&= typeof v === 'number' && v <= e.atMost;
-        if (e.equals !== null) passed &&= v === e.equals;
+        if (e.equals !== undefined) passed &&= v === e.equals;
         return { name, passed, measured: JSON.stringify(v), bound: bounds, atUs: null };
       }
       default:

@@ -124,7 +124,8 @@ export type Expectation =
       readonly metric: string;
       readonly atLeast: number | null;
       readonly atMost: number | null;
-      readonly equals: number | string | boolean | null;
+      /** `undefined` when not given; `null` expects a value never reached. */
+      readonly equals: number | string | boolean | null | undefined;
       readonly index: number;
     };
 
@@ -154,6 +155,7 @@ function duration(text: string, path: Path): number {
 }
 
 const CALL = /^(\w+)\(\s*([^()]*)\)$/;
+const DURATION_TEXT = /^(\d+(\.\d+)?(us|µs|ms|s|m|h|d))+$/;
 
 /** Parses "exponential(30d)" and friends into an engine distribution over µs. */
 export function parseDistribution(
@@ -575,7 +577,9 @@ function resolveExpectation(e: ExpectationFile, index: number, services: Resolve
     metric: e.metric,
     atLeast: num(e.atLeast, 'atLeast'),
     atMost: num(e.atMost, 'atMost'),
-    equals: e.equals ?? null,
+    // A duration string compares as µs ("equals: 15m"); other strings compare as text.
+    equals:
+      typeof e.equals === 'string' && DURATION_TEXT.test(e.equals) ? duration(e.equals, [...path, 'equals']) : e.equals,
     index,
   };
 }

@@ -48,9 +48,7 @@ export const DistributionSpec = z.union([DistributionText, EmpiricalDistribution
 
 const RackSpec = z.strictObject({
   id: Id.optional().describe('Rack (fault domain) id; default "<cluster>-r<index>".'),
-  nodes: z
-    .union([z.number().int().min(1), z.array(Id).min(1)])
-    .describe('How many nodes, or their explicit ids.'),
+  nodes: z.union([z.number().int().min(1), z.array(Id).min(1)]).describe('How many nodes, or their explicit ids.'),
 });
 
 export const ClusterSpec = z
@@ -187,6 +185,9 @@ export const UpgradeSpec = z.strictObject({
 
 const DurationOrNumber = z.union([Duration, z.number()]);
 
+/** The components that can notice a fault. */
+export const DETECTORS = ['fc', 'host-agent', 'guest-agent', 'load-balancer', 'watchdog', 'failover-manager'] as const;
+
 export const ExpectationSpec = z.union([
   z.strictObject({
     recovered: z.strictObject({
@@ -198,13 +199,13 @@ export const ExpectationSpec = z.union([
     detected: z.strictObject({
       target: z.string(),
       within: Duration,
-      by: z.enum(['fc', 'host-agent', 'guest-agent', 'load-balancer', 'watchdog']).optional(),
+      by: z.enum(DETECTORS).optional(),
     }),
   }),
   z.strictObject({
     notDetected: z.strictObject({
       target: z.string(),
-      by: z.enum(['fc', 'host-agent', 'guest-agent', 'load-balancer', 'watchdog']).optional(),
+      by: z.enum(DETECTORS).optional(),
     }),
   }),
   z.strictObject({
@@ -215,10 +216,15 @@ export const ExpectationSpec = z.union([
     }),
   }),
   z.strictObject({
-    metric: z.string().describe('A path in the --json summary, e.g. "fc.noQuorumUs" or "roles[shop.web].readyFraction".'),
+    metric: z
+      .string()
+      .describe('A path in the --json summary, e.g. "fc.noQuorumUs" or "roles[shop.web].readyFraction".'),
     atLeast: DurationOrNumber.optional(),
     atMost: DurationOrNumber.optional(),
-    equals: z.union([z.number(), z.string(), z.boolean()]).optional(),
+    equals: z
+      .union([z.number(), z.string(), z.boolean(), z.null()])
+      .optional()
+      .describe('Exact value; null matches a value that was never reached (e.g. a fault not recovered).'),
   }),
 ]);
 
