@@ -1,0 +1,296 @@
+/**
+ * What the viewer derives from a timeline once, at load, in one pass over its events: the marks the timeline shows
+ * (faults, detections, recoveries, failed expectations), an index of events by subject, the actors that exchange
+ * messages, the longest armed deadline, and the time series the charts draw.
+ *
+ * Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
+ */
+import type { InstanceStatus, World } from '../../../sim/model/state.js';
+import type { Timeline } from '../../../sim/trace/format.js';
+import { pathTarget } from './entities.js';
+
+export type MarkKind = 'fault' | 'fault-end' | 'detect' | 'recover' | 'expectation';
+
+export interface Mark {
+  readonly kind: MarkKind;
+  readonly t: number;
+  /** Event id, or -1 (a failed expectation with no event). */
+  readonly event: number;
+  readonly label: string;
+}
+
+/** A fault's window on the timeline: from its start to its recovery (or to its end, or to the end of the run). */
+export interface FaultWindow {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly detectedUs: number | null;
+  readonly recoveredUs: number | null;
+  readonly event: number;
+}
+
+/** A step series: values[i] holds from times[i] until times[i+1]. */
+export interface StepSeries {
+  readonly name: string;
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
+export interface Analysis {
+  readonly durationUs: number;
+  /** Sorted by time. */
+  readonly marks: readonly Mark[];
+  readonly faults: readonly FaultWindow[];
+  /** Event kinds with counts, most frequent first. */
+  readonly kinds: readonly { kind: string; count: number }[];
+  /** Subject → ids of its events, ascending. */
+  readonly bySubject: ReadonlyMap<string, Int32Array>;
+  /** Actors seen in messages, in first-seen order. */
+  readonly actors: readonly string[];
+  /** Ids of events carrying a message, ascending. */
+  readonly messages: Int32Array;
+  /** Longest time between an event and a deadline it arms (µs), to bound the search for pending deadlines. */
+  readonly maxDeadlineSpanUs: number;
+  /** Ids of events that arm deadlines, ascending. */
+  readonly deadlineEvents: Int32Array;
+  /** Ready instances per role over time. */
+  readonly readyByRole: readonly StepSeries[];
+  /** Share of roles with at least one Ready instance, and share of all instances Ready. */
+  readonly availability: readonly StepSeries[];
+  /** Cumulative security outcomes: allowed, denied, violations. */
+  readonly security: readonly StepSeries[];
+}
+
+const INSTANCE_READY: InstanceStatus = 'Ready';
+
+class SeriesBuilder {
+  private times: number[] = [];
+  private values: number[] = [];
+  constructor(
+    readonly name: string,
+    initial: number,
+  ) {
+    this.times.push(0);
+    this.values.push(initial);
+  }
+  set(t: number, v: number): void {
+    const last = this.values.length - 1;
+    if (this.values[last] === v) return;
+    if (this.times[last] === t) {
+      this.values[last] = v;
+      // Merge with the point before when the value returned to it at the same instant.
+      if (last > 0 && this.values[last - 1] === v) {
+        this.times.pop();
+        this.values.pop();
+      }
+      return;
+    }
+    this.times.push(t);
+    this.values.push(v);
+  }
+  build(): StepSeries {
+    return { name: this.name, times: Float64Array.from(this.times), values: Float64Array.from(this.values) };
+  }
+}
+
+/** Classifies a security-relevant event: 'allowed', 'denied', 'violation' or undefined. */
+export function securityVerdict(
+  k: string,
+  ok: boolean | undefined,
+  x: string,
+): 'allowed' | 'denied' | 'violation' | undefined {
+  if (!k.startsWith('attack.')) return undefined;
+  if (k.endsWith('.violation') || k.endsWith('.breach')) return 'violation';
+  if (k.endsWith('.denied') || k.endsWith('.blocked')) return 'denied';
+  if (k.endsWith('.allowed') || k.endsWith('.admitted')) return 'allowed';
+  if (ok === true) return 'allowed';
+  if (ok === false) return 'denied';
+  if (/\bdenied\b|\bblocked\b/i.test(x)) return 'denied';
+  if (/\ballowed\b|\badmitted\b/i.test(x)) return 'allowed';
+  return undefined;
+}
+
+export function analyse(timeline: Timeline): Analysis {
+  const events = timeline.events;
+  const world: World = timeline.initial;
+  const marks: Mark[] = [];
+  const kindCounts = new Map<string, number>();
+  const subjects = new Map<string, number[]>();
+  const actorSet = new Set<string>();
+  const messages: number[] = [];
+  const deadlineEvents: number[] = [];
+  let maxSpan = 0;
+
+  // Instance status tracking for the charts: one slot per instance of every cluster.
+  const clusterBase: number[] = [];
+  let total = 0;
+  for (const c of world.clusters) {
+    clusterBase.push(total);
+    total += c.instances.length;
+  }
+  const ready = new Uint8Array(total);
+  const roleOf = new Int32Array(total).fill(-1);
+  const roleIds: string[] = [];
+  const roleIndex = new Map<string, number>();
+  world.clusters.forEach((c, ci) => {
+    c.instances.forEach((inst, ii) => {
+      const slot = clusterBase[ci]! + ii;
+      let r = roleIndex.get(inst.role);
+      if (r === undefined) {
+        r = roleIds.length;
+        roleIds.push(inst.role);
+        roleIndex.set(inst.role, r);
+      }
+      roleOf[slot] = r;
+      ready[slot] = inst.status === INSTANCE_READY ? 1 : 0;
+    });
+  });
+  const readyCount = new Int32Array(roleIds.length);
+  const roleSize = new Int32Array(roleIds.length);
+  let readyTotal = 0;
+  for (let s = 0; s < total; s++) {
+    const r = roleOf[s]!;
+    roleSize[r]!++;
+    if (ready[s]) {
+      readyCount[r]!++;
+      readyTotal++;
+    }
+  }
+  let rolesUp = 0;
+  for (let r = 0; r < roleIds.length; r++) if (readyCount[r]! > 0) rolesUp++;
+  const readySeries = roleIds.map((id, r) => new SeriesBuilder(id, readyCount[r]!));
+  const upShare = new SeriesBuilder('roles with a Ready instance', roleIds.length ? rolesUp / roleIds.length : 1);
+  const readyShare = new SeriesBuilder('instances Ready', total ? readyTotal / total : 1);
+  const sec = { allowed: 0, denied: 0, violation: 0 };
+  const allowedS = new SeriesBuilder('allowed', 0);
+  const deniedS = new SeriesBuilder('denied', 0);
+  const violationS = new SeriesBuilder('violations', 0);
+
+  const setReady = (slot: number, isReady: boolean, t: number): void => {
+    const was = ready[slot] === 1;
+    if (was === isReady) return;
+    ready[slot] = isReady ? 1 : 0;
+    const r = roleOf[slot]!;
+    if (r < 0) return;
+    const before = readyCount[r]!;
+    const after = before + (isReady ? 1 : -1);
+    readyCount[r] = after;
+    readyTotal += isReady ? 1 : -1;
+    if (before === 0 && after > 0) rolesUp++;
+    if (before > 0 && after === 0) rolesUp--;
+    readySeries[r]!.set(t, after);
+    upShare.set(t, roleIds.length ? rolesUp / roleIds.length : 1);
+    readyShare.set(t, total ? readyTotal / total : 1);
+  };
+
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    kindCounts.set(e.k, (kindCounts.get(e.k) ?? 0) + 1);
+    let list = subjects.get(e.s);
+    if (!list) subjects.set(e.s, (list = []));
+    list.push(i);
+    if (e.m) {
+      messages.push(i);
+      actorSet.add(e.m.from);
+      actorSet.add(e.m.to);
+    }
+    if (e.d && e.d.length > 0) {
+      deadlineEvents.push(i);
+      for (const d of e.d) if (d.t - e.t > maxSpan) maxSpan = d.t - e.t;
+    }
+    if (e.k === 'fault.start') marks.push({ kind: 'fault', t: e.t, event: i, label: e.x });
+    else if (e.k === 'fault.end') marks.push({ kind: 'fault-end', t: e.t, event: i, label: e.x });
+    else if (e.k === 'detect') marks.push({ kind: 'detect', t: e.t, event: i, label: e.x });
+    else if (e.k === 'recover') marks.push({ kind: 'recover', t: e.t, event: i, label: e.x });
+
+    const verdict = securityVerdict(e.k, e.m?.ok, e.x);
+    if (verdict) {
+      sec[verdict]++;
+      if (verdict === 'allowed') allowedS.set(e.t, sec.allowed);
+      else if (verdict === 'denied') deniedS.set(e.t, sec.denied);
+      else violationS.set(e.t, sec.violation);
+    }
+
+    const patches = e.p;
+    if (!patches) continue;
+    for (const p of patches) {
+      const target = pathTarget(p.path);
+      if (!target) continue;
+      if (target.kind === 'instance') {
+        const base = clusterBase[target.a];
+        if (base === undefined) continue;
+        const slot = base + target.b;
+        if (slot >= total) continue;
+        if (target.field.length === 0) {
+          if (p.op === 'remove') setReady(slot, false, e.t);
+          else setReady(slot, (p.value as { status?: string } | undefined)?.status === INSTANCE_READY, e.t);
+        } else if (target.field.length === 1 && target.field[0] === 'status' && p.op !== 'remove') {
+          setReady(slot, p.value === INSTANCE_READY, e.t);
+        }
+      }
+    }
+  }
+
+  // Failed expectations from the summary, placed where they were decided (or at the end of the run).
+  for (const x of timeline.summary?.expectations ?? []) {
+    if (x.passed) continue;
+    marks.push({
+      kind: 'expectation',
+      t: x.atUs ?? timeline.durationUs,
+      event: -1,
+      label: `failed: ${x.name} (measured ${x.measured}, bound ${x.bound})`,
+    });
+  }
+  marks.sort((a, b) => a.t - b.t || a.event - b.event);
+
+  const faults: FaultWindow[] = (timeline.summary?.faults ?? []).map((f) => ({
+    id: f.id,
+    kind: f.kind,
+    target: f.target,
+    startUs: f.atUs,
+    endUs: f.recoveredAtUs ?? timeline.durationUs,
+    detectedUs: f.detectedAtUs,
+    recoveredUs: f.recoveredAtUs,
+    event: f.event,
+  }));
+
+  const bySubject = new Map<string, Int32Array>();
+  for (const [s, ids] of subjects) bySubject.set(s, Int32Array.from(ids));
+
+  return {
+    durationUs: timeline.durationUs,
+    marks,
+    faults,
+    kinds: [...kindCounts]
+      .map(([kind, count]) => ({ kind, count }))
+      .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
+    bySubject,
+    actors: [...actorSet],
+    messages: Int32Array.from(messages),
+    maxDeadlineSpanUs: maxSpan,
+    deadlineEvents: Int32Array.from(deadlineEvents),
+    readyByRole: readySeries.map((s) => s.build()),
+    availability: [upShare.build(), readyShare.build()],
+    security: [allowedS.build(), deniedS.build(), violationS.build()],
+  };
+}
+
+/** Index of the last element of a sorted array ≤ v, or -1 (binary search). */
+export function lastAtOrBefore(sorted: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The value of a step series at time t. */
+export function valueAt(s: StepSeries, t: number): number {
+  const i = lastAtOrBefore(s.times, t);
+  return i < 0 ? (s.values[0] ?? 0) : s.values[i]!;
+}

@@ -1,0 +1,61 @@
+/**
+ * Applies "what if" changes to a resolved scenario: a scripted fault appended to its faults at a given time, or a
+ * policy (a rule's parameter) replaced. Pure: returns a new scenario and leaves the given one alone.
+ */
+import type { ResolvedScenario, ScriptedFaultSpec } from '../../../sim/scenario/resolve.js';
+import type { FaultKind } from '../../../sim/scenario/schema.js';
+import type { ForkChange } from './protocol.js';
+
+/** The id given to the n-th fault a fork adds ("what-if-1", …), unique within the scenario. */
+export function forkFaultId(sc: ResolvedScenario, n: number): string {
+  const taken = new Set(sc.faults.map((f) => f.id));
+  let id = `what-if-${n}`;
+  for (let k = 2; taken.has(id); k++) id = `what-if-${n}-${k}`;
+  return id;
+}
+
+/** A target id as a glob that matches it alone (ids never hold the glob characters "*" and "?"). */
+function literalGlob(id: string): string {
+  if (/[*?]/.test(id)) throw new Error(`not an id: ${id}`);
+  return id;
+}
+
+export function applyChanges(sc: ResolvedScenario, changes: readonly ForkChange[]): ResolvedScenario {
+  let out: ResolvedScenario = sc;
+  let n = 0;
+  for (const ch of changes) {
+    if (ch.type === 'fault') {
+      n++;
+      const fault: ScriptedFaultSpec = {
+        type: 'scripted',
+        id: forkFaultId(out, n),
+        atUs: Math.max(0, Math.round(ch.atUs)),
+        target: { kind: 'glob', pattern: literalGlob(ch.target) },
+        kind: ch.kind as FaultKind,
+        durationUs: null,
+        groups: null,
+        lossRate: 0,
+        extraLatencyUs: 0,
+        index: out.faults.length,
+      };
+      out = { ...out, faults: [...out.faults, fault] };
+    } else {
+      const policies = out.policies as unknown as Record<string, Record<string, number | boolean>>;
+      const section = policies[ch.section];
+      if (!section || !(ch.key in section)) throw new Error(`unknown rule ${ch.section}.${ch.key}`);
+      if (typeof section[ch.key] !== typeof ch.value) {
+        throw new Error(
+          `rule ${ch.section}.${ch.key} takes a ${typeof section[ch.key]}, not ${JSON.stringify(ch.value)}`,
+        );
+      }
+      out = {
+        ...out,
+        policies: {
+          ...policies,
+          [ch.section]: { ...section, [ch.key]: ch.value },
+        } as unknown as ResolvedScenario['policies'],
+      };
+    }
+  }
+  return out;
+}

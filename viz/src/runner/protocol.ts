@@ -1,0 +1,47 @@
+/** Messages between the page and the run worker. */
+import type { Timeline } from '../../../sim/trace/format.js';
+
+/** A change that turns a run into a "what if" branch. */
+export type ForkChange =
+  | {
+      readonly type: 'fault';
+      /** A fault kind of the scenario format, e.g. "node.crash". */
+      readonly kind: string;
+      /** The target id (node, instance, rack, replica, watchdog). */
+      readonly target: string;
+      /** When the fault starts, µs. */
+      readonly atUs: number;
+    }
+  | {
+      readonly type: 'policy';
+      /** Section and key of the resolved policies, e.g. "fc" and "missedPolls". */
+      readonly section: string;
+      readonly key: string;
+      readonly value: number | boolean;
+    };
+
+export type RunRequest = {
+  readonly id: number;
+  readonly seed?: number;
+  /** Changes applied in order before running (a branch of a branch carries its parent's changes too). */
+  readonly changes: readonly ForkChange[];
+} & (
+  | {
+      readonly source: 'text';
+      readonly text: string;
+      readonly fileName: string;
+      /** Other scenario files, by file name, for `extends`. */
+      readonly library: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly source: 'resolved';
+      /** A timeline's `scenario` (the resolved scenario it ran). */
+      readonly scenario: Timeline['scenario'];
+      readonly defaultSeed: number;
+    }
+);
+
+export type RunResponse =
+  | { readonly id: number; readonly type: 'progress'; readonly fraction: number }
+  | { readonly id: number; readonly type: 'done'; readonly timeline: Timeline; readonly elapsedMs: number }
+  | { readonly id: number; readonly type: 'error'; readonly message: string };

@@ -1,0 +1,245 @@
+/**
+ * The session: how runs get into the viewer (a timeline file, a URL, a bundled scenario run in the worker) and the
+ * tree of "what if" branches forked from them. Every failure ends as a readable message in the page.
+ */
+import { readTimeline, type Timeline, TimelineError } from '../../sim/trace/format.js';
+import { type App, type LoadedRun, prepareRun, type RunSource } from './app.js';
+import type { RunClient, RunSpec } from './runner/client.js';
+import type { ForkChange } from './runner/protocol.js';
+import { loadScenarioText, scenarioLibrary } from './scenarios.js';
+import type { StatusBar } from './views/status.js';
+
+/** How to re-run the root of the branch tree (null: the timeline cannot be re-run). */
+export type Origin =
+  | { readonly kind: 'text'; readonly text: string; readonly fileName: string; readonly seed: number | undefined }
+  | { readonly kind: 'resolved'; readonly scenario: Timeline['scenario']; readonly seed: number };
+
+export interface Branch {
+  readonly id: string;
+  readonly parent: string | null;
+  readonly label: string;
+  /** All changes from the root (a branch of a branch carries its parent's). */
+  readonly changes: readonly ForkChange[];
+  status: 'running' | 'ready' | 'error';
+  progress: number;
+  run: LoadedRun | null;
+  error: string | null;
+  /** Wall-clock ms the worker took to run it (forks and scenarios). */
+  runMs: number | null;
+}
+
+export class Session {
+  branches: Branch[] = [];
+  current: string | null = null;
+  origin: Origin | null = null;
+  /** The URL-reproducible description of the root run. */
+  rootUrl: { timeline?: string; scenario?: string; seed?: number } = {};
+  private forkCount = 0;
+  /** Bumped on every new root load, so a slow load that finishes late does not replace a newer one. */
+  private generation = 0;
+  onChange: (() => void) | null = null;
+
+  constructor(
+    private readonly app: App,
+    private readonly client: RunClient,
+    private readonly status: StatusBar,
+  ) {}
+
+  get currentBranch(): Branch | undefined {
+    return this.branches.find((b) => b.id === this.current);
+  }
+
+  /** Reads a timeline document (text) and shows it as the root of a new branch tree. */
+  async openText(text: string, source: RunSource, url: Session['rootUrl']): Promise<boolean> {
+    const gen = ++this.generation;
+    this.status.clearError();
+    let timeline: Timeline;
+    const t0 = performance.now();
+    try {
+      this.status.progress('Reading the timeline…', 0.05);
+      await nextFrame();
+      timeline = readTimeline(text);
+    } catch (e) {
+      this.status.done();
+      this.fail('This file cannot be replayed:', e);
+      return false;
+    }
+    const origin: Origin = { kind: 'resolved', scenario: timeline.scenario, seed: timeline.seed };
+    return this.showRoot(timeline, source, url, origin, new TextEncoder().encode(text).length, gen, t0);
+  }
+
+  async openFile(file: File): Promise<boolean> {
+    let text: string;
+    try {
+      this.status.progress(`Reading ${file.name}…`, 0);
+      text = await file.text();
+    } catch (e) {
+      this.status.done();
+      this.fail(`Could not read ${file.name}:`, e);
+      return false;
+    }
+    return this.openText(text, { kind: 'file', name: file.name }, {});
+  }
+
+  async openUrl(url: string): Promise<boolean> {
+    this.status.clearError();
+    this.status.progress('Downloading the timeline…', 0);
+    let text: string;
+    try {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText} for ${url}`);
+      text = await res.text();
+    } catch (e) {
+      this.status.done();
+      this.fail('Could not download the timeline:', e);
+      return false;
+    }
+    return this.openText(text, { kind: 'url', url }, { timeline: url });
+  }
+
+  /** Runs a bundled scenario in the worker and shows it. */
+  async runScenario(name: string, seed: number | undefined): Promise<boolean> {
+    const gen = ++this.generation;
+    this.status.clearError();
+    try {
+      this.status.progress(`Running ${name}…`, 0);
+      const { text, fileName } = await loadScenarioText(name);
+      const library = await scenarioLibrary();
+      const spec: RunSpec = {
+        source: 'text',
+        text,
+        fileName,
+        library,
+        changes: [],
+        ...(seed !== undefined ? { seed } : {}),
+      };
+      const t0 = performance.now();
+      const { timeline, elapsedMs } = await this.client.run(spec, (f) => this.status.progress(`Running ${name}…`, f));
+      const ok = await this.showRoot(
+        timeline,
+        { kind: 'scenario', name, seed: timeline.seed },
+        { scenario: name, seed: timeline.seed },
+        { kind: 'text', text, fileName, seed },
+        undefined,
+        gen,
+        t0,
+      );
+      const b = this.currentBranch;
+      if (b) b.runMs = elapsedMs;
+      return ok;
+    } catch (e) {
+      this.status.done();
+      this.fail(`Could not run the scenario “${name}”:`, e);
+      return false;
+    }
+  }
+
+  private async showRoot(
+    timeline: Timeline,
+    source: RunSource,
+    url: Session['rootUrl'],
+    origin: Origin,
+    bytes: number | undefined,
+    gen: number,
+    t0: number,
+  ): Promise<boolean> {
+    try {
+      const run = await prepareRun(timeline, 'main', source, bytes, (f) =>
+        this.status.progress('Preparing the replay…', f),
+      );
+      if (gen !== this.generation) return false;
+      (run as { loadMs: number }).loadMs = performance.now() - t0;
+      this.origin = origin;
+      this.rootUrl = url;
+      this.forkCount = 0;
+      this.branches = [
+        {
+          id: 'main',
+          parent: null,
+          label: source.kind === 'scenario' ? `${source.name} (seed ${source.seed})` : timeline.scenario.name,
+          changes: [],
+          status: 'ready',
+          progress: 1,
+          run,
+          error: null,
+          runMs: null,
+        },
+      ];
+      this.current = 'main';
+      this.app.setRun(run);
+      this.status.done();
+      this.onChange?.();
+      return true;
+    } catch (e) {
+      this.status.done();
+      this.fail('This timeline cannot be replayed:', e);
+      return false;
+    }
+  }
+
+  /** Re-runs the current branch's scenario with one more change, as a new branch beside it. */
+  async fork(change: ForkChange, label: string): Promise<Branch | null> {
+    const parent = this.currentBranch;
+    const origin = this.origin;
+    if (!parent || !origin) {
+      this.status.error('Cannot fork:', 'this run does not carry a scenario that can be run again.');
+      return null;
+    }
+    const id = `fork-${++this.forkCount}`;
+    const branch: Branch = {
+      id,
+      parent: parent.id,
+      label,
+      changes: [...parent.changes, change],
+      status: 'running',
+      progress: 0,
+      run: null,
+      error: null,
+      runMs: null,
+    };
+    this.branches.push(branch);
+    this.onChange?.();
+    try {
+      const base =
+        origin.kind === 'text'
+          ? { source: 'text' as const, text: origin.text, fileName: origin.fileName, library: await scenarioLibrary() }
+          : { source: 'resolved' as const, scenario: origin.scenario, defaultSeed: origin.seed };
+      const seed = this.branches[0]?.run?.timeline.seed;
+      const spec = { ...base, changes: branch.changes, ...(seed !== undefined ? { seed } : {}) } as RunSpec;
+      const { timeline, elapsedMs } = await this.client.run(spec, (f) => {
+        branch.progress = f;
+        this.onChange?.();
+      });
+      branch.runMs = elapsedMs;
+      branch.run = await prepareRun(timeline, id, { kind: 'fork', parent: parent.id, label }, undefined);
+      branch.status = 'ready';
+      this.onChange?.();
+      this.switchTo(id);
+      return branch;
+    } catch (e) {
+      branch.status = 'error';
+      branch.error = e instanceof Error ? e.message : String(e);
+      this.onChange?.();
+      this.fail('The “what if” run failed:', e);
+      return null;
+    }
+  }
+
+  /** Shows another branch, keeping the playhead time and the selection. */
+  switchTo(id: string): void {
+    const b = this.branches.find((x) => x.id === id);
+    if (!b?.run) return;
+    this.current = id;
+    this.app.setRun(b.run, true);
+    this.onChange?.();
+  }
+
+  private fail(title: string, e: unknown): void {
+    const detail = e instanceof TimelineError || e instanceof Error ? e.message : String(e);
+    this.status.error(title, detail);
+  }
+}
+
+function nextFrame(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}

@@ -1,0 +1,135 @@
+/**
+ * The explanation of the selected event (or of the current one): what happened, why — its chain of causes back to
+ * the root fault, each step with its time — which rule decided it, and which part of the seed document it
+ * illustrates.
+ */
+import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { App } from '../app.js';
+import { clear, h } from '../dom.js';
+import { causeChain } from '../model/cause.js';
+import { formatClock, formatDuration } from '../model/time.js';
+import { kindText, topicText } from '../topics.js';
+
+export class Explanation {
+  readonly el: HTMLElement;
+  private readonly body: HTMLElement;
+  private shown = -2;
+  private shownRun: unknown = null;
+
+  constructor(private readonly app: App) {
+    this.body = h('div', { class: 'panel-body' });
+    this.el = h(
+      'section',
+      { class: 'panel explanation', attrs: { 'data-testid': 'explanation' } },
+      h('header', { class: 'panel-head' }, h('h2', null, 'Why?')),
+      this.body,
+    );
+    app.onFrame((c) => {
+      if (c.has('run') || c.has('time') || c.has('select')) this.render();
+    });
+  }
+
+  private render(): void {
+    const run = this.app.run;
+    const id = this.app.selectedEvent >= 0 ? this.app.selectedEvent : (run?.replay.position ?? 0) - 1;
+    if (run === this.shownRun && id === this.shown) return;
+    this.shown = id;
+    this.shownRun = run;
+    clear(this.body);
+    if (!run || id < 0) {
+      this.body.append(
+        h('p', { class: 'hint' }, 'Select an event (in the log or on the timeline) to see why it happened.'),
+      );
+      return;
+    }
+    const events = run.replay.events;
+    const e = events[id]!;
+    this.body.dataset.event = String(id);
+    this.body.append(
+      h(
+        'div',
+        { class: 'event-title' },
+        h('span', { class: 'time' }, formatClock(e.t)),
+        ' ',
+        h('span', { class: 'kind' }, e.k),
+        ' ',
+        h('button', { class: 'link', title: 'Inspect the subject', on: { click: () => this.app.select(e.s) } }, e.s),
+      ),
+      h('p', { class: 'what', attrs: { 'data-testid': 'what' } }, e.x),
+    );
+    const kt = kindText(e.k);
+    if (kt) this.body.append(h('p', { class: 'kind-text' }, kt));
+    if (e.r) this.body.append(h('p', { class: 'rule' }, 'Decided by rule ', h('code', null, e.r)));
+    if (e.m) {
+      this.body.append(
+        h(
+          'p',
+          { class: `message ${e.m.ok ? 'ok' : 'denied'}` },
+          `Message ${e.m.from} → ${e.m.to}: ${e.m.ok ? 'delivered' : 'dropped or denied'}`,
+          e.m.at > e.t ? ` (arrives after ${formatDuration(e.m.at - e.t)})` : '',
+        ),
+      );
+    }
+    if (e.d && e.d.length > 0) {
+      this.body.append(
+        h('p', { class: 'deadlines' }, 'Arms: ', e.d.map((d) => `${d.k} on ${d.s} at ${formatClock(d.t)}`).join('; ')),
+      );
+    }
+    // Why: the cause chain, root first.
+    const chain = causeChain(events, id);
+    const root = events[chain.ids[0]!]!;
+    const list = h('ol', { class: 'cause-chain', attrs: { 'data-testid': 'cause-chain' } });
+    for (const cid of chain.ids) {
+      const c = events[cid]!;
+      list.append(
+        h(
+          'li',
+          { class: cid === id ? 'self' : undefined, data: { event: cid } },
+          h(
+            'button',
+            { class: 'link', title: 'Go to this event', on: { click: () => this.app.goToEvent(cid) } },
+            formatClock(c.t),
+          ),
+          cid === chain.ids[0] ? '' : h('span', { class: 'delta' }, ` +${formatDuration(c.t - root.t)}`),
+          ' ',
+          h('span', { class: 'kind' }, c.k),
+          ' ',
+          c.x,
+        ),
+      );
+    }
+    this.body.append(
+      h('h3', null, chain.ids.length > 1 ? 'Why: from the root cause to this event' : 'Why'),
+      chain.ids.length > 1 || chain.truncated
+        ? list
+        : h(
+            'p',
+            { class: 'hint' },
+            'This is a root event: nothing before it in the run caused it (a fault or a scripted step).',
+          ),
+    );
+    if (chain.truncated)
+      this.body.append(h('p', { class: 'hint' }, '(the chain is longer; its first steps are not shown)'));
+    // Topic: the event's own, or the nearest one up its chain.
+    const tp = e.tp ?? nearestTopic(events, chain.ids);
+    const topic = topicText(tp);
+    if (topic) {
+      this.body.append(
+        h(
+          'div',
+          { class: 'topic', attrs: { 'data-testid': 'topic' } },
+          h('h3', null, 'In the document: ', topic.title),
+          h('p', null, topic.text),
+        ),
+      );
+    }
+  }
+}
+
+function nearestTopic(events: readonly TimelineEvent[], chain: readonly number[]): string | undefined {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const tp = events[chain[i]!]!.tp;
+    if (tp) return tp;
+  }
+  return undefined;
+}

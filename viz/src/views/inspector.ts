@@ -1,0 +1,160 @@
+/**
+ * The inspector: the selected entity's current state, with the fields that the current step changed highlighted
+ * (and their previous value), and the latest events about it.
+ */
+import type { World } from '../../../sim/model/state.js';
+import type { App } from '../app.js';
+import { clear, h } from '../dom.js';
+import { lastAtOrBefore } from '../model/analysis.js';
+import { type EntityRef, entityState, pathTarget } from '../model/entities.js';
+import { formatClock } from '../model/time.js';
+
+const HISTORY = 8;
+
+export class Inspector {
+  readonly el: HTMLElement;
+  private readonly body: HTMLElement;
+  /** Called when the user asks "what if" on the selected entity. */
+  onFork: ((entity: string) => void) | null = null;
+
+  constructor(private readonly app: App) {
+    this.body = h('div', { class: 'panel-body' });
+    this.el = h(
+      'section',
+      { class: 'panel inspector', attrs: { 'data-testid': 'inspector' } },
+      h('header', { class: 'panel-head' }, h('h2', null, 'Inspector')),
+      this.body,
+    );
+    app.onFrame((c) => {
+      if (c.has('run') || c.has('time') || c.has('select')) this.render();
+    });
+  }
+
+  private render(): void {
+    const run = this.app.run;
+    clear(this.body);
+    const sel = this.app.selection;
+    if (!run || !sel) {
+      this.body.append(h('p', { class: 'hint' }, 'Click a node, an instance, a rack or an actor to inspect it.'));
+      return;
+    }
+    const ref = run.entities.get(sel) ?? run.entities.get(sel.slice(sel.indexOf(':') + 1));
+    const world = run.replay.state;
+    const state = ref ? entityState(world, ref) : undefined;
+    this.body.append(
+      h(
+        'div',
+        { class: 'inspect-title' },
+        h('span', { class: 'entity-kind' }, ref?.kind ?? 'actor'),
+        h('strong', { attrs: { 'data-testid': 'inspector-id' } }, sel),
+        ref && isForkable(ref)
+          ? h(
+              'button',
+              {
+                class: 'btn small',
+                title: 'Inject a fault here and compare the outcome',
+                attrs: { 'data-testid': 'what-if' },
+                on: { click: () => this.onFork?.(ref.id) },
+              },
+              'What if…',
+            )
+          : null,
+      ),
+    );
+    if (ref && state) {
+      const changed = this.changedFields(ref);
+      const prev = changed.size > 0 ? entityState(run.replay.stateAt(run.replay.position - 1), ref) : undefined;
+      const table = h('table', { class: 'kv', attrs: { 'data-testid': 'inspector-fields' } });
+      for (const [key, value] of Object.entries(state)) {
+        const isChanged = changed.has(key) || changed.has('*');
+        const before = isChanged && prev ? (prev as Record<string, unknown>)[key] : undefined;
+        table.append(
+          h(
+            'tr',
+            { class: isChanged ? 'changed' : undefined, data: { field: key } },
+            h('th', null, key),
+            h(
+              'td',
+              null,
+              describeValue(world, ref, key, value),
+              isChanged && prev && before !== value
+                ? h('span', { class: 'was' }, ` (was ${describeValue(world, ref, key, before)})`)
+                : null,
+            ),
+          ),
+        );
+      }
+      this.body.append(table);
+    } else if (!ref) {
+      const n = run.analysis.actors.includes(sel) ? 'an actor that sends and receives messages' : 'not in this run';
+      this.body.append(h('p', { class: 'hint' }, `${sel}: ${n}.`));
+    } else {
+      this.body.append(h('p', { class: 'hint' }, 'This entity is not in the world at this moment.'));
+    }
+    // The latest events about this entity, up to the playhead.
+    const ids = run.analysis.bySubject.get(sel) ?? (ref ? run.analysis.bySubject.get(ref.id) : undefined);
+    if (ids && ids.length > 0) {
+      const last = lastAtOrBefore(ids, run.replay.position - 1);
+      const list = h('ol', { class: 'history' });
+      for (let j = last; j >= 0 && j > last - HISTORY; j--) {
+        const id = ids[j]!;
+        const e = run.replay.events[id]!;
+        list.append(
+          h(
+            'li',
+            { on: { click: () => this.app.goToEvent(id) }, title: 'Go to this event' },
+            h('span', { class: 'time' }, formatClock(e.t)),
+            ' ',
+            h('span', { class: 'kind' }, e.k),
+            ' ',
+            e.x,
+          ),
+        );
+      }
+      if (last >= 0) this.body.append(h('h3', null, 'Recent events'), list);
+    }
+  }
+
+  /** Fields of the entity that the current event's patches touched ('*' = the whole entity was replaced). */
+  private changedFields(ref: EntityRef): Set<string> {
+    const out = new Set<string>();
+    const e = this.app.run?.replay.current;
+    for (const p of e?.p ?? []) {
+      const t = pathTarget(p.path);
+      if (!t || t.kind !== ref.kind || t.a !== ref.a || t.b !== ref.b) continue;
+      const f = t.field[0];
+      out.add(f === undefined ? '*' : String(f));
+    }
+    return out;
+  }
+}
+
+function isForkable(ref: EntityRef): boolean {
+  return ['instance', 'node', 'rack', 'fc', 'watchdog', 'database'].includes(ref.kind);
+}
+
+/** A value as text; indices into cluster arrays are shown as the ids they point to. */
+function describeValue(world: World, ref: EntityRef, key: string, value: unknown): string {
+  const cluster = ref.a >= 0 ? world.clusters[ref.a] : undefined;
+  if (ref.kind === 'instance' && key === 'node' && typeof value === 'number') {
+    return value < 0 ? 'unplaced' : (cluster?.nodes[value]?.id ?? String(value));
+  }
+  if (ref.kind === 'instance' && key === 'service' && typeof value === 'number') {
+    return world.services[value]?.id ?? String(value);
+  }
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
+    if (ref.kind === 'node' && key === 'instances')
+      return value.map((i) => cluster?.instances[i]?.id ?? i).join(', ') || '—';
+    if (ref.kind === 'rack' && key === 'nodes') return value.map((i) => cluster?.nodes[i]?.id ?? i).join(', ') || '—';
+    if (ref.kind === 'role' && key === 'instances') {
+      const c = world.clusters[world.services[ref.a]?.cluster ?? -1];
+      return value.map((i) => c?.instances[i]?.id ?? i).join(', ') || '—';
+    }
+  }
+  if (Array.isArray(value) && value.length > 6) return `${value.length} items`;
+  if (value !== null && typeof value === 'object') {
+    const text = JSON.stringify(value);
+    return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  }
+  return String(value);
+}

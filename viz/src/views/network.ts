@@ -1,0 +1,404 @@
+/**
+ * The network view: the internet, the corporate network, each cluster and the SQL cluster, with the firewalls
+ * between them; messages are drawn while in flight, green when delivered and orange when dropped or denied (a denied
+ * message stops at the wall). Hovering a message shows the rule that decided it.
+ *
+ * Messages inside a data centre take well under a millisecond; to be seen at all, each one is drawn for at least
+ * about a second of wall-clock time at the current speed.
+ */
+import type { World } from '../../../sim/model/state.js';
+import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { App, LoadedRun } from '../app.js';
+import { VERDICT_COLOURS } from '../colours.js';
+import { clear, h, svg } from '../dom.js';
+import { type ActorPlace, placeActor, type Zone } from '../model/actors.js';
+import { messagesInWindow } from '../model/messages.js';
+import { formatClock } from '../model/time.js';
+
+const HEIGHT = 440;
+/** Wall-clock time (ms) a message stays visible, at least. */
+const LINGER_WALL_MS = 1200;
+const MAX_MESSAGES = 300;
+const RECENT = 8;
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+interface Wall {
+  readonly x: number;
+  readonly y0: number;
+  readonly y1: number;
+  readonly label: string;
+}
+
+interface NetLayout {
+  readonly boxes: { key: string; label: string; box: Box; zone: Zone }[];
+  readonly walls: Wall[];
+  readonly pos: Map<string, [number, number]>;
+  readonly places: Map<string, ActorPlace>;
+}
+
+export class NetworkView {
+  readonly el: HTMLElement;
+  private readonly root: SVGSVGElement;
+  private readonly staticG: SVGGElement;
+  private readonly msgG: SVGGElement;
+  private readonly recent: HTMLElement;
+  private readonly tooltip: HTMLElement;
+  private width = 800;
+  private layout: NetLayout | null = null;
+  private layoutRun: LoadedRun | null = null;
+  visible = false;
+
+  constructor(private readonly app: App) {
+    this.root = svg('svg', { class: 'net-svg', height: HEIGHT });
+    this.staticG = svg('g', { class: 'net-static' });
+    this.msgG = svg('g', { class: 'net-messages' });
+    this.root.append(this.staticG, this.msgG);
+    this.recent = h('ol', { class: 'recent-messages', attrs: { 'data-testid': 'recent-messages' } });
+    this.tooltip = h('div', { class: 'tooltip', attrs: { role: 'tooltip', 'data-testid': 'net-tooltip' } });
+    this.el = h(
+      'section',
+      { class: 'view network', attrs: { 'data-testid': 'network' } },
+      h(
+        'div',
+        { class: 'legend' },
+        h(
+          'span',
+          { class: 'legend-item' },
+          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.ok}` } }),
+          'delivered',
+        ),
+        h(
+          'span',
+          { class: 'legend-item' },
+          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.denied}` } }),
+          'dropped or denied (stops at the wall)',
+        ),
+        h('span', { class: 'legend-item' }, h('span', { class: 'swatch wall-swatch' }), 'firewall / access list'),
+        h('span', { class: 'muted' }, 'hover a message for the rule that decided it'),
+      ),
+      this.root,
+      h('h3', { class: 'subhead' }, 'Latest messages'),
+      this.recent,
+      this.tooltip,
+    );
+    this.msgG.addEventListener('mousemove', (ev) => this.onHover(ev));
+    this.msgG.addEventListener('mouseleave', () => {
+      this.tooltip.style.display = 'none';
+    });
+    this.msgG.addEventListener('click', (ev) => {
+      const id = (ev.target as Element).closest('[data-event]')?.getAttribute('data-event');
+      if (id) this.app.goToEvent(Number(id));
+    });
+    this.staticG.addEventListener('click', (ev) => {
+      const actor = (ev.target as Element).closest('[data-actor]')?.getAttribute('data-actor');
+      if (actor) this.app.select(actor);
+    });
+    new ResizeObserver(() => {
+      const w = Math.floor(this.el.clientWidth);
+      if (w > 0 && w !== this.width) {
+        this.width = w;
+        this.layout = null;
+        if (this.visible) this.render();
+      }
+    }).observe(this.el);
+    app.onFrame((c) => {
+      if (!this.visible) return;
+      if (c.has('run')) this.layout = null;
+      if (c.has('run') || c.has('time') || c.has('layout') || c.has('select')) this.render();
+    });
+  }
+
+  show(visible: boolean): void {
+    this.visible = visible;
+    if (visible) {
+      this.layout = null;
+      this.render();
+    }
+  }
+
+  private render(): void {
+    const run = this.app.run;
+    if (!run) return;
+    if (!this.layout || this.layoutRun !== run) {
+      this.layout = buildLayout(run, this.width);
+      this.layoutRun = run;
+      this.drawStatic(this.layout);
+    }
+    this.drawMessages(run, this.layout);
+  }
+
+  private drawStatic(l: NetLayout): void {
+    clear(this.staticG);
+    this.root.setAttribute('width', String(this.width));
+    for (const b of l.boxes) {
+      this.staticG.append(
+        svg('rect', {
+          x: b.box.x,
+          y: b.box.y,
+          width: b.box.w,
+          height: b.box.h,
+          rx: 10,
+          class: `zone zone-${b.zone}`,
+          'data-zone': b.key,
+        }),
+        svg('text', { x: b.box.x + 10, y: b.box.y + 18, class: 'zone-label' }, b.label),
+      );
+    }
+    for (const w of l.walls) {
+      this.staticG.append(
+        svg('rect', { x: w.x - 4, y: w.y0, width: 8, height: w.y1 - w.y0, class: 'wall', rx: 2 }),
+        svg('text', { x: w.x, y: w.y1 + 12, class: 'wall-label', 'text-anchor': 'middle' }, w.label),
+      );
+    }
+    const perZone = new Map<string, number>();
+    for (const [actor, [x, y]] of l.pos) {
+      const place = l.places.get(actor)!;
+      const key = place.zone === 'cluster' ? `cluster-${place.cluster}` : place.zone;
+      const n = (perZone.get(key) ?? 0) + 1;
+      perZone.set(key, n);
+      const g = svg('g', { class: 'actor', 'data-actor': actor });
+      g.append(svg('circle', { cx: x, cy: y, r: 4 }));
+      if (n <= 14) g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, shortActor(actor)));
+      g.append(svg('title', {}, actor));
+      this.staticG.append(g);
+    }
+    this.staticG.dataset.actors = String(l.pos.size);
+  }
+
+  private drawMessages(run: LoadedRun, l: NetLayout): void {
+    const now = this.app.timeUs;
+    const events = run.replay.events;
+    const lingerUs = (LINGER_WALL_MS / 1000) * 1_000_000 * this.app.speed;
+    const ids = messagesInWindow(events, run.analysis.messages, run.replay.position, now - lingerUs, now, MAX_MESSAGES);
+    clear(this.msgG);
+    const sel = this.app.selection;
+    let drawn = 0;
+    for (const id of ids) {
+      const e = events[id]!;
+      const m = e.m!;
+      const a = l.pos.get(m.from);
+      const b = l.pos.get(m.to);
+      if (!a || !b) continue;
+      const flight = Math.max(m.at - e.t, lingerUs * 0.6);
+      const p = Math.min(1, (now - e.t) / flight);
+      const route = routeBetween(a, b, l.walls);
+      // A denied message travels to the first wall on its way (or halfway) and stops there.
+      const stopAt = m.ok ? 1 : route.length > 2 ? segmentFraction(route, 1) : 0.5;
+      const [x, y] = pointAlong(route, Math.min(p, stopAt));
+      const colour = m.ok ? VERDICT_COLOURS.ok : VERDICT_COLOURS.denied;
+      const faded = p >= stopAt ? Math.max(0.25, 1 - (now - e.t - flight * stopAt) / (lingerUs * 0.6)) : 1;
+      const highlight = sel !== null && (sel === m.from || sel === m.to || sel === e.s);
+      const g = svg('g', {
+        class: `msg ${m.ok ? 'ok' : 'denied'}${highlight ? ' highlight' : ''}`,
+        'data-event': id,
+        'data-verdict': m.ok ? 'ok' : 'denied',
+        opacity: faded.toFixed(2),
+      });
+      g.append(
+        svg('polyline', {
+          points: route.map(([rx, ry]) => `${rx},${ry}`).join(' '),
+          class: 'msg-route',
+          stroke: colour,
+        }),
+        svg('circle', { cx: x, cy: y, r: 5, fill: colour, class: 'msg-dot' }),
+      );
+      if (!m.ok && p >= stopAt) {
+        g.append(
+          svg('path', {
+            d: `M${x - 5},${y - 5}L${x + 5},${y + 5}M${x + 5},${y - 5}L${x - 5},${y + 5}`,
+            class: 'msg-x',
+          }),
+        );
+      }
+      this.msgG.append(g);
+      drawn++;
+    }
+    this.msgG.dataset.count = String(drawn);
+    this.el.dataset.count = String(drawn);
+    // The latest messages as text, with their verdict and rule.
+    clear(this.recent);
+    const latest = messagesInWindow(events, run.analysis.messages, run.replay.position, 0, now, RECENT).reverse();
+    for (const id of latest) {
+      const e = events[id]!;
+      this.recent.append(
+        h(
+          'li',
+          { class: e.m!.ok ? 'ok' : 'denied', on: { click: () => this.app.goToEvent(id) } },
+          h('span', { class: 'time' }, formatClock(e.t)),
+          ` ${e.m!.from} → ${e.m!.to} `,
+          h('strong', null, e.m!.ok ? 'delivered' : 'denied'),
+          e.r ? h('code', null, ` ${e.r}`) : null,
+          ` — ${e.x}`,
+        ),
+      );
+    }
+  }
+
+  private onHover(ev: MouseEvent): void {
+    const run = this.app.run;
+    const id = (ev.target as Element).closest('[data-event]')?.getAttribute('data-event');
+    if (!run || !id) {
+      this.tooltip.style.display = 'none';
+      return;
+    }
+    const e = run.replay.events[Number(id)]!;
+    this.tooltip.textContent = describeMessage(e);
+    const rect = this.el.getBoundingClientRect();
+    this.tooltip.style.left = `${ev.clientX - rect.left + 14}px`;
+    this.tooltip.style.top = `${ev.clientY - rect.top + 14}px`;
+    this.tooltip.style.display = 'block';
+  }
+}
+
+export function describeMessage(e: TimelineEvent): string {
+  const m = e.m!;
+  return `${m.from} → ${m.to}: ${m.ok ? 'delivered' : 'dropped or denied'}${e.r ? ` — rule ${e.r}` : ' — no rule recorded'} (${e.x})`;
+}
+
+function shortActor(a: string): string {
+  return a.length > 22 ? `${a.slice(0, 21)}…` : a;
+}
+
+function buildLayout(run: LoadedRun, width: number): NetLayout {
+  const world: World = run.timeline.initial;
+  const W = Math.max(480, width);
+  const colA: Box = { x: 10, y: 30, w: W * 0.2, h: 0 };
+  const bar1 = W * 0.25;
+  const colB = { x: W * 0.29, w: W * 0.38 };
+  const bar2 = W * 0.71;
+  const colC = { x: W * 0.74, w: W * 0.26 - 10 };
+  const top = 30;
+  const bottom = HEIGHT - 30;
+  const mid = (top + bottom) / 2;
+  const boxes: NetLayout['boxes'] = [
+    { key: 'internet', label: 'Internet', zone: 'internet', box: { x: colA.x, y: top, w: colA.w, h: mid - top - 10 } },
+    {
+      key: 'corpnet',
+      label: 'Corporate network',
+      zone: 'corpnet',
+      box: { x: colA.x, y: mid + 10, w: colA.w, h: bottom - mid - 10 },
+    },
+  ];
+  const nc = Math.max(1, world.clusters.length);
+  const shown = Math.min(nc, 8);
+  const ch = (bottom - top - (shown - 1) * 10) / shown;
+  world.clusters.slice(0, shown).forEach((c, i) => {
+    boxes.push({
+      key: `cluster-${i}`,
+      label: `cluster ${c.id}${i === shown - 1 && nc > shown ? ` (+${nc - shown} more)` : ''}`,
+      zone: 'cluster',
+      box: { x: colB.x, y: top + i * (ch + 10), w: colB.w, h: ch },
+    });
+  });
+  boxes.push({
+    key: 'sql',
+    label: 'SQL Database cluster',
+    zone: 'sql',
+    box: { x: colC.x, y: top, w: colC.w, h: mid - top + 60 },
+  });
+  boxes.push({
+    key: 'other',
+    label: 'other',
+    zone: 'other',
+    box: { x: colC.x, y: mid + 100, w: colC.w, h: bottom - mid - 100 },
+  });
+  const walls: Wall[] = [
+    { x: bar1, y0: top, y1: mid - 10, label: 'edge: LB + endpoint ACLs' },
+    { x: bar1, y0: mid + 10, y1: bottom, label: 'corpnet ACLs + firewall' },
+    { x: bar2, y0: top, y1: mid + 60, label: 'SQL firewall' },
+  ];
+  const places = new Map<string, ActorPlace>();
+  const byBox = new Map<string, string[]>();
+  for (const actor of run.analysis.actors) {
+    const p = placeActor(actor, world, run.entities);
+    places.set(actor, p);
+    const key = p.zone === 'cluster' ? `cluster-${Math.min(p.cluster, shown - 1)}` : p.zone;
+    let list = byBox.get(key);
+    if (!list) byBox.set(key, (list = []));
+    list.push(actor);
+  }
+  const pos = new Map<string, [number, number]>();
+  for (const b of boxes) {
+    const list = (byBox.get(b.key) ?? []).slice().sort((x, y) => {
+      const gx = places.get(x)!.group;
+      const gy = places.get(y)!.group;
+      return gx - gy || (x < y ? -1 : x > y ? 1 : 0);
+    });
+    if (list.length === 0) continue;
+    const inner = { x: b.box.x + 12, y: b.box.y + 30, w: b.box.w - 24, h: b.box.h - 40 };
+    const labelled = list.length <= 14;
+    const colW = labelled ? Math.max(110, inner.w / 2) : 14;
+    const cols = Math.max(1, Math.floor(inner.w / colW));
+    const rows = Math.ceil(list.length / cols);
+    const rowH = Math.max(6, Math.min(22, inner.h / Math.max(1, rows)));
+    list.forEach((actor, i) => {
+      const x = inner.x + (i % cols) * (inner.w / cols) + 4;
+      const y = inner.y + Math.floor(i / cols) * rowH + 4;
+      pos.set(actor, [x, Math.min(y, b.box.y + b.box.h - 6)]);
+    });
+  }
+  return { boxes, walls, pos, places };
+}
+
+/** The route from a to b: straight, or through the wall(s) it crosses (a waypoint on each). */
+function routeBetween(a: [number, number], b: [number, number], walls: readonly Wall[]): [number, number][] {
+  const route: [number, number][] = [a];
+  const [x0, y0] = a;
+  const [x1, y1] = b;
+  const crossed = walls
+    .filter((w) => (w.x - x0) * (w.x - x1) < 0)
+    .map((w) => {
+      const f = (w.x - x0) / (x1 - x0);
+      const y = Math.max(w.y0 + 4, Math.min(w.y1 - 4, y0 + f * (y1 - y0)));
+      return [w.x, y, f] as const;
+    })
+    .sort((p, q) => p[2] - q[2]);
+  // Two walls at the same x (internet/corpnet): keep the one on the source's side.
+  const seen = new Set<number>();
+  for (const [x, y] of crossed) {
+    if (seen.has(x)) continue;
+    seen.add(x);
+    route.push([x, y]);
+  }
+  route.push(b);
+  return route;
+}
+
+function lengths(route: readonly [number, number][]): number[] {
+  const out = [0];
+  for (let i = 1; i < route.length; i++) {
+    const [ax, ay] = route[i - 1]!;
+    const [bx, by] = route[i]!;
+    out.push(out[i - 1]! + Math.hypot(bx - ax, by - ay));
+  }
+  return out;
+}
+
+/** Fraction of the route's length at vertex i. */
+function segmentFraction(route: readonly [number, number][], i: number): number {
+  const l = lengths(route);
+  const total = l[l.length - 1]!;
+  return total > 0 ? l[i]! / total : 0;
+}
+
+function pointAlong(route: readonly [number, number][], f: number): [number, number] {
+  const l = lengths(route);
+  const total = l[l.length - 1]!;
+  const d = f * total;
+  for (let i = 1; i < route.length; i++) {
+    if (d <= l[i]! || i === route.length - 1) {
+      const [ax, ay] = route[i - 1]!;
+      const [bx, by] = route[i]!;
+      const seg = l[i]! - l[i - 1]!;
+      const t = seg > 0 ? (d - l[i - 1]!) / seg : 0;
+      return [ax + (bx - ax) * t, ay + (by - ay) * t];
+    }
+  }
+  return route[0]!;
+}

@@ -1,0 +1,270 @@
+/**
+ * The space-time diagram: one horizontal lane per actor (outside clients, the FC, the load balancer, host agents,
+ * watchdogs…), time running left to right over a window that ends at the playhead, and each message an arrow from
+ * the sender's lane at its send time to the receiver's lane at its arrival. Selecting an actor filters the diagram
+ * to the actors it exchanged messages with.
+ */
+import * as d3 from 'd3';
+import type { App, LoadedRun } from '../app.js';
+import { VERDICT_COLOURS } from '../colours.js';
+import { clear, h, setText } from '../dom.js';
+import { type ActorPlace, actorForEntity, GROUPS, placeActor } from '../model/actors.js';
+import { messagesInWindow } from '../model/messages.js';
+import { formatDuration, parseDuration, timeTicks } from '../model/time.js';
+
+const LANE_H = 24;
+const M = { top: 24, right: 16, bottom: 24, left: 170 };
+const MAX_LANES = 40;
+const MAX_ARROWS = 600;
+
+export class SpaceTimeView {
+  readonly el: HTMLElement;
+  private readonly svgSel: d3.Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly spanInput: HTMLInputElement;
+  private readonly aroundBox: HTMLInputElement;
+  private readonly note: HTMLElement;
+  private width = 800;
+  /** Width of the time window, µs. */
+  spanUs = 5 * 60_000_000;
+  private places = new Map<string, ActorPlace>();
+  private placesRun: LoadedRun | null = null;
+  visible = false;
+
+  constructor(private readonly app: App) {
+    this.spanInput = h('input', {
+      attrs: { type: 'text', value: '5m', size: 6, 'aria-label': 'Window', 'data-testid': 'st-span' },
+      on: {
+        change: () => {
+          const v = parseDuration(this.spanInput.value);
+          if (v && v > 0) this.spanUs = v;
+          this.render();
+        },
+        keydown: (e) => e.stopPropagation(),
+      },
+    });
+    this.aroundBox = h('input', {
+      attrs: { type: 'checkbox', checked: true, 'data-testid': 'st-around' },
+      on: { change: () => this.render() },
+    });
+    this.note = h('span', { class: 'muted' });
+    const holder = h('div', { class: 'st-holder' });
+    this.el = h(
+      'section',
+      { class: 'view spacetime', attrs: { 'data-testid': 'spacetime' } },
+      h(
+        'div',
+        { class: 'view-toolbar' },
+        h('label', null, 'Window ', this.spanInput),
+        h(
+          'label',
+          { title: 'Only the actors that exchanged messages with the selected one' },
+          this.aroundBox,
+          ' only around the selection',
+        ),
+        this.note,
+        h('span', { class: 'muted hint-inline' }, 'click a lane to select its actor · wheel to zoom'),
+      ),
+      holder,
+    );
+    this.svgSel = d3.select(holder).append('svg').attr('class', 'st-svg');
+    holder.addEventListener(
+      'wheel',
+      (ev) => {
+        ev.preventDefault();
+        this.spanUs = Math.max(1000, Math.min(30 * 86_400_000_000, this.spanUs * (ev.deltaY > 0 ? 1.25 : 0.8)));
+        this.spanInput.value = formatDuration(this.spanUs);
+        this.render();
+      },
+      { passive: false },
+    );
+    new ResizeObserver(() => {
+      const w = Math.floor(holder.clientWidth);
+      if (w > 0 && w !== this.width) {
+        this.width = w;
+        if (this.visible) this.render();
+      }
+    }).observe(holder);
+    app.onFrame((c) => {
+      if (this.visible && (c.has('run') || c.has('time') || c.has('select') || c.has('layout'))) this.render();
+    });
+  }
+
+  show(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.render();
+  }
+
+  private placeOf(run: LoadedRun, actor: string): ActorPlace {
+    if (this.placesRun !== run) {
+      this.places = new Map();
+      this.placesRun = run;
+    }
+    let p = this.places.get(actor);
+    if (!p) {
+      p = placeActor(actor, run.timeline.initial, run.entities);
+      this.places.set(actor, p);
+    }
+    return p;
+  }
+
+  render(): void {
+    const run = this.app.run;
+    if (!run) return;
+    const now = this.app.timeUs;
+    const lo = now - this.spanUs;
+    const hi = now + this.spanUs * 0.08;
+    const events = run.replay.events;
+    let ids = messagesInWindow(events, run.analysis.messages, run.replay.position, lo, now, MAX_ARROWS);
+    // Around the selection: keep the messages to or from its actor.
+    const sel = this.app.selection;
+    const focus = sel ? actorForEntity(sel, run.analysis.actors) : undefined;
+    if (focus && this.aroundBox.checked)
+      ids = ids.filter((id) => events[id]!.m!.from === focus || events[id]!.m!.to === focus);
+    const laneSet = new Set<string>();
+    if (focus) laneSet.add(focus);
+    for (const id of ids) {
+      const m = events[id]!.m!;
+      laneSet.add(m.from);
+      laneSet.add(m.to);
+    }
+    let lanes = [...laneSet].sort(
+      (a, b) => this.placeOf(run, a).group - this.placeOf(run, b).group || (a < b ? -1 : a > b ? 1 : 0),
+    );
+    const hidden = lanes.length > MAX_LANES ? lanes.length - MAX_LANES : 0;
+    if (hidden) lanes = lanes.slice(0, MAX_LANES);
+    const laneIndex = new Map(lanes.map((a, i) => [a, i]));
+    setText(
+      this.note,
+      `${lanes.length} lanes${hidden ? ` (+${hidden} hidden)` : ''} · ${ids.length} messages${focus && this.aroundBox.checked ? ` around ${focus}` : ''}`,
+    );
+    const height = M.top + M.bottom + Math.max(1, lanes.length) * LANE_H;
+    const x = d3
+      .scaleLinear()
+      .domain([lo, hi])
+      .range([M.left, this.width - M.right]);
+    const svg = this.svgSel;
+    svg.attr('width', this.width).attr('height', height);
+    const node = svg.node()!;
+    clear(node);
+    const defs = svg.append('defs');
+    for (const [name, colour] of [
+      ['ok', VERDICT_COLOURS.ok],
+      ['denied', VERDICT_COLOURS.denied],
+    ] as const) {
+      defs
+        .append('marker')
+        .attr('id', `st-arrow-${name}`)
+        .attr('viewBox', '0 0 10 10')
+        .attr('refX', 9)
+        .attr('refY', 5)
+        .attr('markerWidth', 6)
+        .attr('markerHeight', 6)
+        .attr('orient', 'auto-start-reverse')
+        .append('path')
+        .attr('d', 'M0,0L10,5L0,10Z')
+        .attr('fill', colour);
+    }
+    // Lanes, with group separators.
+    const gl = svg.append('g').attr('class', 'lanes');
+    let lastGroup = -1;
+    lanes.forEach((actor, i) => {
+      const y = M.top + i * LANE_H + LANE_H / 2;
+      const p = this.placeOf(run, actor);
+      const lane = gl
+        .append('g')
+        .attr('class', `lane${actor === focus ? ' focus' : ''}`)
+        .attr('data-actor', actor)
+        .on('click', () => this.app.select(actor));
+      lane
+        .append('rect')
+        .attr('x', 0)
+        .attr('y', y - LANE_H / 2)
+        .attr('width', this.width)
+        .attr('height', LANE_H)
+        .attr('class', i % 2 ? 'lane-bg odd' : 'lane-bg');
+      lane
+        .append('line')
+        .attr('x1', M.left)
+        .attr('x2', this.width - M.right)
+        .attr('y1', y)
+        .attr('y2', y)
+        .attr('class', 'lane-line');
+      lane
+        .append('text')
+        .attr('x', M.left - 8)
+        .attr('y', y + 4)
+        .attr('text-anchor', 'end')
+        .attr('class', 'lane-label')
+        .text(actor.length > 26 ? `${actor.slice(0, 25)}…` : actor);
+      if (p.group !== lastGroup) {
+        gl.append('text')
+          .attr('x', 4)
+          .attr('y', y - LANE_H / 2 + 9)
+          .attr('class', 'group-label')
+          .text(GROUPS[p.group] ?? '');
+        lastGroup = p.group;
+      }
+    });
+    // Time axis.
+    svg
+      .append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${height - M.bottom})`)
+      .call(
+        d3
+          .axisBottom<number>(x)
+          .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
+          .tickFormat((d) => formatDuration(Number(d))),
+      );
+    // Arrows.
+    const ga = svg.append('g').attr('class', 'arrows');
+    let drawn = 0;
+    for (const id of ids) {
+      const e = events[id]!;
+      const m = e.m!;
+      const a = laneIndex.get(m.from);
+      const b = laneIndex.get(m.to);
+      if (a === undefined || b === undefined) continue;
+      const ya = M.top + a * LANE_H + LANE_H / 2;
+      const yb = M.top + b * LANE_H + LANE_H / 2;
+      // An undelivered message ends halfway to its receiver, with a cross.
+      const x2 = x(Math.min(m.at, hi));
+      const yEnd = m.ok ? yb : ya + (yb - ya) / 2;
+      const xEnd = m.ok ? x2 : x(e.t) + (x2 - x(e.t)) / 2;
+      const name = m.ok ? 'ok' : 'denied';
+      const line = ga
+        .append('line')
+        .attr('class', `arrow ${name}${id === this.app.selectedEvent ? ' selected' : ''}`)
+        .attr('data-event', id)
+        .attr('x1', x(e.t))
+        .attr('y1', ya)
+        .attr('x2', xEnd)
+        .attr('y2', yEnd)
+        .attr('stroke', VERDICT_COLOURS[name])
+        .attr('marker-end', m.ok ? 'url(#st-arrow-ok)' : null)
+        .on('click', () => this.app.goToEvent(id));
+      line
+        .append('title')
+        .text(`${m.from} → ${m.to}: ${m.ok ? 'delivered' : 'dropped/denied'}${e.r ? ` (rule ${e.r})` : ''} — ${e.x}`);
+      if (!m.ok) {
+        ga.append('path')
+          .attr('class', 'arrow-x')
+          .attr(
+            'd',
+            `M${xEnd - 4},${yEnd - 4}L${xEnd + 4},${yEnd + 4}M${xEnd + 4},${yEnd - 4}L${xEnd - 4},${yEnd + 4}`,
+          );
+      }
+      drawn++;
+    }
+    // Playhead.
+    svg
+      .append('line')
+      .attr('class', 'playhead')
+      .attr('x1', x(now))
+      .attr('x2', x(now))
+      .attr('y1', M.top - 6)
+      .attr('y2', height - M.bottom);
+    this.el.dataset.lanes = String(lanes.length);
+    this.el.dataset.count = String(drawn);
+  }
+}

@@ -1,0 +1,701 @@
+/**
+ * The topology view: clusters → racks (fault domains) → nodes → role instances, coloured and shaped by state, with
+ * collapsible levels. Below ~2,000 instances it draws SVG (one element per entity, easy to inspect and test); above,
+ * a canvas that draws thousands of cells per frame in a few milliseconds, grouped by colour.
+ */
+import type { ClusterState, InstanceState, NodeState, World } from '../../../sim/model/state.js';
+import type { App } from '../app.js';
+import { INSTANCE_COLOURS, instanceColour, NODE_COLOURS, nodeBorder, nodeFill, udColour } from '../colours.js';
+import { clear, h, svg } from '../dom.js';
+import { pathTarget } from '../model/entities.js';
+import {
+  type Counts,
+  describeCounts,
+  type LayoutMetrics,
+  layoutTopology,
+  type TopologyLevel,
+  type TopologyOptions,
+  type TopologySink,
+} from '../model/topology-layout.js';
+
+/** Above this many instances the view draws on a canvas. */
+export const CANVAS_THRESHOLD = 2000;
+
+type ColourBy = 'state' | 'ud';
+
+interface Hit {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  id: string;
+  /** 'entity' selects; 'toggle' expands or collapses. */
+  action: 'entity' | 'toggle';
+}
+
+export class TopologyView {
+  readonly el: HTMLElement;
+  private readonly stage: HTMLElement;
+  private readonly levelSelect: HTMLSelectElement;
+  private readonly colourSelect: HTMLSelectElement;
+  private readonly modeLabel: HTMLElement;
+  private readonly tooltip: HTMLElement;
+  private readonly legend: HTMLElement;
+  private svgEl: SVGSVGElement | null = null;
+  private canvas: HTMLCanvasElement | null = null;
+  private level: TopologyLevel = 3;
+  private colourBy: ColourBy = 'state';
+  private readonly toggled = new Set<string>();
+  private width = 600;
+  private lastWorld: World | null = null;
+  private lastKey = '';
+  private hits: Hit[] = [];
+  visible = true;
+  /** Called on a click on an entity with the modifier for "what if" (or by the context menu). */
+  onFork: ((entity: string) => void) | null = null;
+  /** The last layout's counts, for tests and the benchmark. */
+  metrics: LayoutMetrics | null = null;
+
+  constructor(private readonly app: App) {
+    this.levelSelect = h(
+      'select',
+      {
+        attrs: { 'aria-label': 'Detail level', 'data-testid': 'topo-level' },
+        on: {
+          change: () => {
+            this.level = Number(this.levelSelect.value) as TopologyLevel;
+            this.toggled.clear();
+            this.redraw();
+          },
+        },
+      },
+      h('option', { attrs: { value: 0 } }, 'clusters'),
+      h('option', { attrs: { value: 1 } }, 'racks'),
+      h('option', { attrs: { value: 2 } }, 'nodes'),
+      h('option', { attrs: { value: 3, selected: true } }, 'instances'),
+    );
+    this.colourSelect = h(
+      'select',
+      {
+        attrs: { 'aria-label': 'Colour instances by', 'data-testid': 'topo-colour' },
+        on: {
+          change: () => {
+            this.colourBy = this.colourSelect.value as ColourBy;
+            this.renderLegend();
+            this.redraw();
+          },
+        },
+      },
+      h('option', { attrs: { value: 'state' } }, 'state'),
+      h('option', { attrs: { value: 'ud' } }, 'update domain'),
+    );
+    this.modeLabel = h('span', { class: 'muted' });
+    this.stage = h('div', { class: 'topo-stage', attrs: { 'data-testid': 'topology-stage' } });
+    this.tooltip = h('div', { class: 'tooltip', attrs: { role: 'tooltip' } });
+    this.legend = h('div', { class: 'legend', attrs: { 'data-testid': 'topology-legend' } });
+    this.el = h(
+      'section',
+      { class: 'view topology', attrs: { 'data-testid': 'topology' } },
+      h(
+        'div',
+        { class: 'view-toolbar' },
+        h('label', null, 'Show down to ', this.levelSelect),
+        h('label', null, 'Colour by ', this.colourSelect),
+        this.modeLabel,
+        h(
+          'span',
+          { class: 'muted hint-inline' },
+          'click: inspect · double-click a header: collapse/expand · Alt+click: what if',
+        ),
+      ),
+      this.legend,
+      this.stage,
+      this.tooltip,
+    );
+    this.stage.addEventListener('click', (ev) => this.onClick(ev));
+    this.stage.addEventListener('dblclick', (ev) => this.onDoubleClick(ev));
+    this.stage.addEventListener('mousemove', (ev) => this.onHover(ev));
+    this.stage.addEventListener('mouseleave', () => {
+      this.tooltip.style.display = 'none';
+    });
+    new ResizeObserver(() => {
+      const w = Math.floor(this.stage.clientWidth);
+      if (w > 0 && w !== this.width) {
+        this.width = w;
+        this.redraw();
+      }
+    }).observe(this.stage);
+    this.renderLegend();
+    app.onFrame((c) => {
+      if (c.has('run')) this.toggled.clear();
+      if (c.has('run') || c.has('time') || c.has('select') || c.has('layout')) this.render(c.has('run'));
+    });
+  }
+
+  /** Forces a full redraw on the next frame. */
+  redraw(): void {
+    this.lastWorld = null;
+    this.app.notify('layout');
+  }
+
+  show(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.redraw();
+  }
+
+  private render(force: boolean): void {
+    const run = this.app.run;
+    if (!run || !this.visible) return;
+    const world = run.replay.state;
+    const key = `${this.width}|${this.level}|${this.colourBy}|${[...this.toggled].join(',')}|${this.app.selection}|${run.replay.position}`;
+    if (!force && world === this.lastWorld && key === this.lastKey) return;
+    this.lastWorld = world;
+    this.lastKey = key;
+    let total = 0;
+    for (const c of world.clusters) total += c.instances.length;
+    const useCanvas = total >= CANVAS_THRESHOLD;
+    const opts: TopologyOptions = { width: this.width, level: this.level, toggled: this.toggled, compact: useCanvas };
+    const touched = touchedKeys(run.replay.current?.p);
+    this.modeLabel.textContent = `${total.toLocaleString('en')} instances · ${useCanvas ? 'canvas' : 'SVG'}`;
+    this.metrics = useCanvas ? this.drawCanvas(world, opts, touched) : this.drawSvg(world, opts, touched);
+    this.el.dataset.mode = useCanvas ? 'canvas' : 'svg';
+    this.el.dataset.nodes = String(this.metrics.nodes);
+    this.el.dataset.instances = String(this.metrics.instances);
+    this.el.dataset.racks = String(this.metrics.racks);
+    this.el.dataset.clusters = String(this.metrics.clusters);
+    this.el.dataset.summaries = String(this.metrics.summaries);
+  }
+
+  private fillFor(inst: InstanceState): string {
+    return this.colourBy === 'ud' ? udColour(inst.ud) : instanceColour(inst.status);
+  }
+
+  // --- SVG ---------------------------------------------------------------------------------------------------
+
+  private drawSvg(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
+    if (this.canvas) {
+      this.canvas.remove();
+      this.canvas = null;
+    }
+    if (!this.svgEl) {
+      this.svgEl = svg('svg', { class: 'topo-svg' });
+      this.stage.append(this.svgEl);
+    }
+    const root = this.svgEl;
+    // Rebuilt each draw: at < 2,000 instances this stays well inside a frame, and keeps z-order and ids trivially
+    // right when instances move between nodes. Text goes in through text nodes only.
+    const frag = document.createDocumentFragment();
+    const overlay: SVGElement[] = [];
+    const sel = this.app.selection;
+    const hits: Hit[] = [];
+    const fillFor = (i: InstanceState) => this.fillFor(i);
+    const sink: TopologySink = {
+      cluster: (c, _ci, x, y, w, hgt, expanded) => {
+        const g = svg('g', { class: 'cluster', 'data-entity': c.id, 'data-kind': 'cluster' });
+        g.append(
+          svg('rect', { x, y, width: w, height: hgt, rx: 6, class: 'cluster-box' }),
+          svg('text', { x: x + 8, y: y + 15, class: 'cluster-label' }, `${expanded ? '▾' : '▸'} cluster ${c.id}`),
+        );
+        g.append(...fcDots(c, x + 8 + (c.id.length + 12) * 7, y + 11));
+        frag.insertBefore(g, frag.firstChild);
+        hits.push({ x, y, w, h: 20, id: c.id, action: 'toggle' });
+        if (sel === c.id) overlay.push(outline(x, y, w, hgt, 'selected'));
+      },
+      rack: (c, ci, ri, x, y, w, hgt, expanded) => {
+        const rack = c.racks[ri]!;
+        const g = svg('g', { class: 'rack', 'data-entity': rack.id, 'data-kind': 'rack' });
+        g.append(
+          svg('rect', { x, y, width: w, height: hgt, class: rack.powered ? 'rack-head' : 'rack-head unpowered' }),
+          svg(
+            'text',
+            { x: x + 4, y: y + 12, class: 'rack-label' },
+            `${expanded ? '▾' : '▸'} ${rack.id} · FD ${rack.fd}${rack.powered ? '' : ' · no power'}`,
+          ),
+        );
+        frag.append(g);
+        hits.push({ x, y, w, h: hgt, id: rack.id, action: 'entity' });
+        if (sel === rack.id) overlay.push(outline(x, y, w, hgt, 'selected'));
+        if (touched.has(`rack:${ci}:${ri}`)) overlay.push(outline(x, y, w, hgt, 'touched'));
+      },
+      node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+        const attrs: Record<string, string | number> = {
+          x,
+          y,
+          width: w,
+          height: hgt,
+          rx: 3,
+          fill: nodeFill(n.status),
+          stroke: nodeBorder(n.status),
+          class: `node${n.powered ? '' : ' unpowered'}`,
+          'data-entity': n.id,
+          'data-kind': 'node',
+          'data-status': n.status,
+        };
+        frag.append(svg('rect', attrs));
+        if (!n.hostAgentUp) frag.append(svg('circle', { cx: x + w - 5, cy: y + 5, r: 2.5, class: 'agent-down' }));
+        if (!expanded) {
+          frag.append(
+            svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted.length} inst.`),
+          );
+        }
+        hits.push({ x, y, w, h: hgt, id: n.id, action: 'entity' });
+        if (sel === n.id) overlay.push(outline(x, y, w, hgt, 'selected'));
+        if (touched.has(`node:${ci}:${ni}`)) overlay.push(outline(x, y, w, hgt, 'touched'));
+      },
+      instance: (_c, ci, inst, ii, x, y, size) => {
+        const worker = isWorker(world, inst);
+        frag.append(
+          svg('rect', {
+            x,
+            y,
+            width: size,
+            height: size,
+            rx: worker ? size / 2 : 2,
+            fill: fillFor(inst),
+            class: `instance${inst.inRotation ? ' in-rotation' : ''}${inst.crashLoop ? ' crash-loop' : ''}${inst.vm !== 'Running' ? ` vm-${inst.vm}` : ''}`,
+            'data-entity': inst.id,
+            'data-kind': 'instance',
+            'data-status': inst.status,
+          }),
+        );
+        hits.push({ x, y, w: size, h: size, id: inst.id, action: 'entity' });
+        if (sel === inst.id) overlay.push(outline(x - 1, y - 1, size + 2, size + 2, 'selected'));
+        if (touched.has(`instance:${ci}:${ii}`)) overlay.push(outline(x - 1, y - 1, size + 2, size + 2, 'touched'));
+      },
+      summary: (id, kind, counts, x, y, w, hgt) => {
+        const g = svg('g', { class: 'summary', 'data-entity': id, 'data-kind': `${kind}-summary` });
+        g.append(...countBars(counts, x, y, w, hgt));
+        g.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'summary-label' }, summaryText(counts)));
+        frag.append(g);
+        hits.push({ x, y, w, h: hgt, id, action: 'toggle' });
+      },
+      label: (text, x, y) => {
+        frag.append(svg('text', { x, y, class: 'strip-label' }, text));
+      },
+    };
+    const m = layoutTopology(world, opts, sink);
+    const extraY = m.height;
+    const extra = this.otherEntitiesSvg(world, extraY, hits, overlay, touched);
+    for (const o of overlay) frag.append(o);
+    clear(root);
+    root.append(frag, extra.group);
+    root.setAttribute('width', String(opts.width));
+    root.setAttribute('height', String(extraY + extra.height));
+    root.dataset.count = String(m.instances);
+    this.hits = hits;
+    return m;
+  }
+
+  /** SQL databases and watchdogs, under the clusters (they are entities a fork can target). */
+  private otherEntitiesSvg(
+    world: World,
+    top: number,
+    hits: Hit[],
+    overlay: SVGElement[],
+    touched: Set<string>,
+  ): { group: SVGGElement; height: number } {
+    const g = svg('g', { class: 'others' });
+    let x = 8;
+    const y = top + 4;
+    if (world.sql.databases.length + world.watchdogs.length === 0) return { group: g, height: 0 };
+    g.append(svg('text', { x, y: y + 12, class: 'cluster-label' }, 'SQL cluster'));
+    x += 90;
+    world.sql.databases.forEach((d, di) => {
+      const w = 60 + d.replicas.length * 12;
+      g.append(
+        svg('rect', {
+          x,
+          y,
+          width: w,
+          height: 18,
+          rx: 3,
+          class: d.available ? 'db' : 'db down',
+          'data-entity': d.id,
+          'data-kind': 'database',
+        }),
+        svg('text', { x: x + 4, y: y + 13, class: 'node-summary' }, d.id),
+      );
+      d.replicas.forEach((r, ri) => {
+        g.append(
+          svg('circle', {
+            cx: x + 56 + ri * 12,
+            cy: y + 9,
+            r: 4,
+            class: `replica ${r.up ? 'up' : 'down'} ${r.role}`,
+          }),
+        );
+      });
+      hits.push({ x, y, w, h: 18, id: d.id, action: 'entity' });
+      if (this.app.selection === d.id) overlay.push(outline(x, y, w, 18, 'selected'));
+      if (touched.has(`database:-1:${di}`)) overlay.push(outline(x, y, w, 18, 'touched'));
+      x += w + 8;
+    });
+    world.watchdogs.forEach((wd, wi) => {
+      const w = 16 + wd.id.length * 7;
+      g.append(
+        svg('rect', {
+          x,
+          y,
+          width: w,
+          height: 18,
+          rx: 9,
+          class: wd.up ? 'watchdog' : 'watchdog down',
+          'data-entity': wd.id,
+          'data-kind': 'watchdog',
+        }),
+        svg('text', { x: x + 8, y: y + 13, class: 'node-summary' }, wd.id),
+      );
+      hits.push({ x, y, w, h: 18, id: wd.id, action: 'entity' });
+      if (this.app.selection === wd.id) overlay.push(outline(x, y, w, 18, 'selected'));
+      if (touched.has(`watchdog:-1:${wi}`)) overlay.push(outline(x, y, w, 18, 'touched'));
+      x += w + 8;
+    });
+    return { group: g, height: 30 };
+  }
+
+  // --- Canvas ------------------------------------------------------------------------------------------------
+
+  private drawCanvas(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
+    if (this.svgEl) {
+      this.svgEl.remove();
+      this.svgEl = null;
+    }
+    if (!this.canvas) {
+      this.canvas = h('canvas', { class: 'topo-canvas' });
+      this.stage.append(this.canvas);
+    }
+    const canvas = this.canvas;
+    // Measure first (a dry run), to size the canvas; the layout is cheap next to drawing.
+    const dry = layoutTopology(world, opts, NULL_SINK);
+    const height = dry.height + 34;
+    const dpr = window.devicePixelRatio || 1;
+    const pw = Math.floor(opts.width * dpr);
+    const ph = Math.floor(height * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+      canvas.style.width = `${opts.width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const ctx = canvas.getContext('2d', { alpha: false })!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, opts.width, height);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textBaseline = 'alphabetic';
+    // Instances are batched by fill colour and shape: one path per colour, one fill each.
+    const squares = new Map<string, number[]>();
+    const circles = new Map<string, number[]>();
+    const hits: Hit[] = [];
+    const outlines: [number, number, number, number, string][] = [];
+    const sel = this.app.selection;
+    const fillFor = (i: InstanceState) => this.fillFor(i);
+    const sink: TopologySink = {
+      cluster: (c, _ci, x, y, w, hgt, expanded) => {
+        ctx.strokeStyle = '#c5ccd6';
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, w, hgt);
+        ctx.fillStyle = '#1f2933';
+        ctx.fillText(`${expanded ? '▾' : '▸'} cluster ${c.id}`, x + 8, y + 15);
+        hits.push({ x, y, w, h: 20, id: c.id, action: 'toggle' });
+        if (sel === c.id) outlines.push([x, y, w, hgt, '#1f6feb']);
+      },
+      rack: (c, ci, ri, x, y, w, hgt, expanded) => {
+        const rack = c.racks[ri]!;
+        ctx.fillStyle = rack.powered ? '#eef1f5' : '#fde2d4';
+        ctx.fillRect(x, y, w, hgt);
+        ctx.fillStyle = '#3d4752';
+        ctx.fillText(`${expanded ? '▾' : '▸'} ${rack.id}${rack.powered ? '' : ' ⚡'}`, x + 3, y + 12);
+        hits.push({ x, y, w, h: hgt, id: rack.id, action: 'entity' });
+        if (sel === rack.id) outlines.push([x, y, w, hgt, '#1f6feb']);
+        if (touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
+      },
+      node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+        ctx.fillStyle = nodeFill(n.status);
+        ctx.fillRect(x, y, w, hgt);
+        ctx.strokeStyle = nodeBorder(n.status);
+        ctx.lineWidth = 1;
+        ctx.strokeRect(x + 0.5, y + 0.5, w - 1, hgt - 1);
+        if (!n.hostAgentUp) {
+          ctx.fillStyle = '#d55e00';
+          ctx.fillRect(x + w - 5, y + 1, 4, 4);
+        }
+        if (!expanded) {
+          ctx.fillStyle = '#3d4752';
+          ctx.fillText(`${hosted.length}`, x + 3, y + hgt - 1);
+        }
+        hits.push({ x, y, w, h: hgt, id: n.id, action: 'entity' });
+        if (sel === n.id) outlines.push([x, y, w, hgt, '#1f6feb']);
+        if (touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
+      },
+      instance: (_c, ci, inst, ii, x, y, size) => {
+        const colour = fillFor(inst);
+        const bucket = isWorker(world, inst) ? circles : squares;
+        let list = bucket.get(colour);
+        if (!list) bucket.set(colour, (list = []));
+        list.push(x, y, size);
+        hits.push({ x, y, w: size, h: size, id: inst.id, action: 'entity' });
+        if (sel === inst.id) outlines.push([x - 1, y - 1, size + 2, size + 2, '#1f6feb']);
+        if (touched.has(`instance:${ci}:${ii}`)) outlines.push([x - 1, y - 1, size + 2, size + 2, '#ff7a00']);
+      },
+      summary: (id, _kind, counts, x, y, w, hgt) => {
+        drawCountBars(ctx, counts, x, y, w, hgt);
+        ctx.fillStyle = '#1f2933';
+        ctx.fillText(summaryText(counts), x + 4, y + hgt - 4);
+        hits.push({ x, y, w, h: hgt, id, action: 'toggle' });
+      },
+      label: (text, x, y) => {
+        ctx.fillStyle = '#3d4752';
+        ctx.fillText(text, x, y);
+      },
+    };
+    const m = layoutTopology(world, opts, sink);
+    for (const [colour, xs] of squares) {
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 3) ctx.rect(xs[i]!, xs[i + 1]!, xs[i + 2]!, xs[i + 2]!);
+      ctx.fill();
+    }
+    for (const [colour, xs] of circles) {
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 3) {
+        const r = xs[i + 2]! / 2;
+        ctx.moveTo(xs[i]! + 2 * r, xs[i + 1]! + r);
+        ctx.arc(xs[i]! + r, xs[i + 1]! + r, r, 0, Math.PI * 2);
+      }
+      ctx.fill();
+    }
+    ctx.lineWidth = 2;
+    for (const [x, y, w, hgt, colour] of outlines) {
+      ctx.strokeStyle = colour;
+      ctx.strokeRect(x, y, w, hgt);
+    }
+    // SQL databases and watchdogs.
+    let x = 8;
+    const y = m.height + 6;
+    ctx.fillStyle = '#1f2933';
+    ctx.fillText('SQL cluster', x, y + 13);
+    x += 80;
+    for (const d of world.sql.databases) {
+      ctx.fillStyle = d.available ? '#e3f2e8' : '#fbe0cf';
+      ctx.fillRect(x, y, 70, 18);
+      ctx.fillStyle = '#1f2933';
+      ctx.fillText(d.id, x + 4, y + 13);
+      hits.push({ x, y, w: 70, h: 18, id: d.id, action: 'entity' });
+      x += 78;
+    }
+    for (const wd of world.watchdogs) {
+      ctx.fillStyle = wd.up ? '#e3f2e8' : '#fbe0cf';
+      ctx.fillRect(x, y, 60, 18);
+      ctx.fillStyle = '#1f2933';
+      ctx.fillText(wd.id, x + 4, y + 13);
+      hits.push({ x, y, w: 60, h: 18, id: wd.id, action: 'entity' });
+      x += 68;
+    }
+    canvas.dataset.count = String(m.instances);
+    this.hits = hits;
+    return m;
+  }
+
+  // --- Interaction -------------------------------------------------------------------------------------------
+
+  private hitAt(ev: MouseEvent): Hit | undefined {
+    const target = ev.target as Element | null;
+    const rect = this.stage.getBoundingClientRect();
+    const x = ev.clientX - rect.left + this.stage.scrollLeft;
+    const y = ev.clientY - rect.top + this.stage.scrollTop;
+    // Last drawn wins (instances are drawn over their node).
+    for (let i = this.hits.length - 1; i >= 0; i--) {
+      const h0 = this.hits[i]!;
+      if (x >= h0.x && x <= h0.x + h0.w && y >= h0.y && y <= h0.y + h0.h) return h0;
+    }
+    const id = target?.closest?.('[data-entity]')?.getAttribute('data-entity');
+    return id ? { x: 0, y: 0, w: 0, h: 0, id, action: 'entity' } : undefined;
+  }
+
+  private onClick(ev: MouseEvent): void {
+    const hit = this.hitAt(ev);
+    if (!hit) return;
+    if (hit.action === 'toggle') {
+      const run = this.app.run;
+      const ref = run?.entities.get(hit.id);
+      if (ref?.kind === 'cluster' && this.level > 0 && !this.toggled.has(hit.id)) {
+        this.app.select(hit.id);
+        return;
+      }
+      this.toggle(hit.id);
+      return;
+    }
+    this.app.select(hit.id);
+    if (ev.altKey) this.onFork?.(hit.id);
+  }
+
+  private onDoubleClick(ev: MouseEvent): void {
+    const hit = this.hitAt(ev);
+    if (!hit) return;
+    const ref = this.app.run?.entities.get(hit.id);
+    if (ref && (ref.kind === 'cluster' || ref.kind === 'rack' || ref.kind === 'node')) this.toggle(hit.id);
+  }
+
+  /** Collapses an expanded cluster/rack/node, or expands a collapsed one. */
+  toggle(id: string): void {
+    if (this.toggled.has(id)) this.toggled.delete(id);
+    else this.toggled.add(id);
+    this.redraw();
+  }
+
+  setLevel(level: TopologyLevel): void {
+    this.level = level;
+    this.levelSelect.value = String(level);
+    this.toggled.clear();
+    this.redraw();
+  }
+
+  private onHover(ev: MouseEvent): void {
+    const run = this.app.run;
+    const hit = this.hitAt(ev);
+    if (!run || !hit) {
+      this.tooltip.style.display = 'none';
+      return;
+    }
+    this.tooltip.textContent = describeEntity(run.replay.state, run.entities.get(hit.id), hit.id);
+    const rect = this.el.getBoundingClientRect();
+    this.tooltip.style.left = `${ev.clientX - rect.left + 14}px`;
+    this.tooltip.style.top = `${ev.clientY - rect.top + 14}px`;
+    this.tooltip.style.display = 'block';
+  }
+
+  private renderLegend(): void {
+    clear(this.legend);
+    const item = (colour: string, label: string, cls = 'swatch') =>
+      h('span', { class: 'legend-item' }, h('span', { class: cls, attrs: { style: `background:${colour}` } }), label);
+    if (this.colourBy === 'state') {
+      this.legend.append(h('span', { class: 'legend-title' }, 'Instances:'));
+      for (const [s, c] of Object.entries(INSTANCE_COLOURS)) this.legend.append(item(c, s));
+    } else {
+      this.legend.append(h('span', { class: 'legend-title' }, 'Update domains:'));
+      for (let ud = 0; ud < 5; ud++) this.legend.append(item(udColour(ud), `UD ${ud}`));
+    }
+    this.legend.append(
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch' }), 'web role'),
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch round' }), 'worker role'),
+      h('span', { class: 'legend-title' }, 'Nodes:'),
+    );
+    for (const [s, c] of Object.entries(NODE_COLOURS)) this.legend.append(item(c, s, 'swatch node-swatch'));
+    this.legend.append(
+      h('span', { class: 'legend-item' }, h('span', { class: 'swatch touched-swatch' }), 'changed by this step'),
+    );
+  }
+}
+
+const NULL_SINK: TopologySink = {
+  cluster() {},
+  rack() {},
+  node() {},
+  instance() {},
+  summary() {},
+  label() {},
+};
+
+function isWorker(world: World, inst: InstanceState): boolean {
+  const svc = world.services[inst.service];
+  const role = svc?.roles.find((r) => r.id === inst.role);
+  return role?.kind === 'worker';
+}
+
+/** Keys "kind:a:b" of the entities an event's patches touch. */
+export function touchedKeys(patches: readonly { path: readonly (string | number)[] }[] | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const p of patches ?? []) {
+    const t = pathTarget(p.path);
+    if (t) out.add(`${t.kind}:${t.a}:${t.b}`);
+  }
+  return out;
+}
+
+function outline(x: number, y: number, w: number, hgt: number, cls: string): SVGElement {
+  return svg('rect', { x, y, width: w, height: hgt, class: `outline ${cls}`, rx: 2 });
+}
+
+function fcDots(c: ClusterState, x: number, y: number): SVGElement[] {
+  return c.fc.replicas.map((r, i) =>
+    svg('circle', {
+      cx: x + i * 10,
+      cy: y,
+      r: 3.5,
+      class: `fc-replica ${r.up ? 'up' : 'down'}${r.leader ? ' leader' : ''}`,
+      'data-entity': r.id,
+      'data-kind': 'fc',
+    }),
+  );
+}
+
+function summaryText(counts: Counts): string {
+  const inst = describeCounts(counts.instances);
+  const nodes = describeCounts(counts.nodes);
+  return `${inst ? `instances: ${inst}` : 'no instances'}${nodes ? ` — nodes: ${nodes}` : ''}`;
+}
+
+function countBars(counts: Counts, x: number, y: number, w: number, hgt: number): SVGElement[] {
+  const total = [...counts.instances.values()].reduce((a, b) => a + b, 0);
+  const out: SVGElement[] = [svg('rect', { x, y, width: w, height: hgt, class: 'summary-box', rx: 3 })];
+  let cx = x;
+  for (const [status, n] of counts.instances) {
+    const bw = total ? (n / total) * w : 0;
+    out.push(svg('rect', { x: cx, y, width: bw, height: 6, fill: instanceColour(status) }));
+    cx += bw;
+  }
+  return out;
+}
+
+function drawCountBars(
+  ctx: CanvasRenderingContext2D,
+  counts: Counts,
+  x: number,
+  y: number,
+  w: number,
+  hgt: number,
+): void {
+  ctx.fillStyle = '#f6f8fa';
+  ctx.fillRect(x, y, w, hgt);
+  const total = [...counts.instances.values()].reduce((a, b) => a + b, 0);
+  let cx = x;
+  for (const [status, n] of counts.instances) {
+    const bw = total ? (n / total) * w : 0;
+    ctx.fillStyle = instanceColour(status);
+    ctx.fillRect(cx, y, bw, 6);
+    cx += bw;
+  }
+}
+
+/** A one-paragraph description for the tooltip. */
+export function describeEntity(
+  world: World,
+  ref: { kind: string; a: number; b: number } | undefined,
+  id: string,
+): string {
+  if (!ref) return id;
+  const c = ref.a >= 0 ? world.clusters[ref.a] : undefined;
+  switch (ref.kind) {
+    case 'instance': {
+      const i = c?.instances[ref.b];
+      if (!i) return id;
+      const node = i.node >= 0 ? (c?.nodes[i.node]?.id ?? '?') : 'no node';
+      return `${i.id} — ${i.status}, VM ${i.vm}, on ${node}, update domain ${i.ud}${i.inRotation ? ', in rotation' : ''}${i.crashLoop ? ', crash-looping' : ''}`;
+    }
+    case 'node': {
+      const n: NodeState | undefined = c?.nodes[ref.b];
+      if (!n) return id;
+      return `${n.id} — ${n.status}${n.powered ? '' : ', powered off'}${n.hostAgentUp ? '' : ', host agent down'}, ${n.instances.length} instances, fault domain ${n.rack}`;
+    }
+    case 'rack': {
+      const r = c?.racks[ref.b];
+      return r ? `${r.id} — fault domain ${r.fd}, ${r.nodes.length} nodes${r.powered ? '' : ', no power'}` : id;
+    }
+    case 'cluster':
+      return `cluster ${id} — FC leader ${c?.fc.leader ?? '?'} (term ${c?.fc.term ?? '?'})`;
+    default:
+      return id;
+  }
+}
