@@ -122,7 +122,13 @@ export function readTimeline(text: string): Timeline {
   let last = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as Partial<TimelineEvent> | null;
-    if (!e || typeof e.t !== 'number' || typeof e.k !== 'string' || typeof e.s !== 'string' || typeof e.c !== 'number') {
+    if (
+      !e ||
+      typeof e.t !== 'number' ||
+      typeof e.k !== 'string' ||
+      typeof e.s !== 'string' ||
+      typeof e.c !== 'number'
+    ) {
       throw new TimelineError(`damaged timeline: event ${i} lacks t, k, s or c`);
     }
     if (e.t < last) throw new TimelineError(`damaged timeline: event ${i} goes back in time`);
