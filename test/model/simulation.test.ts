@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Scenario } from '../../sim/index.js';
 import { assertExpectations, runScenario } from '../../sim/index.js';
+import { runResolved } from '../../sim/run.js';
 import { scenarioFile, scenarioText } from './helpers.js';
+
+const runResolvedForTest = (sc: Scenario) => runResolved(sc.resolved, { record: false });
 
 const base = (faults: string, extra = '') => `
 version: 1
@@ -76,5 +80,33 @@ describe('runScenario', () => {
     const worker = summary.faults.find((f) => f.id === 'hk')!;
     expect(web.detectedBy).toBe('load-balancer');
     expect(worker.detectedAtUs).toBeNull();
+  });
+
+  it('takes down exactly the nodes of a rack that loses power, and heals their instances to other racks', () => {
+    const sc = scenarioText(base('  - { id: p, at: 10m, kind: rack.power-loss, target: c0-r2 }'));
+    const { sim, summary } = runResolvedForTest(sc);
+    const c = sim.world.clusters[0]!;
+    for (const n of c.nodes) expect(n.powered, n.id).toBe(!n.id.startsWith('c0-r2-'));
+    for (const i of c.instances) expect(c.nodes[i.node]!.rack, i.id).not.toBe(2);
+    expect(summary.faults[0]!.ttrUs).not.toBeNull();
+  });
+
+  it('spreads 14 instances over 5 update domains as 3, 3, 3, 3, 2 and over every fault domain', () => {
+    const sc = scenarioText(`
+version: 1
+duration: 1m
+topology: { clusters: [{ id: c0, racks: 4, nodesPerRack: 4 }] }
+services: [{ id: s, updateDomains: 5, roles: [{ id: w, kind: worker, instances: 14 }] }]
+`);
+    const { sim } = runResolvedForTest(sc);
+    const c = sim.world.clusters[0]!;
+    const uds = [0, 0, 0, 0, 0];
+    const fds = [0, 0, 0, 0];
+    for (const i of c.instances) {
+      uds[i.ud]!++;
+      fds[c.nodes[i.node]!.rack]!++;
+    }
+    expect(uds).toEqual([3, 3, 3, 3, 2]);
+    expect(fds).toEqual([4, 4, 3, 3]);
   });
 });
