@@ -1,0 +1,65 @@
+/**
+ * `fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]`
+ */
+import { runScenario } from '../../index.js';
+import { expectPositionals, HELP_OPTION, parseFlags, parseSeed, parseUntil } from '../args.js';
+import { EXIT_OK } from '../errors.js';
+import { checkWritable, writeFileAtomic } from '../files.js';
+import { groupDigits } from '../format.js';
+import type { CliIO } from '../io.js';
+import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
+import { bytesPerEvent, formatRunReport } from '../summary.js';
+import { RUN_HELP } from '../usage.js';
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  until: { type: 'string' },
+} as const;
+
+export function runCommand(argv: readonly string[], io: CliIO): number {
+  const { values, positionals } = parseFlags(argv, OPTIONS, RUN_HELP);
+  if (values.help) {
+    io.out(RUN_HELP);
+    return EXIT_OK;
+  }
+  const [file] = expectPositionals(positionals, ['FILE'], RUN_HELP) as [string];
+  const seed = typeof values.seed === 'string' ? parseSeed(values.seed, RUN_HELP) : undefined;
+  const untilUs = typeof values.until === 'string' ? parseUntil(values.until, RUN_HELP) : undefined;
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  // Fail before a long run, not after it.
+  if (out !== undefined) checkWritable(out);
+
+  const scenario = loadScenarioFile(file);
+  const started = io.now();
+  const { summary, timeline } = withScenarioErrors(file, () =>
+    runScenario(scenario, {
+      ...(seed === undefined ? {} : { seed }),
+      ...(untilUs === undefined ? {} : { untilUs }),
+      record: out !== undefined,
+    }),
+  );
+  const wallMs = io.now() - started;
+
+  let written: { path: string; bytes: number } | undefined;
+  if (out !== undefined) {
+    if (timeline === null) throw new Error('runScenario returned no timeline although record was set');
+    const text = `${JSON.stringify(timeline)}\n`;
+    writeFileAtomic(out, text);
+    written = { path: out, bytes: Buffer.byteLength(text) };
+  }
+
+  if (values.json) {
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    if (written) {
+      io.err(
+        `timeline: ${written.path} (${groupDigits(written.bytes)} bytes, ${bytesPerEvent(written.bytes, summary.events)} bytes/event)\n`,
+      );
+    }
+  } else {
+    io.out(formatRunReport({ summary, file, wallMs, timeline: written }));
+  }
+  return EXIT_OK;
+}

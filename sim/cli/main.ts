@@ -1,0 +1,87 @@
+/**
+ * The command line: `fabricsim <command> [options]`. `bin/fabricsim.js` calls `main(process.argv.slice(2))` and exits
+ * with the code it returns.
+ *
+ * Exit codes: 0 ok; 1 an expectation failed or timelines differ; 2 a user's mistake (one line on stderr, never a
+ * stack trace); 3 a bug (message, "this is a bug", stack).
+ */
+import { VERSION } from '../index.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { didYouMean } from '../scenario/suggest.js';
+import { TimelineError } from '../trace/format.js';
+import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+import { CliError, EXIT_BUG, EXIT_OK, EXIT_USER_ERROR, UsageError } from './errors.js';
+import { type CliIO, processIO } from './io.js';
+import { MAIN_HELP, usageLine } from './usage.js';
+
+type Command = (argv: readonly string[], io: CliIO) => number | Promise<number>;
+
+/**
+ * The commands, by name. A new command is one more entry here and a line in MAIN_HELP. Sweeps are loaded only when
+ * asked for: they bring worker threads and a report writer that the other commands do not need.
+ */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  run: runCommand,
+  check: checkCommand,
+  diff: diffCommand,
+  schema: schemaCommand,
+  sweep: async (argv, io) => (await import('./sweep/command.js')).sweepCommand(argv, io),
+  merge: async (argv, io) => (await import('./sweep/command.js')).mergeCommand(argv, io),
+};
+
+function isUserError(e: unknown): e is Error {
+  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError;
+}
+
+async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command', usageLine(MAIN_HELP));
+  if (first === '--help' || first === '-h' || first === 'help') {
+    io.out(MAIN_HELP);
+    return EXIT_OK;
+  }
+  if (first === '--version') {
+    io.out(`fabricsim ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (first.startsWith('-')) {
+    throw new UsageError(
+      `unknown option ${first}${didYouMean(first, ['--help', '--version'], '')}`,
+      usageLine(MAIN_HELP),
+    );
+  }
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  if (!command) {
+    throw new UsageError(
+      `unknown command ${JSON.stringify(first)}${didYouMean(first, Object.keys(COMMANDS))}`,
+      usageLine(MAIN_HELP),
+    );
+  }
+  return command(rest, io);
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`fabricsim: ${e.message}\n${e.usage}\n`);
+      return EXIT_USER_ERROR;
+    }
+    if (isUserError(e)) {
+      io.err(`fabricsim: ${e.message}\n`);
+      return EXIT_USER_ERROR;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(
+      `fabricsim: internal error: ${err.message}\n` +
+        'this is a bug in fabricsim; please report it with the command line and the scenario file\n' +
+        `${err.stack ?? ''}\n`,
+    );
+    return EXIT_BUG;
+  }
+}
