@@ -1,0 +1,112 @@
+/**
+ * `run --out` writes the timeline atomically: on any failure nothing half-written remains and an existing file is
+ * untouched.
+ */
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliError } from '../../sim/cli/errors.js';
+import { writeFileAtomic } from '../../sim/cli/files.js';
+import { readTimeline } from '../../sim/trace/format.js';
+import { BROKEN, cli, FIXTURES, lines } from './helpers.js';
+
+const PASS = join(FIXTURES, 'pass.yaml');
+let dir = '';
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(join(tmpdir(), 'fabricsim-out-'));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('run --out', () => {
+  it('writes a timeline that readTimeline accepts, and no temporary file', async () => {
+    const out = join(dir, 'run.timeline.json');
+    const r = await cli('run', PASS, '--out', out);
+    expect(r.code).toBe(0);
+    const timeline = readTimeline(fs.readFileSync(out, 'utf8'));
+    expect(timeline.events.length).toBeGreaterThan(0);
+    expect(fs.readdirSync(dir)).toEqual(['run.timeline.json']);
+    expect(r.stdout).toMatch(/Timeline: .*run\.timeline\.json \([\d,]+ bytes, [\d.]+ bytes\/event\)/);
+  });
+
+  it('into a folder that does not exist: exit 2, one line, nothing created', async () => {
+    const out = join(dir, 'missing', 'run.timeline.json');
+    const r = await cli('run', PASS, '--out', out);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([
+      `fabricsim: cannot write ${out}: no such file or directory (${join(dir, 'missing')})`,
+    ]);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('onto a folder: exit 2, the folder untouched', async () => {
+    fs.mkdirSync(join(dir, 'taken'));
+    const r = await cli('run', PASS, '--out', join(dir, 'taken'));
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([`fabricsim: cannot write ${join(dir, 'taken')}: is a directory`]);
+    expect(fs.readdirSync(join(dir, 'taken'))).toEqual([]);
+  });
+
+  it('leaves an existing file untouched when the run fails', async () => {
+    const out = join(dir, 'keep.timeline.json');
+    fs.writeFileSync(out, 'precious');
+    const r = await cli('run', join(BROKEN, 'malformed-duration.yaml'), '--out', out);
+    expect(r.code).toBe(2);
+    expect(fs.readFileSync(out, 'utf8')).toBe('precious');
+    expect(fs.readdirSync(dir)).toEqual(['keep.timeline.json']);
+  });
+
+  it('replaces an existing file when the run succeeds', async () => {
+    const out = join(dir, 'old.timeline.json');
+    fs.writeFileSync(out, 'old');
+    expect((await cli('run', PASS, '--out', out)).code).toBe(0);
+    expect(readTimeline(fs.readFileSync(out, 'utf8')).scenario.name).toBe('cli-pass');
+  });
+
+  it('with --json: stdout is the summary only; the timeline size goes to stderr', async () => {
+    const out = join(dir, 'j.timeline.json');
+    const r = await cli('run', PASS, '--json', '--out', out);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).scenario).toBe('cli-pass');
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^timeline: .* bytes\/event\)\n$/);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('writes the whole text', () => {
+    const path = join(dir, 'a.txt');
+    writeFileAtomic(path, 'hello');
+    expect(fs.readFileSync(path, 'utf8')).toBe('hello');
+  });
+
+  it('on a failed rename: throws a CliError, removes the temporary file, keeps the old file', () => {
+    const path = join(dir, 'a.txt');
+    fs.writeFileSync(path, 'old');
+    const failing = {
+      ...fs,
+      renameSync: () => {
+        throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+      },
+    };
+    expect(() => writeFileAtomic(path, 'new', failing)).toThrow(CliError);
+    expect(fs.readFileSync(path, 'utf8')).toBe('old');
+    expect(fs.readdirSync(dir)).toEqual(['a.txt']);
+  });
+
+  it('on a failed write (disk full): removes the half-written temporary file', () => {
+    const path = join(dir, 'b.txt');
+    const failing = {
+      ...fs,
+      writeFileSync: (fd: number, data: string) => {
+        fs.writeFileSync(fd, data.slice(0, 2));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    } as typeof fs;
+    expect(() => writeFileAtomic(path, 'hello', failing)).toThrow(`cannot write ${path}: no space left on device`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
