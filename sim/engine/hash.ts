@@ -1,0 +1,95 @@
+/**
+ * A running 64-bit FNV-1a hash of a run's trace, used to check that two runs were the same, byte for byte.
+ *
+ * Strings are hashed as their UTF-8 bytes (a lone surrogate as U+FFFD, as TextEncoder does), so digests match any
+ * standard FNV-1a 64 implementation: "" → cbf29ce484222325, "a" → af63dc4c8601ec8c. The 64-bit state is kept as
+ * two unsigned 32-bit halves; no BigInt, no allocation per update.
+ *
+ * The hash sees one stream of bytes: update('ab'); update('c') equals update('abc'). Callers that hash fields
+ * should put a separator between them.
+ */
+
+// FNV-1a 64: offset basis 0xcbf29ce484222325, prime 2^40 + 0x1b3.
+const OFFSET_HI = 0xcbf29ce4;
+const OFFSET_LO = 0x84222325;
+const PRIME_LO = 0x1b3;
+const TWO_POW_32 = 4294967296;
+
+// Scratch space for updateNumber; little-endian on every platform via DataView.
+const scratch = new DataView(new ArrayBuffer(8));
+
+export class TraceHash {
+  private hi = OFFSET_HI;
+  private lo = OFFSET_LO;
+
+  /** Hashes one byte (0–255). */
+  private byte(b: number): void {
+    const lo = this.lo ^ b;
+    // (hi·2^32 + lo) · (2^40 + 0x1b3) mod 2^64: lo · 0x1b3 < 2^41 is exact in a double; lo · 2^40 only reaches the
+    // high half, as lo << 8.
+    const t = (lo >>> 0) * PRIME_LO;
+    const newLo = t >>> 0;
+    this.hi = (Math.imul(this.hi, PRIME_LO) + (t - newLo) / TWO_POW_32 + (lo << 8)) >>> 0;
+    this.lo = newLo;
+  }
+
+  /** Hashes the UTF-8 bytes of `s`. */
+  update(s: string): void {
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        this.byte(c);
+        continue;
+      }
+      if (c < 0x800) {
+        this.byte(0xc0 | (c >> 6));
+        this.byte(0x80 | (c & 0x3f));
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const c2 = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && c2 >= 0xdc00 && c2 <= 0xdfff) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (c2 - 0xdc00);
+          i++;
+          this.byte(0xf0 | (cp >> 18));
+          this.byte(0x80 | ((cp >> 12) & 0x3f));
+          this.byte(0x80 | ((cp >> 6) & 0x3f));
+          this.byte(0x80 | (cp & 0x3f));
+          continue;
+        }
+        c = 0xfffd; // lone surrogate
+      }
+      this.byte(0xe0 | (c >> 12));
+      this.byte(0x80 | ((c >> 6) & 0x3f));
+      this.byte(0x80 | (c & 0x3f));
+    }
+  }
+
+  /**
+   * Hashes the 8 bytes of `n` as an IEEE-754 double, little-endian. −0 is hashed as 0 and every NaN as the one
+   * canonical quiet NaN, so the digest does not depend on how the platform produced them.
+   */
+  updateNumber(n: number): void {
+    if (Number.isNaN(n)) {
+      scratch.setUint32(0, 0, true);
+      scratch.setUint32(4, 0x7ff80000, true);
+    } else {
+      scratch.setFloat64(0, n === 0 ? 0 : n, true);
+    }
+    for (let i = 0; i < 8; i++) this.byte(scratch.getUint8(i));
+  }
+
+  /** The hash so far: 16 lowercase hex digits. Does not change the state. */
+  digest(): string {
+    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+  }
+
+  /** An independent copy with the same state. */
+  clone(): TraceHash {
+    const c = new TraceHash();
+    c.hi = this.hi;
+    c.lo = this.lo;
+    return c;
+  }
+}

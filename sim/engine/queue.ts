@@ -1,0 +1,265 @@
+/**
+ * The pending-event set: a 4-ary min-heap over parallel typed arrays, ordered by (time, sequence).
+ *
+ * - `sequence` is a counter that increases with every push, so events at the same time always come out in the order
+ *   they were pushed (ties are broken explicitly, never by heap layout).
+ * - Every pending event occupies a *slot*: a small integer that stays the same while the event moves about the heap.
+ *   Slot-indexed arrays hold the event's payload (one number), its heap position and its generation. A caller may
+ *   keep its own slot-indexed arrays (the Scheduler keeps the handler functions there).
+ * - A handle is `generation * 2^24 + slot`. Firing or cancelling an event bumps its slot's generation, so an old
+ *   handle no longer matches and cancelling it is a safe no-op. Generations run from 1 to 2^29 − 1 and then wrap
+ *   to 1: a stale handle could only be confused with a live one after its slot had been reused exactly 2^29 − 1
+ *   times. Handles are never 0, so 0 can mean "no event".
+ * - Memory grows by doubling and is never handed back; push, pop and cancel allocate nothing once the arrays are
+ *   big enough. Costs: push and pop O(log n) (4-ary, hole sifting), cancel O(log n) via the slot → position index,
+ *   peekTime O(1).
+ */
+
+export type EventHandle = number & { readonly __brand: 'EventHandle' };
+
+/** At most 2^24 (16.7 M) events can be pending at once. */
+export const MAX_PENDING = 2 ** 24;
+const SLOT_SPAN = 2 ** 24;
+const MAX_GENERATION = 2 ** 29 - 1;
+
+export class EventQueue {
+  // Heap-position-indexed: the heap itself.
+  private heapTime: Float64Array;
+  private heapSlot: Int32Array;
+  // Slot-indexed. The sequence number lives with the slot, not in the heap: it is written once per push and read
+  // only to break ties, so sifting moves two values per level (time, slot) rather than three.
+  private slotSeq: Float64Array;
+  private slotPos: Int32Array; // heap position while pending, −1 when free
+  private slotGen: Uint32Array; // current generation, 1 … 2^29 − 1
+  private slotPayload: Float64Array;
+  // Stack of free slots below `slotsUsed`.
+  private freeSlots: Int32Array;
+  private freeCount = 0;
+  /** Slots ever handed out; slot numbers are allocated densely from 0. */
+  private slotsUsed = 0;
+  private n = 0;
+  private capacity: number;
+  private seq = 0;
+  /** Slot of the most recent push, −1 before the first. */
+  lastSlot = -1;
+
+  constructor(initialCapacity = 64) {
+    const cap = Math.max(4, Math.min(MAX_PENDING, Math.floor(initialCapacity) || 4));
+    this.capacity = cap;
+    this.heapTime = new Float64Array(cap);
+    this.heapSlot = new Int32Array(cap);
+    this.slotSeq = new Float64Array(cap);
+    this.slotPos = new Int32Array(cap).fill(-1);
+    this.slotGen = new Uint32Array(cap).fill(1);
+    this.slotPayload = new Float64Array(cap);
+    this.freeSlots = new Int32Array(cap);
+  }
+
+  /** Number of pending events. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** The number of sequence numbers handed out so far (pushes ever made). */
+  get pushes(): number {
+    return this.seq;
+  }
+
+  /** Slot number of a handle (whether or not it is still pending). */
+  static slotOf(h: EventHandle): number {
+    return h % SLOT_SPAN;
+  }
+
+  /**
+   * Adds an event at `timeUs` carrying `payload`, and returns its handle. The caller validates the time (the
+   * Scheduler does); the queue only orders. The new event's slot is `lastSlot` until the next push.
+   */
+  push(timeUs: number, payload: number): EventHandle {
+    let slot: number;
+    if (this.freeCount > 0) {
+      slot = this.freeSlots[--this.freeCount]!;
+    } else {
+      if (this.slotsUsed === this.capacity) this.grow();
+      slot = this.slotsUsed++;
+    }
+    this.lastSlot = slot;
+    this.slotPayload[slot] = payload;
+    this.slotSeq[slot] = this.seq++;
+    this.siftUp(this.n++, timeUs, slot);
+    return (this.slotGen[slot]! * SLOT_SPAN + slot) as EventHandle;
+  }
+
+  /** Time of the earliest pending event, Infinity when empty. */
+  peekTime(): number {
+    return this.n > 0 ? this.heapTime[0]! : Number.POSITIVE_INFINITY;
+  }
+
+  /** Slot of the earliest pending event, −1 when empty. */
+  peekSlot(): number {
+    return this.n > 0 ? this.heapSlot[0]! : -1;
+  }
+
+  /**
+   * Removes the earliest event and returns its slot (−1 when empty). The slot is free again at once, but its
+   * payload stays readable through `payloadOf` until the next push.
+   */
+  pop(): number {
+    if (this.n === 0) return -1;
+    const slot = this.heapSlot[0]!;
+    this.release(slot);
+    const last = --this.n;
+    if (last > 0) {
+      this.siftDown(0, this.heapTime[last]!, this.heapSlot[last]!);
+    }
+    return slot;
+  }
+
+  /** The payload stored with the event in `slot`. */
+  payloadOf(slot: number): number {
+    return this.slotPayload[slot]!;
+  }
+
+  /** True while `h` names a pending event. */
+  isPending(h: EventHandle): boolean {
+    return this.posOf(h) >= 0;
+  }
+
+  /** Time of the pending event `h`, or undefined if it is not pending. */
+  timeOf(h: EventHandle): number | undefined {
+    const pos = this.posOf(h);
+    return pos >= 0 ? this.heapTime[pos] : undefined;
+  }
+
+  /**
+   * Removes the pending event `h`. Returns false, changing nothing, when `h` has already fired, was already
+   * cancelled, or is not a handle of this queue.
+   */
+  cancel(h: EventHandle): boolean {
+    const pos = this.posOf(h);
+    if (pos < 0) return false;
+    const slot = this.heapSlot[pos]!;
+    this.release(slot);
+    const last = --this.n;
+    if (pos !== last) {
+      const t = this.heapTime[last]!;
+      const sl = this.heapSlot[last]!;
+      // The moved element may belong above or below the hole.
+      if (pos > 0 && this.before(t, sl, (pos - 1) >> 1)) this.siftUp(pos, t, sl);
+      else this.siftDown(pos, t, sl);
+    }
+    return true;
+  }
+
+  /** Removes every pending event (their handles become stale). The sequence counter keeps counting. */
+  clear(): void {
+    while (this.n > 0) this.release(this.heapSlot[--this.n]!);
+  }
+
+  /** Heap position of a pending handle, −1 when `h` is not pending. */
+  private posOf(h: EventHandle): number {
+    if (!(h >= SLOT_SPAN && h <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(h)) return -1;
+    const slot = h % SLOT_SPAN;
+    if (slot >= this.slotsUsed) return -1;
+    const gen = (h - slot) / SLOT_SPAN;
+    if (this.slotGen[slot] !== gen) return -1;
+    return this.slotPos[slot]!;
+  }
+
+  /** Marks `slot` free: its handle goes stale and the slot goes on the free stack. */
+  private release(slot: number): void {
+    const g = this.slotGen[slot]!;
+    this.slotGen[slot] = g === MAX_GENERATION ? 1 : g + 1;
+    this.slotPos[slot] = -1;
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /** True when an event (t, slot) orders strictly before the event at heap position `pos`. */
+  private before(t: number, slot: number, pos: number): boolean {
+    const pt = this.heapTime[pos]!;
+    return t < pt || (t === pt && this.slotSeq[slot]! < this.slotSeq[this.heapSlot[pos]!]!);
+  }
+
+  /** Moves the hole at `pos` up until the event (t, slot) fits, then puts it there. */
+  private siftUp(pos: number, t: number, slot: number): void {
+    const ht = this.heapTime;
+    const hl = this.heapSlot;
+    const sp = this.slotPos;
+    const seq = this.slotSeq;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      const pt = ht[parent]!;
+      if (pt < t) break;
+      const ps = hl[parent]!;
+      if (pt === t && seq[ps]! < seq[slot]!) break;
+      ht[pos] = pt;
+      hl[pos] = ps;
+      sp[ps] = pos;
+      pos = parent;
+    }
+    ht[pos] = t;
+    hl[pos] = slot;
+    sp[slot] = pos;
+  }
+
+  /** Moves the hole at `pos` down until the event (t, slot) fits, then puts it there. Uses the current size. */
+  private siftDown(pos: number, t: number, slot: number): void {
+    const ht = this.heapTime;
+    const hl = this.heapSlot;
+    const sp = this.slotPos;
+    const seq = this.slotSeq;
+    const n = this.n;
+    const half = n >> 1;
+    while (pos < half) {
+      let c = 2 * pos + 1;
+      let ct = ht[c]!;
+      let cl = hl[c]!;
+      const r = c + 1;
+      if (r < n) {
+        const rt = ht[r]!;
+        if (rt < ct || (rt === ct && seq[hl[r]!]! < seq[cl]!)) {
+          c = r;
+          ct = rt;
+          cl = hl[r]!;
+        }
+      }
+      if (t < ct || (t === ct && seq[slot]! < seq[cl]!)) break;
+      ht[pos] = ct;
+      hl[pos] = cl;
+      sp[cl] = pos;
+      pos = c;
+    }
+    ht[pos] = t;
+    hl[pos] = slot;
+    sp[slot] = pos;
+  }
+
+  private grow(): void {
+    if (this.capacity >= MAX_PENDING) {
+      throw new RangeError(`EventQueue: more than ${MAX_PENDING} events pending at once`);
+    }
+    const cap = Math.min(MAX_PENDING, this.capacity * 2);
+    this.heapTime = growF64(this.heapTime, cap);
+    this.heapSlot = growI32(this.heapSlot, cap, 0);
+    this.slotSeq = growF64(this.slotSeq, cap);
+    this.slotPos = growI32(this.slotPos, cap, -1);
+    const gen = new Uint32Array(cap).fill(1);
+    gen.set(this.slotGen);
+    this.slotGen = gen;
+    this.slotPayload = growF64(this.slotPayload, cap);
+    this.freeSlots = growI32(this.freeSlots, cap, 0);
+    this.capacity = cap;
+  }
+}
+
+function growF64(a: Float64Array, cap: number): Float64Array {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array, cap: number, fill: number): Int32Array {
+  const b = new Int32Array(cap);
+  if (fill !== 0) b.fill(fill);
+  b.set(a);
+  return b;
+}
