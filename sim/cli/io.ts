@@ -12,9 +12,27 @@ export interface CliIO {
   now(): number;
 }
 
+let stdoutBroken = false;
+let stdoutWatched = false;
+
+/**
+ * Once stdout's reader has gone (`fabricsim check … | head`), further output is dropped instead of crashing with an
+ * unhandled EPIPE: the command still finishes and returns its own exit code.
+ */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!stdoutBroken && e.code !== 'EPIPE')
+      process.stderr.write(`fabricsim: cannot write to standard output: ${e.message}\n`);
+    stdoutBroken = true;
+  });
+}
+
 export const processIO: CliIO = {
   out: (text) => {
-    process.stdout.write(text);
+    watchStdout();
+    if (!stdoutBroken) process.stdout.write(text);
   },
   err: (text) => {
     process.stderr.write(text);

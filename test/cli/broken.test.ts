@@ -2,10 +2,11 @@
  * Every broken fixture gives exit 2 and exactly one line on stderr: `fabricsim: file:line:col: path: …` with what
  * was expected and what was found. (Mistakes that only the resolver can see are in broken-refs.test.ts.)
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN, buildCli, cli, lines, spawnCli } from './helpers.js';
+import { BROKEN, buildCli, cli, FIXTURES, lines, ROOT, spawnCli } from './helpers.js';
 
 interface Case {
   /** The fixture given to `check`. */
@@ -201,6 +202,14 @@ describe('broken scenarios (child process)', () => {
       expect(r.stderr).not.toContain('Error');
     });
   }
+
+  it("output cut short by the reader (| head) is no crash: no EPIPE stack, the exit code stays the command's", () => {
+    // About 150 kB of table in one write, more than a pipe holds, so the write fails once head has gone.
+    const args = Array.from({ length: 600 }, () => join(FIXTURES, 'pass.yaml')).join(' ');
+    const script = `{ "${process.execPath}" "${bin}" check ${args}; echo "rc=$?" >&2; } | head -c 10 >/dev/null`;
+    const r = spawnSync('sh', ['-c', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('rc=0\n');
+  });
 
   it('a missing file: exit code 2, one line', () => {
     const r = spawnCli(bin, 'run', join(BROKEN, 'no-such-file.yaml'));
