@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BROKEN, buildCli, cli, FIXTURES, lines, ROOT, spawnCli } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROKEN, buildCli, cli, FIXTURES, lines, ROOT, removeBuild, spawnCli } from './helpers.js';
 
 interface Case {
   /** The fixture given to `check`. */
@@ -193,6 +193,7 @@ describe('broken scenarios (child process)', () => {
   beforeAll(() => {
     bin = buildCli();
   });
+  afterAll(removeBuild);
 
   for (const name of ['malformed-duration.yaml', 'yaml-syntax.yaml', 'extends-bad-base.yaml', 'bad-json.json']) {
     it(`${name}: exit code 2, one line on stderr, no stack trace`, () => {

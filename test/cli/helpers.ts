@@ -3,7 +3,7 @@
  * of a private build (proves the real exit code and stderr).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../sim/cli/main.js';
@@ -39,12 +39,13 @@ export function lines(text: string): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }
 
-const BUILD = join(ROOT, 'test-output', 'cli-build');
+// One folder per test process, so that two test runs in the same tree never read each other's half-written build.
+const BUILD = join(ROOT, 'test-output', `cli-build-${process.pid}`);
 
 /**
- * Compiles sim/ into test-output/cli-build (not dist/, which others may be using) with a copy of bin/fabricsim.js
- * beside it, so that the child process runs exactly the sources under test. Returns the path of the bin script.
- * Type errors elsewhere in the tree do not stop the emit.
+ * Compiles sim/ into test-output/cli-build-<pid> (not dist/, which others may be using) with a copy of
+ * bin/fabricsim.js beside it, so that the child process runs exactly the sources under test. Returns the path of
+ * the bin script. Type errors elsewhere in the tree do not stop the emit. `removeBuild()` deletes it.
  */
 export function buildCli(): string {
   mkdirSync(join(BUILD, 'bin'), { recursive: true });
@@ -71,4 +72,9 @@ export function buildCli(): string {
 export function spawnCli(bin: string, ...args: string[]): CliResult {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Deletes the build made by `buildCli`. */
+export function removeBuild(): void {
+  rmSync(BUILD, { recursive: true, force: true });
 }
