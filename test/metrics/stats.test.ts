@@ -142,6 +142,13 @@ describe('order-statistic confidence intervals', () => {
     }
   });
 
+  it('an upper bound for p99 needs 1 − 0.99ⁿ ≥ 97.5 %, i.e. n ≥ 368', () => {
+    const n = Math.ceil(Math.log(0.025) / Math.log(0.99));
+    expect(n).toBe(368);
+    expect(quantileRankInterval(n - 1, 0.99).hi).toBeNull();
+    expect(quantileRankInterval(n, 0.99).hi).toBe(n);
+  });
+
   it('p99 with 100 samples has no upper bound, and p50 with 5 samples none at all', () => {
     expect(quantileRankInterval(100, 0.99).hi).toBeNull();
     expect(quantileRankInterval(5, 0.5)).toEqual({ lo: null, hi: null });

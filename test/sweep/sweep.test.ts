@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeCommand, sweepCommand } from '../../sim/cli/sweep/command.js';
 import { Interrupt } from '../../sim/cli/sweep/pool.js';
@@ -129,7 +130,7 @@ describe('fabricsim sweep', () => {
     expect(out.stderr).toContain('did you mean --seeds?');
   });
 
-  it('a run that throws is recorded and reported; the sweep exits 1', async () => {
+  it('a run that throws is recorded and reported; the sweep exits 3 (a bug)', async () => {
     const cwd = tempWorkspace();
     writeFileSync(
       join(cwd, 'throws.yaml'),
@@ -138,7 +139,7 @@ describe('fabricsim sweep', () => {
     );
     const { io, out } = testIo(cwd);
     const code = await sweepCommand(['throws.yaml', '--seeds', '3', '--json'], io);
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(JSON.parse(out.stdout).failedRuns).toEqual([
       { run: 1, combo: 'c0', seed: 2, error: 'RangeError: fake model failure at seed 2' },
     ]);
@@ -253,6 +254,36 @@ describe('determinism across workers and shards', () => {
     const mergedTable = testIo(cwd);
     await mergeCommand(['s-0.jsonl', 's-1.jsonl', 's-2.jsonl'], mergedTable.io);
     expect(mergedTable.out.stdout).toBe(table.out.stdout);
+  });
+});
+
+describe('with the real model', () => {
+  it('a scenario that extends another: 1 worker, 3 workers and 3 shards merged agree; the workers replay the base', async () => {
+    const cwd = tempWorkspace();
+    mkdirSync(join(cwd, 'base'));
+    cpSync(
+      fileURLToPath(new URL('../../scenarios/random-faults.yaml', import.meta.url)),
+      join(cwd, 'base/random.yaml'),
+    );
+    writeFileSync(join(cwd, 'child.yaml'), 'version: 1\nextends: base/random.yaml\nname: child\nduration: 12h\n');
+    const argv = ['child.yaml', '--seeds', '6', '--set', 'policies.fc.missedPolls=2,4', '--json'];
+    const real = { runnerUrl: undefined, worker: TS_WORKER };
+    const one = testIo(cwd, real);
+    expect(await sweepCommand([...argv, '--workers', '1'], one.io), one.out.stderr).toBe(0);
+    const three = testIo(cwd, real);
+    expect(await sweepCommand([...argv, '--workers', '3'], three.io), three.out.stderr).toBe(0);
+    expect(three.out.stdout).toBe(one.out.stdout);
+    for (let i = 0; i < 3; i++) {
+      const s = testIo(cwd, real);
+      expect(await sweepCommand([...argv, '--shard', `${i}/3`, '--out', `r-${i}.jsonl`], s.io), s.out.stderr).toBe(0);
+    }
+    const m = testIo(cwd);
+    expect(await mergeCommand(['r-0.jsonl', 'r-1.jsonl', 'r-2.jsonl', '--json'], m.io)).toBe(0);
+    expect(m.out.stdout).toBe(one.out.stdout);
+    const summary = JSON.parse(one.out.stdout);
+    expect(summary.scenario).toBe('child');
+    expect(summary.failedRuns).toEqual([]);
+    expect(summary.metrics.map((x: { key: string }) => x.key)).toContain('availability[shop.web]');
   });
 });
 

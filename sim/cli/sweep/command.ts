@@ -9,15 +9,17 @@
  * merge: reads the results files of a sharded sweep, refuses files of different sweeps and missing or duplicated
  * runs, and prints exactly the summary that one unsharded run prints.
  *
- * Exit codes: 0 done (failed expectations included: they are results); 1 some runs threw; 2 user error; 130
- * interrupted (SIGINT).
+ * Exit codes: 0 done (failed expectations included: they are results); 2 a user's mistake (one line on stderr); 3 a
+ * bug (an internal error, or runs that threw: the summary lists them); 130 interrupted (SIGINT).
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULTS } from '../../scenario/defaults.js';
+import { readExtendsFromDisk } from '../files.js';
+import type { CliIO } from '../io.js';
 import { gather, summarizeSweep, toJson } from './aggregate.js';
 import { MERGE_FLAGS, MERGE_USAGE, parseFlags, parseIntFlag, SWEEP_FLAGS, SWEEP_USAGE } from './args.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERRORS, EXIT_USAGE, UserError } from './errors.js';
+import { EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError } from './errors.js';
 import type { WorkerInit } from './execute.js';
 import { describeDifference, makeHeader, type SweepHeader, shardText } from './header.js';
 import { combinations, formatValue, type ParamValue, type PathSegment, parseSets } from './params.js';
@@ -30,7 +32,6 @@ import { type ResultsContent, ResultsWriter, readResults } from './results-file.
 import { isScenarioError, loadRunner, type ReadExtends, type Runner } from './runner.js';
 import {
   applyParams,
-  diskExtendsReader,
   type ExtendsFile,
   readScenarioSource,
   recordedExtendsReader,
@@ -64,7 +65,20 @@ function defaultWorker(): WorkerSpec {
   return { url: new URL('./worker.js', import.meta.url) };
 }
 
-/** Runs `body`, turning user errors into one line and exit 2, and anything else into a message and exit 1. */
+/**
+ * The command line's CliIO (`out`, `err`) as a CommandIo. The progress bar needs a real terminal stream, so on a
+ * TTY it draws on process.stderr directly.
+ */
+function asCommandIo(io: CommandIo | CliIO): CommandIo {
+  if (!('out' in io) || typeof io.out !== 'function') return io as CommandIo;
+  const cli = io as CliIO;
+  return {
+    stdout: { write: (t: string) => cli.out(t), isTTY: false },
+    stderr: process.stderr.isTTY ? process.stderr : { write: (t: string) => cli.err(t), isTTY: false },
+  };
+}
+
+/** Runs `body`, turning user errors into one line and exit 2, and anything else into a bug report and exit 3. */
 async function guarded(command: string, io: CommandIo, body: () => Promise<number>): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
   try {
@@ -75,16 +89,44 @@ async function guarded(command: string, io: CommandIo, body: () => Promise<numbe
       return EXIT_USAGE;
     }
     stderr.write(
-      `fabricsim ${command}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `fabricsim ${command}: internal error: ${err instanceof Error ? err.message : String(err)}\n` +
+        'this is a bug in fabricsim; please report it with the command line and the scenario file\n' +
+        `${err instanceof Error ? (err.stack ?? '') : ''}\n`,
     );
-    return EXIT_RUN_ERRORS;
+    return EXIT_BUG;
   }
 }
 
-/** Loads one scenario text through the runner; a scenario error is prefixed with the combination it belongs to. */
-function validate(runner: Runner, text: string, fileName: string, readExtends: ReadExtends, what: string): void {
+/**
+ * Reads `extends` bases from disk as the command line does (relative to the file that names them), with paths
+ * taken from `cwd`, and records what it read so that the hash covers it and the workers replay the same texts.
+ */
+function diskExtendsReader(cwd: string, seen: ExtendsFile[]): ReadExtends {
+  return (name, from) => {
+    const base = readExtendsFromDisk(name, isAbsolute(from) ? from : join(cwd, from));
+    const shown = relative(cwd, base.fileName);
+    const fileName = shown.startsWith('..') || isAbsolute(shown) ? base.fileName : shown;
+    seen.push({ name, from, text: base.text, fileName });
+    return { text: base.text, fileName };
+  };
+}
+
+/**
+ * Loads one scenario text through the runner; a scenario error is prefixed with the combination it belongs to.
+ * Returns the loaded scenario's content hash when the runner gives one (a hash of the merged, validated file).
+ */
+function validate(
+  runner: Runner,
+  text: string,
+  fileName: string,
+  readExtends: ReadExtends,
+  what: string,
+): string | null {
   try {
-    runner.loadScenario(text, { fileName, readExtends });
+    const scenario = runner.loadScenario(text, { fileName, readExtends }) as { hash?: unknown } | null;
+    return scenario !== null && typeof scenario === 'object' && typeof scenario.hash === 'string'
+      ? scenario.hash
+      : null;
   } catch (err) {
     if (isScenarioError(err) || err instanceof UserError) throw new UserError(`${what}: ${(err as Error).message}`);
     throw err;
@@ -129,11 +171,13 @@ function planFromHeader(h: SweepHeader): SweepPlan {
 // ---------------------------------------------------------------------------------------------------------------
 // sweep
 
-export async function sweepCommand(argv: string[], io: CommandIo = {}): Promise<number> {
-  return guarded('sweep', io, () => sweep(argv, io));
+/** `fabricsim sweep …` (argv without "sweep"). Accepts the command line's CliIO or a CommandIo; never throws. */
+export async function sweepCommand(argv: readonly string[], io: CommandIo | CliIO = {}): Promise<number> {
+  const cio = asCommandIo(io);
+  return guarded('sweep', cio, () => sweep(argv, cio));
 }
 
-async function sweep(argv: string[], io: CommandIo): Promise<number> {
+async function sweep(argv: readonly string[], io: CommandIo): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();
@@ -175,7 +219,7 @@ async function sweep(argv: string[], io: CommandIo): Promise<number> {
   const runner = await loadRunner(io.runnerUrl);
   const source = readScenarioSource(file, cwd);
   const extendsFiles: ExtendsFile[] = [];
-  validate(runner, source.text, file, diskExtendsReader(cwd, extendsFiles), file);
+  const loadedHash = validate(runner, source.text, file, diskExtendsReader(cwd, extendsFiles), file);
   const sets = parseSets(args.lists.get('set') ?? [], source.doc);
   const segmentsOf = new Map(sets.map((s) => [s.path, s.segments]));
   const combos = combinations(sets);
@@ -192,7 +236,7 @@ async function sweep(argv: string[], io: CommandIo): Promise<number> {
   const header = makeHeader({
     fabricsim: runner.VERSION,
     scenario: source.name,
-    scenarioHash: scenarioHash(source.text, extendsFiles),
+    scenarioHash: loadedHash ?? scenarioHash(source.text, extendsFiles),
     parameters: sets.map((s) => ({ path: s.path, values: s.values })),
     seeds: { start: seedStart, count: seedCount },
     runs: plan.runs,
@@ -328,7 +372,7 @@ async function sweep(argv: string[], io: CommandIo): Promise<number> {
         }) + '\n',
       );
     else stdout.write(note + '\n');
-    return failed > 0 ? EXIT_RUN_ERRORS : EXIT_OK;
+    return failed > 0 ? EXIT_BUG : EXIT_OK;
   }
   return finishSummary(header, records, { json, reportPath, cwd, stdout, stderr });
 }
@@ -346,7 +390,7 @@ function finishSummary(
   o.stdout.write(o.json ? toJson(summary) + '\n' : renderSummary(summary));
   if (summary.failedRuns.length > 0) {
     o.stderr.write(`sweep: ${summary.failedRuns.length} runs threw an error (listed in the summary)\n`);
-    return EXIT_RUN_ERRORS;
+    return EXIT_BUG;
   }
   return EXIT_OK;
 }
@@ -354,8 +398,10 @@ function finishSummary(
 // ---------------------------------------------------------------------------------------------------------------
 // merge
 
-export async function mergeCommand(argv: string[], io: CommandIo = {}): Promise<number> {
-  return guarded('merge', io, async () => merge(argv, io));
+/** `fabricsim merge …` (argv without "merge"). Accepts the command line's CliIO or a CommandIo; never throws. */
+export async function mergeCommand(argv: readonly string[], io: CommandIo | CliIO = {}): Promise<number> {
+  const cio = asCommandIo(io);
+  return guarded('merge', cio, async () => merge(argv, cio));
 }
 
 function listRuns(runs: readonly number[]): string {
@@ -363,7 +409,7 @@ function listRuns(runs: readonly number[]): string {
   return runs.length > 8 ? `${shown} … (${runs.length} in all)` : shown;
 }
 
-function merge(argv: string[], io: CommandIo): number {
+function merge(argv: readonly string[], io: CommandIo): number {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const cwd = io.cwd ?? process.cwd();

@@ -6,10 +6,13 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
-/** Exit codes of `sweep` and `merge`. A failed expectation is a result, not an error: it does not change the code. */
+/**
+ * Exit codes of `sweep` and `merge`, as the rest of the command line's. A failed expectation is a result, not an
+ * error: it does not change the code (the summary reports pass rates).
+ */
 export const EXIT_OK = 0;
-/** Some runs threw (a bug in the model): their error is recorded in the results and the summary. */
-export const EXIT_RUN_ERRORS = 1;
 export const EXIT_USAGE = 2;
+/** A bug: an internal error, or runs that threw (their errors are recorded in the results and the summary). */
+export const EXIT_BUG = 3;
 /** Stopped by SIGINT; the results file holds every finished run and the same command resumes. */
 export const EXIT_INTERRUPTED = 130;

@@ -14,10 +14,11 @@ function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** A duration in µs: "850us", "12.3ms", "4.52s", "9m12.4s", "2h03m12s", "3d04h12m"; +∞ is "∞". */
+/** A duration in µs: "0s", "850us", "12.3ms", "4.52s", "9m12.4s", "2h03m12s", "3d04h12m"; +∞ is "∞". */
 export function formatDurationUs(us: number): string {
   if (us === Number.POSITIVE_INFINITY) return '∞';
   if (us === Number.NEGATIVE_INFINITY) return '-∞';
+  if (us === 0) return '0s';
   if (us < 0) return `-${formatDurationUs(-us)}`;
   if (us < US_PER_MS) return `${trim(us.toFixed(us < 10 ? 1 : 0))}us`;
   if (us < US_PER_S) return `${trim((us / US_PER_MS).toFixed(us < 10 * US_PER_MS ? 2 : 1))}ms`;

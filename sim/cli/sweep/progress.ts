@@ -69,11 +69,14 @@ export function createProgress(opts: ProgressOptions): Progress {
     const seconds = (performance.now() - t0) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const left = opts.total - done;
-    const eta = rate > 0 ? formatDurationUs(Math.round((left / rate) * 1e6)) : '–';
     const resumed = opts.resumed > 0 ? ` (+${opts.resumed} resumed)` : '';
     const pct = opts.total === 0 ? 100 : Math.floor((done / opts.total) * 100);
+    const when =
+      left === 0
+        ? `done in ${formatDurationUs(Math.round(seconds * 1e6))}`
+        : `ETA ${rate > 0 ? formatDurationUs(Math.round((left / rate) * 1e6)) : '–'}`;
     opts.stream.write(
-      `sweep: ${done}/${opts.total} runs${resumed} (${pct}%), ${rateText(done, seconds)} runs/s, ETA ${eta}\n`,
+      `sweep: ${done}/${opts.total} runs${resumed} (${pct}%), ${rateText(done, seconds)} runs/s, ${when}\n`,
     );
   };
   return {

@@ -20,6 +20,7 @@ export const REPORT_APP = String.raw`
   function dur(us) {
     us = num(us);
     if (us === Infinity) return '∞';
+    if (us === 0) return '0';
     if (us < 0) return '-' + dur(-us);
     if (us < 1e3) return trim(us.toFixed(us < 10 ? 1 : 0)) + 'us';
     if (us < 1e6) return trim((us / 1e3).toFixed(us < 1e4 ? 2 : 1)) + 'ms';
@@ -38,9 +39,25 @@ export const REPORT_APP = String.raw`
   }
   function fmtDiff(v, unit) {
     if (v === null || v === undefined) return '–';
+    if (v === 0) return '0';
     const sign = v > 0 ? '+' : v < 0 ? '-' : '±';
     const a = Math.abs(v);
     return sign + (unit === 'us' ? dur(a) : unit === 'share' ? (a * 100).toFixed(4) + 'pp' : trim(a.toFixed(3)));
+  }
+  // Round durations for time axes: a linear axis counts in the largest unit that fits twice (so 0, 5m, 10m … rather
+  // than 0, 3m20s, 6m40s …); a log axis takes the round values 1–2–5 × 10^k of every unit within its domain.
+  const UNITS = [[8.64e10, 'd'], [3.6e9, 'h'], [6e7, 'm'], [1e6, 's'], [1e3, 'ms'], [1, 'us']];
+  function durationTicks(domain, log) {
+    const lo = domain[0], hi = domain[1];
+    if (log) {
+      const out = [];
+      for (const [f] of UNITS) for (const k of [1, 2, 5, 10, 20, 50, 100, 200, 500]) { const v = k * f; if (v >= lo && v <= hi && out.indexOf(v) < 0) out.push(v); }
+      out.sort((a, b) => a - b);
+      const step = Math.max(1, Math.ceil(out.length / 8));
+      return out.filter((_, i) => i % step === 0);
+    }
+    const unit = UNITS.find((u) => hi >= 2 * u[0]) || UNITS[UNITS.length - 1];
+    return d3.ticks(lo / unit[0], hi / unit[0], 6).map((t) => t * unit[0]);
   }
   const comboLabel = (id) => { const c = S.combinations.find((x) => x.id === id); return c ? id + '  ' + c.label : id; };
 
@@ -80,8 +97,10 @@ export const REPORT_APP = String.raw`
     if (!logScale) x.nice();
     const y = d3.scaleLinear().domain([0, 1]).range([H - M.bottom, M.top]);
     const svg = fig.append('svg').attr('viewBox', '0 0 ' + W + ' ' + H).attr('role', 'img');
-    const xf = (v) => fmt(v, curve.unit);
-    svg.append('g').attr('transform', 'translate(0,' + (H - M.bottom) + ')').call(d3.axisBottom(x).ticks(6, logScale ? undefined : undefined).tickFormat(xf));
+    const xAxis = d3.axisBottom(x).tickFormat((v) => fmt(v, curve.unit));
+    if (curve.unit === 'us') xAxis.tickValues(durationTicks(x.domain(), logScale));
+    else xAxis.ticks(6);
+    svg.append('g').attr('transform', 'translate(0,' + (H - M.bottom) + ')').call(xAxis);
     svg.append('g').attr('transform', 'translate(' + M.left + ',0)').call(d3.axisLeft(y).ticks(5).tickFormat(d3.format('.0%')));
     svg.append('text').attr('class', 'axis-label').attr('x', W - M.right).attr('y', H - 6).attr('text-anchor', 'end').text(curve.label);
     const line = d3.line().curve(d3.curveStepAfter).x((p) => x(p[0])).y((p) => y(p[1]));

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { UserError } from './errors.js';
 import type { ParamValue, PathSegment } from './params.js';
@@ -50,26 +50,6 @@ export function readScenarioSource(fileName: string, cwd: string): ScenarioSourc
   return { fileName, text, doc, name: declared };
 }
 
-/**
- * A `readExtends` that reads from disk, relative to the extending file, and records what it read. Until the CLI's
- * shared reader lands this minimal one serves; it refuses nothing the loader would not.
- */
-export function diskExtendsReader(cwd: string, seen: ExtendsFile[]): ReadExtends {
-  return (name, from) => {
-    const fileName = resolve(cwd, dirname(from), name);
-    let text: string;
-    try {
-      text = readFileSync(fileName, 'utf8');
-    } catch (err) {
-      throw new UserError(
-        `${from}: extends ${JSON.stringify(name)}: cannot read ${fileName}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      );
-    }
-    seen.push({ name, from, text, fileName });
-    return { text, fileName };
-  };
-}
-
 /** A `readExtends` that serves the texts recorded by `diskExtendsReader` (for workers: no disk, the same bytes). */
 export function recordedExtendsReader(files: readonly ExtendsFile[]): ReadExtends {
   return (name, from) => {
@@ -80,8 +60,9 @@ export function recordedExtendsReader(files: readonly ExtendsFile[]): ReadExtend
 }
 
 /**
- * The scenario hash of the sweep's fingerprint: SHA-256 over the scenario text and the texts it extends (not their
- * paths, so the same files in another folder or on another machine hash the same), first 16 hex digits.
+ * A scenario hash for the sweep's fingerprint when the runner gives none: SHA-256 over the scenario text and the
+ * texts it extends (not their paths, so the same files in another folder or on another machine hash the same),
+ * first 16 hex digits.
  */
 export function scenarioHash(text: string, extendsFiles: readonly ExtendsFile[]): string {
   const h = createHash('sha256');
