@@ -1,0 +1,77 @@
+/**
+ * Sweep: 1,000 seeds of scenarios/sweep-bench.yaml (≥ 50 ms a run) through `fabricsim sweep`, once on 1 worker
+ * thread and once on 2, recording off and no results file. Reports runs/s of each and the speed-up (target ≥ 1.8×
+ * on 2 idle cores). The two summaries must be byte-identical (the sweep's determinism across worker counts), or the
+ * bench exits 1.
+ *
+ * Flags: `--seeds N` (default 1000), `--workers K` for the parallel side (default 2), `--scenario FILE`.
+ * Wall-clock time of the whole command (planning, worker start-up and the runs) is what is measured.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { sweepCommand } from '../../sim/cli/sweep/command.js';
+
+// From dist/test/bench/sweep.js (or test/bench/sweep.ts) up to the project root.
+const ROOT = fileURLToPath(new URL('../../', import.meta.url).href.replace(/\/dist\/$/, '/'));
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function timedSweep(
+  scenario: string,
+  seeds: number,
+  workers: number,
+): Promise<{ seconds: number; json: string; code: number }> {
+  let json = '';
+  const t0 = performance.now();
+  const code = await sweepCommand([scenario, '--seeds', String(seeds), '--workers', String(workers), '--json'], {
+    cwd: ROOT,
+    stdout: { write: (t: string) => (json += t) },
+    stderr: { write: (t: string) => process.stderr.write(t), isTTY: false },
+    tty: false,
+  });
+  return { seconds: (performance.now() - t0) / 1000, json, code };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const seeds = Number(flag(args, 'seeds') ?? 1000);
+  const workers = Number(flag(args, 'workers') ?? 2);
+  const scenario = flag(args, 'scenario') ?? 'scenarios/sweep-bench.yaml';
+  console.log(`sweep: ${seeds} seeds of ${scenario}, 1 worker thread then ${workers}; ${availableParallelism()} cores`);
+  const base = await timedSweep(scenario, seeds, 1);
+  if (base.code !== 0) return base.code;
+  console.log(
+    `  1 worker:  ${seeds} runs in ${base.seconds.toFixed(2)} s  ${(seeds / base.seconds).toFixed(2)} runs/s`,
+  );
+  const par = await timedSweep(scenario, seeds, workers);
+  if (par.code !== 0) return par.code;
+  console.log(
+    `  ${workers} workers: ${seeds} runs in ${par.seconds.toFixed(2)} s  ${(seeds / par.seconds).toFixed(2)} runs/s`,
+  );
+  if (par.json !== base.json) {
+    console.error('sweep: SUMMARY MISMATCH between 1 and ' + workers + ' workers');
+    return 1;
+  }
+  const runsPerSec = seeds / par.seconds;
+  const baselineRunsPerSec = seeds / base.seconds;
+  const summary = {
+    bench: 'sweep',
+    runs: seeds,
+    seconds: round(par.seconds, 3),
+    runsPerSec: round(runsPerSec, 2),
+    baselineRunsPerSec: round(baselineRunsPerSec, 2),
+    ratio: round(runsPerSec / baselineRunsPerSec, 3),
+    rssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+  };
+  console.log(`summaries identical; speed-up ${summary.ratio}× with ${workers} workers`);
+  console.log(JSON.stringify(summary));
+  return 0;
+}
