@@ -13,6 +13,9 @@ import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
+import { startCommand } from './commands/start.js';
+import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT_BUG, EXIT_OK, EXIT_USER_ERROR, UsageError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
 import { MAIN_HELP, usageLine } from './usage.js';
@@ -28,6 +31,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   check: checkCommand,
   diff: diffCommand,
   schema: schemaCommand,
+  start: startCommand,
+  serve: serveCommand,
+  validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/command.js')).sweepCommand(argv, io),
   merge: async (argv, io) => (await import('./sweep/command.js')).mergeCommand(argv, io),
 };

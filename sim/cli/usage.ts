@@ -7,12 +7,15 @@ export const MAIN_HELP = `usage: fabricsim <command> [options]
 Simulates cloud infrastructure integrity: faults, detection, recovery and security, deterministically.
 
 Commands:
+  start [FILE]      run the quickstart (or FILE), print its summary and open the replay app (npm start)
   run FILE          run a scenario and print a summary of what happened
   check FILE|DIR…   run scenarios and check their expectations (exit 1 if one fails)
   diff A B          compare two timelines and show the first event where they diverge
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
   merge RESULTS…    combine the results files of a sharded sweep
   schema            print the JSON Schema of scenario files
+  serve             serve the replay app (npm run viz)
+  validate          write the validation report, documented timings beside the model's (npm run validate)
 
 Options:
   -h, --help        show help; after a command, that command's help (fabricsim run --help)
@@ -69,3 +72,40 @@ Options:
 export function usageLine(help: string): string {
   return help.slice(0, help.indexOf('\n'));
 }
+
+export const START_HELP = `usage: fabricsim start [FILE] [--seed N] [--no-serve] [--port P] [--open]
+
+The main job (\`npm start\`): runs FILE (default scenarios/quickstart.yaml), writes its timeline to
+out/<scenario>.timeline.json, prints the summary, then serves the replay app with that run loaded and prints its
+address. With CI=true in the environment, or --no-serve, it exits after the summary.
+
+Options:
+  --seed N       the seed (default: the scenario's seed)
+  --no-serve     do not start the viewer
+  --port P       the viewer's port (default 5173, or the next free one)
+  --open         open the viewer in the system's browser
+  -h, --help     show this help
+`;
+
+export const SERVE_HELP = `usage: fabricsim serve [--timeline FILE] [--at T] [--port P] [--open]
+
+Serves the replay app (\`npm run viz\`) on 127.0.0.1, building it first if viz/dist is missing. With --timeline the
+page opens with that run loaded, at simulated time T (µs, or a duration such as "20m") with --at. Stop with Ctrl-C.
+
+Options:
+  --timeline F   a timeline written by \`fabricsim run --out\`
+  --at T         open the run at this moment
+  --port P       port (default 5173, or the next free one)
+  --open         open the page in the system's browser
+  -h, --help     show this help
+`;
+
+export const VALIDATE_HELP = `usage: fabricsim validate [--out docs/validation.md]
+
+Runs the bundled scenarios made to measure each documented timing of the platform, and writes a report that sets
+the documented figure beside what the model produced (\`npm run validate\`).
+
+Options:
+  --out FILE     where to write the report (default docs/validation.md in the project folder)
+  -h, --help     show this help
+`;

@@ -1,0 +1,48 @@
+/**
+ * `fabricsim serve [--timeline FILE] [--at T] [--port P] [--open]`: the replay app, behind `npm run viz`.
+ */
+import { existsSync } from 'node:fs';
+import { parseDuration } from '../../engine/time.js';
+import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
+import { CliError, EXIT_OK, UsageError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { SERVE_HELP, usageLine } from '../usage.js';
+import { parsePort, serveOrExplain, untilInterrupted } from './start.js';
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  timeline: { type: 'string' },
+  at: { type: 'string' },
+  port: { type: 'string' },
+  open: { type: 'boolean' },
+} as const;
+
+function parseAt(text: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  try {
+    return parseDuration(text);
+  } catch {
+    throw new UsageError(`--at takes µs or a duration such as "20m", found "${text}"`, usageLine(SERVE_HELP));
+  }
+}
+
+export async function serveCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseFlags(argv, OPTIONS, SERVE_HELP);
+  if (values.help) {
+    io.out(SERVE_HELP);
+    return EXIT_OK;
+  }
+  expectPositionals(positionals, [], SERVE_HELP);
+  const timeline = typeof values.timeline === 'string' ? values.timeline : undefined;
+  if (timeline !== undefined && !existsSync(timeline)) throw new CliError(`cannot read ${timeline}: no such file`);
+  const atUs = typeof values.at === 'string' ? parseAt(values.at) : undefined;
+  const port = typeof values.port === 'string' ? parsePort(values.port, SERVE_HELP) : undefined;
+  const server = await serveOrExplain({
+    ...(timeline === undefined ? {} : { timelinePath: timeline }),
+    ...(atUs === undefined ? {} : { atUs }),
+    ...(port === undefined ? {} : { port }),
+    open: values.open === true,
+  });
+  io.out(`Replay app: ${server.url}\n(Ctrl-C to stop)\n`);
+  return untilInterrupted(server.close);
+}
