@@ -130,6 +130,13 @@ describe('fabricsim sweep', () => {
     expect(out.stderr).toContain('did you mean --seeds?');
   });
 
+  it('an unwritable --out exits 2 naming the file', async () => {
+    const cwd = tempWorkspace();
+    const { io, out } = testIo(cwd);
+    expect(await sweepCommand(['fake.yaml', '--seeds', '2', '--out', 'no-such-dir/r.jsonl'], io)).toBe(2);
+    expect(out.stderr).toContain('fabricsim sweep: cannot write no-such-dir/r.jsonl: no such file or directory');
+  });
+
   it('a run that throws is recorded and reported; the sweep exits 3 (a bug)', async () => {
     const cwd = tempWorkspace();
     writeFileSync(

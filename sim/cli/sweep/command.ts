@@ -15,7 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULTS } from '../../scenario/defaults.js';
-import { readExtendsFromDisk } from '../files.js';
+import { fsReason, readExtendsFromDisk } from '../files.js';
 import type { CliIO } from '../io.js';
 import { gather, summarizeSweep, toJson } from './aggregate.js';
 import { MERGE_FLAGS, MERGE_USAGE, parseFlags, parseIntFlag, SWEEP_FLAGS, SWEEP_USAGE } from './args.js';
@@ -146,6 +146,17 @@ function baseValue(doc: unknown, segments: readonly PathSegment[]): string {
     if (entry !== undefined) return `${formatValue(entry.value as ParamValue)} by default`;
   }
   return 'not set in the scenario';
+}
+
+/** Runs a file write; a file-system failure (no such folder, read-only…) is the user's: exit 2 naming the file. */
+function writable<T>(fileName: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new UserError(`cannot write ${fileName}: ${fsReason(err)}`);
+    throw err;
+  }
 }
 
 function sameShard(a: Shard | null, b: Shard | null): boolean {
@@ -291,10 +302,10 @@ async function sweep(argv: readonly string[], io: CommandIo): Promise<number> {
       if (existing.discarded !== null) {
         stderr.write(`sweep: discarded the cut-off last line of ${out} (that run is done again)\n`);
       }
-      writer = ResultsWriter.resume(path, existing.validBytes);
+      writer = writable(out, () => ResultsWriter.resume(path, existing.validBytes));
       stderr.write(`sweep: resuming: ${done.size} of ${mine.length} runs already in ${out}\n`);
     } else {
-      writer = ResultsWriter.create(path, header);
+      writer = writable(out, () => ResultsWriter.create(path, header));
     }
   }
 
@@ -384,7 +395,8 @@ function finishSummary(
 ): number {
   const summary = summarizeSweep(header, records);
   if (o.reportPath !== undefined) {
-    writeReport(resolve(o.cwd, o.reportPath), summary, gather(header, records));
+    const reportPath = o.reportPath;
+    writable(reportPath, () => writeReport(resolve(o.cwd, reportPath), summary, gather(header, records)));
     o.stderr.write(`sweep: report written to ${o.reportPath}\n`);
   }
   o.stdout.write(o.json ? toJson(summary) + '\n' : renderSummary(summary));

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { naturalCompare, summarizeSweep, toJson } from '../../sim/cli/sweep/aggregate.js';
+import { formatDurationUs } from '../../sim/cli/sweep/format.js';
+import { makeHeader } from '../../sim/cli/sweep/header.js';
+import { createProgress } from '../../sim/cli/sweep/progress.js';
+import type { RunRecord } from '../../sim/cli/sweep/record.js';
+
+const header = makeHeader({
+  fabricsim: 'test',
+  scenario: 's',
+  scenarioHash: 'h',
+  parameters: [{ path: 'policies.fc.missedPolls', values: [2, 4] }],
+  seeds: { start: 1, count: 3 },
+  runs: 6,
+  shard: null,
+});
+
+function rec(run: number, ttr: (number | null)[], availability: number): RunRecord {
+  const combo = Math.floor(run / 3);
+  const seed = 1 + (run % 3);
+  return {
+    run,
+    combo,
+    seed,
+    params: { 'policies.fc.missedPolls': combo === 0 ? 2 : 4 },
+    traceHash: 'x',
+    events: 1,
+    metrics: {
+      faults: ttr.map((t, i) => ({
+        id: `f${i + 1}`,
+        kind: 'node.crash',
+        target: `n${i}`,
+        atUs: 1000 * i,
+        ttdUs: 5,
+        ttrUs: t,
+        detectedBy: 'fc',
+      })),
+      roles: [{ id: 'shop.web', availability, servedAvailability: availability, readyFraction: availability }],
+      security: { attempts: 0, allowed: 0, denied: 0, violations: run % 2, exposureUs: 0 },
+      fc: { noQuorumUs: 0, leaderChanges: 0 },
+      sql: { failovers: 0, unavailableUs: 0 },
+    },
+    expectations: [{ name: 'recovered within 15m', passed: ttr.every((t) => t !== null), measured: '' }],
+  };
+}
+
+const records: RunRecord[] = [
+  rec(0, [10, 20], 0.99),
+  rec(1, [30, null], 0.98),
+  rec(2, [40, 50], 1),
+  rec(3, [15, 20], 0.995),
+  rec(4, [null, 60], 0.97),
+  rec(5, [45, 55], 1),
+];
+
+describe('summarizeSweep', () => {
+  it('is the same whatever order the records come in', () => {
+    const a = toJson(summarizeSweep(header, records));
+    const shuffled = [records[4]!, records[1]!, records[5]!, records[0]!, records[3]!, records[2]!];
+    expect(toJson(summarizeSweep(header, shuffled))).toBe(a);
+  });
+
+  it('counts unrecovered faults as +∞ (censored), in n and in the share, and writes them "inf"', () => {
+    const s = summarizeSweep(header, records);
+    const ttr = s.metrics.find((m) => m.key === 'ttr')!;
+    expect(ttr.byCombination[0]).toMatchObject({ combo: 'c0', n: 6, censored: 1 });
+    expect(ttr.byCombination[0]!.censoredShare).toBeCloseTo(1 / 6, 15);
+    expect(ttr.byCombination[0]!.mean.value).toBe(30); // (10 + 20 + 30 + 40 + 50) / 5
+    expect(ttr.byCombination[0]!.max).toBe(Number.POSITIVE_INFINITY);
+    expect(toJson(ttr.byCombination[0]!.max)).toBe('"inf"');
+  });
+
+  it('pairs by seed and fault; pairs with a censored member are counted by kind', () => {
+    const s = summarizeSweep(header, records);
+    const d = s.differences[0]!.metrics.find((m) => m.key === 'ttr')!;
+    // Pairs (c0, c1): seed 1 f1 10→15, f2 20→20; seed 2 f1 30→∞, f2 ∞→60; seed 3 f1 40→45, f2 50→55.
+    expect(d).toMatchObject({ pairs: 6, unmatched: 0, n: 4, onlyACensored: 1, onlyBCensored: 1, bothCensored: 0 });
+    expect(d.mean).toBe((5 + 0 + 5 + 5) / 4);
+    expect([d.bLower, d.equal, d.bHigher]).toEqual([0, 1, 3]);
+  });
+
+  it('reports expectation pass rates per combination', () => {
+    const s = summarizeSweep(header, records);
+    expect(s.expectations).toHaveLength(1);
+    expect(s.expectations[0]!.byCombination.map((c) => [c.passed, c.n])).toEqual([
+      [2, 3],
+      [2, 3],
+    ]);
+  });
+
+  it('naturalCompare orders digit runs as numbers', () => {
+    expect(['f10', 'f2', 'f1', 'g0', 'f02'].sort(naturalCompare)).toEqual(['f1', 'f2', 'f02', 'f10', 'g0']);
+  });
+});
+
+describe('formatting and progress', () => {
+  it('formatDurationUs picks a readable unit', () => {
+    expect([0, 850, 12_345, 4_520_000, 552_400_000, 7_392_000_000, 273_120_000_000].map(formatDurationUs)).toEqual([
+      '0s',
+      '850us',
+      '12.3ms',
+      '4.52s',
+      '9m12.4s',
+      '2h03m12s',
+      '3d03h52m',
+    ]);
+    expect(formatDurationUs(Number.POSITIVE_INFINITY)).toBe('∞');
+  });
+
+  it('off a terminal, progress is plain periodic lines with rate and ETA, and a last line', () => {
+    let text = '';
+    const p = createProgress({
+      total: 3,
+      resumed: 2,
+      stream: { write: (t: string) => (text += t) },
+      tty: false,
+      intervalMs: 0,
+    });
+    p.tick();
+    p.tick();
+    p.tick();
+    p.stop();
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^sweep: 1\/3 runs \(\+2 resumed\) \(33%\), [\d.]+ runs\/s, ETA /);
+    expect(lines.at(-1)).toMatch(/^sweep: 3\/3 runs \(\+2 resumed\) \(100%\), [\d.]+ runs\/s, done in /);
+  });
+});
