@@ -1,0 +1,128 @@
+/**
+ * The rules applied to the model's own messages: FC polls to host agents, load-balancer probes to instances, FC
+ * replicas talking among themselves. Installed on the `Network` as its delivery policy, so a rule that blocks the
+ * FC's polls makes heartbeats go missing and the FC reacts exactly as it does to a crash.
+ *
+ * Actor names map to endpoints once. A message is a request or the reply to one: every exchange in the model is a
+ * request immediately followed by its reply (`deliver(a, b)` then `deliver(b, a)`), so the reply to the last admitted
+ * request passes as a stateful filter would pass it, and everything else is judged as a connection's opening packet.
+ * Host agent ↔ guest agent traffic is host-local (no network address) and never judged.
+ *
+ * Routine polls on quiet links are elided, so what a poll would meet must be knowable without sending it: after each
+ * rule change `recheck()` walks every infrastructure path once and records which are blocked; `disturbing` is true
+ * while any is, which makes the network simulate every poll.
+ */
+import type { Actor, DeliveryPolicy } from '../../network/net.js';
+import type { Decision } from '../../network/rules/index.js';
+import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type { Indices } from '../build.js';
+import type { World } from '../state.js';
+import type { Endpoints } from './endpoints.js';
+import { type Endpoint, EP } from './plan.js';
+import type { RuleBook } from './rules.js';
+
+/** Infrastructure paths a rule change blocks. */
+export interface BlockedPaths {
+  /** Global node indices whose FC polls are denied. */
+  readonly nodes: number[];
+  /** Global instance indices whose load-balancer probes are denied. */
+  readonly instances: number[];
+  /** FC replica pairs (cluster, from, to) that cannot talk. */
+  readonly replicaPairs: number;
+  /** The first denying decision met, for the record. */
+  readonly first: Decision | null;
+}
+
+export class InfraPolicy implements DeliveryPolicy {
+  disturbing = false;
+  private readonly byName = new Map<string, Endpoint>();
+  /** Global role → the port its probes go to (its first input endpoint), 0 for none. */
+  private readonly probePort: Int32Array;
+  private lastFrom: Endpoint | null = null;
+  private lastTo: Endpoint | null = null;
+
+  constructor(
+    private readonly eps: Endpoints,
+    private readonly rules: RuleBook,
+    private readonly sec: ResolvedSecurity,
+    private readonly ix: Indices,
+    world: World,
+  ) {
+    world.clusters.forEach((c, ci) => {
+      this.byName.set(`fc:${c.id}`, eps.fc(ci));
+      c.fc.replicas.forEach((rep, r) => {
+        this.byName.set(rep.id, eps.replica(ci, r));
+      });
+    });
+    for (let gn = 0; gn < ix.nodeCluster.length; gn++) this.byName.set(eps.host(gn).name, eps.host(gn));
+    for (let gi = 0; gi < ix.instCluster.length; gi++) this.byName.set(eps.vm(gi).name, eps.vm(gi));
+    for (let r = 0; r < ix.roleIds.length; r++) this.byName.set(`lb:${ix.roleIds[r]}`, eps.lbProbe(r));
+    this.probePort = new Int32Array(ix.roleIds.length);
+  }
+
+  /** Port of the message from `a` to `b` when `a` opens the exchange; 0 when the pair is not a network path. */
+  private portOf(a: Endpoint, b: Endpoint): number {
+    if (a.kind === EP.fc && b.kind === EP.host) return this.sec.ports.hostAgent;
+    if (a.kind === EP.lbProbe && b.kind === EP.vm) return this.probePort[a.index]!;
+    if (a.kind === EP.replica && b.kind === EP.replica) return this.sec.ports.fabric;
+    return 0;
+  }
+
+  /** The decision on `a` opening an exchange with `b`, or null when the pair is not judged. */
+  private open(a: Endpoint, b: Endpoint): Decision | null {
+    const port = this.portOf(a, b);
+    if (port === 0) return null;
+    return this.rules.decide(a, b, 'tcp', port);
+  }
+
+  deny(from: Actor, to: Actor): Decision | null {
+    const a = this.byName.get(from.name);
+    const b = this.byName.get(to.name);
+    if (a === undefined || b === undefined) return null;
+    if (this.lastFrom === b && this.lastTo === a) {
+      this.lastFrom = null;
+      this.lastTo = null;
+      return null;
+    }
+    const d = this.open(a, b);
+    if (d === null) return null;
+    if (!d.allowed) return d;
+    this.lastFrom = a;
+    this.lastTo = b;
+    return null;
+  }
+
+  /** Re-derives probe ports and the blocked paths after the rules changed. */
+  recheck(world: World): BlockedPaths {
+    for (let r = 0; r < this.ix.roleIds.length; r++) this.probePort[r] = this.rules.endpointsOf(r)[0]?.port ?? 0;
+    const nodes: number[] = [];
+    const instances: number[] = [];
+    let replicaPairs = 0;
+    let first: Decision | null = null;
+    const note = (d: Decision | null): boolean => {
+      if (d === null || d.allowed) return false;
+      first ??= d;
+      return true;
+    };
+    for (let gn = 0; gn < this.ix.nodeCluster.length; gn++) {
+      if (note(this.open(this.eps.fc(this.ix.nodeCluster[gn]!), this.eps.host(gn)))) nodes.push(gn);
+    }
+    for (let gi = 0; gi < this.ix.instCluster.length; gi++) {
+      const r = this.ix.instRole[gi]!;
+      if (this.ix.roleKinds[r] !== 'web' || this.probePort[r] === 0) continue;
+      if (note(this.open(this.eps.lbProbe(r), this.eps.vm(gi)))) instances.push(gi);
+    }
+    world.clusters.forEach((c, ci) => {
+      const n = c.fc.replicas.length;
+      for (let a = 0; a < n; a++) {
+        for (let b = 0; b < n; b++) {
+          if (a !== b && note(this.open(this.eps.replica(ci, a), this.eps.replica(ci, b)))) replicaPairs++;
+        }
+      }
+    });
+    this.disturbing = nodes.length > 0 || instances.length > 0 || replicaPairs > 0;
+    this.lastFrom = null;
+    this.lastTo = null;
+    return { nodes, instances, replicaPairs, first };
+  }
+}

@@ -1,0 +1,923 @@
+/**
+ * The security model: attaches to a `Simulation`, compiles the scenario's rule sets, installs them on the network
+ * (so the FC's polls and the load balancer's probes meet them too), runs the scripted traffic — connections, SQL
+ * logins and attacks on them, installations, admin logins, builds and releases, misconfigurations — and records, for
+ * every attempt, what decided it.
+ *
+ * Events: every attempt is `attack.<kind>` (subject: what it aimed at; `r`: the deciding rule; `tp`: the seed
+ * section; `m`: the message, for network attempts), and an attempt that the policy oracle finds forbidden although
+ * the rules admitted it is followed by `attack.<kind>.violation` (its cause; `r`: 'oracle:<invariant>'). A
+ * misconfiguration is a fault: `fault.start` / `fault.end` (kind 'security.misconfig' in the summary's faults), and
+ * when it blocks infrastructure messages, the faults it causes are detected and recovered like any other.
+ *
+ * Nothing here changes the world state (the security state — rules, logins, builds, grants — lives beside it), so
+ * events carry no patches; the trace hash covers them all.
+ */
+import type { Random } from '../../engine/random.js';
+import { hashString32, hashUniform } from '../../engine/random.js';
+import { formatDuration } from '../../engine/time.js';
+import type { FaultResult, SecuritySummary } from '../../metrics/summary.js';
+import { type Address, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/address.js';
+import type { Decision } from '../../network/rules/index.js';
+import { compileGlob } from '../../scenario/glob.js';
+import type { ResolvedScenario } from '../../scenario/resolve.js';
+import type {
+  FullRuleSet,
+  ResolvedRuleSet,
+  ResolvedSecurity,
+  ResolvedTraffic,
+} from '../../scenario/security-resolve.js';
+import type { TrafficKind } from '../../scenario/security-schema.js';
+import type { MessageInfo } from '../../trace/format.js';
+import { FaultBook, type OpenFault } from '../faults.js';
+import type { Simulation } from '../simulation.js';
+import { ClosedEnvironment } from './access.js';
+import { type AttemptSubject, SecurityBook, type SecurityFacts } from './book.js';
+import { type Build, BuildPipeline, type PipelineHost } from './builds.js';
+import { generateCandidates } from './candidates.js';
+import { Endpoints } from './endpoints.js';
+import { type BlockedPaths, InfraPolicy } from './infra.js';
+import { INVARIANTS, type Invariant, PolicyOracle } from './oracle.js';
+import { AddressPlan, type Endpoint, EP } from './plan.js';
+import { RuleBook } from './rules.js';
+import { SqlServer } from './sql.js';
+
+const MODELS = new WeakMap<Simulation, SecurityModel>();
+
+const OUT_OF_SERVICE = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
+
+/** The seed section each kind of attempt illustrates. */
+const KIND_TOPIC: Record<TrafficKind, string> = {
+  connect: 'compute-connectivity',
+  'sql-login': 'sql-authentication',
+  'sql-brute-force': 'sql-authentication',
+  'sql-spray': 'sql-authentication',
+  'sql-create-login': 'sql-authentication',
+  install: 'software-installation',
+  'admin-login': 'closed-environment',
+  'jit-request': 'closed-environment',
+  'create-account': 'closed-environment',
+  build: 'virus-scans',
+  release: 'change-management',
+  misconfigure: 'change-management',
+};
+
+interface Overlay {
+  readonly item: ResolvedTraffic;
+  readonly change: ResolvedRuleSet;
+  readonly event: number;
+  fault: OpenFault | null;
+  reverted: boolean;
+}
+
+export class SecurityModel {
+  readonly plan: AddressPlan;
+  readonly eps: Endpoints;
+  readonly rules: RuleBook;
+  readonly infra: InfraPolicy;
+  readonly oracle: PolicyOracle;
+  readonly book: SecurityBook;
+  readonly sql: SqlServer;
+  readonly access: ClosedEnvironment;
+  readonly pipeline: BuildPipeline;
+  private readonly base: FullRuleSet;
+  private readonly overlays: Overlay[] = [];
+  /** Misconfiguration episodes: incremented each time one starts while none was in force. */
+  private episode = 0;
+  private readonly attemptNo: Int32Array;
+  private readonly sourceCache: (Endpoint | undefined)[][];
+  private readonly sourceKey: number[];
+  private readonly candidates: (string[] | undefined)[];
+  /** Logins found by each guessing item (they stop guessing a login once it is found). */
+  private readonly cracked: Set<string>[];
+  private readonly lbNext: Int32Array;
+  private readonly rng: Random;
+  private sqlFirewallApplied: string;
+
+  /** Creates the model for `sim` and schedules the scenario's traffic. */
+  static attach(
+    sim: Simulation,
+    sc: ResolvedScenario,
+    sec: ResolvedSecurity,
+    rng: Random,
+    seed: number,
+  ): SecurityModel {
+    const m = new SecurityModel(sim, sc, sec, rng, seed);
+    MODELS.set(sim, m);
+    return m;
+  }
+
+  /** The security model attached to `sim`, if any. */
+  static of(sim: Simulation): SecurityModel | undefined {
+    return MODELS.get(sim);
+  }
+
+  private constructor(
+    private readonly sim: Simulation,
+    private readonly sc: ResolvedScenario,
+    private readonly sec: ResolvedSecurity,
+    rng: Random,
+    seed: number,
+  ) {
+    this.rng = rng;
+    const ix = sim.ix;
+    this.plan = new AddressPlan(sc, sec, ix.nodeOffset, ix.instOffset);
+    this.eps = new Endpoints(this.plan, sc, ix, sim.world);
+    this.lbNext = new Int32Array(ix.roleIds.length);
+    this.rules = new RuleBook(sc, sec, ix, this.eps, (r) => this.pick(r));
+    this.base = sec.rules;
+    this.rules.compile(this.base);
+    this.infra = new InfraPolicy(this.eps, this.rules, sec, ix, sim.world);
+    this.oracle = new PolicyOracle(sc, sec, ix);
+    this.book = new SecurityBook(sc.expect);
+    this.sql = new SqlServer(sec, this.base);
+    this.sqlFirewallApplied = JSON.stringify(this.base.sqlFirewall);
+    this.access = new ClosedEnvironment(new Map(sec.access.admins.map((a) => [a.account, a.kind])));
+    this.pipeline = new BuildPipeline(sec, rng.fork('scans'), this.pipelineHost());
+    const n = sec.traffic.length;
+    this.attemptNo = new Int32Array(n);
+    this.sourceCache = sec.traffic.map(() => []);
+    this.sourceKey = sec.traffic.map((t) => hashString32(`${seed}/security/sources/${t.index}`));
+    this.candidates = new Array(n);
+    this.cracked = sec.traffic.map(() => new Set());
+
+    sim.net.setPolicy(this.infra);
+    const blocked = this.infra.recheck(sim.world);
+    if (this.infra.disturbing) {
+      this.noteBlocked(blocked, -1, 'the configured rules');
+      sim.disturbAll();
+    }
+    // Declared logins that break the policy (it was off when they were made) are violations from the start.
+    for (const l of sec.sql.logins) {
+      const v = this.oracle.judgeLoginCreated(l.name, l.password);
+      if (v !== null) {
+        const id = this.note(
+          'sql.login-exists',
+          l.name,
+          -1,
+          () => `login ${l.name} exists with a weak password`,
+          'config:password-policy-off',
+          'sql-authentication',
+        );
+        this.violate('sql-create-login', l.name, id, v, 0, Number.POSITIVE_INFINITY, 'sql-authentication');
+      }
+    }
+    for (const t of sec.traffic) sim.sched.at(t.atUs, this.onAttempt, t.index);
+  }
+
+  private get now(): number {
+    return this.sim.now;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Configuration
+
+  /** The rules in force: the configured ones with every active misconfiguration in front, latest first. */
+  effective(): FullRuleSet {
+    let cfg = this.base;
+    for (const o of this.overlays) if (!o.reverted) cfg = overlay(cfg, o.change);
+    return cfg;
+  }
+
+  private activeOverlays(): number {
+    let n = 0;
+    for (const o of this.overlays) if (!o.reverted) n++;
+    return n;
+  }
+
+  /** Recompiles after a change, re-derives blocked infrastructure paths and wakes every poller. */
+  private reconfigure(cause: number): BlockedPaths {
+    const cfg = this.effective();
+    this.rules.compile(cfg);
+    const blocked = this.infra.recheck(this.sim.world);
+    this.sim.disturbAll();
+    const fw = JSON.stringify(cfg.sqlFirewall);
+    if (fw !== this.sqlFirewallApplied) {
+      this.sqlFirewallApplied = fw;
+      const delay = this.sc.policies.sql.firewallDelayUs;
+      this.sim.sched.after(delay, () => {
+        if (JSON.stringify(this.effective().sqlFirewall) !== fw) return;
+        this.sql.setFirewall(cfg.sqlFirewall);
+        this.note(
+          'sql.firewall-applied',
+          'sql:gateway',
+          cause,
+          () => `SQL firewall rule change takes effect after ${formatDuration(delay)}`,
+          `sql.firewallDelay=${formatDuration(delay)}`,
+          'sql-authentication',
+        );
+      });
+    }
+    return blocked;
+  }
+
+  private noteBlocked(b: BlockedPaths, cause: number, what: string): number {
+    const parts: string[] = [];
+    if (b.nodes.length > 0) parts.push(`the FC's polls of ${b.nodes.length} node(s)`);
+    if (b.instances.length > 0) parts.push(`load-balancer probes of ${b.instances.length} instance(s)`);
+    if (b.replicaPairs > 0) parts.push(`${b.replicaPairs} FC replica path(s)`);
+    return this.note(
+      'security.blocks',
+      'network',
+      cause,
+      () => `${what} block ${parts.join(', ')}`,
+      b.first?.rule ?? '',
+      'compute-connectivity',
+    );
+  }
+
+  private misconfigure(t: ResolvedTraffic): void {
+    const change = t.change!;
+    const target = describeChange(change);
+    const topic = changeTopic(change);
+    const o: Overlay = { item: t, change, event: -1, fault: null, reverted: false };
+    if (this.activeOverlays() === 0) this.episode++;
+    this.overlays.push(o);
+    const cfg = this.effective();
+    this.rules.compile(cfg);
+    const blocked = this.infra.recheck(this.sim.world);
+    const until = t.durationUs === null ? 'until further notice' : `for ${formatDuration(t.durationUs)}`;
+    const event = this.sim.change(
+      'fault.start',
+      target,
+      -1,
+      () => `fault ${t.id}: misconfiguration ${until}: ${target}`,
+      null,
+      {
+        tp: topic,
+        r: 'fault:security.misconfig',
+        d: t.durationUs === null ? undefined : [{ t: this.now + t.durationUs, k: 'fault.end', s: target }],
+      },
+    );
+    (o as { event: number }).event = event;
+    const result: FaultResult = {
+      id: t.id,
+      kind: 'security.misconfig',
+      target,
+      atUs: this.now,
+      affected: blocked.nodes.length + blocked.instances.length,
+      detectedAtUs: null,
+      detectedBy: null,
+      recoveredAtUs: null,
+      ttdUs: null,
+      ttrUs: null,
+      event,
+    };
+    const keys = [
+      this.sim.faults.keyOther(`misconfig:${t.id}`),
+      ...blocked.nodes.map(FaultBook.keyNode),
+      ...blocked.instances.map(FaultBook.keyInstance),
+    ];
+    o.fault = this.sim.faults.open(result, keys, this.isWell, () => o.reverted);
+    if (this.infra.disturbing) this.noteBlocked(blocked, event, `misconfiguration ${t.id} makes the rules`);
+    // The rest of reconfigure (pollers, the SQL firewall's delayed application).
+    this.reconfigure(event);
+    if (t.durationUs !== null) this.sim.sched.after(t.durationUs, () => this.revert(o));
+  }
+
+  private revert(o: Overlay): void {
+    o.reverted = true;
+    const target = describeChange(o.change);
+    const id = this.sim.change(
+      'fault.end',
+      target,
+      o.event,
+      `misconfiguration ${o.item.id} reverted: the configured rules are back`,
+      null,
+      {
+        tp: changeTopic(o.change),
+        r: 'fault:security.misconfig',
+      },
+    );
+    this.reconfigure(id);
+    const f = o.fault;
+    if (f?.open && f.bad === 0) {
+      this.sim.faults.close(f, this.now);
+      const r = f.result;
+      this.sim.rec.emit(
+        this.now,
+        'recover',
+        r.target,
+        id,
+        () => `${r.id} (${r.kind}) recovered after ${formatDuration(r.ttrUs ?? 0)}`,
+        undefined,
+        {
+          tp: changeTopic(o.change),
+        },
+      );
+    }
+  }
+
+  /** Well-ness of fault-book keys, as the simulation defines it (a node settled, an instance healthy). */
+  private readonly isWell = (key: number): boolean => {
+    if (key < 1 << 26) {
+      const i = this.sim.inst(key);
+      return i.status === 'Ready' && !i.hung && i.vm === 'Running' && i.node >= 0;
+    }
+    if (key < 1 << 27) {
+      const n = this.sim.node(key - (1 << 26));
+      return (n.status === 'Ready' && n.powered && n.hostAgentUp) || OUT_OF_SERVICE.has(n.status);
+    }
+    return true;
+  };
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Recording
+
+  private note(kind: string, subject: string, cause: number, text: () => string, rule: string, topic: string): number {
+    return this.sim.rec.emit(this.now, kind, subject, cause, text, undefined, {
+      r: rule === '' ? undefined : rule,
+      tp: topic,
+    });
+  }
+
+  private message(from: Endpoint, to: Endpoint, ok: boolean): MessageInfo {
+    const far = from.kind === EP.outside || to.kind === EP.outside || to.kind === EP.vip || to.kind === EP.sqlGateway;
+    const latency = far ? this.sc.policies.network.internetLatencyUs : this.sc.policies.network.latencyUs;
+    return { from: from.name, to: to.name, at: ok ? this.now + latency : this.now, ok };
+  }
+
+  /** Records one attempt; returns its event id. */
+  private record(
+    kind: TrafficKind,
+    subject: AttemptSubject,
+    name: string,
+    d: Decision,
+    text: () => string,
+    m: MessageInfo | undefined,
+    topic: string,
+    cause = -1,
+  ): number {
+    const id = this.sim.rec.emit(this.now, `attack.${kind}`, name, cause, text, undefined, { r: d.rule, tp: topic, m });
+    this.book.attempt(subject, d.allowed, d.rule, this.now);
+    return id;
+  }
+
+  /** Records the violation of `invariant` by attempt `cause`, open from `startUs` to `endUs`; returns its handle. */
+  private violate(
+    kind: TrafficKind,
+    name: string,
+    cause: number,
+    invariant: Invariant,
+    startUs: number,
+    endUs: number,
+    topic: string,
+  ): number {
+    const active = this.overlays.filter((o) => !o.reverted).map((o) => o.item.id);
+    const episode = active.length > 0 ? this.episode : 0;
+    this.sim.rec.emit(
+      this.now,
+      `attack.${kind}.violation`,
+      name,
+      cause,
+      () =>
+        `policy violation: ${INVARIANTS[invariant]}${active.length > 0 ? ` — admitted while ${active.join(', ')} was in force` : ''}`,
+      undefined,
+      { r: `oracle:${invariant}`, tp: topic },
+    );
+    return this.book.violation(kind, startUs, endUs, episode);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Sources
+
+  /** The source of attempt `n` of item `t`. */
+  private source(t: ResolvedTraffic, n: number): Endpoint {
+    const slot = n % t.sources;
+    const cache = this.sourceCache[t.index]!;
+    let e = cache[slot];
+    if (e === undefined) {
+      e = this.drawSource(t, slot);
+      cache[slot] = e;
+    }
+    return e;
+  }
+
+  private drawSource(t: ResolvedTraffic, slot: number): Endpoint {
+    const zone = t.from === 'internet' || t.from === 'corpnet' || t.from === 'saw' ? this.sec.zones[t.from][0]! : null;
+    let cidr = zone;
+    if (cidr === null) {
+      try {
+        const c = parseCidr(t.from);
+        cidr = c.prefix === (c.family === 4 ? 32 : 128) ? null : c.text;
+      } catch {
+        cidr = null;
+      }
+    }
+    if (cidr === null) return this.eps.byName(t.from);
+    const r = parseCidr(cidr);
+    const first = addressToBigInt(r.first);
+    const span = addressToBigInt(r.last) - first + 1n;
+    // Skip the network and broadcast addresses of ranges large enough to have them.
+    const usable = span > 4n ? span - 2n : span;
+    const skip = span > 4n ? 1n : 0n;
+    const start = BigInt(
+      Math.floor(hashUniform(this.sourceKey[t.index]!, 0, 0) * Number(usable > 2n ** 52n ? 2n ** 52n : usable)),
+    );
+    const addr: Address = addressFromBigInt(r.family, first + skip + ((start + BigInt(slot)) % usable));
+    return this.eps.at(addr);
+  }
+
+  private subject(t: ResolvedTraffic, src: Endpoint | null, to: string, reached: string): AttemptSubject {
+    return {
+      kind: t.kind,
+      from: t.from,
+      zone: src === null ? '' : this.plan.zoneOf(src.addr),
+      src: src?.addr ?? null,
+      to,
+      reached,
+    };
+  }
+
+  /**
+   * The load balancer's next instance of global role `r` (round robin), or -1: a web instance in rotation, or — for
+   * an endpoint opened on a worker role, which has no probe of its own — any Ready instance (the default probe).
+   */
+  private pick(r: number): number {
+    const list = this.eps.roleInstances[r]!;
+    const web = this.sim.ix.roleKinds[r] === 'web';
+    for (let k = 0; k < list.length; k++) {
+      const slot = (this.lbNext[r]! + k) % list.length;
+      const gi = list[slot]!;
+      const i = this.sim.inst(gi);
+      if ((!web || i.inRotation) && i.status === 'Ready' && !i.hung && i.vm === 'Running' && i.node >= 0) {
+        this.lbNext[r] = (slot + 1) % list.length;
+        return gi;
+      }
+    }
+    return -1;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Attempts
+
+  private readonly onAttempt = (index: number): void => {
+    const t = this.sec.traffic[index]!;
+    const n = this.attemptNo[index]!;
+    this.attemptNo[index] = n + 1;
+    let more = true;
+    switch (t.kind) {
+      case 'connect':
+        this.connect(t, n);
+        break;
+      case 'sql-login':
+      case 'sql-brute-force':
+      case 'sql-spray':
+        more = this.sqlLogin(t, n);
+        break;
+      case 'sql-create-login':
+        this.sqlCreateLogin(t, n);
+        break;
+      case 'install':
+      case 'admin-login':
+      case 'create-account':
+        this.onTargets(t, n);
+        break;
+      case 'jit-request':
+        this.jitRequest(t);
+        break;
+      case 'build':
+        this.pipeline.submit(n === 0 ? t : { ...t, id: `${t.id}-${n}` });
+        break;
+      case 'release':
+        this.release(t);
+        break;
+      case 'misconfigure':
+        this.misconfigure(t);
+        more = false;
+        break;
+    }
+    if (!more || n + 1 >= t.count) return;
+    const next = t.atUs + (n + 1) * t.everyUs;
+    if (t.everyUs > 0 && next <= this.sc.durationUs) this.sim.sched.at(next, this.onAttempt, index);
+    else if (t.everyUs === 0) this.sim.sched.at(this.now, this.onAttempt, index);
+  };
+
+  private connect(t: ResolvedTraffic, n: number): void {
+    const src = this.source(t, n);
+    const dst = this.eps.byName(t.to);
+    const d = this.rules.decide(src, dst, t.protocol, t.port);
+    const reached = this.rules.picked >= 0 ? this.eps.vm(this.rules.picked) : dst;
+    const srcZone = this.plan.zoneOf(src.addr);
+    const topic =
+      dst.kind === EP.mgmt || srcZone === 'corpnet' || srcZone === 'saw'
+        ? 'corpnet-acls'
+        : dst.kind === EP.sqlNode
+          ? 'sql-node-acls'
+          : 'compute-connectivity';
+    const name = reached.kind === EP.vm ? reached.name.slice(3) : reached.kind === EP.vip ? t.to : reached.name;
+    const id = this.record(
+      'connect',
+      this.subject(t, src, t.to, name),
+      name,
+      d,
+      () =>
+        `${src.name} → ${t.to}${reached !== dst ? ` (${reached.name})` : ''} ${t.protocol}/${t.port}: ${d.allowed ? 'admitted' : 'denied'} — ${d.text}`,
+      this.message(src, reached, d.allowed),
+      topic,
+    );
+    if (!d.allowed) return;
+    const v = this.oracle.judgeFlow(src, reached, t.port);
+    if (v !== null) this.violate('connect', name, id, v, this.now, this.now + t.holdUs, topic);
+  }
+
+  /** One SQL login attempt; false when the item has nothing left to try. */
+  private sqlLogin(t: ResolvedTraffic, n: number): boolean {
+    let login = t.login;
+    let password = t.password;
+    const attacker = t.kind !== 'sql-login';
+    if (attacker) {
+      const guesses = this.guesses(t);
+      if (t.kind === 'sql-brute-force') {
+        if (n >= guesses.length || this.cracked[t.index]!.has(login)) return false;
+        password = guesses[n]!;
+      } else {
+        const L = t.logins.length;
+        const j = Math.floor(n / L);
+        if (j >= guesses.length) return false;
+        login = t.logins[n % L]!;
+        password = guesses[j]!;
+        if (this.cracked[t.index]!.has(login)) return this.cracked[t.index]!.size < L;
+      }
+    }
+    const src = this.source(t, n);
+    const gw = this.eps.sqlGateway();
+    const cfg = this.rules.config;
+    let d = this.rules.decide(src, gw, 'tcp', this.sec.ports.sqlGateway);
+    let authenticated = false;
+    let blockedNow = false;
+    if (d.allowed) {
+      const fromAzure = src.kind !== EP.outside;
+      d = this.sql.firewallCheck(src.addr, t.database, fromAzure);
+      if (d.allowed) {
+        const out = this.sql.authenticate(src.addr, login, password, this.now, cfg.dosGuard);
+        d = out.decision;
+        authenticated = out.authenticated;
+        blockedNow = out.blockedNow;
+        if (authenticated && t.permission !== null) d = this.sql.authorize(login, t.database, t.permission);
+      }
+    }
+    const topic = 'sql-authentication';
+    const shown = attacker ? `${login} / guess ${JSON.stringify(password)}` : login;
+    const id = this.record(
+      t.kind,
+      this.subject(t, src, login, login),
+      `sql:${login}`,
+      d,
+      () =>
+        `${src.name} logs in to ${t.database} as ${shown}${t.permission ? ` for ${t.permission}` : ''}: ${d.allowed ? 'allowed' : 'denied'} — ${d.text}`,
+      this.message(src, gw, authenticated || d.allowed),
+      topic,
+    );
+    if (blockedNow) {
+      const until = this.sql.dosGuard.blockedUntilUs(src.addr, this.now) ?? this.now;
+      this.note(
+        'sql.dosguard-block',
+        src.name,
+        id,
+        () =>
+          `DoSGuard blocks ${src.addr.text} until ${formatDuration(until)} after ${this.sec.sql.dosGuard.failures} failed logins`,
+        'dosguard:blocked',
+        topic,
+      );
+    }
+    if (authenticated && attacker) {
+      this.cracked[t.index]!.add(login);
+      const v = this.oracle.judgeSqlLogin(true, true);
+      if (v !== null) this.violate(t.kind, `sql:${login}`, id, v, this.now, this.now + t.holdUs, topic);
+    }
+    if (t.kind === 'sql-brute-force') return !this.cracked[t.index]!.has(login);
+    if (t.kind === 'sql-spray') return this.cracked[t.index]!.size < t.logins.length;
+    return true;
+  }
+
+  private guesses(t: ResolvedTraffic): string[] {
+    let g = this.candidates[t.index];
+    if (g === undefined) {
+      const p = t.passwords!;
+      g = Array.isArray(p) ? p : generateCandidates(p.generate, this.rng.fork('candidates').fork(`traffic-${t.index}`));
+      this.candidates[t.index] = g;
+    }
+    return g;
+  }
+
+  private sqlCreateLogin(t: ResolvedTraffic, n: number): void {
+    const cfg = this.rules.config;
+    const login = n === 0 ? t.login : `${t.login}${n}`;
+    const d = this.sql.createLogin(t.as, login, t.password, cfg.passwordPolicy);
+    const topic = 'sql-authentication';
+    const id = this.record(
+      'sql-create-login',
+      this.subject(t, null, login, login),
+      `sql:${login}`,
+      d,
+      () => `${t.as} creates login ${login}: ${d.allowed ? 'created' : 'refused'} — ${d.text}`,
+      undefined,
+      topic,
+    );
+    if (!d.allowed) return;
+    const v = this.oracle.judgeLoginCreated(login, t.password);
+    if (v !== null) this.violate('sql-create-login', `sql:${login}`, id, v, this.now, Number.POSITIVE_INFINITY, topic);
+  }
+
+  /** Install, admin-login and create-account: one attempt per matching node or instance. */
+  private onTargets(t: ResolvedTraffic, n: number): void {
+    const re = compileGlob(t.target);
+    const ix = this.sim.ix;
+    for (let gn = 0; gn < ix.nodeCluster.length; gn++) {
+      const e = this.eps.host(gn);
+      if (re.test(e.name.slice(3))) this.onTarget(t, n, e);
+    }
+    for (let gi = 0; gi < ix.instCluster.length; gi++) {
+      const e = this.eps.vm(gi);
+      if (re.test(e.name.slice(3))) this.onTarget(t, n, e);
+    }
+  }
+
+  private onTarget(t: ResolvedTraffic, n: number, target: Endpoint): void {
+    const cfg = this.rules.config;
+    const name = target.name.slice(3);
+    const topic = KIND_TOPIC[t.kind];
+    if (t.kind === 'install') {
+      const d = this.access.install(t.software, cfg);
+      const id = this.record(
+        'install',
+        this.subject(t, null, name, name),
+        name,
+        d,
+        () => `install ${t.software} on ${name}: ${d.allowed ? 'installed' : 'refused'} — ${d.text}`,
+        undefined,
+        topic,
+      );
+      const v = d.allowed ? this.oracle.judgeInstall(t.software) : null;
+      if (v !== null) this.violate('install', name, id, v, this.now, Number.POSITIVE_INFINITY, topic);
+      return;
+    }
+    if (t.kind === 'create-account') {
+      const d = this.access.createAccount(cfg);
+      const id = this.record(
+        'create-account',
+        this.subject(t, null, name, name),
+        name,
+        d,
+        () => `create user account ${t.account} on ${name}: ${d.allowed ? 'created' : 'refused'} — ${d.text}`,
+        undefined,
+        topic,
+      );
+      if (d.allowed)
+        this.violate(
+          'create-account',
+          name,
+          id,
+          this.oracle.judgeAccountCreated(),
+          this.now,
+          Number.POSITIVE_INFINITY,
+          topic,
+        );
+      return;
+    }
+    // admin-login
+    const src = this.source(t, n);
+    const zone = this.plan.zoneOf(src.addr);
+    const kind = this.access.kindOf(t.account, t.accountKind);
+    const grant = this.access.grantOf(t.account);
+    const d = this.access.adminLogin(
+      {
+        account: t.account,
+        accountKind: kind,
+        mfa: t.mfa,
+        fromSaw: zone === 'saw',
+        sourceZone: zone === 'saw' || zone === 'corpnet' ? 'corpnet' : zone === 'internet' ? 'internet' : 'production',
+        ...(grant === null ? {} : { jit: grant }),
+        nowUs: this.now,
+        breakGlass: t.breakGlass,
+      },
+      cfg,
+    );
+    const id = this.record(
+      'admin-login',
+      this.subject(t, src, name, name),
+      name,
+      d,
+      () =>
+        `audit: ${t.account} (${kind}${t.mfa ? ', MFA' : ''}) from ${src.name} logs in to ${name}${t.breakGlass ? ' (break-glass)' : ''}: ${d.allowed ? 'allowed' : 'denied'} — ${d.text}`,
+      this.message(src, target, d.allowed),
+      topic,
+    );
+    if (!d.allowed) return;
+    const v = this.oracle.judgeAdminLogin({
+      account: t.account,
+      mfa: t.mfa,
+      src: src.addr,
+      breakGlass: t.breakGlass,
+      jit: grant,
+      nowUs: this.now,
+    });
+    if (v !== null) this.violate('admin-login', name, id, v, this.now, this.now + t.holdUs, topic);
+  }
+
+  private jitRequest(t: ResolvedTraffic): void {
+    const d = this.access.requestJit(t.account, t.approve, this.now, t.durationUs ?? this.sec.access.jitDurationUs);
+    this.record(
+      'jit-request',
+      this.subject(t, null, t.account, t.account),
+      t.account,
+      d,
+      () =>
+        `audit: ${t.account} requests Just-In-Time access: ${d.allowed ? `granted for ${formatDuration(t.durationUs ?? this.sec.access.jitDurationUs)}` : 'refused'} — ${d.text}`,
+      undefined,
+      'closed-environment',
+    );
+  }
+
+  private release(t: ResolvedTraffic): void {
+    const b = this.pipeline.builds.get(t.build);
+    if (b === undefined) {
+      this.record(
+        'release',
+        this.subject(t, null, t.build, t.build),
+        t.build,
+        { allowed: false, rule: 'release:no-such-build', text: 'no such build' },
+        () => `release of build ${t.build} refused: no such build yet`,
+        undefined,
+        'change-management',
+      );
+      return;
+    }
+    this.pipeline.release(b, t.approve, -1);
+  }
+
+  private pipelineHost(): PipelineHost {
+    const model = this;
+    return {
+      get now(): number {
+        return model.now;
+      },
+      after: (delayUs: number, fn: () => void) => {
+        this.sim.sched.after(delayUs, fn);
+      },
+      config: () => this.rules.config,
+      note: (kind: string, subject: string, cause: number, text: () => string, rule: string, topic: string) =>
+        this.note(kind, subject, cause, text, rule, topic),
+      attempt: (kind: 'build' | 'release', b: Build, d: Decision, cause: number, text: () => string) =>
+        this.record(
+          kind,
+          { kind, from: 'pipeline', zone: '', src: null, to: b.id, reached: b.component },
+          b.id,
+          d,
+          text,
+          undefined,
+          KIND_TOPIC[kind],
+          cause,
+        ),
+      deployed: (b: Build, _stage: string, cause: number) => {
+        if (b.stages !== 1) return;
+        if (b.infected) this.book.deploy('infected', this.now);
+        if (b.state === 'frozen') this.book.deploy('frozen', this.now);
+        if (!b.approved) this.book.deploy('unapproved', this.now);
+        const v = this.oracle.judgeDeploy({
+          infected: b.infected,
+          scannedClean: b.state === 'clean',
+          approved: b.approved,
+        });
+        if (v !== null)
+          b.violation = this.violate(
+            'release',
+            b.id,
+            cause,
+            v,
+            this.now,
+            Number.POSITIVE_INFINITY,
+            'change-management',
+          );
+      },
+      rolledBack: (b: Build) => {
+        if (b.violation >= 0) this.book.closeViolation(b.violation, this.now);
+        b.violation = -1;
+      },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Results
+
+  summary(endUs: number): SecuritySummary {
+    return this.book.summary(endUs);
+  }
+
+  facts(): SecurityFacts {
+    return this.book.facts();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function byName<T extends { name: string }>(front: readonly T[], rest: readonly T[]): T[] {
+  const names = new Set(front.map((r) => r.name));
+  return [...front, ...rest.filter((r) => !names.has(r.name))];
+}
+
+/** `base` with `change` in front: its rules first (same name or priority replaces), its maps and switches replace. */
+export function overlay(base: FullRuleSet, change: ResolvedRuleSet): FullRuleSet {
+  const out: { -readonly [K in keyof FullRuleSet]: FullRuleSet[K] } = { ...base };
+  if (change.endpointAcls) {
+    const acls: FullRuleSet['endpointAcls'] = { ...base.endpointAcls };
+    for (const [role, eps] of Object.entries(change.endpointAcls)) acls[role] = { ...(acls[role] ?? {}), ...eps };
+    out.endpointAcls = acls;
+  }
+  if (change.nsg) {
+    const taken = new Set(change.nsg.map((r) => `${r.direction}:${r.priority}`));
+    const names = new Set(change.nsg.map((r) => r.name));
+    out.nsg = [
+      ...change.nsg,
+      ...base.nsg.filter((r) => !taken.has(`${r.direction}:${r.priority}`) && !names.has(r.name)),
+    ];
+  }
+  if (change.hostFilter) {
+    const hf: FullRuleSet['hostFilter'] = { ...base.hostFilter };
+    for (const [role, rules] of Object.entries(change.hostFilter)) {
+      const ids = new Set(rules.map((r) => r.id));
+      hf[role] = [...rules, ...(hf[role] ?? []).filter((r) => !ids.has(r.id))];
+    }
+    out.hostFilter = hf;
+  }
+  if (change.hostAcl) out.hostAcl = byName(change.hostAcl, base.hostAcl);
+  if (change.boundary) out.boundary = byName(change.boundary, base.boundary);
+  if (change.sqlNodeAcl) out.sqlNodeAcl = byName(change.sqlNodeAcl, base.sqlNodeAcl);
+  if (change.managementSources) out.managementSources = change.managementSources;
+  if (change.sqlFirewall) {
+    const dbs: FullRuleSet['sqlFirewall']['databases'] = { ...base.sqlFirewall.databases };
+    for (const [db, rules] of Object.entries(change.sqlFirewall.databases)) dbs[db] = byName(rules, dbs[db] ?? []);
+    out.sqlFirewall = { server: byName(change.sqlFirewall.server, base.sqlFirewall.server), databases: dbs };
+  }
+  if (change.openPorts) out.openPorts = [...change.openPorts, ...base.openPorts];
+  if (change.vlanAllow) out.vlanAllow = [...new Set([...change.vlanAllow, ...base.vlanAllow])];
+  if (change.approvedSoftware)
+    out.approvedSoftware = [...new Set([...change.approvedSoftware, ...base.approvedSoftware])];
+  for (const key of [
+    'passwordPolicy',
+    'dosGuard',
+    'requireMfa',
+    'requireSaw',
+    'requireJit',
+    'defaultAdminEnabled',
+    'localAccounts',
+    'enforceManifest',
+    'requireCleanScan',
+    'requireApproval',
+  ] as const) {
+    const v = change[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** A short description of a misconfiguration, used as its fault target. */
+export function describeChange(c: ResolvedRuleSet): string {
+  const parts: string[] = [];
+  for (const o of c.openPorts ?? []) parts.push(`${o.role} ${o.protocol}/${o.port} opened`);
+  if (c.managementSources) parts.push(`management endpoint open to ${c.managementSources.join(', ')}`);
+  if (c.nsg) parts.push(`NSG ${c.nsg.map((r) => r.name).join(', ')}`);
+  if (c.endpointAcls) parts.push(`endpoint ACL of ${Object.keys(c.endpointAcls).join(', ')}`);
+  if (c.hostFilter) parts.push(`host filter of ${Object.keys(c.hostFilter).join(', ')}`);
+  if (c.hostAcl) parts.push(`host ACL ${c.hostAcl.map((r) => r.name).join(', ')}`);
+  if (c.boundary) parts.push(`boundary ACL ${c.boundary.map((r) => r.name).join(', ')}`);
+  if (c.sqlNodeAcl) parts.push(`SQL node ACL ${c.sqlNodeAcl.map((r) => r.name).join(', ')}`);
+  if (c.sqlFirewall) parts.push('SQL firewall');
+  if (c.vlanAllow) parts.push(`VLAN ${c.vlanAllow.join(', ')} allowed`);
+  if (c.approvedSoftware) parts.push(`manifest + ${c.approvedSoftware.join(', ')}`);
+  for (const key of [
+    'passwordPolicy',
+    'dosGuard',
+    'requireMfa',
+    'requireSaw',
+    'requireJit',
+    'defaultAdminEnabled',
+    'localAccounts',
+    'enforceManifest',
+    'requireCleanScan',
+    'requireApproval',
+  ] as const) {
+    if (c[key] !== undefined) parts.push(`${key}=${c[key]}`);
+  }
+  return parts.length === 0 ? 'no change' : parts.join('; ');
+}
+
+function changeTopic(c: ResolvedRuleSet): string {
+  if (c.managementSources || c.boundary) return 'corpnet-acls';
+  if (c.sqlNodeAcl) return 'sql-node-acls';
+  if (c.sqlFirewall || c.passwordPolicy !== undefined || c.dosGuard !== undefined) return 'sql-authentication';
+  if (
+    c.requireMfa !== undefined ||
+    c.requireSaw !== undefined ||
+    c.requireJit !== undefined ||
+    c.defaultAdminEnabled !== undefined ||
+    c.localAccounts !== undefined
+  ) {
+    return 'closed-environment';
+  }
+  if (c.enforceManifest !== undefined || c.approvedSoftware) return 'software-installation';
+  if (c.requireCleanScan !== undefined) return 'virus-scans';
+  if (c.requireApproval !== undefined) return 'change-management';
+  return 'compute-connectivity';
+}
