@@ -85,3 +85,10 @@ export function formatDifference(x: number | null, unit: Unit): string {
       return sign + trim(a.toFixed(3));
   }
 }
+
+/** The share of censored values: never "0.0%" when some are (1 of 7852 is "0.013%"), "0%" only when none are. */
+export function formatCensoredShare(censored: number, n: number): string {
+  if (censored === 0) return '0%';
+  const pct = (censored / n) * 100;
+  return pct >= 1 ? `${pct.toFixed(1)}%` : `${pct.toPrecision(2)}%`;
+}

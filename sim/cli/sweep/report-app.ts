@@ -30,6 +30,7 @@ export const REPORT_APP = String.raw`
     const mi = Math.round(us / 6e7); const d = Math.floor(mi / 1440); const h = Math.floor((mi - d * 1440) / 60);
     return d + 'd' + pad2(h) + 'h' + pad2(mi - d * 1440 - h * 60) + 'm';
   }
+  function censoredShare(k, n) { if (k === 0) return '0%'; const p = (k / n) * 100; return (p >= 1 ? p.toFixed(1) : p.toPrecision(2)) + '%'; }
   function share(x) { x = num(x); if (x === 1) return '100%'; return (x * 100).toFixed(x >= 0.999 ? 4 : x >= 0.99 ? 3 : 2) + '%'; }
   function fmt(v, unit) {
     if (v === null || v === undefined) return '–';
@@ -112,7 +113,7 @@ export const REPORT_APP = String.raw`
     }
     legend(fig, curve.byCombo.map((c) => ({
       combo: c.combo,
-      text: comboLabel(c.combo) + ' — n=' + c.n + (curve.censoredMeans ? ', ' + (c.n ? ((c.censored / c.n) * 100).toFixed(1) : '0') + '% ' + curve.censoredMeans : ''),
+      text: comboLabel(c.combo) + ' — n=' + c.n + (curve.censoredMeans ? ', ' + censoredShare(c.censored, c.n || 1) + ' ' + curve.censoredMeans : ''),
     })));
   }
 
@@ -179,7 +180,7 @@ export const REPORT_APP = String.raw`
     const body = m.byCombination.map((c) => {
       const f = (v) => fmt(v, m.unit);
       return [c.combo, String(c.n)].concat(
-        m.censoredMeans ? [c.n ? (c.censoredShare * 100).toFixed(1) + '%' : '–'] : [],
+        m.censoredMeans ? [c.n ? censoredShare(c.censored, c.n) : '–'] : [],
         [f(c.mean.value) + ' [' + f(c.mean.ci.lo) + ', ' + f(c.mean.ci.hi) + ']'],
         c.percentiles.map((p) => f(p.value) + ' [' + f(p.ci.lo) + ', ' + f(p.ci.hi) + ']'),
         [f(m.better === 'higher' ? c.min : c.max)],

@@ -3,7 +3,7 @@
  * differences. Plain text, fixed column order; deterministic for a given summary.
  */
 import type { MetricCell, MetricSummary, SweepSummary } from './aggregate.js';
-import { formatDifference, formatValue } from './format.js';
+import { formatCensoredShare, formatDifference, formatValue } from './format.js';
 
 function percentLabel(p: number): string {
   return `p${String(Math.round(p * 1000) / 10)}`;
@@ -46,7 +46,7 @@ function metricRows(m: MetricSummary): string[][] {
 function metricRow(m: MetricSummary, c: MetricCell): string[] {
   const f = (x: number | null): string => formatValue(x, m.unit);
   const row = [c.combo, String(c.n)];
-  if (m.censoredMeans !== null) row.push(c.n === 0 ? '–' : `${(c.censoredShare * 100).toFixed(1)}%`);
+  if (m.censoredMeans !== null) row.push(c.n === 0 ? '–' : formatCensoredShare(c.censored, c.n));
   row.push(withCi(f(c.mean.value), f(c.mean.ci.lo), f(c.mean.ci.hi)));
   for (const p of c.percentiles) row.push(withCi(f(p.value), f(p.ci.lo), f(p.ci.hi)));
   row.push(f(m.better === 'higher' ? c.min : c.max));
