@@ -26,7 +26,7 @@ export function evaluateSecurityExpectation(
   switch (e.type) {
     case 'denied':
     case 'allowed': {
-      const what = `${e.kind ?? 'attempts'} from ${e.from} to ${e.to}`;
+      const what = `${e.kind ?? 'attempts'} from ${e.from} to ${e.to}${e.port === 0 ? '' : ` port ${e.port}`}`;
       const name = `${e.type} ${what}`;
       const w = facts.watches.get(e.index);
       const bound = e.type === 'denied' ? 'all denied' : 'all allowed';

@@ -234,6 +234,8 @@ export type SecurityExpectation =
       readonly type: 'denied' | 'allowed';
       readonly from: string;
       readonly to: string;
+      /** 0 for any port. */
+      readonly port: number;
       readonly kind: TrafficKind | null;
       readonly index: number;
     }
@@ -785,7 +787,13 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
     sqlRedirect: portSpec(f.ports?.sqlRedirect ?? D.sqlRedirectPorts, at('ports', 'sqlRedirect')),
   };
   const given = f.rules === undefined ? {} : resolveRuleSet(f.rules, n, at('rules'));
-  const rules = { ...defaultRuleSet(), ...given } as FullRuleSet;
+  // The approved image manifest is declared under `software`; the rules enforce it (plus anything they add).
+  const approved = [...(f.software?.approved ?? [])];
+  const rules = {
+    ...defaultRuleSet(),
+    ...given,
+    approvedSoftware: [...new Set([...approved, ...(given.approvedSoftware ?? [])])],
+  } as FullRuleSet;
 
   // SQL accounts: created at the start through the password policy (when it is on).
   const logins: ResolvedSqlLogin[] = [];
@@ -889,7 +897,7 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
     rules,
     sql: { logins, users, nodes: sqlNodes, dosGuard },
     builds,
-    software: { approved: [...rules.approvedSoftware] },
+    software: { approved },
     access,
     traffic,
   };
@@ -904,10 +912,10 @@ export function isSecurityExpectationFile(e: object): e is SecurityExpectationFi
 
 export function resolveSecurityExpectation(e: SecurityExpectationFile, index: number): SecurityExpectation {
   const path: Path = ['expect', index];
-  if ('denied' in e)
-    return { type: 'denied', from: e.denied.from, to: e.denied.to, kind: e.denied.kind ?? null, index };
-  if ('allowed' in e) {
-    return { type: 'allowed', from: e.allowed.from, to: e.allowed.to, kind: e.allowed.kind ?? null, index };
+  if ('denied' in e || 'allowed' in e) {
+    const type = 'denied' in e ? 'denied' : 'allowed';
+    const sel = 'denied' in e ? e.denied : e.allowed;
+    return { type, from: sel.from, to: sel.to, port: sel.port ?? 0, kind: sel.kind ?? null, index };
   }
   if ('never' in e) return { type: 'never', deployed: e.never.deployed, index };
   if ('violations' in e) {

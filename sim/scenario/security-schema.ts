@@ -347,6 +347,7 @@ export const SECURITY_EXPECTATIONS = [
       .strictObject({
         from: z.string().describe('A zone, an address or CIDR, or the `from` of traffic items.'),
         to: z.string().describe('A glob over targets ("shop.worker*", "management*").'),
+        port: Port.optional().describe('Only attempts on this port.'),
         kind: z.enum(TRAFFIC_KINDS).optional(),
       })
       .describe('Every matching attempt was denied (and at least one was made).'),
@@ -356,6 +357,7 @@ export const SECURITY_EXPECTATIONS = [
       .strictObject({
         from: z.string(),
         to: z.string(),
+        port: Port.optional(),
         kind: z.enum(TRAFFIC_KINDS).optional(),
       })
       .describe('Every matching attempt was allowed (and at least one was made).'),

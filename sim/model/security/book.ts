@@ -45,10 +45,15 @@ export interface AttemptSubject {
   /** The zone of the source address. */
   readonly zone: string;
   readonly src: Address | null;
-  /** The item's target as written (`to`, `target`, the login or the build). */
+  /**
+   * The target as written (`to`; the login; the build), or the node or instance for attempts on each target a glob
+   * matched. Expectations' `to` selectors match this, never the instance a load balancer happened to pick.
+   */
   readonly to: string;
-  /** The entity finally reached or refused (an instance id, a node id…), when it differs. */
+  /** The entity finally reached or refused (an instance id, a node id…); for the record, not for matching. */
   readonly reached: string;
+  /** The destination port of a network attempt, else 0. */
+  readonly port: number;
 }
 
 interface Watch {
@@ -56,6 +61,7 @@ interface Watch {
   readonly from: string;
   readonly fromCidr: ReturnType<typeof parseCidr> | null;
   readonly to: string;
+  readonly port: number;
   readonly kind: TrafficKind | null;
   matched: number;
   allowed: number;
@@ -97,6 +103,7 @@ export class SecurityBook {
         from: e.from,
         fromCidr,
         to: e.to,
+        port: e.port,
         kind: e.kind,
         matched: 0,
         allowed: 0,
@@ -144,6 +151,7 @@ export class SecurityBook {
 
   private matches(w: Watch, s: AttemptSubject): boolean {
     if (w.kind !== null && w.kind !== s.kind) return false;
+    if (w.port !== 0 && w.port !== s.port) return false;
     const fromOk =
       w.from === '*' ||
       w.from === s.from ||
@@ -151,7 +159,7 @@ export class SecurityBook {
       (w.from === 'corpnet' && s.zone === 'saw') ||
       (w.fromCidr !== null && s.src !== null && cidrContains(w.fromCidr, s.src));
     if (!fromOk) return false;
-    return globMatches(w.to, s.to) || (s.reached !== '' && globMatches(w.to, s.reached));
+    return globMatches(w.to, s.to);
   }
 
   /**

@@ -185,30 +185,36 @@ export class SecurityModel {
     return n;
   }
 
-  /** Recompiles after a change, re-derives blocked infrastructure paths and wakes every poller. */
-  private reconfigure(cause: number): BlockedPaths {
-    const cfg = this.effective();
-    this.rules.compile(cfg);
-    const blocked = this.infra.recheck(this.sim.world);
+  /** Recompiles the rules in force and re-derives the blocked infrastructure paths. */
+  private recompile(): BlockedPaths {
+    this.rules.compile(this.effective());
+    return this.infra.recheck(this.sim.world);
+  }
+
+  /**
+   * After a recompilation: wakes every poller (what their next poll meets may have changed), and schedules the SQL
+   * firewall's part of the change, which takes effect only after `policies.sql.firewallDelay`.
+   */
+  private propagate(cause: number): void {
     this.sim.disturbAll();
+    const cfg = this.rules.config;
     const fw = JSON.stringify(cfg.sqlFirewall);
-    if (fw !== this.sqlFirewallApplied) {
-      this.sqlFirewallApplied = fw;
-      const delay = this.sc.policies.sql.firewallDelayUs;
-      this.sim.sched.after(delay, () => {
-        if (JSON.stringify(this.effective().sqlFirewall) !== fw) return;
-        this.sql.setFirewall(cfg.sqlFirewall);
-        this.note(
-          'sql.firewall-applied',
-          'sql:gateway',
-          cause,
-          () => `SQL firewall rule change takes effect after ${formatDuration(delay)}`,
-          `sql.firewallDelay=${formatDuration(delay)}`,
-          'sql-authentication',
-        );
-      });
-    }
-    return blocked;
+    if (fw === this.sqlFirewallApplied) return;
+    this.sqlFirewallApplied = fw;
+    const delay = this.sc.policies.sql.firewallDelayUs;
+    this.sim.sched.after(delay, () => {
+      // A later change supersedes this one (it has its own delay).
+      if (JSON.stringify(this.rules.config.sqlFirewall) !== fw) return;
+      this.sql.setFirewall(cfg.sqlFirewall);
+      this.note(
+        'sql.firewall-applied',
+        'sql:gateway',
+        cause,
+        () => `the SQL firewall rule change takes effect, ${formatDuration(delay)} after it was made`,
+        `sql.firewallDelay=${formatDuration(delay)}`,
+        'sql-authentication',
+      );
+    });
   }
 
   private noteBlocked(b: BlockedPaths, cause: number, what: string): number {
@@ -233,9 +239,7 @@ export class SecurityModel {
     const o: Overlay = { item: t, change, event: -1, fault: null, reverted: false };
     if (this.activeOverlays() === 0) this.episode++;
     this.overlays.push(o);
-    const cfg = this.effective();
-    this.rules.compile(cfg);
-    const blocked = this.infra.recheck(this.sim.world);
+    const blocked = this.recompile();
     const until = t.durationUs === null ? 'until further notice' : `for ${formatDuration(t.durationUs)}`;
     const event = this.sim.change(
       'fault.start',
@@ -270,8 +274,7 @@ export class SecurityModel {
     ];
     o.fault = this.sim.faults.open(result, keys, this.isWell, () => o.reverted);
     if (this.infra.disturbing) this.noteBlocked(blocked, event, `misconfiguration ${t.id} makes the rules`);
-    // The rest of reconfigure (pollers, the SQL firewall's delayed application).
-    this.reconfigure(event);
+    this.propagate(event);
     if (t.durationUs !== null) this.sim.sched.after(t.durationUs, () => this.revert(o));
   }
 
@@ -289,7 +292,9 @@ export class SecurityModel {
         r: 'fault:security.misconfig',
       },
     );
-    this.reconfigure(id);
+    const blocked = this.recompile();
+    if (this.infra.disturbing) this.noteBlocked(blocked, id, 'the rules still in force');
+    this.propagate(id);
     const f = o.fault;
     if (f?.open && f.bad === 0) {
       this.sim.faults.close(f, this.now);
@@ -426,6 +431,7 @@ export class SecurityModel {
       src: src?.addr ?? null,
       to,
       reached,
+      port: src === null ? 0 : t.port,
     };
   }
 
@@ -570,13 +576,13 @@ export class SecurityModel {
       topic,
     );
     if (blockedNow) {
-      const until = this.sql.dosGuard.blockedUntilUs(src.addr, this.now) ?? this.now;
+      const g = this.sec.sql.dosGuard;
       this.note(
         'sql.dosguard-block',
         src.name,
         id,
         () =>
-          `DoSGuard blocks ${src.addr.text} until ${formatDuration(until)} after ${this.sec.sql.dosGuard.failures} failed logins`,
+          `DoSGuard blocks ${src.addr.text} for ${formatDuration(g.blockUs)}: ${g.failures} failed logins within ${formatDuration(g.windowUs)}`,
         'dosguard:blocked',
         topic,
       );
@@ -762,7 +768,7 @@ export class SecurityModel {
       attempt: (kind: 'build' | 'release', b: Build, d: Decision, cause: number, text: () => string) =>
         this.record(
           kind,
-          { kind, from: 'pipeline', zone: '', src: null, to: b.id, reached: b.component },
+          { kind, from: 'pipeline', zone: '', src: null, to: b.id, reached: b.component, port: 0 },
           b.id,
           d,
           text,
