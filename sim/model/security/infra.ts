@@ -60,12 +60,15 @@ export class InfraPolicy implements DeliveryPolicy {
     this.probePort = new Int32Array(ix.roleIds.length);
   }
 
-  /** Port of the message from `a` to `b` when `a` opens the exchange; 0 when the pair is not a network path. */
+  /**
+   * Port of the message from `a` to `b` when `a` opens the exchange, or 0 when the pair does not cross the network:
+   * a host agent and a guest agent talk over the host's own channel.
+   */
   private portOf(a: Endpoint, b: Endpoint): number {
+    if ((a.kind === EP.host && b.kind === EP.vm) || (a.kind === EP.vm && b.kind === EP.host)) return 0;
     if (a.kind === EP.fc && b.kind === EP.host) return this.sec.ports.hostAgent;
-    if (a.kind === EP.lbProbe && b.kind === EP.vm) return this.probePort[a.index]!;
-    if (a.kind === EP.replica && b.kind === EP.replica) return this.sec.ports.fabric;
-    return 0;
+    if (a.kind === EP.lbProbe && b.kind === EP.vm) return this.probePort[a.index]! || 80;
+    return this.sec.ports.fabric;
   }
 
   /** The decision on `a` opening an exchange with `b`, or null when the pair is not judged. */
