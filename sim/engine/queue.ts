@@ -87,7 +87,10 @@ export class EventQueue {
     this.lastSlot = slot;
     this.slotPayload[slot] = payload;
     this.slotSeq[slot] = this.seq++;
-    this.siftUp(this.n++, timeUs, slot);
+    const pos = this.n++;
+    this.heapTime[pos] = timeUs;
+    this.heapSlot[pos] = slot;
+    this.siftUp(pos, pos);
     return (this.slotGen[slot]! * SLOT_SPAN + slot) as EventHandle;
   }
 
@@ -111,7 +114,7 @@ export class EventQueue {
     this.release(slot);
     const last = --this.n;
     if (last > 0) {
-      this.siftDown(0, this.heapTime[last]!, this.heapSlot[last]!);
+      this.siftDown(0, last);
     }
     return slot;
   }
@@ -139,17 +142,21 @@ export class EventQueue {
   cancel(h: EventHandle): boolean {
     const pos = this.posOf(h);
     if (pos < 0) return false;
-    const slot = this.heapSlot[pos]!;
-    this.release(slot);
+    this.removeAt(pos);
+    return true;
+  }
+
+  // The handle (a double beyond the small-integer range) is decoded above, in code small enough to be inlined
+  // into the caller; the work below takes only small integers, so calling it does not box a number.
+  /** Removes the event at heap position `pos`. */
+  private removeAt(pos: number): void {
+    this.release(this.heapSlot[pos]!);
     const last = --this.n;
     if (pos !== last) {
-      const t = this.heapTime[last]!;
-      const sl = this.heapSlot[last]!;
-      // The moved element may belong above or below the hole.
-      if (pos > 0 && this.before(t, sl, (pos - 1) >> 1)) this.siftUp(pos, t, sl);
-      else this.siftDown(pos, t, sl);
+      // The last element fills the hole; it may belong above or below it.
+      if (pos > 0 && this.before(last, (pos - 1) >> 1)) this.siftUp(pos, last);
+      else this.siftDown(pos, last);
     }
-    return true;
   }
 
   /** Removes every pending event (their handles become stale). The sequence counter keeps counting. */
@@ -175,18 +182,27 @@ export class EventQueue {
     this.freeSlots[this.freeCount++] = slot;
   }
 
-  /** True when an event (t, slot) orders strictly before the event at heap position `pos`. */
-  private before(t: number, slot: number, pos: number): boolean {
-    const pt = this.heapTime[pos]!;
-    return t < pt || (t === pt && this.slotSeq[slot]! < this.slotSeq[this.heapSlot[pos]!]!);
+  // The sifts take heap positions only, never a time: a time above 2^30 µs (18 minutes) is not a small integer, and
+  // passing it to a function that is not inlined would allocate a boxed number on every call.
+
+  /** True when the event at heap position `a` orders strictly before the one at `b`. */
+  private before(a: number, b: number): boolean {
+    const ta = this.heapTime[a]!;
+    const tb = this.heapTime[b]!;
+    return ta < tb || (ta === tb && this.slotSeq[this.heapSlot[a]!]! < this.slotSeq[this.heapSlot[b]!]!);
   }
 
-  /** Moves the hole at `pos` up until the event (t, slot) fits, then puts it there. */
-  private siftUp(pos: number, t: number, slot: number): void {
+  /**
+   * Moves the event at position `src` (≥ pos) into the hole at `pos` and up until it fits. Positions between are
+   * not disturbed: `src` is either `pos` itself or the just-vacated last position.
+   */
+  private siftUp(pos: number, src: number): void {
     const ht = this.heapTime;
     const hl = this.heapSlot;
     const sp = this.slotPos;
     const seq = this.slotSeq;
+    const t = ht[src]!;
+    const slot = hl[src]!;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
       const pt = ht[parent]!;
@@ -203,12 +219,17 @@ export class EventQueue {
     sp[slot] = pos;
   }
 
-  /** Moves the hole at `pos` down until the event (t, slot) fits, then puts it there. Uses the current size. */
-  private siftDown(pos: number, t: number, slot: number): void {
+  /**
+   * Moves the event at position `src` into the hole at `pos` and down until it fits, within the current size.
+   * `src` is the just-vacated last position (≥ size), so sifting never overwrites it before it is read.
+   */
+  private siftDown(pos: number, src: number): void {
     const ht = this.heapTime;
     const hl = this.heapSlot;
     const sp = this.slotPos;
     const seq = this.slotSeq;
+    const t = ht[src]!;
+    const slot = hl[src]!;
     const n = this.n;
     const half = n >> 1;
     while (pos < half) {
