@@ -42,8 +42,7 @@ export class EventQueue {
   private n = 0;
   private capacity: number;
   private seq = 0;
-  /** Slot of the most recent push, −1 before the first. */
-  lastSlot = -1;
+  private pushedSlot = -1;
 
   constructor(initialCapacity = 64) {
     const cap = Math.max(4, Math.min(MAX_PENDING, Math.floor(initialCapacity) || 4));
@@ -67,6 +66,11 @@ export class EventQueue {
     return this.seq;
   }
 
+  /** Slot of the most recent push, −1 before the first. */
+  get lastSlot(): number {
+    return this.pushedSlot;
+  }
+
   /** Slot number of a handle (whether or not it is still pending). */
   static slotOf(h: EventHandle): number {
     return h % SLOT_SPAN;
@@ -84,7 +88,7 @@ export class EventQueue {
       if (this.slotsUsed === this.capacity) this.grow();
       slot = this.slotsUsed++;
     }
-    this.lastSlot = slot;
+    this.pushedSlot = slot;
     this.slotPayload[slot] = payload;
     this.slotSeq[slot] = this.seq++;
     const pos = this.n++;

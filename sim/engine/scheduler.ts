@@ -34,8 +34,11 @@ const NO_HANDLER: EventFn = () => {};
  * The discrete-event scheduler: a clock in integer microseconds and the pending events, run in (time, sequence)
  * order — events at the same time run in the order they were scheduled. The clock never moves backwards.
  *
- * Hot path: at/after/step/run allocate nothing per event. Handlers live in a dense array indexed by the queue's
- * slot; the numeric argument lives in the queue's Float64Array payload.
+ * Hot path: at/after/cancel/step/run create no objects, closures or arrays per event. Handlers live in a dense array
+ * indexed by the queue's slot; the numeric argument lives in the queue's Float64Array payload. One V8 caveat: a handle
+ * (like a time past 2^30 µs) is a number beyond V8's small-integer range, so where at/after is not inlined into its
+ * caller, returning the handle boxes it — a short-lived 16-byte number the young-generation GC reclaims cheaply. The
+ * engine's own internal calls pass only slots and heap positions for this reason.
  */
 export class Scheduler {
   private readonly queue: EventQueue;
