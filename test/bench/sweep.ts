@@ -24,8 +24,9 @@ async function timedSweep(
   scenario: string,
   seeds: number,
   workers: number,
-): Promise<{ seconds: number; json: string; code: number }> {
+): Promise<{ seconds: number; cpuSeconds: number; json: string; code: number }> {
   let json = '';
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const code = await sweepCommand([scenario, '--seeds', String(seeds), '--workers', String(workers), '--json'], {
     cwd: ROOT,
@@ -33,7 +34,17 @@ async function timedSweep(
     stderr: { write: (t: string) => process.stderr.write(t), isTTY: false },
     tty: false,
   });
-  return { seconds: (performance.now() - t0) / 1000, json, code };
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, json, code };
+}
+
+/**
+ * CPU time of the whole process (all its threads) over wall time: how many cores the side actually got. On a busy
+ * machine the parallel side gets fewer than it has workers, and the speed-up shows the machine, not the sweep.
+ */
+function cores(r: { seconds: number; cpuSeconds: number }): string {
+  return `(${r.cpuSeconds.toFixed(1)} s CPU: ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy)`;
 }
 
 function round(x: number, digits: number): number {
@@ -49,12 +60,12 @@ export async function run(args: string[]): Promise<number> {
   const base = await timedSweep(scenario, seeds, 1);
   if (base.code !== 0) return base.code;
   console.log(
-    `  1 worker:  ${seeds} runs in ${base.seconds.toFixed(2)} s  ${(seeds / base.seconds).toFixed(2)} runs/s`,
+    `  1 worker:  ${seeds} runs in ${base.seconds.toFixed(2)} s  ${(seeds / base.seconds).toFixed(2)} runs/s  ${cores(base)}`,
   );
   const par = await timedSweep(scenario, seeds, workers);
   if (par.code !== 0) return par.code;
   console.log(
-    `  ${workers} workers: ${seeds} runs in ${par.seconds.toFixed(2)} s  ${(seeds / par.seconds).toFixed(2)} runs/s`,
+    `  ${workers} workers: ${seeds} runs in ${par.seconds.toFixed(2)} s  ${(seeds / par.seconds).toFixed(2)} runs/s  ${cores(par)}`,
   );
   if (par.json !== base.json) {
     console.error('sweep: SUMMARY MISMATCH between 1 and ' + workers + ' workers');
