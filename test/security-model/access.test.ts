@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../sim/index.js';
+import { shop } from './helpers.js';
+
+const admins = `
+  access:
+    admins: [{ account: alice, kind: live-support-admin }]`;
+
+describe('the closed environment, misconfigured', () => {
+  it('admits a login without MFA while MFA is not required, names the switch, and the oracle flags it', () => {
+    const sc = shop(`${admins}
+  traffic:
+    - { at: 1m, kind: jit-request, account: alice }
+    - { at: 5m, kind: misconfigure, id: no-mfa, duration: 10m, change: { requireMfa: false } }
+    - { at: 2m, kind: admin-login, account: alice, target: c0-r0-n0, mfa: false }
+    - { at: 6m, kind: admin-login, account: alice, target: c0-r0-n0, mfa: false, hold: 20m }
+    - { at: 7m, kind: admin-login, account: alice, target: c0-r0-n0, mfa: true }
+    - { at: 20m, kind: admin-login, account: alice, target: c0-r0-n0, mfa: false }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const logins = timeline!.events.filter((e) => e.k === 'attack.admin-login').map((e) => [e.t / 60e6, e.r]);
+    expect(logins).toEqual([
+      [2, 'access:mfa-required'],
+      [6, 'config:mfa-not-required'],
+      [7, 'access:jit'],
+      [20, 'access:mfa-required'],
+    ]);
+    expect(summary.security.byKind['admin-login']!.violations).toBe(1);
+    // The session admitted at 6 m stays open for its 20 m hold, past the revert at 15 m.
+    expect(summary.security.exposureUs).toBe(20 * 60e6);
+  });
+
+  it('lets the built-in administrator in when it is enabled, and accounts be created when they are allowed', () => {
+    const sc = shop(`${admins}
+  traffic:
+    - { at: 1m, kind: misconfigure, id: open-door, duration: 5m, change: { defaultAdminEnabled: true, localAccounts: true } }
+    - { at: 2m, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r1-n1, from: internet }
+    - { at: 3m, kind: create-account, account: helper, target: shop.web.0 }
+    - { at: 10m, kind: create-account, account: helper, target: shop.web.0 }
+`);
+    const s = runScenario(sc, { record: false }).summary.security;
+    expect(s.byKind['admin-login']).toMatchObject({
+      allowed: 1,
+      violations: 1,
+      byRule: { 'config:default-admin-enabled': 1 },
+    });
+    expect(s.byKind['create-account']).toMatchObject({
+      attempts: 2,
+      violations: 1,
+      byRule: { 'config:local-accounts-allowed': 1, 'access:no-local-accounts': 1 },
+    });
+  });
+
+  it('installs unapproved software while the manifest is not enforced', () => {
+    const sc = shop(`
+  software: { approved: [host-agent] }
+  traffic:
+    - { at: 1m, kind: misconfigure, id: lax, duration: 5m, change: { enforceManifest: false } }
+    - { at: 2m, kind: install, target: "c0-r0-*", software: debugger }
+    - { at: 10m, kind: install, target: "c0-r0-*", software: debugger }
+    - { at: 11m, kind: install, target: "c0-r0-*", software: host-agent }
+`);
+    const t = runScenario(sc, { record: false }).summary.security.byKind.install!;
+    expect(t).toMatchObject({ attempts: 6, allowed: 4, denied: 2, violations: 2 });
+    expect(t.byRule).toEqual({
+      'config:manifest-not-enforced': 2,
+      'hostos:in-manifest': 2,
+      'hostos:not-in-manifest': 2,
+    });
+  });
+});
