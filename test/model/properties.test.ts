@@ -37,7 +37,9 @@ const faultArb = fc.record({
   durMin: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
 });
 
-function faultYaml(f: fc.infer<typeof faultArb>): string {
+type FaultGen = { kind: (typeof KINDS)[number]; atMin: number; pick: number; durMin: number | undefined };
+
+function faultYaml(f: FaultGen): string {
   const at = `at: ${f.atMin}m`;
   const dur = f.durMin !== undefined ? `, duration: ${f.durMin}m` : '';
   switch (f.kind) {
@@ -63,10 +65,12 @@ function faultYaml(f: fc.infer<typeof faultArb>): string {
       return `  - { ${at}, kind: ${f.kind}, duration: ${f.durMin ?? 5}m, groups: [["fc:*"], ["c0-r${f.pick % 4}-*"]] }`;
     case 'network.loss':
       return `  - { ${at}, kind: ${f.kind}, duration: ${f.durMin ?? 5}m, lossRate: 0.${(f.pick % 9) + 1} }`;
+    default:
+      throw new Error(`no generator for ${f.kind satisfies never}`);
   }
 }
 
-function scenario(faults: fc.infer<typeof faultArb>[], elide: boolean) {
+function scenario(faults: FaultGen[], elide: boolean) {
   return scenarioText(`
 version: 1
 seed: 11
