@@ -10,6 +10,7 @@ type BenchModule = { run(args: string[]): number | Promise<number> };
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   phold: () => import('./phold.js'),
   heartbeat: () => import('./heartbeat.js'),
+  'region-day': () => import('./region-day.js'),
   sweep: () => import('./sweep.js'),
 };
 
