@@ -7,6 +7,7 @@ import { makeSampler } from './engine/distributions.js';
 import { TraceHash } from './engine/hash.js';
 import { Random } from './engine/random.js';
 import type { RunSummary } from './metrics/summary.js';
+import { SecurityModel } from './model/security/model.js'; // security (issue 5)
 import { Simulation } from './model/simulation.js';
 import { evaluateExpectations } from './scenario/expect.js';
 import { compileGlob } from './scenario/glob.js';
@@ -64,6 +65,8 @@ export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; re
   for (const u of sc.upgrades) {
     sim.sched.at(u.atUs, () => sim.startUpgrade(u));
   }
+  // security (issue 5): rules on every message, and the scripted traffic, when the scenario has `security:`.
+  if (sc.security) SecurityModel.attach(sim, sc, sc.security, rng.fork('security'), seed);
   return sim;
 }
 
@@ -165,10 +168,18 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
     fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
     watchdogs: sim.world.watchdogs.map((w, i) => ({ id: w.id, blindUs: sim.watchdogBlindUs[i]! })),
     sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs },
-    security: { attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {} },
+    // security (issue 5)
+    security: SecurityModel.of(sim)?.summary(endUs) ?? {
+      attempts: 0,
+      allowed: 0,
+      denied: 0,
+      violations: 0,
+      exposureUs: 0,
+      byKind: {},
+    },
     expectations: [],
   };
-  summary.expectations.push(...evaluateExpectations(sc.expect, summary));
+  summary.expectations.push(...evaluateExpectations(sc.expect, summary, SecurityModel.of(sim)?.facts()));
   return summary;
 }
 

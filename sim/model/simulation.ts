@@ -1643,7 +1643,8 @@ export class Simulation {
     return true;
   }
 
-  private disturbAll(): void {
+  /** Wakes every poller: something that could make any poll fail has changed (a network condition, a rule). */
+  disturbAll(): void {
     for (let gn = 0; gn < this.ix.nodeCluster.length; gn++) this.fcPoll.disturb(gn);
     for (let gi = 0; gi < this.ix.instCluster.length; gi++) {
       this.gaPoll.disturb(gi);

@@ -7,6 +7,7 @@
  */
 import { hashString32, hashUniform } from '../engine/random.js';
 import { compileGlob } from '../scenario/glob.js';
+import type { Decision } from './rules/decision.js';
 
 /** An addressable actor: its name (e.g. "fc:c0/0", "ha:c0-r1-n3", "lb:shop.web") and the node it runs on, if any. */
 export interface Actor {
@@ -25,6 +26,18 @@ interface ActiveCondition {
   readonly cache: Map<string, number>;
 }
 
+// security (issue 5): an optional rules hook, installed by the security model when a scenario has `security:`.
+/** Rules every message between addressed actors passes (the security model's rule engines). */
+export interface DeliveryPolicy {
+  /** True while the rules block some routine infrastructure message: routine polls must then all be simulated. */
+  readonly disturbing: boolean;
+  /**
+   * The denying decision for a message from `from` to `to`, or null when the rules admit it or either actor carries
+   * no address. Must be a pure function of the two actors and the rules' version (polls on quiet links are elided).
+   */
+  deny(from: Actor, to: Actor): Decision | null;
+}
+
 export interface Delivery {
   /** One-way delay in µs, or -1 when the message is dropped. */
   delayUs: number;
@@ -38,6 +51,7 @@ export class Network {
   private nextId = 0;
   /** Reused result object: delivery decisions allocate nothing. */
   private readonly result: Delivery = { delayUs: 0, reason: '' };
+  private policy: DeliveryPolicy | null = null;
 
   constructor(
     seed: number,
@@ -49,7 +63,12 @@ export class Network {
 
   /** True while any partition, loss or latency condition is active (routine polls are then all simulated). */
   get disturbed(): boolean {
-    return this.conditions.length > 0;
+    return this.conditions.length > 0 || (this.policy !== null && this.policy.disturbing);
+  }
+
+  /** Installs (or removes, with null) the rules every message passes first. */
+  setPolicy(policy: DeliveryPolicy | null): void {
+    this.policy = policy;
   }
 
   /** Starts a network condition; returns its id for `end`. Groups are globs over actor names or node ids. */
@@ -103,6 +122,15 @@ export class Network {
     const r = this.result;
     let delay = from.remote || to.remote ? this.remoteLatencyUs : this.latencyUs;
     r.reason = '';
+    const policy = this.policy;
+    if (policy !== null) {
+      const denied = policy.deny(from, to);
+      if (denied !== null) {
+        r.delayUs = -1;
+        r.reason = denied.rule;
+        return r;
+      }
+    }
     const conds = this.conditions;
     for (let i = 0; i < conds.length; i++) {
       const c = conds[i]!;

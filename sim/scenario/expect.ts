@@ -7,6 +7,9 @@ import { formatHuman } from '../metrics/format.js';
 import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/summary.js';
 import { compileGlob } from './glob.js';
 import type { Expectation } from './resolve.js';
+// security (issue 5)
+import type { SecurityFacts } from '../model/security/book.js';
+import { evaluateSecurityExpectation } from './security-expect.js';
 
 /** Faults an expectation's `target` names: a fault id (or id prefix "id/…"), or a glob over fault targets or ids. */
 export function matchFaults(faults: readonly FaultResult[], target: string): FaultResult[] {
@@ -40,9 +43,20 @@ export function lookupMetric(summary: RunSummary, path: string): unknown {
   return cur;
 }
 
-export function evaluateExpectations(expect: readonly Expectation[], summary: RunSummary): ExpectationResult[] {
+export function evaluateExpectations(
+  expect: readonly Expectation[],
+  summary: RunSummary,
+  security?: SecurityFacts, // security (issue 5): what the security model saw, for denied/allowed/never
+): ExpectationResult[] {
   return expect.map((e): ExpectationResult => {
     switch (e.type) {
+      // security (issue 5)
+      case 'denied':
+      case 'allowed':
+      case 'never':
+      case 'violations':
+      case 'exposure':
+        return evaluateSecurityExpectation(e, summary, security);
       case 'recovered': {
         const name = `recovered ${e.target} within ${formatDuration(e.withinUs)}`;
         const fs = matchFaults(summary.faults, e.target);

@@ -13,6 +13,14 @@ import { DEFAULTS } from './defaults.js';
 import { ScenarioIssue } from './errors.js';
 import { compileGlob } from './glob.js';
 import type { ExpectationFile, FaultFile, FaultKind, ScenarioFile, UpgradeFile } from './schema.js';
+// security (issue 5)
+import {
+  isSecurityExpectationFile,
+  type ResolvedSecurity,
+  resolveSecurity,
+  resolveSecurityExpectation,
+  type SecurityExpectation,
+} from './security-resolve.js';
 
 /** Refused up front: larger worlds would exhaust memory long before they finished. */
 export const MAX_NODES = 200_000;
@@ -127,7 +135,8 @@ export type Expectation =
       /** `undefined` when not given; `null` expects a value never reached. */
       readonly equals: number | string | boolean | null | undefined;
       readonly index: number;
-    };
+    }
+  | SecurityExpectation; // security (issue 5)
 
 export interface ResolvedScenario {
   readonly name: string;
@@ -141,6 +150,8 @@ export interface ResolvedScenario {
   readonly upgrades: UpgradeSpecResolved[];
   readonly expect: Expectation[];
   readonly counts: { readonly nodes: number; readonly instances: number };
+  /** security (issue 5): present when the scenario has a `security:` section. */
+  readonly security?: ResolvedSecurity;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -537,6 +548,7 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
 
 function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
   const path: Path = ['expect', index];
+  if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {
     return {
       type: 'recovered',
@@ -621,6 +633,11 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
   const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  // security (issue 5)
+  const security =
+    file.security === undefined
+      ? undefined
+      : resolveSecurity(file.security, { clusters, services, policies, durationUs, faultIds });
   return {
     name: file.name ?? fallbackName,
     description: file.description ?? '',
@@ -633,5 +650,6 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     upgrades,
     expect,
     counts: { nodes: spaces.node.length, instances: spaces.instance.length },
+    ...(security === undefined ? {} : { security }),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
+import { SECURITY_EXPECTATIONS, SecuritySpec } from './security-schema.js';
 
 const DURATION_PATTERN = /^(0|(\d+(\.\d+)?(us|µs|ms|s|m|h|d))+)$/;
 
@@ -226,6 +227,8 @@ export const ExpectationSpec = z.union([
       .optional()
       .describe('Exact value; null matches a value that was never reached (e.g. a fault not recovered).'),
   }),
+  // security (issue 5): denied, allowed, never, violations, exposure.
+  ...SECURITY_EXPECTATIONS,
 ]);
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -246,6 +249,7 @@ export const ScenarioSpec = z
     faults: z.array(FaultSpec).optional(),
     upgrades: z.array(UpgradeSpec).optional(),
     expect: z.array(ExpectationSpec).optional(),
+    security: SecuritySpec.optional(), // security (issue 5)
   })
   .describe('A fabricsim scenario (format version 1).');
 
