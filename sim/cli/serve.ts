@@ -18,6 +18,8 @@ export interface ServeOptions {
   port?: number;
   /** Open the page in the system's browser. */
   open?: boolean;
+  /** Open the run at this moment (µs of simulated time); only with `timelinePath`. */
+  atUs?: number;
 }
 
 export interface ViewerServer {
@@ -66,6 +68,12 @@ export function projectRoot(from = dirname(fileURLToPath(import.meta.url))): str
 export async function ensureViewerBuilt(root = projectRoot()): Promise<string> {
   const dist = join(root, 'viz', 'dist');
   if (existsSync(join(dist, 'index.html'))) return dist;
+  return buildViewer(root);
+}
+
+/** Builds viz/dist with Vite's JS API (as `npm run build:viz` does). Returns the dist folder. */
+export async function buildViewer(root = projectRoot()): Promise<string> {
+  const dist = join(root, 'viz', 'dist');
   let vite: typeof import('vite');
   try {
     vite = await import('vite');
@@ -83,7 +91,8 @@ export async function serveViewer(opts: ServeOptions = {}): Promise<ViewerServer
   if (timeline && !existsSync(timeline)) throw new Error(`no such timeline file: ${opts.timelinePath}`);
   const server = createServer((req, res) => handle(req, res, dist, timeline));
   const port = await listen(server, opts.port ?? DEFAULT_PORT, opts.port === undefined ? PORT_TRIES : 0);
-  const url = `http://127.0.0.1:${port}/${timeline ? `?timeline=${TIMELINE_ROUTE}` : ''}`;
+  const at = timeline && opts.atUs !== undefined && opts.atUs >= 0 ? `&t=${Math.round(opts.atUs)}` : '';
+  const url = `http://127.0.0.1:${port}/${timeline ? `?timeline=${TIMELINE_ROUTE}${at}` : ''}`;
   if (opts.open) openBrowser(url);
   return {
     url,

@@ -9,7 +9,11 @@ import { type Analysis, analyse } from './model/analysis.js';
 import { EntityIndex } from './model/entities.js';
 import { Replay } from './replay/replay.js';
 
-export type Change = 'run' | 'time' | 'select' | 'layout' | 'branches' | 'filter' | 'status';
+/**
+ * What changed since the last frame. 'layout' = sizes or zoom (views re-lay themselves out); 'topology' = the
+ * topology view asks for its own redraw (a scroll, a collapse) without making the other views redraw.
+ */
+export type Change = 'run' | 'time' | 'select' | 'layout' | 'topology' | 'branches' | 'filter' | 'status';
 
 /** Where a run came from, so that a link can reproduce it and a fork can re-run it. */
 export type RunSource =
@@ -30,6 +34,8 @@ export interface LoadedRun {
   readonly bytes: number | undefined;
   /** Milliseconds from reading the text to ready for replay. */
   readonly loadMs: number;
+  /** Where the load time went (ms): parsing and checking the JSON, building keyframes, deriving marks and series. */
+  readonly timings: { parseMs: number; keyframesMs: number; analysisMs: number };
 }
 
 export type FrameListener = (changes: ReadonlySet<Change>) => void;
@@ -74,8 +80,10 @@ export class App {
     requestAnimationFrame((now) => this.frame(now));
   }
 
+  /** One animation frame: advance the playhead (rebuilding the state), then redraw. Its duration is recorded. */
   private frame(now: number): void {
     this.frameRequested = false;
+    const t0 = performance.now();
     if (this.playing && this.run) {
       const dtMs = this.lastFrameMs ? Math.min(now - this.lastFrameMs, 100) : 0;
       this.advance(dtMs * 1000 * this.speed);
@@ -84,10 +92,8 @@ export class App {
     if (this.pending.size > 0) {
       const changes = new Set(this.pending);
       this.pending.clear();
-      const t0 = performance.now();
       for (const fn of this.listeners) fn(changes);
-      const drawMs = performance.now() - t0;
-      this.frameTimes[this.frameCount % FRAME_SAMPLES] = drawMs;
+      this.frameTimes[this.frameCount % FRAME_SAMPLES] = performance.now() - t0;
       this.frameCount++;
     }
     if (this.playing) this.requestFrame();
@@ -248,9 +254,22 @@ export async function prepareRun(
     onProgress: (f) => onProgress?.(f * 0.8),
     pause,
   });
+  const t1 = performance.now();
   await pause();
+  const t2 = performance.now();
   const analysis = analyse(timeline);
   onProgress?.(1);
   const entities = new EntityIndex(timeline.initial);
-  return { id, timeline, replay, analysis, entities, source, bytes, loadMs: performance.now() - t0 };
+  const t3 = performance.now();
+  return {
+    id,
+    timeline,
+    replay,
+    analysis,
+    entities,
+    source,
+    bytes,
+    loadMs: t3 - t0,
+    timings: { parseMs: 0, keyframesMs: t1 - t0, analysisMs: t3 - t2 },
+  };
 }

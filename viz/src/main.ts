@@ -46,6 +46,7 @@ const scenarioSelect = h(
   { attrs: { 'aria-label': 'Bundled scenario', 'data-testid': 'scenario-select' } },
   ...scenarioNames().map((n) => h('option', { attrs: { value: n } }, n)),
 );
+if (hasScenario('quickstart')) scenarioSelect.value = 'quickstart';
 const seedInput = h('input', {
   class: 'seed',
   attrs: { type: 'number', min: 0, placeholder: 'seed', 'aria-label': 'Seed', 'data-testid': 'seed-input' },
@@ -287,7 +288,11 @@ function scheduleUrlSync(): void {
   }, 400);
 }
 
+/** True while the view is being restored from the address (writing it back then would erase what is still read). */
+let restoring = false;
+
 function syncUrl(push: boolean): void {
+  if (restoring) return;
   const run = app.run;
   const root = session.rootUrl;
   const state = {
@@ -305,6 +310,16 @@ function syncUrl(push: boolean): void {
 }
 
 async function openFromUrl(): Promise<void> {
+  restoring = true;
+  try {
+    await restoreFromUrl();
+  } finally {
+    restoring = false;
+  }
+  if (app.run) syncUrl(false);
+}
+
+async function restoreFromUrl(): Promise<void> {
   const s = parseUrlState(location.search);
   if (s.tab && s.tab in tabs) showTab(s.tab as TourTab);
   else showTab('topology');

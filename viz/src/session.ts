@@ -50,22 +50,25 @@ export class Session {
   }
 
   /** Reads a timeline document (text) and shows it as the root of a new branch tree. */
-  async openText(text: string, source: RunSource, url: Session['rootUrl']): Promise<boolean> {
+  async openText(text: string, source: RunSource, url: Session['rootUrl'], bytes?: number): Promise<boolean> {
     const gen = ++this.generation;
     this.status.clearError();
     let timeline: Timeline;
+    let parseMs = 0;
     const t0 = performance.now();
     try {
       this.status.progress('Reading the timeline…', 0.05);
       await nextFrame();
       timeline = readTimeline(text);
+      parseMs = performance.now() - t0;
     } catch (e) {
       this.status.done();
       this.fail('This file cannot be replayed:', e);
       return false;
     }
     const origin: Origin = { kind: 'resolved', scenario: timeline.scenario, seed: timeline.seed };
-    return this.showRoot(timeline, source, url, origin, new TextEncoder().encode(text).length, gen, t0);
+    // The size on disk when known; else the text's length (equal for ASCII, which timelines nearly are).
+    return this.showRoot(timeline, source, url, origin, bytes ?? text.length, gen, t0, parseMs);
   }
 
   async openFile(file: File): Promise<boolean> {
@@ -78,23 +81,26 @@ export class Session {
       this.fail(`Could not read ${file.name}:`, e);
       return false;
     }
-    return this.openText(text, { kind: 'file', name: file.name }, {});
+    return this.openText(text, { kind: 'file', name: file.name }, {}, file.size);
   }
 
   async openUrl(url: string): Promise<boolean> {
     this.status.clearError();
     this.status.progress('Downloading the timeline…', 0);
     let text: string;
+    let bytes: number | undefined;
     try {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText} for ${url}`);
+      const length = Number(res.headers.get('content-length'));
+      if (Number.isFinite(length) && length > 0) bytes = length;
       text = await res.text();
     } catch (e) {
       this.status.done();
       this.fail('Could not download the timeline:', e);
       return false;
     }
-    return this.openText(text, { kind: 'url', url }, { timeline: url });
+    return this.openText(text, { kind: 'url', url }, { timeline: url }, bytes);
   }
 
   /** Runs a bundled scenario in the worker and shows it. */
@@ -142,6 +148,7 @@ export class Session {
     bytes: number | undefined,
     gen: number,
     t0: number,
+    parseMs = 0,
   ): Promise<boolean> {
     try {
       const run = await prepareRun(timeline, 'main', source, bytes, (f) =>
@@ -149,6 +156,7 @@ export class Session {
       );
       if (gen !== this.generation) return false;
       (run as { loadMs: number }).loadMs = performance.now() - t0;
+      run.timings.parseMs = parseMs;
       this.origin = origin;
       this.rootUrl = url;
       this.forkCount = 0;

@@ -45,16 +45,14 @@ export interface Analysis {
   readonly faults: readonly FaultWindow[];
   /** Event kinds with counts, most frequent first. */
   readonly kinds: readonly { kind: string; count: number }[];
-  /** Subject → ids of its events, ascending. */
-  readonly bySubject: ReadonlyMap<string, Int32Array>;
+  /** Ids of a subject's events, ascending (found on first use, then cached). */
+  readonly bySubject: SubjectIndex;
   /** Actors seen in messages, in first-seen order. */
   readonly actors: readonly string[];
   /** Ids of events carrying a message, ascending. */
   readonly messages: Int32Array;
-  /** Longest time between an event and a deadline it arms (µs), to bound the search for pending deadlines. */
-  readonly maxDeadlineSpanUs: number;
-  /** Ids of events that arm deadlines, ascending. */
-  readonly deadlineEvents: Int32Array;
+  /** Every armed deadline, sorted by due time: the arming event's id, and the due time (µs). */
+  readonly deadlines: { readonly armedBy: Int32Array; readonly dueUs: Float64Array; readonly order: Int32Array };
   /** Ready instances per role over time. */
   readonly readyByRole: readonly StepSeries[];
   /** Share of roles with at least one Ready instance, and share of all instances Ready. */
@@ -117,11 +115,10 @@ export function analyse(timeline: Timeline): Analysis {
   const world: World = timeline.initial;
   const marks: Mark[] = [];
   const kindCounts = new Map<string, number>();
-  const subjects = new Map<string, number[]>();
   const actorSet = new Set<string>();
   const messages: number[] = [];
-  const deadlineEvents: number[] = [];
-  let maxSpan = 0;
+  const armedBy: number[] = [];
+  const dueUs: number[] = [];
 
   // Instance status tracking for the charts: one slot per instance of every cluster.
   const clusterBase: number[] = [];
@@ -188,24 +185,24 @@ export function analyse(timeline: Timeline): Analysis {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     kindCounts.set(e.k, (kindCounts.get(e.k) ?? 0) + 1);
-    let list = subjects.get(e.s);
-    if (!list) subjects.set(e.s, (list = []));
-    list.push(i);
     if (e.m) {
       messages.push(i);
       actorSet.add(e.m.from);
       actorSet.add(e.m.to);
     }
-    if (e.d && e.d.length > 0) {
-      deadlineEvents.push(i);
-      for (const d of e.d) if (d.t - e.t > maxSpan) maxSpan = d.t - e.t;
+    if (e.d) {
+      for (const d of e.d) {
+        armedBy.push(i);
+        dueUs.push(d.t);
+      }
     }
     if (e.k === 'fault.start') marks.push({ kind: 'fault', t: e.t, event: i, label: e.x });
     else if (e.k === 'fault.end') marks.push({ kind: 'fault-end', t: e.t, event: i, label: e.x });
     else if (e.k === 'detect') marks.push({ kind: 'detect', t: e.t, event: i, label: e.x });
     else if (e.k === 'recover') marks.push({ kind: 'recover', t: e.t, event: i, label: e.x });
 
-    const verdict = securityVerdict(e.k, e.m?.ok, e.x);
+    // Cheap test first: almost no event is an attack.
+    const verdict = e.k.charCodeAt(0) === 97 ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
     if (verdict) {
       sec[verdict]++;
       if (verdict === 'allowed') allowedS.set(e.t, sec.allowed);
@@ -245,19 +242,21 @@ export function analyse(timeline: Timeline): Analysis {
   }
   marks.sort((a, b) => a.t - b.t || a.event - b.event);
 
-  const faults: FaultWindow[] = (timeline.summary?.faults ?? []).map((f) => ({
-    id: f.id,
-    kind: f.kind,
-    target: f.target,
-    startUs: f.atUs,
-    endUs: f.recoveredAtUs ?? timeline.durationUs,
-    detectedUs: f.detectedAtUs,
-    recoveredUs: f.recoveredAtUs,
-    event: f.event,
-  }));
+  const faults: FaultWindow[] = (timeline.summary?.faults ?? [])
+    .map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      target: f.target,
+      startUs: f.atUs,
+      endUs: f.recoveredAtUs ?? timeline.durationUs,
+      detectedUs: f.detectedAtUs,
+      recoveredUs: f.recoveredAtUs,
+      event: f.event,
+    }))
+    .sort((a, b) => a.startUs - b.startUs || a.event - b.event);
 
-  const bySubject = new Map<string, Int32Array>();
-  for (const [s, ids] of subjects) bySubject.set(s, Int32Array.from(ids));
+  const order = Int32Array.from(dueUs.keys());
+  order.sort((a, b) => dueUs[a]! - dueUs[b]! || armedBy[a]! - armedBy[b]!);
 
   return {
     durationUs: timeline.durationUs,
@@ -266,15 +265,37 @@ export function analyse(timeline: Timeline): Analysis {
     kinds: [...kindCounts]
       .map(([kind, count]) => ({ kind, count }))
       .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
-    bySubject,
+    bySubject: new SubjectIndex(events),
     actors: [...actorSet],
     messages: Int32Array.from(messages),
-    maxDeadlineSpanUs: maxSpan,
-    deadlineEvents: Int32Array.from(deadlineEvents),
+    deadlines: { armedBy: Int32Array.from(armedBy), dueUs: Float64Array.from(dueUs), order },
     readyByRole: readySeries.map((s) => s.build()),
     availability: [upShare.build(), readyShare.build()],
     security: [allowedS.build(), deniedS.build(), violationS.build()],
   };
+}
+
+/**
+ * Events by subject, found by a scan on first use and cached: building a map of every subject at load costs more
+ * (a million string-keyed insertions) than the few subjects anyone inspects.
+ */
+export class SubjectIndex {
+  private readonly cache = new Map<string, Int32Array>();
+  constructor(private readonly events: Timeline['events']) {}
+
+  get(subject: string): Int32Array | undefined {
+    let ids = this.cache.get(subject);
+    if (!ids) {
+      const out: number[] = [];
+      const events = this.events;
+      for (let i = 0; i < events.length; i++) if (events[i]!.s === subject) out.push(i);
+      if (out.length === 0) return undefined;
+      ids = Int32Array.from(out);
+      if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(subject, ids);
+    }
+    return ids;
+  }
 }
 
 /** Index of the last element of a sorted array ≤ v, or -1 (binary search). */

@@ -3,7 +3,7 @@
  * A deadline is armed by an event at or before the playhead; it is pending while its time is after the playhead.
  */
 import type { Deadline, TimelineEvent } from '../../../sim/trace/format.js';
-import { type Analysis, lastAtOrBefore } from './analysis.js';
+import type { Analysis } from './analysis.js';
 
 export interface PendingDeadline extends Deadline {
   /** The event that armed it. */
@@ -14,30 +14,56 @@ export interface PendingDeadline extends Deadline {
 export const MAX_PENDING = 200;
 
 /**
- * Deadlines armed by events at positions < `position` (i.e. applied) whose time is after `nowUs`, nearest first.
- * Only events within `maxDeadlineSpanUs` before now can hold one, so the walk back stops there.
+ * Deadlines armed by applied events (ids < `position`) and due after `nowUs`, nearest first, up to `limit` and at
+ * most `horizonUs`. Deadlines are kept sorted by due time, so this walks forward from now and skips those armed
+ * later; the walk is bounded (`MAX_SCAN`) so a frame never pays for a pathological timeline.
  */
 export function pendingDeadlines(
   events: readonly TimelineEvent[],
   analysis: Analysis,
   position: number,
   nowUs: number,
+  horizonUs = Number.POSITIVE_INFINITY,
+  limit = MAX_PENDING,
 ): PendingDeadline[] {
+  const { armedBy, dueUs, order } = analysis.deadlines;
   const out: PendingDeadline[] = [];
-  const ids = analysis.deadlineEvents;
-  let j = lastAtOrBefore(ids, position - 1);
-  const earliest = nowUs - analysis.maxDeadlineSpanUs;
-  for (; j >= 0; j--) {
-    const e = events[ids[j]!]!;
-    if (e.t < earliest) break;
-    for (const d of e.d ?? []) if (d.t > nowUs) out.push({ t: d.t, k: d.k, s: d.s, armedBy: ids[j]! });
-    if (out.length >= MAX_PENDING * 4) break;
+  // First deadline due after now (binary search over the order by due time).
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (dueUs[order[mid]!]! <= nowUs) lo = mid + 1;
+    else hi = mid;
   }
-  out.sort((a, b) => a.t - b.t || a.armedBy - b.armedBy);
-  return out.length > MAX_PENDING ? out.slice(0, MAX_PENDING) : out;
+  for (let j = lo, scanned = 0; j < order.length && out.length < limit && scanned < MAX_SCAN; j++, scanned++) {
+    const k = order[j]!;
+    if (dueUs[k]! > horizonUs) break;
+    const by = armedBy[k]!;
+    if (by >= position) continue;
+    const d = deadlineOf(events[by]!, dueUs[k]!);
+    if (d) out.push({ t: d.t, k: d.k, s: d.s, armedBy: by });
+  }
+  return out;
 }
 
-/** Faults that start after `nowUs`, in order (at most `limit`). */
+/** Deadlines examined per query at most. */
+const MAX_SCAN = 20_000;
+
+function deadlineOf(e: TimelineEvent, t: number): Deadline | undefined {
+  for (const d of e.d ?? []) if (d.t === t) return d;
+  return undefined;
+}
+
+/** Faults that start after `nowUs`, in order (at most `limit`). Faults are sorted by start time. */
 export function upcomingFaults(analysis: Analysis, nowUs: number, limit = 20): Analysis['faults'] {
-  return analysis.faults.filter((f) => f.startUs > nowUs).slice(0, limit);
+  const f = analysis.faults;
+  let lo = 0;
+  let hi = f.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (f[mid]!.startUs <= nowUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return f.slice(lo, lo + limit);
 }

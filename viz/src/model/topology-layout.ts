@@ -31,13 +31,13 @@ export interface TopologySink {
   cluster(c: ClusterState, ci: number, x: number, y: number, w: number, h: number, expanded: boolean): void;
   /** A rack column's header. */
   rack(c: ClusterState, ci: number, ri: number, x: number, y: number, w: number, h: number, expanded: boolean): void;
-  /** A node; `hosted` lists the instances placed on it (indices into the cluster's instances). */
+  /** A node; `hosted` is how many instances are placed on it. */
   node(
     c: ClusterState,
     ci: number,
     n: NodeState,
     ni: number,
-    hosted: readonly number[],
+    hosted: number,
     x: number,
     y: number,
     w: number,
@@ -72,6 +72,14 @@ const PAD = 8;
 const CLUSTER_HEAD = 22;
 const RACK_HEAD = 16;
 
+const scratchBuffers: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/** Scratch buffer `k`, at least `n` long (grown, never shrunk). Valid until the next layout. */
+function scratch(k: number, n: number): Int32Array {
+  if (scratchBuffers[k]!.length < n) scratchBuffers[k] = new Int32Array(Math.max(n, scratchBuffers[k]!.length * 2));
+  return scratchBuffers[k]!;
+}
+
 export function isExpanded(depth: 0 | 1 | 2, id: string, o: TopologyOptions): boolean {
   return o.level > depth !== o.toggled.has(id);
 }
@@ -98,14 +106,27 @@ export function layoutTopology(world: World, o: TopologyOptions, sink: TopologyS
       sink.cluster(c, ci, PAD / 2, clusterTop, W - PAD, y - clusterTop, false);
       return;
     }
-    // Instances per node, from the placement (an instance's `node`), so that a healed instance moves.
-    const onNode: number[][] = c.nodes.map(() => []);
-    const unplaced: number[] = [];
-    c.instances.forEach((inst, ii) => {
-      const list = inst.node >= 0 ? onNode[inst.node] : undefined;
-      if (list) list.push(ii);
-      else unplaced.push(ii);
-    });
+    // Instances grouped by node, from the placement (an instance's `node`), so that a healed instance moves: a
+    // counting sort into scratch arrays reused across calls (no array per node, nothing allocated per frame).
+    const nodeCount = c.nodes.length;
+    const start = scratch(0, nodeCount + 2);
+    start.fill(0, 0, nodeCount + 2);
+    const instances = c.instances;
+    for (let ii = 0; ii < instances.length; ii++) {
+      const n = instances[ii]!.node;
+      start[n >= 0 && n < nodeCount ? n + 1 : nodeCount + 1]!++;
+    }
+    for (let n = 1; n <= nodeCount + 1; n++) start[n]! += start[n - 1]!;
+    // start[n] = first slot of node n; from start[nodeCount] on, the unplaced ones.
+    const order = scratch(1, instances.length);
+    const fillAt = scratch(2, nodeCount + 1);
+    fillAt.set(start.subarray(0, nodeCount + 1));
+    for (let ii = 0; ii < instances.length; ii++) {
+      const n = instances[ii]!.node;
+      order[fillAt[n >= 0 && n < nodeCount ? n : nodeCount]!++] = ii;
+    }
+    const unplacedFrom = start[nodeCount]!;
+    const unplacedCount = instances.length - unplacedFrom;
     const racksPerRow = Math.max(1, Math.min(c.racks.length, Math.floor((W - PAD) / (minRackW + PAD))));
     const rackW = Math.floor((W - PAD) / racksPerRow) - PAD;
     const perRow = Math.max(1, Math.floor((rackW - 2 * gap - 4) / (cell + gap)));
@@ -128,18 +149,20 @@ export function layoutTopology(world: World, o: TopologyOptions, sink: TopologyS
             const node = c.nodes[ni];
             if (!node) continue;
             const nExp = isExpanded(2, node.id, o);
-            const hosted = onNode[ni] ?? [];
-            const rows = nExp ? Math.max(1, Math.ceil(hosted.length / perRow)) : 0;
+            const from = start[ni]!;
+            const hosted = start[ni + 1]! - from;
+            const rows = nExp ? Math.max(1, Math.ceil(hosted / perRow)) : 0;
             const nh = nExp ? 4 + rows * (cell + gap) + gap : o.compact ? 10 : 16;
             sink.node(c, ci, node, ni, hosted, x, ry, rackW, nh, nExp);
             nNodes++;
             if (nExp) {
-              hosted.forEach((ii, k) => {
+              for (let k = 0; k < hosted; k++) {
+                const ii = order[from + k]!;
                 const cx = x + 2 + gap + (k % perRow) * (cell + gap);
                 const cy = ry + 2 + gap + Math.floor(k / perRow) * (cell + gap);
-                sink.instance(c, ci, c.instances[ii]!, ii, cx, cy, cell);
+                sink.instance(c, ci, instances[ii]!, ii, cx, cy, cell);
                 nInstances++;
-              });
+              }
             } else {
               nSummaries++;
             }
@@ -150,23 +173,17 @@ export function layoutTopology(world: World, o: TopologyOptions, sink: TopologyS
       }
       y = rowBottom + PAD;
     }
-    if (unplaced.length > 0) {
-      sink.label(`waiting for a node: ${unplaced.length}`, PAD, y + 10);
+    if (unplacedCount > 0) {
+      sink.label(`waiting for a node: ${unplacedCount}`, PAD, y + 10);
       y += 16;
       const perLine = Math.max(1, Math.floor((W - 2 * PAD) / (cell + gap)));
-      unplaced.forEach((ii, k) => {
-        sink.instance(
-          c,
-          ci,
-          c.instances[ii]!,
-          ii,
-          PAD + (k % perLine) * (cell + gap),
-          y + Math.floor(k / perLine) * (cell + gap),
-          cell,
-        );
+      for (let k = 0; k < unplacedCount; k++) {
+        const ii = order[unplacedFrom + k]!;
+        const ux = PAD + (k % perLine) * (cell + gap);
+        sink.instance(c, ci, instances[ii]!, ii, ux, y + Math.floor(k / perLine) * (cell + gap), cell);
         nInstances++;
-      });
-      y += Math.ceil(unplaced.length / perLine) * (cell + gap) + PAD;
+      }
+      y += Math.ceil(unplacedCount / perLine) * (cell + gap) + PAD;
     }
     sink.cluster(c, ci, PAD / 2, clusterTop, W - PAD, y - clusterTop, true);
     y += PAD;

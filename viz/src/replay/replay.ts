@@ -4,18 +4,19 @@
  * A *position* p ∈ [0, n] counts the events applied: the state at p is the initial state with events 0 … p−1 applied,
  * so the "current" event at p is p−1 (none at 0).
  *
- * - Keyframes: every K events a full state is kept. States are immer-produced and share every untouched branch with
- *   their predecessor, so a keyframe costs only what changed in its segment, not a copy of the world.
- * - Seek: start from the keyframe at or before the target and apply the remaining (< K) events inside one `produce`.
- * - Step back: apply the inverse patches of one event. Inverse patches are computed lazily, a segment at a time
- *   (`produceWithPatches` from the segment's keyframe), and a few segments are cached.
+ * - Keyframes: every K events a full state is kept. States share every untouched branch with their predecessor
+ *   (copy-on-write, see cow.ts), so a keyframe costs only what changed in its segment, not a copy of the world.
+ * - Seek: start from the keyframe at or before the target and apply the remaining (< K) events in one batch.
+ * - Step back: apply the inverse patches of one event. Inverse patches are computed lazily, a segment at a time,
+ *   with immer (`produceWithPatches` from the segment's keyframe), and a few segments are cached.
  *
- * States are treated as immutable (auto-freeze is off for speed): views compare references to skip unchanged parts.
+ * States are treated as immutable (never frozen, for speed): views compare references to skip unchanged parts.
  * Nothing here touches the DOM, so the model runs and is tested in Node.
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
 import type { World } from '../../../sim/model/state.js';
-import type { Timeline, TimelineEvent } from '../../../sim/trace/format.js';
+import type { Patch, Timeline, TimelineEvent } from '../../../sim/trace/format.js';
+import { CowBatch } from './cow.js';
 
 enablePatches();
 
@@ -162,7 +163,11 @@ export class Replay {
     if (this._position <= 0) return this._state;
     const i = this._position - 1;
     const inverse = this.inverseOf(i);
-    this._state = inverse.length > 0 ? immer.applyPatches(this._state, inverse) : this._state;
+    if (inverse.length > 0) {
+      const batch = new CowBatch(this._state);
+      batch.apply(inverse as Patch[]);
+      this._state = batch.result;
+    }
     this._position = i;
     return this._state;
   }
@@ -197,25 +202,19 @@ export class Replay {
     return inv[i - seg * k]!;
   }
 
-  /** Applies events [from, to) to `state` inside a single produce (one copy per touched branch). */
+  /** Applies events [from, to) to `state` in one copy-on-write batch (one copy per touched branch). */
   private applyRange(state: World, from: number, to: number): World {
     if (to <= from) return state;
     const events = this.events;
-    let any = false;
+    let batch: CowBatch<World> | null = null;
     for (let i = from; i < to; i++) {
       const p = events[i]!.p;
       if (p && p.length > 0) {
-        any = true;
-        break;
+        batch ??= new CowBatch(state);
+        batch.apply(p);
       }
     }
-    if (!any) return state;
-    return immer.produce(state, (d) => {
-      for (let i = from; i < to; i++) {
-        const p = events[i]!.p;
-        if (p && p.length > 0) immer.applyPatches(d, p as ImmerPatch[]);
-      }
-    }) as World;
+    return batch ? batch.result : state;
   }
 }
 

@@ -71,10 +71,25 @@ export class ChartsView {
     ];
     for (const spec of specs) {
       const readout = h('div', { class: 'chart-readout' });
+      const legend = h(
+        'span',
+        { class: 'legend chart-legend' },
+        ...spec.series.map((s, i) =>
+          h(
+            'span',
+            { class: 'legend-item' },
+            h('span', {
+              class: 'swatch line-swatch',
+              attrs: { style: `background:${spec.colours[i % spec.colours.length]}` },
+            }),
+            s.name,
+          ),
+        ),
+      );
       const box = h(
         'figure',
         { class: 'chart', data: { series: spec.series.length } },
-        h('figcaption', null, spec.title),
+        h('figcaption', null, spec.title, ' ', legend),
         readout,
       );
       this.body.append(box);
@@ -133,20 +148,6 @@ export class ChartsView {
         .attr('d', stepPath(s, x, y, dur));
     });
     svg.append('g').attr('class', 'playhead-g');
-    // Legend
-    const legend = svg.append('g').attr('class', 'chart-legend');
-    let lx = M.left + 6;
-    spec.series.forEach((s, i) => {
-      const item = legend.append('g').attr('transform', `translate(${lx},${M.top + 4})`);
-      item
-        .append('rect')
-        .attr('width', 10)
-        .attr('height', 3)
-        .attr('y', -3)
-        .attr('fill', spec.colours[i % spec.colours.length]!);
-      item.append('text').attr('x', 14).attr('y', 1).text(s.name);
-      lx += 24 + s.name.length * 6;
-    });
   }
 
   private drawPlayheads(): void {

@@ -25,6 +25,9 @@ export class EventLog {
   /** Filtered ids, or undefined for all events. */
   private ids: Int32Array | undefined;
   private readonly pool: HTMLElement[] = [];
+  /** The viewport's height and scroll offset, kept by a ResizeObserver and the scroll event (see renderRows). */
+  private viewH = 0;
+  private scrollTop = 0;
 
   constructor(private readonly app: App) {
     this.kindSelect = h('select', {
@@ -57,7 +60,14 @@ export class EventLog {
       this.spacer,
       this.rowsEl,
     );
-    this.viewport.addEventListener('scroll', () => this.renderRows(), { passive: true });
+    this.viewport.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.viewport.scrollTop;
+        this.renderRows();
+      },
+      { passive: true },
+    );
     this.viewport.addEventListener('wheel', () => {
       this.follow.checked = false;
     });
@@ -85,7 +95,10 @@ export class EventLog {
       ),
       this.viewport,
     );
-    new ResizeObserver(() => this.renderRows()).observe(this.viewport);
+    new ResizeObserver((entries) => {
+      this.viewH = Math.floor(entries[entries.length - 1]!.contentRect.height);
+      this.renderRows();
+    }).observe(this.viewport);
     app.onFrame((c) => this.update(c));
   }
 
@@ -134,6 +147,10 @@ export class EventLog {
     return total > MAX_SCROLL_PX ? total / MAX_SCROLL_PX : 1;
   }
 
+  private maxScroll(): number {
+    return Math.max(0, Math.min(this.count * ROW_H, MAX_SCROLL_PX) - (this.viewH || 200));
+  }
+
   private layout(): void {
     const total = this.count * ROW_H;
     this.spacer.style.height = `${Math.min(total, MAX_SCROLL_PX)}px`;
@@ -173,12 +190,14 @@ export class EventLog {
       return;
     }
     const row = this.rowOfCurrent();
-    const viewH = this.viewport.clientHeight || 200;
+    const viewH = this.viewH || 200;
     const s = this.scale();
-    const top = this.viewport.scrollTop * s;
+    const top = this.scrollTop * s;
     const rowTop = Math.max(0, row) * ROW_H;
     if (rowTop < top || rowTop + ROW_H > top + viewH) {
-      this.viewport.scrollTop = Math.max(0, (rowTop - viewH / 2) / s);
+      // Writing scrollTop is cheap; reading it back would force a layout, so the value is kept here.
+      this.scrollTop = Math.max(0, Math.min((rowTop - viewH / 2) / s, this.maxScroll()));
+      this.viewport.scrollTop = this.scrollTop;
     }
     this.renderRows();
   }
@@ -186,9 +205,9 @@ export class EventLog {
   private renderRows(): void {
     const run = this.app.run;
     if (!run) return;
-    const viewH = this.viewport.clientHeight || 200;
+    const viewH = this.viewH || 200;
     const s = this.scale();
-    const topPx = this.viewport.scrollTop * s;
+    const topPx = this.scrollTop * s;
     const first = Math.max(0, Math.floor(topPx / ROW_H));
     const visible = Math.ceil(viewH / ROW_H) + 1;
     const last = Math.min(this.count, first + visible);
@@ -196,7 +215,7 @@ export class EventLog {
     const current = run.replay.position - 1;
     const selected = this.app.selectedEvent;
     // Rows sit in a block that follows the scroll position; offset keeps fractional scrolling smooth.
-    this.rowsEl.style.transform = `translateY(${this.viewport.scrollTop + (first * ROW_H - topPx)}px)`;
+    this.rowsEl.style.transform = `translateY(${this.scrollTop + (first * ROW_H - topPx)}px)`;
     let shown = 0;
     for (let r = first; r < last; r++) {
       const row = this.pool[shown++]!;

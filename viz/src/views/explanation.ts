@@ -9,6 +9,7 @@ import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { kindText, topicText } from '../topics.js';
+import { throttledWhilePlaying } from './throttle.js';
 
 export class Explanation {
   readonly el: HTMLElement;
@@ -24,8 +25,10 @@ export class Explanation {
       h('header', { class: 'panel-head' }, h('h2', null, 'Why?')),
       this.body,
     );
+    const render = throttledWhilePlaying(app, () => this.render());
     app.onFrame((c) => {
-      if (c.has('run') || c.has('time') || c.has('select')) this.render();
+      if (c.has('run') || c.has('select')) this.render();
+      else if (c.has('time')) render();
     });
   }
 

@@ -8,6 +8,7 @@ import { clear, h } from '../dom.js';
 import { lastAtOrBefore } from '../model/analysis.js';
 import { type EntityRef, entityState, pathTarget } from '../model/entities.js';
 import { formatClock } from '../model/time.js';
+import { throttledWhilePlaying } from './throttle.js';
 
 const HISTORY = 8;
 
@@ -25,8 +26,10 @@ export class Inspector {
       h('header', { class: 'panel-head' }, h('h2', null, 'Inspector')),
       this.body,
     );
+    const render = throttledWhilePlaying(app, () => this.render());
     app.onFrame((c) => {
-      if (c.has('run') || c.has('time') || c.has('select')) this.render();
+      if (c.has('run') || c.has('select')) this.render();
+      else if (c.has('time')) render();
     });
   }
 

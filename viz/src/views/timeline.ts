@@ -18,6 +18,11 @@ const AXIS_H = 18;
 const HEIGHT = FOCUS_TOP + FOCUS_H + AXIS_H;
 /** Beyond this many marks in view, marks are drawn as one tick per pixel column. */
 const MAX_MARKS = 1500;
+/** Pending deadlines drawn at most, and how often they are refreshed while playing (ms). */
+const MAX_PENDING_DRAWN = 120;
+const PENDING_REFRESH_MS = 200;
+/** Beyond this many fault windows in view, their union is drawn as one path. */
+const MAX_WINDOWS = 300;
 
 export class TimelineView {
   readonly el: HTMLElement;
@@ -26,7 +31,9 @@ export class TimelineView {
   private domain: [number, number] = [0, 1];
   private readonly brush: d3.BrushBehavior<unknown>;
   private readonly gBrush: d3.Selection<SVGGElement, unknown, null, undefined>;
+  private readonly overlay: d3.Selection<SVGSVGElement, unknown, null, undefined>;
   private settingBrush = false;
+  private pendingDrawnAt = 0;
 
   constructor(private readonly app: App) {
     this.el = document.createElement('div');
@@ -37,7 +44,7 @@ export class TimelineView {
     this.svg.append('g').attr('class', 'overview');
     const focus = this.svg.append('g').attr('class', 'focus').attr('transform', `translate(0,${FOCUS_TOP})`);
     focus.append('rect').attr('class', 'focus-bg').attr('height', FOCUS_H);
-    for (const layer of ['windows', 'marks', 'pending', 'playhead']) focus.append('g').attr('class', layer);
+    for (const layer of ['windows', 'marks']) focus.append('g').attr('class', layer);
     this.svg
       .append('g')
       .attr('class', 'axis')
@@ -50,6 +57,13 @@ export class TimelineView {
       ])
       .on('brush end', (ev: d3.D3BrushEvent<unknown>) => this.onBrush(ev));
     this.gBrush = this.svg.append('g').attr('class', 'brush');
+    // What moves every frame (the playhead, what is pending ahead of it) lives in an overlay of its own, so that a
+    // frame repaints a few shapes instead of the whole strip of marks.
+    this.overlay = d3.select(this.el).append('svg').attr('class', 'timeline-overlay').attr('height', HEIGHT);
+    this.overlay.append('g').attr('class', 'overview-playhead');
+    const focusOverlay = this.overlay.append('g').attr('transform', `translate(0,${FOCUS_TOP})`);
+    focusOverlay.append('g').attr('class', 'pending');
+    focusOverlay.append('g').attr('class', 'playhead');
     this.gBrush.call(this.brush);
     this.gBrush.on('dblclick', () => this.resetZoom());
     focus.on('click', (ev: MouseEvent) => {
@@ -121,8 +135,9 @@ export class TimelineView {
     if (!run) return;
     const structural = changes.has('run') || changes.has('layout');
     if (changes.has('run')) this.domain = [0, run.timeline.durationUs || 1];
-    this.svg.attr('width', this.width);
     if (structural) {
+      this.svg.attr('width', this.width);
+      this.overlay.attr('width', this.width);
       this.brush.extent([
         [M.left, 1],
         [this.width - M.right, OVERVIEW_H - 1],
@@ -132,7 +147,9 @@ export class TimelineView {
       this.drawAxis();
       this.drawWindowsAndMarks();
     }
-    if (structural || changes.has('time')) this.drawPlayhead();
+    // Pausing refreshes what is pending at once (while playing it is refreshed a few times a second).
+    const paused = changes.has('status') && !this.app.playing;
+    if (structural || paused || changes.has('time')) this.drawPlayhead(structural || paused);
   }
 
   private drawOverview(): void {
@@ -150,14 +167,9 @@ export class TimelineView {
       .attr('width', this.width - M.left - M.right)
       .attr('height', OVERVIEW_H)
       .attr('class', 'overview-bg');
-    for (const f of run.analysis.faults) {
-      g.append('rect')
-        .attr('class', 'fault-window')
-        .attr('x', full(f.startUs))
-        .attr('width', Math.max(1, full(f.endUs) - full(f.startUs)))
-        .attr('y', 0)
-        .attr('height', OVERVIEW_H);
-    }
+    g.append('path')
+      .attr('class', 'fault-window')
+      .attr('d', coveragePath(run.analysis.faults, full, 0, OVERVIEW_H));
     // Event density: one bar per 3-px bucket, height ∝ log(count).
     const buckets = Math.max(1, Math.floor((this.width - M.left - M.right) / 3));
     const counts = new Uint32Array(buckets);
@@ -207,8 +219,19 @@ export class TimelineView {
     const [lo, hi] = this.domain;
     const windows = run.analysis.faults.filter((f) => f.endUs >= lo && f.startUs <= hi);
     const gw = this.svg.select<SVGGElement>('g.focus g.windows');
+    // A few windows are drawn one by one, each with its tooltip; many are drawn as their union, one path.
+    const few = windows.length <= MAX_WINDOWS;
+    gw.selectAll('path.fault-union')
+      .data(few ? [] : [windows])
+      .join('path')
+      .attr('class', 'fault-window fault-union')
+      .attr('d', (ws) => coveragePath(ws, x, 2, FOCUS_H - 2))
+      .selectAll('title')
+      .data((ws) => [ws])
+      .join('title')
+      .text((ws) => `${ws.length.toLocaleString('en')} fault windows in view (zoom in to see each one)`);
     gw.selectAll('rect')
-      .data(windows)
+      .data(few ? windows : [])
       .join('rect')
       .attr('class', 'fault-window')
       .attr('x', (f) => x(f.startUs))
@@ -226,7 +249,8 @@ export class TimelineView {
 
     let marks: Mark[] = run.analysis.marks.filter((m) => m.t >= lo && m.t <= hi);
     const gm = this.svg.select<SVGGElement>('g.focus g.marks');
-    if (marks.length > MAX_MARKS) {
+    const thinned = marks.length > MAX_MARKS;
+    if (thinned) {
       // Too many to draw one by one: keep the first mark of each kind in each pixel column.
       const seen = new Set<string>();
       marks = marks.filter((m) => {
@@ -260,16 +284,17 @@ export class TimelineView {
         }
       })
       .selectAll('title')
-      .data((m) => [m])
+      // Thousands of tooltips cost more DOM than they help; zoomed in, every mark has one.
+      .data((m) => (thinned ? [] : [m]))
       .join('title')
       .text((m) => `${formatClock(m.t)} — ${m.label}`);
   }
 
-  private drawPlayhead(): void {
+  private drawPlayhead(structural = false): void {
     const run = this.app.run!;
     const x = this.x();
     const now = this.app.timeUs;
-    const g = this.svg.select<SVGGElement>('g.focus g.playhead');
+    const g = this.overlay.select<SVGGElement>('g.playhead');
     const inView = now >= this.domain[0] && now <= this.domain[1];
     g.selectAll('line')
       .data(inView ? [now] : [])
@@ -279,41 +304,53 @@ export class TimelineView {
       .attr('x2', (t) => x(t))
       .attr('y1', 0)
       .attr('y2', FOCUS_H);
-    // Ahead of the playhead: armed deadlines (hollow ticks) and upcoming faults (hollow diamonds).
-    const pending = pendingDeadlines(run.replay.events, run.analysis, run.replay.position, now).filter(
-      (d) => d.t <= this.domain[1],
+    // Ahead of the playhead: armed deadlines (hollow ticks) and upcoming faults (hollow diamonds). While playing
+    // they are refreshed a few times a second (they move little from frame to frame); paused, at once.
+    const wall = performance.now();
+    if (this.app.playing && wall - this.pendingDrawnAt < PENDING_REFRESH_MS && !structural) {
+      this.drawOverviewPlayhead(now);
+      return;
+    }
+    this.pendingDrawnAt = wall;
+    const pending = pendingDeadlines(
+      run.replay.events,
+      run.analysis,
+      run.replay.position,
+      now,
+      this.domain[1],
+      MAX_PENDING_DRAWN,
     );
-    const gp = this.svg.select<SVGGElement>('g.focus g.pending');
+    const gp = this.overlay.select<SVGGElement>('g.pending');
     gp.attr('data-count', pending.length);
+    // Shapes are set once, on enter; a frame only moves them (re-setting an unchanged attribute still costs a
+    // style and layout invalidation per element).
     gp.selectAll<SVGPathElement, (typeof pending)[number]>('path.deadline')
-      .data(pending)
-      .join('path')
-      .attr('class', 'deadline')
-      .attr('d', 'M0,-5L4,3L-4,3Z')
-      .attr('transform', (d) => `translate(${x(d.t)},${FOCUS_H - 8})`)
-      .selectAll('title')
-      .data((d) => [d])
-      .join('title')
-      .text((d) => `due at ${formatClock(d.t)}: ${d.k} ${d.s} (armed by event #${d.armedBy})`);
+      .data(pending, (d) => `${d.armedBy}:${d.t}`)
+      .join((enter) => enter.append('path').attr('class', 'deadline').attr('d', 'M0,-5L4,3L-4,3Z'))
+      .attr('transform', (d) => `translate(${Math.round(x(d.t))},${FOCUS_H - 8})`)
+      .each(function (d) {
+        setTitle(this, `due at ${formatClock(d.t)}: ${d.k} ${d.s} (armed by event #${d.armedBy})`);
+      });
     const next = upcomingFaults(run.analysis, now).filter((f) => f.startUs <= this.domain[1]);
     gp.selectAll<SVGPathElement, (typeof next)[number]>('path.upcoming')
-      .data(next)
-      .join('path')
-      .attr('class', 'upcoming')
-      .attr('d', 'M0,-5L5,0L0,5L-5,0Z')
-      .attr('transform', (f) => `translate(${x(f.startUs)},14)`)
-      .selectAll('title')
-      .data((f) => [f])
-      .join('title')
-      .text((f) => `scheduled at ${formatClock(f.startUs)}: ${f.kind} on ${f.target}`);
-    // The overview's playhead.
+      .data(next, (f) => `${f.event}:${f.startUs}`)
+      .join((enter) => enter.append('path').attr('class', 'upcoming').attr('d', 'M0,-5L5,0L0,5L-5,0Z'))
+      .attr('transform', (f) => `translate(${Math.round(x(f.startUs))},14)`)
+      .each(function (f) {
+        setTitle(this, `scheduled at ${formatClock(f.startUs)}: ${f.kind} on ${f.target}`);
+      });
+    this.drawOverviewPlayhead(now);
+  }
+
+  private drawOverviewPlayhead(now: number): void {
+    const run = this.app.run!;
     const dur = run.timeline.durationUs || 1;
     const full = d3
       .scaleLinear()
       .domain([0, dur])
       .range([M.left, this.width - M.right]);
-    this.svg
-      .select<SVGGElement>('g.overview')
+    this.overlay
+      .select<SVGGElement>('g.overview-playhead')
       .selectAll('line.playhead')
       .data([now])
       .join('line')
@@ -338,4 +375,48 @@ function markPath(kind: Mark['kind']): string {
     case 'expectation':
       return 'M-1.5,-7H1.5V7H-1.5Z';
   }
+}
+
+/**
+ * The union of fault windows as one path of rectangles, at pixel resolution: each pixel column covered by at least
+ * one window is filled. Cost: one pass over the windows plus one over the columns.
+ */
+function coveragePath(
+  windows: readonly { startUs: number; endUs: number }[],
+  x: d3.ScaleLinear<number, number>,
+  y0: number,
+  y1: number,
+): string {
+  const [r0, r1] = x.range() as [number, number];
+  const cols = Math.max(1, Math.ceil(r1 - r0) + 1);
+  const diff = new Int32Array(cols + 1);
+  for (const w of windows) {
+    const a = Math.max(0, Math.floor(x(w.startUs) - r0));
+    const b = Math.min(cols, Math.max(a + 1, Math.ceil(x(w.endUs) - r0)));
+    diff[a]!++;
+    diff[b]!--;
+  }
+  const path = d3.path();
+  let depth = 0;
+  let start = -1;
+  for (let c = 0; c <= cols; c++) {
+    depth += c < cols ? diff[c]! : 0;
+    const covered = c < cols && depth > 0;
+    if (covered && start < 0) start = c;
+    else if (!covered && start >= 0) {
+      path.rect(r0 + start, y0, c - start, y1 - y0);
+      start = -1;
+    }
+  }
+  return path.toString();
+}
+
+/** Gives an SVG element a <title> (its tooltip), touching the DOM only when the text changes. */
+function setTitle(el: SVGElement, text: string): void {
+  let t = el.firstChild as SVGTitleElement | null;
+  if (!t) {
+    t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+    el.appendChild(t);
+  }
+  if (t.textContent !== text) t.textContent = text;
 }

@@ -20,17 +20,57 @@ import {
 
 /** Above this many instances the view draws on a canvas. */
 export const CANVAS_THRESHOLD = 2000;
+const CANVAS_FONT = '11px system-ui, sans-serif';
 
 type ColourBy = 'state' | 'ud';
 
 interface Hit {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  id: string;
+  readonly id: string;
   /** 'entity' selects; 'toggle' expands or collapses. */
-  action: 'entity' | 'toggle';
+  readonly action: 'entity' | 'toggle';
+}
+
+/**
+ * Clickable boxes of the last draw, in flat arrays reused from frame to frame (no object per box). Later boxes are
+ * drawn over earlier ones (instances over their node), so a lookup searches from the end.
+ */
+class HitList {
+  private readonly box: number[] = [];
+  private readonly ids: string[] = [];
+  private readonly toggles: boolean[] = [];
+  private n = 0;
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  add(x: number, y: number, w: number, hgt: number, id: string, action: Hit['action']): void {
+    const i = this.n++;
+    this.box[i * 4] = x;
+    this.box[i * 4 + 1] = y;
+    this.box[i * 4 + 2] = w;
+    this.box[i * 4 + 3] = hgt;
+    this.ids[i] = id;
+    this.toggles[i] = action === 'toggle';
+  }
+
+  at(x: number, y: number): Hit | undefined {
+    const b = this.box;
+    for (let i = this.n - 1; i >= 0; i--) {
+      const bx = b[i * 4]!;
+      const by = b[i * 4 + 1]!;
+      if (x >= bx && x <= bx + b[i * 4 + 2]! && y >= by && y <= by + b[i * 4 + 3]!) {
+        return { id: this.ids[i]!, action: this.toggles[i] ? 'toggle' : 'entity' };
+      }
+    }
+    return undefined;
+  }
+}
+
+function bucket(m: Map<string, number[]>, colour: string): number[] {
+  let list = m.get(colour);
+  if (!list) m.set(colour, (list = []));
+  return list;
 }
 
 export class TopologyView {
@@ -49,7 +89,18 @@ export class TopologyView {
   private width = 600;
   private lastWorld: World | null = null;
   private lastKey = '';
-  private hits: Hit[] = [];
+  private hits = new HitList();
+  private readonly hitList = new HitList();
+  private spacer: HTMLElement | null = null;
+  /** The stage's visible height and scroll offset, kept by a ResizeObserver and the scroll event. */
+  private stageHeight = 0;
+  private stageScroll = 0;
+  private canvasHeight = 0;
+  private canvasLayoutKey = '';
+  private readonly squares = new Map<string, number[]>();
+  private readonly nodeFills = new Map<string, number[]>();
+  private readonly nodeStrokes = new Map<string, number[]>();
+  private readonly circles = new Map<string, number[]>();
   visible = true;
   /** Called on a click on an entity with the modifier for "what if" (or by the context menu). */
   onFork: ((entity: string) => void) | null = null;
@@ -115,27 +166,39 @@ export class TopologyView {
     this.stage.addEventListener('click', (ev) => this.onClick(ev));
     this.stage.addEventListener('dblclick', (ev) => this.onDoubleClick(ev));
     this.stage.addEventListener('mousemove', (ev) => this.onHover(ev));
+    this.stage.addEventListener(
+      'scroll',
+      () => {
+        this.stageScroll = this.stage.scrollTop;
+        if (this.canvas) this.redraw();
+      },
+      { passive: true },
+    );
     this.stage.addEventListener('mouseleave', () => {
       this.tooltip.style.display = 'none';
     });
-    new ResizeObserver(() => {
-      const w = Math.floor(this.stage.clientWidth);
-      if (w > 0 && w !== this.width) {
-        this.width = w;
+    new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]!.contentRect;
+      const w = Math.floor(box.width);
+      const hgt = Math.floor(box.height);
+      if ((w > 0 && w !== this.width) || hgt !== this.stageHeight) {
+        if (w > 0) this.width = w;
+        this.stageHeight = hgt;
         this.redraw();
       }
     }).observe(this.stage);
     this.renderLegend();
     app.onFrame((c) => {
       if (c.has('run')) this.toggled.clear();
-      if (c.has('run') || c.has('time') || c.has('select') || c.has('layout')) this.render(c.has('run'));
+      if (c.has('run') || c.has('time') || c.has('select') || c.has('layout') || c.has('topology'))
+        this.render(c.has('run'));
     });
   }
 
   /** Forces a full redraw on the next frame. */
   redraw(): void {
     this.lastWorld = null;
-    this.app.notify('layout');
+    this.app.notify('topology');
   }
 
   show(visible: boolean): void {
@@ -176,6 +239,9 @@ export class TopologyView {
     if (this.canvas) {
       this.canvas.remove();
       this.canvas = null;
+      this.spacer?.remove();
+      this.spacer = null;
+      this.canvasHeight = 0;
     }
     if (!this.svgEl) {
       this.svgEl = svg('svg', { class: 'topo-svg' });
@@ -187,7 +253,7 @@ export class TopologyView {
     const frag = document.createDocumentFragment();
     const overlay: SVGElement[] = [];
     const sel = this.app.selection;
-    const hits: Hit[] = [];
+    const hits = new HitList();
     const fillFor = (i: InstanceState) => this.fillFor(i);
     const sink: TopologySink = {
       cluster: (c, _ci, x, y, w, hgt, expanded) => {
@@ -198,7 +264,7 @@ export class TopologyView {
         );
         g.append(...fcDots(c, x + 8 + (c.id.length + 12) * 7, y + 11));
         frag.insertBefore(g, frag.firstChild);
-        hits.push({ x, y, w, h: 20, id: c.id, action: 'toggle' });
+        hits.add(x, y, w, 20, c.id, 'toggle');
         if (sel === c.id) overlay.push(outline(x, y, w, hgt, 'selected'));
       },
       rack: (c, ci, ri, x, y, w, hgt, expanded) => {
@@ -213,7 +279,7 @@ export class TopologyView {
           ),
         );
         frag.append(g);
-        hits.push({ x, y, w, h: hgt, id: rack.id, action: 'entity' });
+        hits.add(x, y, w, hgt, rack.id, 'entity');
         if (sel === rack.id) overlay.push(outline(x, y, w, hgt, 'selected'));
         if (touched.has(`rack:${ci}:${ri}`)) overlay.push(outline(x, y, w, hgt, 'touched'));
       },
@@ -234,11 +300,9 @@ export class TopologyView {
         frag.append(svg('rect', attrs));
         if (!n.hostAgentUp) frag.append(svg('circle', { cx: x + w - 5, cy: y + 5, r: 2.5, class: 'agent-down' }));
         if (!expanded) {
-          frag.append(
-            svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted.length} inst.`),
-          );
+          frag.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted} inst.`));
         }
-        hits.push({ x, y, w, h: hgt, id: n.id, action: 'entity' });
+        hits.add(x, y, w, hgt, n.id, 'entity');
         if (sel === n.id) overlay.push(outline(x, y, w, hgt, 'selected'));
         if (touched.has(`node:${ci}:${ni}`)) overlay.push(outline(x, y, w, hgt, 'touched'));
       },
@@ -258,7 +322,7 @@ export class TopologyView {
             'data-status': inst.status,
           }),
         );
-        hits.push({ x, y, w: size, h: size, id: inst.id, action: 'entity' });
+        hits.add(x, y, size, size, inst.id, 'entity');
         if (sel === inst.id) overlay.push(outline(x - 1, y - 1, size + 2, size + 2, 'selected'));
         if (touched.has(`instance:${ci}:${ii}`)) overlay.push(outline(x - 1, y - 1, size + 2, size + 2, 'touched'));
       },
@@ -267,7 +331,7 @@ export class TopologyView {
         g.append(...countBars(counts, x, y, w, hgt));
         g.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'summary-label' }, summaryText(counts)));
         frag.append(g);
-        hits.push({ x, y, w, h: hgt, id, action: 'toggle' });
+        hits.add(x, y, w, hgt, id, 'toggle');
       },
       label: (text, x, y) => {
         frag.append(svg('text', { x, y, class: 'strip-label' }, text));
@@ -290,7 +354,7 @@ export class TopologyView {
   private otherEntitiesSvg(
     world: World,
     top: number,
-    hits: Hit[],
+    hits: HitList,
     overlay: SVGElement[],
     touched: Set<string>,
   ): { group: SVGGElement; height: number } {
@@ -325,7 +389,7 @@ export class TopologyView {
           }),
         );
       });
-      hits.push({ x, y, w, h: 18, id: d.id, action: 'entity' });
+      hits.add(x, y, w, 18, d.id, 'entity');
       if (this.app.selection === d.id) overlay.push(outline(x, y, w, 18, 'selected'));
       if (touched.has(`database:-1:${di}`)) overlay.push(outline(x, y, w, 18, 'touched'));
       x += w + 8;
@@ -345,7 +409,7 @@ export class TopologyView {
         }),
         svg('text', { x: x + 8, y: y + 13, class: 'node-summary' }, wd.id),
       );
-      hits.push({ x, y, w, h: 18, id: wd.id, action: 'entity' });
+      hits.add(x, y, w, 18, wd.id, 'entity');
       if (this.app.selection === wd.id) overlay.push(outline(x, y, w, 18, 'selected'));
       if (touched.has(`watchdog:-1:${wi}`)) overlay.push(outline(x, y, w, 18, 'touched'));
       x += w + 8;
@@ -362,101 +426,150 @@ export class TopologyView {
     }
     if (!this.canvas) {
       this.canvas = h('canvas', { class: 'topo-canvas' });
-      this.stage.append(this.canvas);
+      this.spacer = h('div', { class: 'topo-spacer' });
+      this.stage.append(this.spacer, this.canvas);
     }
     const canvas = this.canvas;
-    // Measure first (a dry run), to size the canvas; the layout is cheap next to drawing.
-    const dry = layoutTopology(world, opts, NULL_SINK);
-    const height = dry.height + 34;
+    // The layout's full height sizes a spacer (so the stage scrolls); the canvas itself only covers the visible
+    // part of the stage and follows the scroll, and only what is in view is drawn. The height is re-measured (a
+    // layout without drawing) when the options change; a change caused by moving instances is caught after drawing.
+    if (this.canvasHeight === 0 || this.canvasLayoutKey !== layoutKey(opts)) {
+      this.canvasHeight = layoutTopology(world, opts, NULL_SINK).height + 34;
+      this.canvasLayoutKey = layoutKey(opts);
+    }
+    const fullHeight = this.canvasHeight;
+    this.spacer!.style.height = `${fullHeight}px`;
+    // Sizes and scroll come from the observers, never from reading layout here: a read would force the browser to
+    // lay out the page in the middle of a frame that other views have just changed.
+    const viewH = Math.max(50, Math.min(fullHeight, this.stageHeight || fullHeight));
+    const top = Math.min(this.stageScroll, Math.max(0, fullHeight - viewH));
+    const bottom = top + viewH;
     const dpr = window.devicePixelRatio || 1;
     const pw = Math.floor(opts.width * dpr);
-    const ph = Math.floor(height * dpr);
+    const ph = Math.floor(viewH * dpr);
     if (canvas.width !== pw || canvas.height !== ph) {
       canvas.width = pw;
       canvas.height = ph;
       canvas.style.width = `${opts.width}px`;
-      canvas.style.height = `${height}px`;
+      canvas.style.height = `${viewH}px`;
     }
+    canvas.style.transform = `translateY(${top}px)`;
     const ctx = canvas.getContext('2d', { alpha: false })!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, -top * dpr);
     ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, opts.width, height);
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textBaseline = 'alphabetic';
-    // Instances are batched by fill colour and shape: one path per colour, one fill each.
-    const squares = new Map<string, number[]>();
-    const circles = new Map<string, number[]>();
-    const hits: Hit[] = [];
+    ctx.fillRect(0, top, opts.width, viewH);
+    if (ctx.font !== CANVAS_FONT) ctx.font = CANVAS_FONT;
+    // Instances are batched by fill colour and shape: one path per colour, one fill each. The buckets and the hit
+    // list are reused from frame to frame (only their lengths reset), so a frame allocates next to nothing.
+    const squares = this.squares;
+    const circles = this.circles;
+    for (const list of squares.values()) list.length = 0;
+    for (const list of circles.values()) list.length = 0;
+    const hits = this.hitList;
+    hits.clear();
+    const nodeFills = this.nodeFills;
+    const nodeStrokes = this.nodeStrokes;
+    for (const list of nodeFills.values()) list.length = 0;
+    for (const list of nodeStrokes.values()) list.length = 0;
+    const agentDown: number[] = [];
+    const nodeTexts: [string, number, number][] = [];
     const outlines: [number, number, number, number, string][] = [];
     const sel = this.app.selection;
-    const fillFor = (i: InstanceState) => this.fillFor(i);
+    const colourBy = this.colourBy;
+    const touchedAny = touched.size > 0;
+    const visible = (y: number, hgt: number) => y + hgt >= top && y <= bottom;
+    let lastColour = '';
+    let lastSquares: number[] = [];
+    let lastCircles: number[] = [];
     const sink: TopologySink = {
       cluster: (c, _ci, x, y, w, hgt, expanded) => {
+        if (!visible(y, hgt)) return;
         ctx.strokeStyle = '#c5ccd6';
         ctx.lineWidth = 1;
         ctx.strokeRect(x + 0.5, y + 0.5, w, hgt);
         ctx.fillStyle = '#1f2933';
         ctx.fillText(`${expanded ? '▾' : '▸'} cluster ${c.id}`, x + 8, y + 15);
-        hits.push({ x, y, w, h: 20, id: c.id, action: 'toggle' });
+        hits.add(x, y, w, 20, c.id, 'toggle');
         if (sel === c.id) outlines.push([x, y, w, hgt, '#1f6feb']);
       },
       rack: (c, ci, ri, x, y, w, hgt, expanded) => {
+        if (!visible(y, hgt)) return;
         const rack = c.racks[ri]!;
         ctx.fillStyle = rack.powered ? '#eef1f5' : '#fde2d4';
         ctx.fillRect(x, y, w, hgt);
         ctx.fillStyle = '#3d4752';
         ctx.fillText(`${expanded ? '▾' : '▸'} ${rack.id}${rack.powered ? '' : ' ⚡'}`, x + 3, y + 12);
-        hits.push({ x, y, w, h: hgt, id: rack.id, action: 'entity' });
+        hits.add(x, y, w, hgt, rack.id, 'entity');
         if (sel === rack.id) outlines.push([x, y, w, hgt, '#1f6feb']);
-        if (touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
+        if (touchedAny && touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
-        ctx.fillStyle = nodeFill(n.status);
-        ctx.fillRect(x, y, w, hgt);
-        ctx.strokeStyle = nodeBorder(n.status);
-        ctx.lineWidth = 1;
-        ctx.strokeRect(x + 0.5, y + 0.5, w - 1, hgt - 1);
-        if (!n.hostAgentUp) {
-          ctx.fillStyle = '#d55e00';
-          ctx.fillRect(x + w - 5, y + 1, 4, 4);
-        }
-        if (!expanded) {
-          ctx.fillStyle = '#3d4752';
-          ctx.fillText(`${hosted.length}`, x + 3, y + hgt - 1);
-        }
-        hits.push({ x, y, w, h: hgt, id: n.id, action: 'entity' });
+        if (!visible(y, hgt)) return;
+        // Deferred and batched by colour: one fill and one stroke per node state, not one per node.
+        bucket(nodeFills, nodeFill(n.status)).push(x, y, w, hgt);
+        bucket(nodeStrokes, nodeBorder(n.status)).push(x + 0.5, y + 0.5, w - 1, hgt - 1);
+        if (!n.hostAgentUp) agentDown.push(x + w - 5, y + 1);
+        if (!expanded) nodeTexts.push([`${hosted}`, x + 3, y + hgt - 1]);
+        hits.add(x, y, w, hgt, n.id, 'entity');
         if (sel === n.id) outlines.push([x, y, w, hgt, '#1f6feb']);
-        if (touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
+        if (touchedAny && touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       instance: (_c, ci, inst, ii, x, y, size) => {
-        const colour = fillFor(inst);
-        const bucket = isWorker(world, inst) ? circles : squares;
-        let list = bucket.get(colour);
-        if (!list) bucket.set(colour, (list = []));
-        list.push(x, y, size);
-        hits.push({ x, y, w: size, h: size, id: inst.id, action: 'entity' });
+        if (y + size < top || y > bottom) return;
+        const colour = colourBy === 'ud' ? udColour(inst.ud) : instanceColour(inst.status);
+        if (colour !== lastColour) {
+          lastColour = colour;
+          lastSquares = bucket(squares, colour);
+          lastCircles = bucket(circles, colour);
+        }
+        (isWorker(world, inst) ? lastCircles : lastSquares).push(x, y, size);
+        hits.add(x, y, size, size, inst.id, 'entity');
         if (sel === inst.id) outlines.push([x - 1, y - 1, size + 2, size + 2, '#1f6feb']);
-        if (touched.has(`instance:${ci}:${ii}`)) outlines.push([x - 1, y - 1, size + 2, size + 2, '#ff7a00']);
+        if (touchedAny && touched.has(`instance:${ci}:${ii}`))
+          outlines.push([x - 1, y - 1, size + 2, size + 2, '#ff7a00']);
       },
       summary: (id, _kind, counts, x, y, w, hgt) => {
+        if (!visible(y, hgt)) return;
         drawCountBars(ctx, counts, x, y, w, hgt);
         ctx.fillStyle = '#1f2933';
         ctx.fillText(summaryText(counts), x + 4, y + hgt - 4);
-        hits.push({ x, y, w, h: hgt, id, action: 'toggle' });
+        hits.add(x, y, w, hgt, id, 'toggle');
       },
       label: (text, x, y) => {
+        if (!visible(y - 12, 14)) return;
         ctx.fillStyle = '#3d4752';
         ctx.fillText(text, x, y);
       },
     };
     const m = layoutTopology(world, opts, sink);
+    for (const [colour, xs] of nodeFills) {
+      if (xs.length === 0) continue;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 4) ctx.rect(xs[i]!, xs[i + 1]!, xs[i + 2]!, xs[i + 3]!);
+      ctx.fill();
+    }
+    ctx.lineWidth = 1;
+    for (const [colour, xs] of nodeStrokes) {
+      if (xs.length === 0) continue;
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 4) ctx.rect(xs[i]!, xs[i + 1]!, xs[i + 2]!, xs[i + 3]!);
+      ctx.stroke();
+    }
+    ctx.fillStyle = '#d55e00';
+    for (let i = 0; i < agentDown.length; i += 2) ctx.fillRect(agentDown[i]!, agentDown[i + 1]!, 4, 4);
+    ctx.fillStyle = '#3d4752';
+    for (const [text, tx, ty] of nodeTexts) ctx.fillText(text, tx, ty);
     for (const [colour, xs] of squares) {
+      if (xs.length === 0) continue;
       ctx.fillStyle = colour;
       ctx.beginPath();
       for (let i = 0; i < xs.length; i += 3) ctx.rect(xs[i]!, xs[i + 1]!, xs[i + 2]!, xs[i + 2]!);
       ctx.fill();
     }
     for (const [colour, xs] of circles) {
+      if (xs.length === 0) continue;
       ctx.fillStyle = colour;
       ctx.beginPath();
       for (let i = 0; i < xs.length; i += 3) {
@@ -471,30 +584,38 @@ export class TopologyView {
       ctx.strokeStyle = colour;
       ctx.strokeRect(x, y, w, hgt);
     }
-    // SQL databases and watchdogs.
+    // SQL databases and watchdogs, under the clusters.
     let x = 8;
     const y = m.height + 6;
-    ctx.fillStyle = '#1f2933';
-    ctx.fillText('SQL cluster', x, y + 13);
-    x += 80;
-    for (const d of world.sql.databases) {
-      ctx.fillStyle = d.available ? '#e3f2e8' : '#fbe0cf';
-      ctx.fillRect(x, y, 70, 18);
+    if (visible(y, 18)) {
       ctx.fillStyle = '#1f2933';
-      ctx.fillText(d.id, x + 4, y + 13);
-      hits.push({ x, y, w: 70, h: 18, id: d.id, action: 'entity' });
-      x += 78;
-    }
-    for (const wd of world.watchdogs) {
-      ctx.fillStyle = wd.up ? '#e3f2e8' : '#fbe0cf';
-      ctx.fillRect(x, y, 60, 18);
-      ctx.fillStyle = '#1f2933';
-      ctx.fillText(wd.id, x + 4, y + 13);
-      hits.push({ x, y, w: 60, h: 18, id: wd.id, action: 'entity' });
-      x += 68;
+      ctx.fillText('SQL cluster', x, y + 13);
+      x += 80;
+      for (const d of world.sql.databases) {
+        ctx.fillStyle = d.available ? '#e3f2e8' : '#fbe0cf';
+        ctx.fillRect(x, y, 70, 18);
+        ctx.fillStyle = '#1f2933';
+        ctx.fillText(d.id, x + 4, y + 13);
+        hits.add(x, y, 70, 18, d.id, 'entity');
+        x += 78;
+      }
+      for (const wd of world.watchdogs) {
+        ctx.fillStyle = wd.up ? '#e3f2e8' : '#fbe0cf';
+        ctx.fillRect(x, y, 60, 18);
+        ctx.fillStyle = '#1f2933';
+        ctx.fillText(wd.id, x + 4, y + 13);
+        hits.add(x, y, 60, 18, wd.id, 'entity');
+        x += 68;
+      }
     }
     canvas.dataset.count = String(m.instances);
     this.hits = hits;
+    if (m.height + 34 !== this.canvasHeight) {
+      // Instances moved and the layout grew or shrank: size the spacer for it on the next frame.
+      this.canvasHeight = m.height + 34;
+      this.lastWorld = null;
+      this.app.notify('topology');
+    }
     return m;
   }
 
@@ -505,13 +626,10 @@ export class TopologyView {
     const rect = this.stage.getBoundingClientRect();
     const x = ev.clientX - rect.left + this.stage.scrollLeft;
     const y = ev.clientY - rect.top + this.stage.scrollTop;
-    // Last drawn wins (instances are drawn over their node).
-    for (let i = this.hits.length - 1; i >= 0; i--) {
-      const h0 = this.hits[i]!;
-      if (x >= h0.x && x <= h0.x + h0.w && y >= h0.y && y <= h0.y + h0.h) return h0;
-    }
+    const hit = this.hits.at(x, y);
+    if (hit) return hit;
     const id = target?.closest?.('[data-entity]')?.getAttribute('data-entity');
-    return id ? { x: 0, y: 0, w: 0, h: 0, id, action: 'entity' } : undefined;
+    return id ? { id, action: 'entity' } : undefined;
   }
 
   private onClick(ev: MouseEvent): void {
@@ -589,6 +707,10 @@ export class TopologyView {
   }
 }
 
+function layoutKey(o: TopologyOptions): string {
+  return `${o.width}|${o.level}|${o.compact}|${[...o.toggled].join(',')}`;
+}
+
 const NULL_SINK: TopologySink = {
   cluster() {},
   rack() {},
@@ -598,10 +720,17 @@ const NULL_SINK: TopologySink = {
   label() {},
 };
 
+/** Role id → is a worker role, per world's services array (roles never change kind during a run). */
+const workerRoles = new WeakMap<object, Set<string>>();
+
 function isWorker(world: World, inst: InstanceState): boolean {
-  const svc = world.services[inst.service];
-  const role = svc?.roles.find((r) => r.id === inst.role);
-  return role?.kind === 'worker';
+  let set = workerRoles.get(world.services);
+  if (!set) {
+    set = new Set();
+    for (const s of world.services) for (const r of s.roles) if (r.kind === 'worker') set.add(r.id);
+    workerRoles.set(world.services, set);
+  }
+  return set.has(inst.role);
 }
 
 /** Keys "kind:a:b" of the entities an event's patches touch. */

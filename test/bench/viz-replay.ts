@@ -1,0 +1,211 @@
+/**
+ * The viewer's benchmark, in real Chromium: runs test/bench/viz-replay.yaml (10,000 instances, about a million
+ * events), writes its timeline, builds and serves the viewer, and measures in the page:
+ *
+ * - load: from navigation to a replay-ready page (download, parse, keyframes, analysis), and the file's size;
+ * - seek: random seeks anywhere in the run (state rebuilt from a keyframe plus patches, then one redraw), p50/p95;
+ * - frame: playing at 1,000× with the canvas topology of 10,000 instances on screen, the time each frame takes to
+ *   advance the state and redraw every view, p50/p95 (the budget for 60 frames a second is 16.7 ms).
+ *
+ * `npm run bench -- viz-replay [--keep]`. Prints one JSON line. Like every bench it reports, it never fails a build.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildViewer, projectRoot, serveViewer } from '../../sim/cli/serve.js';
+import { loadScenario, runScenario } from '../../sim/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SEEKS = 200;
+const PLAY_MS = 6000;
+const SPEED = 1000;
+
+interface PageHooks {
+  fabricsim: {
+    app: {
+      run: { replay: { n: number; seek(p: number): unknown }; loadMs: number; timeline: { durationUs: number } } | null;
+      speed: number;
+      seekPosition(p: number): void;
+      seekTime(t: number): void;
+      setSpeed(s: number): void;
+      play(): void;
+      pause(): void;
+      frameStats(): { p95: number; count: number; max: number };
+      resetFrameStats(): void;
+      frameTimes: Float64Array;
+      frameCount: number;
+    };
+    showTab(tab: string): void;
+  };
+}
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? 0;
+}
+
+const round = (v: number): number => Math.round(v * 100) / 100;
+
+function dirBytes(dir: string, filter: (name: string) => boolean): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) total += dirBytes(p, filter);
+    else if (filter(name)) total += statSync(p).size;
+  }
+  return total;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (!existsSync(CHROMIUM)) {
+    console.error(`${CHROMIUM} is missing (.ci/run installs it); the viewer bench needs it`);
+    console.log(JSON.stringify({ bench: 'viz-replay', error: 'chromium missing' }));
+    return 0;
+  }
+  const root = projectRoot();
+  const keep = args.includes('--keep');
+  const work = mkdtempSync(join(tmpdir(), 'fabricsim-vizbench-'));
+  try {
+    // 1. The run, from the committed scenario.
+    const file = join(root, 'test', 'bench', 'viz-replay.yaml');
+    const sc = loadScenario(readFileSync(file, 'utf8'), { fileName: 'viz-replay.yaml' });
+    const t0 = performance.now();
+    const { timeline } = runScenario(sc, { record: true });
+    const runMs = performance.now() - t0;
+    const text = JSON.stringify(timeline);
+    const timelinePath = join(work, 'viz-replay.timeline.json');
+    writeFileSync(timelinePath, text);
+    const bytes = Buffer.byteLength(text);
+    const events = timeline!.events.length;
+    const instances = timeline!.initial.clusters.reduce((n, c) => n + c.instances.length, 0);
+
+    // 2. The viewer, built fresh and served.
+    const b0 = performance.now();
+    const dist = await buildViewer(root);
+    const buildMs = performance.now() - b0;
+    const bundle = {
+      jsBytes: dirBytes(dist, (n) => n.endsWith('.js')),
+      cssBytes: dirBytes(dist, (n) => n.endsWith('.css')),
+    };
+    const server = await serveViewer({ timelinePath, port: 0 });
+    const profile = mkdtempSync(join(tmpdir(), 'fabricsim-vizbench-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--js-flags=--max-old-space-size=8192',
+      ],
+      viewport: { width: 1600, height: 1000 },
+    });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+
+      // 3. Load.
+      const l0 = performance.now();
+      await page.goto(server.url);
+      await page.waitForSelector('[data-testid=run-info][data-trace-hash]', { timeout: 600_000 });
+      const loadMs = performance.now() - l0;
+      const prepareMs = await page.evaluate(() => (globalThis as unknown as PageHooks).fabricsim.app.run!.loadMs);
+
+      // 4. Seeks: state from keyframe + patches, then the redraw of the next frame.
+      const seek = await page.evaluate(async (count: number) => {
+        const { app } = (globalThis as unknown as PageHooks).fabricsim;
+        const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): void };
+        const n = app.run!.replay.n;
+        let x = 12345;
+        const state: number[] = [];
+        const total: number[] = [];
+        for (let i = 0; i < count; i++) {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          const p = x % (n + 1);
+          const before = app.frameCount;
+          const s0 = performance.now();
+          app.seekPosition(p);
+          const s1 = performance.now();
+          await new Promise<void>((r) => g.requestAnimationFrame(() => r()));
+          await new Promise<void>((r) => g.requestAnimationFrame(() => r()));
+          const draw = app.frameCount > before ? app.frameTimes[before % app.frameTimes.length]! : 0;
+          state.push(s1 - s0);
+          total.push(s1 - s0 + draw);
+        }
+        return { state, total };
+      }, SEEKS);
+
+      // 5. Frames while playing at 1,000× on the canvas topology.
+      await page.evaluate(() => (globalThis as unknown as PageHooks).fabricsim.showTab('topology'));
+      const mode = await page.getAttribute('[data-testid=topology]', 'data-mode');
+      const frames = await page.evaluate(
+        async ({ speed, ms }: { speed: number; ms: number }) => {
+          const { app } = (globalThis as unknown as PageHooks).fabricsim;
+          app.seekTime(Math.floor(app.run!.timeline.durationUs / 4));
+          app.setSpeed(speed);
+          await new Promise((r) => setTimeout(r, 300));
+          app.resetFrameStats();
+          const p0 = (app.run!.replay as unknown as { position: number }).position;
+          app.play();
+          await new Promise((r) => setTimeout(r, ms));
+          app.pause();
+          const n = Math.min(app.frameCount, app.frameTimes.length);
+          const p1 = (app.run!.replay as unknown as { position: number }).position;
+          return { times: Array.from(app.frameTimes.subarray(0, n)), eventsPlayed: p1 - p0 };
+        },
+        { speed: SPEED, ms: PLAY_MS },
+      );
+      const result = {
+        bench: 'viz-replay',
+        scenario: 'test/bench/viz-replay.yaml',
+        events,
+        instances,
+        engineRunMs: Math.round(runMs),
+        timelineBytes: bytes,
+        timelineMB: round(bytes / 1e6),
+        viewerBuildMs: Math.round(buildMs),
+        bundle,
+        loadMs: Math.round(loadMs),
+        prepareMs: Math.round(prepareMs),
+        seek: {
+          n: SEEKS,
+          stateP50Ms: round(percentile(seek.state, 0.5)),
+          stateP95Ms: round(percentile(seek.state, 0.95)),
+          p50Ms: round(percentile(seek.total, 0.5)),
+          p95Ms: round(percentile(seek.total, 0.95)),
+          maxMs: round(percentile(seek.total, 1)),
+          targetMs: 100,
+        },
+        frame: {
+          speed: SPEED,
+          topology: mode,
+          n: frames.times.length,
+          eventsPlayed: frames.eventsPlayed,
+          p50Ms: round(percentile(frames.times, 0.5)),
+          p95Ms: round(percentile(frames.times, 0.95)),
+          maxMs: round(percentile(frames.times, 1)),
+          targetMs: 16.7,
+        },
+        pageErrors: errors,
+      };
+      console.log(JSON.stringify(result));
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  } finally {
+    if (keep) console.error(`kept ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+  return 0;
+}
