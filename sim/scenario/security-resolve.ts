@@ -769,14 +769,7 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
     sql: cidr(f.addressing?.sql ?? D.sql, at('addressing', 'sql')),
     vips: cidr(f.addressing?.vips ?? D.vips, at('addressing', 'vips')),
   };
-  const fits = planProblem(
-    {
-      clusters: ctx.clusters as ResolvedCluster[],
-      services: ctx.services as ResolvedService[],
-      policies: ctx.policies,
-    },
-    { addressing, sql: { nodes: sqlNodes } as ResolvedSecurity['sql'] },
-  );
+  const fits = planProblem(ctx, { addressing, sqlNodes });
   if (fits) throw new ScenarioIssue(at('addressing', fits.key), fits.message);
   const ports = {
     hostAgent: f.ports?.hostAgent ?? D.hostAgentPort,

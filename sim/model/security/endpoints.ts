@@ -8,7 +8,7 @@
  * "sql:node<k>", "sql:mgmt"; outside hosts are "internet:<address>", "corpnet:<address>" and "admin:<address>" (a
  * secure admin workstation).
  */
-import { type Address, parseAddress } from '../../network/address.js';
+import { type Address, addressEquals, parseAddress } from '../../network/address.js';
 import type { ResolvedScenario } from '../../scenario/resolve.js';
 import type { Indices } from '../build.js';
 import type { World } from '../state.js';
@@ -201,11 +201,11 @@ export class Endpoints {
       }
     }
     for (let s = 0; s < this.sc.services.length; s++)
-      if (sameAddress(this.plan.serviceVip(s), addr)) return this.vip(s);
-    if (sameAddress(this.plan.sqlVip(), addr)) return this.sqlGateway();
+      if (addressEquals(this.plan.serviceVip(s), addr)) return this.vip(s);
+    if (addressEquals(this.plan.sqlVip(), addr)) return this.sqlGateway();
     for (let k = 0; k < this.plan.sqlNodeCount; k++)
-      if (sameAddress(this.plan.sqlNodeAddr(k), addr)) return this.sqlNode(k);
-    if (sameAddress(this.plan.sqlMgmtAddr(), addr)) return this.sqlMgmt();
+      if (addressEquals(this.plan.sqlNodeAddr(k), addr)) return this.sqlNode(k);
+    if (addressEquals(this.plan.sqlMgmtAddr(), addr)) return this.sqlMgmt();
     const zone = this.plan.zoneOf(addr);
     const prefix = zone === 'saw' ? 'admin' : zone === 'corpnet' ? 'corpnet' : 'internet';
     return this.cached(`${prefix}:${addr.text}`, () => ({
@@ -248,8 +248,4 @@ export class Endpoints {
     }
     return this.at(parseAddress(name));
   }
-}
-
-function sameAddress(a: Address, b: Address): boolean {
-  return a.family === b.family && a.w0 === b.w0 && a.w1 === b.w1 && a.w2 === b.w2 && a.w3 === b.w3;
 }

@@ -94,7 +94,14 @@ export function clusterBlockBits(need: number): number {
 }
 
 /** Addresses the largest quarter of any cluster needs. */
-export function largestQuarter(sc: Pick<ResolvedScenario, 'clusters' | 'services' | 'policies'>): number {
+/** The parts of a resolved scenario the plan's size depends on. */
+export interface PlanTopology {
+  readonly clusters: readonly ResolvedScenario['clusters'][number][];
+  readonly services: readonly ResolvedScenario['services'][number][];
+  readonly policies: ResolvedScenario['policies'];
+}
+
+export function largestQuarter(sc: PlanTopology): number {
   let need = sc.policies.fc.replicas + 4;
   const insts = new Array<number>(sc.clusters.length).fill(0);
   for (const s of sc.services) for (const r of s.roles) insts[s.cluster] = insts[s.cluster]! + r.instances;
@@ -114,8 +121,8 @@ export function largestQuarter(sc: Pick<ResolvedScenario, 'clusters' | 'services
  * (so the user sees the path) and by the plan itself.
  */
 export function planProblem(
-  sc: Pick<ResolvedScenario, 'clusters' | 'services' | 'policies'>,
-  sec: Pick<ResolvedSecurity, 'addressing' | 'sql'>,
+  sc: PlanTopology,
+  sec: { readonly addressing: ResolvedSecurity['addressing']; readonly sqlNodes: number },
 ): { key: 'clusters' | 'sql' | 'vips'; message: string } | null {
   const clusters = range(sec.addressing.clusters);
   const bits = clusterBlockBits(largestQuarter(sc));
@@ -127,7 +134,7 @@ export function planProblem(
     };
   }
   const sql = range(sec.addressing.sql);
-  if (BigInt(sec.sql.nodes + 4) > size(sql))
+  if (BigInt(sec.sqlNodes + 4) > size(sql))
     return { key: 'sql', message: `${sql.text} is too small for the SQL cluster` };
   const vips = range(sec.addressing.vips);
   if (BigInt(sc.services.length + 3) > size(vips)) {
@@ -163,7 +170,7 @@ export class AddressPlan {
     private readonly nodeOffset: Int32Array,
     private readonly instOffset: Int32Array,
   ) {
-    const problem = planProblem(sc, sec);
+    const problem = planProblem(sc, { addressing: sec.addressing, sqlNodes: sec.sql.nodes });
     if (problem) throw new Error(`security.addressing.${problem.key}: ${problem.message}`);
     const clusters = range(sec.addressing.clusters);
     this.family = clusters.family;

@@ -40,7 +40,12 @@ import {
   vlanInitiation,
 } from '../../network/rules/index.js';
 import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type { FullRuleSet, ResolvedAclRule, ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type {
+  FullRuleSet,
+  ResolvedAclRule,
+  ResolvedHostRule,
+  ResolvedSecurity,
+} from '../../scenario/security-resolve.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
 import { type Endpoint, EP, SQL_CLUSTER } from './plan.js';
@@ -85,7 +90,7 @@ export class RuleBook {
   private roleEndpoints: RoleEndpoint[][] = [];
   private roleAcls: CompiledEndpointAcl[][] = [];
   /** Per global role: the extra host filter rules, with null address fields standing for the VM itself. */
-  private roleHostRules: { rule: ResolvedHostRuleCompiled; src: AddressSet | null; dst: AddressSet | null }[][] = [];
+  private roleHostRules: { rule: ResolvedHostRule; src: AddressSet | null; dst: AddressSet | null }[][] = [];
   private hostFilters: (HostFilter | undefined)[] = [];
   private vlanAllow: Map<string, Decision> = new Map();
   private readonly roleOfInst: Int32Array;
@@ -538,8 +543,6 @@ export class RuleBook {
     return this.roleKinds[r]!;
   }
 }
-
-type ResolvedHostRuleCompiled = NonNullable<FullRuleSet['hostFilter'][string]>[number];
 
 /** The corpnet ↔ cluster rules for one management endpoint: the allowed sources reach it, nobody else does. */
 function managementRules(sources: AddressSet, mgmt: AddressSet, ports: readonly number[]): AclRule[] {
