@@ -340,8 +340,10 @@ export class RuleBook {
   }
 
   /**
-   * The NSG of cluster `ci`: the configured rules, then one allow rule per input endpoint of each role in the cluster
-   * (what the platform opens for a service definition), at the highest priorities the configured rules leave free.
+   * The NSG of cluster `ci`: the configured rules, then the allow rules the platform adds for the service
+   * definitions — one per (protocol, port) that some role in the cluster declares as an input endpoint, to the VMs of
+   * the roles that declare it (one rule per port keeps the NSG small however many services share a cluster) — at the
+   * highest priorities the configured rules leave free.
    */
   private nsgRules(cfg: FullRuleSet, ci: number): NsgRule[] {
     const rules: NsgRule[] = cfg.nsg.map((n) => ({
@@ -355,30 +357,40 @@ export class RuleBook {
       destination: this.addresses(n.destination, ci),
       destinationPorts: n.destinationPorts,
     }));
-    const used = new Set(cfg.nsg.filter((n) => n.direction === 'inbound').map((n) => n.priority));
-    let priority = 4096;
+    const byPort = new Map<string, { proto: 'tcp' | 'udp'; port: number; roles: string[] }>();
     let r = 0;
     for (const s of this.sc.services) {
       for (const role of s.roles) {
         if (s.cluster === ci) {
           for (const e of this.roleEndpoints[r]!) {
-            while (used.has(priority)) priority--;
-            rules.push({
-              name: `AllowInputEndpoint-${role.id}-${e.proto}-${e.port}`,
-              priority,
-              direction: 'inbound',
-              access: 'allow',
-              protocol: e.proto,
-              source: AddressSet.ANY,
-              sourcePorts: '*',
-              destination: this.addresses([role.id], ci),
-              destinationPorts: e.port,
-            });
-            priority--;
+            const key = `${e.proto}-${e.port}`;
+            let entry = byPort.get(key);
+            if (entry === undefined) {
+              entry = { proto: e.proto, port: e.port, roles: [] };
+              byPort.set(key, entry);
+            }
+            if (!entry.roles.includes(role.id)) entry.roles.push(role.id);
           }
         }
         r++;
       }
+    }
+    const used = new Set(cfg.nsg.filter((n) => n.direction === 'inbound').map((n) => n.priority));
+    let priority = 4096;
+    for (const [key, e] of byPort) {
+      while (used.has(priority)) priority--;
+      rules.push({
+        name: `AllowInputEndpoints-${key}`,
+        priority,
+        direction: 'inbound',
+        access: 'allow',
+        protocol: e.proto,
+        source: AddressSet.ANY,
+        sourcePorts: '*',
+        destination: this.addresses(e.roles, ci),
+        destinationPorts: e.port,
+      });
+      priority--;
     }
     return rules;
   }
