@@ -77,4 +77,27 @@ describe('RuleBook', () => {
     expect(s).toMatchObject({ attempts: 4, allowed: 2, violations: 2 });
     expect(s.byRule).toEqual({ 'host:endpoint-in:tcp:22': 2, 'lb:no-endpoint': 2 });
   });
+
+  it('shares a role’s host filter among its VMs unless the role’s own rules single one out', () => {
+    const sc = shop(`
+  rules:
+    hostFilter:
+      shop.worker: [{ id: admin-port, direction: in, proto: tcp, src: shop.web, dst: shop.worker.1, dstPort: 7000 }]
+  traffic:
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop.worker.1, port: 7000 }
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop.worker.0, port: 7000 }
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop.worker.0, port: 9000 }
+    - { at: 1m, kind: connect, from: shop.web.1, to: shop.worker.1, port: 9000 }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const rules = timeline!.events.filter((e) => e.k === 'attack.connect').map((e) => e.r);
+    expect(rules).toEqual([
+      'host:user:admin-port',
+      'default:host-deny-all',
+      'host:internal-in:tcp:9000',
+      'host:internal-in:tcp:9000',
+    ]);
+    // Port 7000 is declared nowhere: the rule that opened it is a hole the oracle sees.
+    expect(summary.security.violations).toBe(1);
+  });
 });

@@ -395,40 +395,55 @@ export class RuleBook {
     return rules;
   }
 
-  /** The host filter of instance `gi`'s VM, built on first use after each compilation. */
+  /**
+   * The host filter of instance `gi`'s VM, built on first use after each compilation.
+   *
+   * The fabric agent's rules differ between the VMs of a role only in the VM's own address, so the VMs of a role share
+   * one filter built for the role's first VM (its canonical address), and a packet is judged with its VM-side address
+   * (the destination inbound, the source outbound) read as the canonical one. A role whose own rules name addresses
+   * on the VM's side gets a filter per VM instead, since those rules may single out one VM.
+   */
   private hostFilter(gi: number): HostFilter {
     let f = this.hostFilters[gi];
-    if (f === undefined) {
-      const r = this.roleOfInst[gi]!;
-      const ci = this.ix.instCluster[gi]!;
-      const vm = this.eps.vm(gi).addr;
-      const role = this.roleInfo(r);
-      const vmSet = this.hostSet([vm]);
-      const extra: HostFilterRule[] = this.roleHostRules[r]!.map(({ rule, src, dst }) => ({
-        id: rule.id,
-        direction: rule.direction,
-        proto: rule.proto,
-        src: src ?? vmSet,
-        srcPort: rule.srcPort,
-        dst: dst ?? vmSet,
-        dstPort: rule.dstPort,
-        stateful: rule.stateful,
-      }));
-      const defaults = fabricAgentRules({
-        vmAddress: vm.text,
-        vnetCidr: this.vmCidr[ci]!,
-        inputEndpoints: this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
-        internalEndpoints: role.internalEndpoints.map((e) => ({
-          port: e.port,
-          proto: e.protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
-        })),
-        dhcp: this.eps.plan.lbProbe.text,
-        dns: this.eps.plan.lbProbe.text,
-      });
-      f = new HostFilter(vm, [...extra, ...defaults]);
-      this.hostFilters[gi] = f;
-    }
+    if (f !== undefined) return f;
+    const r = this.roleOfInst[gi]!;
+    const own = this.roleHostRules[r]!.some((h) => (h.rule.direction === 'in' ? h.dst : h.src) !== null);
+    const first = this.eps.roleInstances[r]![0]!;
+    const vmGi = own ? gi : first;
+    f = this.hostFilters[vmGi] ?? this.buildHostFilter(vmGi);
+    this.hostFilters[vmGi] = f;
+    if (!own) for (const x of this.eps.roleInstances[r]!) this.hostFilters[x] = f;
     return f;
+  }
+
+  private buildHostFilter(gi: number): HostFilter {
+    const r = this.roleOfInst[gi]!;
+    const ci = this.ix.instCluster[gi]!;
+    const vm = this.eps.vm(gi).addr;
+    const role = this.roleInfo(r);
+    const vmSet = this.hostSet([vm]);
+    const extra: HostFilterRule[] = this.roleHostRules[r]!.map(({ rule, src, dst }) => ({
+      id: rule.id,
+      direction: rule.direction,
+      proto: rule.proto,
+      src: src ?? vmSet,
+      srcPort: rule.srcPort,
+      dst: dst ?? vmSet,
+      dstPort: rule.dstPort,
+      stateful: rule.stateful,
+    }));
+    const defaults = fabricAgentRules({
+      vmAddress: vm.text,
+      vnetCidr: this.vmCidr[ci]!,
+      inputEndpoints: this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
+      internalEndpoints: role.internalEndpoints.map((e) => ({
+        port: e.port,
+        proto: e.protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
+      })),
+      dhcp: this.eps.plan.lbProbe.text,
+      dns: this.eps.plan.lbProbe.text,
+    });
+    return new HostFilter(vm, [...extra, ...defaults]);
   }
 
   private roleInfo(r: number) {
@@ -508,7 +523,7 @@ export class RuleBook {
   private vmOut(src: Endpoint, dst: Address, proto: Protocol, port: number): Decision {
     const p = this.pkt;
     p.set(proto, src.addr, CLIENT_PORT, dst, port, 'out');
-    const d = this.filterOnce(this.hostFilter(src.index), p);
+    const d = this.filterOnce(src, p);
     if (!d.allowed) return d;
     return this.nsg[src.cluster]!.evaluate(p);
   }
@@ -518,13 +533,23 @@ export class RuleBook {
     p.set(proto, src.addr, CLIENT_PORT, dst.addr, port, 'in');
     const d = this.nsg[dst.cluster]!.evaluate(p);
     if (!d.allowed) return d;
-    return this.filterOnce(this.hostFilter(dst.index), p);
+    return this.filterOnce(dst, p);
   }
 
-  /** A stateless decision from a stateful filter: the flow a match opens is forgotten at once. */
-  private filterOnce(f: HostFilter, p: Packet): Decision {
+  /**
+   * A stateless decision from the (possibly shared) host filter of `vm`: the packet's VM-side address is read as the
+   * filter's own while it is judged, and the flow a match opens is forgotten at once.
+   */
+  private filterOnce(vm: Endpoint, p: Packet): Decision {
+    const f = this.hostFilter(vm.index);
+    const inbound = p.direction === 'in';
+    const real = inbound ? p.dst : p.src;
+    if (inbound) p.dst = f.vmAddress;
+    else p.src = f.vmAddress;
     const d = f.process(p, 0);
     f.flows.clear();
+    if (inbound) p.dst = real;
+    else p.src = real;
     return d;
   }
 
