@@ -12,6 +12,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { buildViewer, projectRoot, serveViewer } from '../../sim/cli/serve.js';
 import { loadScenario, runScenario } from '../../sim/index.js';
@@ -47,12 +48,20 @@ function percentile(xs: number[], q: number): number {
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 
-function dirBytes(dir: string, filter: (name: string) => boolean): number {
-  let total = 0;
+/** Bytes and gzipped bytes of the files in `dir` (recursively) whose name passes `filter`. */
+function dirBytes(dir: string, filter: (name: string) => boolean): { bytes: number; gzip: number } {
+  const total = { bytes: 0, gzip: 0 };
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) total += dirBytes(p, filter);
-    else if (filter(name)) total += statSync(p).size;
+    if (statSync(p).isDirectory()) {
+      const sub = dirBytes(p, filter);
+      total.bytes += sub.bytes;
+      total.gzip += sub.gzip;
+    } else if (filter(name)) {
+      const data = readFileSync(p);
+      total.bytes += data.length;
+      total.gzip += gzipSync(data).length;
+    }
   }
   return total;
 }
@@ -85,8 +94,9 @@ export async function run(args: string[]): Promise<number> {
     const dist = await buildViewer(root);
     const buildMs = performance.now() - b0;
     const bundle = {
-      jsBytes: dirBytes(dist, (n) => n.endsWith('.js')),
-      cssBytes: dirBytes(dist, (n) => n.endsWith('.css')),
+      page: dirBytes(dist, (n) => n.endsWith('.js') && !n.startsWith('worker')),
+      worker: dirBytes(dist, (n) => n.startsWith('worker') && n.endsWith('.js')),
+      css: dirBytes(dist, (n) => n.endsWith('.css')),
     };
     const server = await serveViewer({ timelinePath, port: 0 });
     const profile = mkdtempSync(join(tmpdir(), 'fabricsim-vizbench-chromium-'));
@@ -160,7 +170,7 @@ export async function run(args: string[]): Promise<number> {
           app.pause();
           const n = Math.min(app.frameCount, app.frameTimes.length);
           const p1 = (app.run!.replay as unknown as { position: number }).position;
-          return { times: Array.from(app.frameTimes.subarray(0, n)), eventsPlayed: p1 - p0 };
+          return { times: Array.from(app.frameTimes.subarray(0, n)), eventsPlayed: p1 - p0, frames: app.frameCount };
         },
         { speed: SPEED, ms: PLAY_MS },
       );
@@ -189,6 +199,7 @@ export async function run(args: string[]): Promise<number> {
           speed: SPEED,
           topology: mode,
           n: frames.times.length,
+          fps: round(frames.frames / (PLAY_MS / 1000)),
           eventsPlayed: frames.eventsPlayed,
           p50Ms: round(percentile(frames.times, 0.5)),
           p95Ms: round(percentile(frames.times, 0.95)),

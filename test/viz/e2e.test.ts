@@ -317,6 +317,39 @@ describe('viewer (Chromium)', () => {
     expect(await page.locator('[data-testid=tour]').isHidden()).toBe(true);
   });
 
+  it('follows the attack tour on a security scenario run in the browser; hovering a refused message names its rule', async () => {
+    const tl = runToTimeline(readFileSync('scenarios/security-corpnet-acl.yaml', 'utf8'), 'security-corpnet-acl.yaml');
+    const page = await openPage('?scenario=security-corpnet-acl');
+    await waitForRun(page, tl.traceHash);
+    await page.selectOption('[data-testid=tour-select]', 'attack');
+    await page.waitForSelector('[data-testid=tour-step][data-step="0"]');
+    await page.click('[data-testid=tour-continue]');
+    await page.waitForSelector('[data-testid=tour-step][data-step="1"]', { timeout: 20_000 });
+    const allowed = tl.events.findIndex((e) => e.k.startsWith('attack.') && e.m?.ok === true);
+    expect(await position(page)).toBe(allowed + 1);
+    await page.click('[data-testid=tour-continue]');
+    await page.waitForSelector('[data-testid=tour-step][data-step="2"]', { timeout: 20_000 });
+    const denied = tl.events.findIndex((e, i) => i > allowed && e.k.startsWith('attack.') && e.m?.ok === false);
+    expect(await position(page)).toBe(denied + 1);
+    // The network view shows the refused message stopped at the wall; hovering it names the deciding rule.
+    await page.waitForSelector(`.net-messages [data-event="${denied}"][data-verdict=denied]`);
+    await page.hover(`.net-messages [data-event="${denied}"] .msg-dot`, { force: true });
+    await page.waitForSelector('[data-testid=net-tooltip]', { state: 'visible' });
+    expect(await page.textContent('[data-testid=net-tooltip]')).toContain(tl.events[denied]!.r!);
+    await shoot(page, '.tab-body', 'network-attack');
+    await page.click('[data-testid=tour-exit]');
+    // The security chart counts what was allowed and denied.
+    await page.click('[data-testid=tab-charts]');
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.querySelectorAll('.chart').length === 3);
+    await settle(page);
+    const readout = await page.locator('.chart').nth(2).locator('.chart-readout').textContent();
+    const denials = tl.events.filter(
+      (e) => e.k.startsWith('attack.') && !e.k.endsWith('.violation') && e.m?.ok === false,
+    ).length;
+    expect(readout).toContain(`denied: ${denials}`);
+  });
+
   it('forks a run with a node crash at the playhead; the same fork twice gives the same hash', async () => {
     const page = await openPage();
     await waitForRun(page);

@@ -150,39 +150,48 @@ export const TOURS: readonly Tour[] = [
     id: 'attack',
     title: 'An attack is stopped by the firewalls',
     needs: 'attack traffic (events of kind attack.*)',
-    scenario: 'attack',
+    scenario: 'security-corpnet-acl',
     steps: [
       {
         caption:
-          'Between the internet, the company’s office network and the clusters stand firewalls and access lists: ' +
-          'rules that say who may talk to whom. This tour follows attempts to get through them.',
-        tab: 'network',
-      },
-      {
-        match: { k: ['attack.*'], bind: true },
-        caption:
-          'Someone outside sends a request to something that should not be reachable from where they are — for ' +
-          'example a database or the management endpoint.',
-        tab: 'network',
-      },
-      {
-        match: { k: ['attack.*', 'msg.*'], ok: false },
-        caption:
-          'The wall stops it: the message turns orange and halts at the firewall. Hover it, or read the Why? panel, ' +
-          'to see exactly which rule refused it.',
+          'Between the internet, the company’s office network (the "corporate network") and the clusters stand ' +
+          'firewalls and access lists: rules that say who may talk to whom. Each box here is a network zone; the ' +
+          'dark bars are the walls between them. This tour follows attempts to get through.',
         tab: 'network',
       },
       {
         match: { k: ['attack.*'], ok: true },
         caption:
-          'This one got through: a rule allowed it. If it should not have, that is a violation — the security ' +
-          'chart counts them, and the exposure lasts until the rule is fixed.',
+          'A request that is allowed: the dot reaches its target (green). Somebody on a permitted network used the ' +
+          'door they are meant to use. The Why? panel names the rule that let it in.',
+        tab: 'network',
+      },
+      {
+        match: { k: ['attack.*'], ok: false },
+        caption:
+          'Now someone tries a door they have no right to — for example the management endpoint, from the ' +
+          'internet. The wall refuses it: the dot turns orange and stops at the firewall. Hover it, or read the ' +
+          'Why? panel, to see exactly which rule turned it away.',
+        tab: 'network',
+      },
+      {
+        match: { k: ['attack.*'], ok: false },
+        caption:
+          'Attackers rarely try once. Each new attempt meets the same rule, and each refusal is counted: the ' +
+          'Charts tab shows allowed and denied attempts adding up over time.',
         tab: 'charts',
       },
       {
+        match: { k: ['attack.*'], r: 'oracle:' },
         caption:
-          'Defence in depth: even if one layer has a hole, the next one (the database’s own firewall, strong ' +
-          'passwords, machines without user accounts) still stands in the way.',
+          'This one got through although it should not have: a rule had been changed by mistake. The checker that ' +
+          'knows the intended policy flags it as a violation. It stays exposed until the rule is fixed.',
+        tab: 'network',
+      },
+      {
+        caption:
+          'That is defence in depth: even if one layer has a hole, the next ones — the database’s own firewall, ' +
+          'strong passwords, machines without user accounts — still stand in the way.',
       },
     ],
   },

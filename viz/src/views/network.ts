@@ -186,14 +186,16 @@ export class NetworkView {
       const b = l.pos.get(m.to);
       if (!a || !b) continue;
       const flight = Math.max(m.at - e.t, lingerUs * 0.6);
-      const p = Math.min(1, (now - e.t) / flight);
       const route = routeBetween(a, b, l.walls);
       // A denied message travels to the first wall on its way (or halfway) and stops there.
       const stopAt = m.ok ? 1 : route.length > 2 ? segmentFraction(route, 1) : 0.5;
+      // The event under the playhead (or selected) is shown where it was decided, so a paused view explains it.
+      const decided = id === run.replay.position - 1 || id === this.app.selectedEvent;
+      const p = decided ? Math.max(stopAt, Math.min(1, (now - e.t) / flight)) : Math.min(1, (now - e.t) / flight);
       const [x, y] = pointAlong(route, Math.min(p, stopAt));
       const colour = m.ok ? VERDICT_COLOURS.ok : VERDICT_COLOURS.denied;
       const faded = p >= stopAt ? Math.max(0.25, 1 - (now - e.t - flight * stopAt) / (lingerUs * 0.6)) : 1;
-      const highlight = sel !== null && (sel === m.from || sel === m.to || sel === e.s);
+      const highlight = decided || (sel !== null && (sel === m.from || sel === m.to || sel === e.s));
       const g = svg('g', {
         class: `msg ${m.ok ? 'ok' : 'denied'}${highlight ? ' highlight' : ''}`,
         'data-event': id,
@@ -304,7 +306,7 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
   });
   boxes.push({
     key: 'other',
-    label: 'other',
+    label: 'other actors',
     zone: 'other',
     box: { x: colC.x, y: mid + 100, w: colC.w, h: bottom - mid - 100 },
   });
@@ -323,6 +325,12 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
     if (!list) byBox.set(key, (list = []));
     list.push(actor);
   }
+  // The "other" zone is shown only when some actor could not be placed in a known zone.
+  if (!byBox.has('other'))
+    boxes.splice(
+      boxes.findIndex((b) => b.key === 'other'),
+      1,
+    );
   const pos = new Map<string, [number, number]>();
   for (const b of boxes) {
     const list = (byBox.get(b.key) ?? []).slice().sort((x, y) => {
