@@ -5,7 +5,7 @@
  * Binds 127.0.0.1 only: the viewer is a local tool, and a timeline can hold whatever a scenario named.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -71,7 +71,12 @@ export async function ensureViewerBuilt(root = projectRoot()): Promise<string> {
   return buildViewer(root);
 }
 
-/** Builds viz/dist with Vite's JS API (as `npm run build:viz` does). Returns the dist folder. */
+/**
+ * Builds viz/dist with Vite's JS API (as `npm run build:viz` does). Returns the dist folder.
+ *
+ * The build goes to a scratch folder first and then replaces viz/dist by two renames, so that a server (or a test)
+ * reading viz/dist meanwhile never sees it half-written or without its index.html for more than an instant.
+ */
 export async function buildViewer(root = projectRoot()): Promise<string> {
   const dist = join(root, 'viz', 'dist');
   let vite: typeof import('vite');
@@ -80,8 +85,22 @@ export async function buildViewer(root = projectRoot()): Promise<string> {
   } catch {
     throw new Error('the viewer is not built (viz/dist is missing) and Vite is not installed; run `npm run build:viz`');
   }
-  await vite.build({ configFile: join(root, 'viz', 'vite.config.ts'), logLevel: 'warn' });
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('building the viewer did not produce viz/dist/index.html');
+  const scratch = join(root, 'node_modules', '.cache', `fabricsim-viz-${process.pid}-${Date.now()}`);
+  mkdirSync(dirname(scratch), { recursive: true });
+  try {
+    await vite.build({
+      configFile: join(root, 'viz', 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: scratch, emptyOutDir: true },
+    });
+    if (!existsSync(join(scratch, 'index.html'))) throw new Error('building the viewer did not produce an index.html');
+    const old = `${scratch}.old`;
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(scratch, dist);
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return dist;
 }
 

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatches, enablePatches } from 'immer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
+import { buildViewer, serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
 import { loadScenario, runScenario } from '../../sim/index.js';
 import type { World } from '../../sim/model/state.js';
 import type { Timeline } from '../../sim/trace/format.js';
@@ -86,7 +85,7 @@ beforeAll(async () => {
     );
   }
   mkdirSync(SHOTS, { recursive: true });
-  await build({ configFile: 'viz/vite.config.ts', logLevel: 'warn' });
+  await buildViewer(); // viz/dist, with Vite's JS API
   work = mkdtempSync(join(tmpdir(), 'fabricsim-e2e-'));
   quick = runToTimeline(readFileSync('scenarios/quickstart.yaml', 'utf8'), 'quickstart.yaml');
   quickPath = join(work, 'quickstart.timeline.json');
