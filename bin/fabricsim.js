@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const main = join(root, 'dist', 'sim', 'cli', 'main.js');
 if (!existsSync(main)) {
-  process.stderr.write('fabricsim: not built yet; run `npm install` (or `npm run build`) in the project folder first\n');
+  process.stderr.write(
+    'fabricsim: not built yet; run `npm install` (or `npm run build`) in the project folder first\n',
+  );
   process.exit(2);
 }
 const { main: run } = await import(pathToFileURL(main).href);

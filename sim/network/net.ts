@@ -63,7 +63,7 @@ export class Network {
 
   /** True while any partition, loss or latency condition is active (routine polls are then all simulated). */
   get disturbed(): boolean {
-    return this.conditions.length > 0 || (this.policy !== null && this.policy.disturbing);
+    return this.conditions.length > 0 || this.policy?.disturbing === true;
   }
 
   /** Installs (or removes, with null) the rules every message passes first. */

@@ -5,10 +5,10 @@
 import { formatDuration } from '../engine/time.js';
 import { formatHuman } from '../metrics/format.js';
 import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/summary.js';
-import { compileGlob } from './glob.js';
-import type { Expectation } from './resolve.js';
 // security (issue 5)
 import type { SecurityFacts } from '../model/security/book.js';
+import { compileGlob } from './glob.js';
+import type { Expectation } from './resolve.js';
 import { evaluateSecurityExpectation } from './security-expect.js';
 
 /** Faults an expectation's `target` names: a fault id (or id prefix "id/…"), or a glob over fault targets or ids. */
