@@ -11,6 +11,8 @@ import { type StepSeries, valueAt } from '../model/analysis.js';
 import { formatDuration, timeTicks } from '../model/time.js';
 
 const CHART_H = 150;
+/** Series named in a chart's legend at most (a region has hundreds of roles). */
+const MAX_LEGEND = 10;
 const M = { top: 10, right: 14, bottom: 22, left: 44 };
 
 interface ChartSpec {
@@ -74,7 +76,7 @@ export class ChartsView {
       const legend = h(
         'span',
         { class: 'legend chart-legend' },
-        ...spec.series.map((s, i) =>
+        ...spec.series.slice(0, MAX_LEGEND).map((s, i) =>
           h(
             'span',
             { class: 'legend-item' },
@@ -85,6 +87,9 @@ export class ChartsView {
             s.name,
           ),
         ),
+        spec.series.length > MAX_LEGEND
+          ? h('span', { class: 'muted' }, `+${spec.series.length - MAX_LEGEND} more`)
+          : null,
       );
       const box = h(
         'figure',
@@ -167,6 +172,7 @@ export class ChartsView {
         .attr('y1', M.top)
         .attr('y2', CHART_H - M.bottom);
       readout.textContent = spec.series
+        .slice(0, MAX_LEGEND)
         .map((s) => {
           const v = valueAt(s, now);
           return `${s.name}: ${spec.percent ? `${(v * 100).toFixed(1)}%` : v}`;

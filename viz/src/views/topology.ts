@@ -262,9 +262,15 @@ export class TopologyView {
           svg('rect', { x, y, width: w, height: hgt, rx: 6, class: 'cluster-box' }),
           svg('text', { x: x + 8, y: y + 15, class: 'cluster-label' }, `${expanded ? '▾' : '▸'} cluster ${c.id}`),
         );
-        g.append(...fcDots(c, x + 8 + (c.id.length + 12) * 7, y + 11));
+        const fx = fcDotsX(c, x);
+        g.append(...fcDots(c, fx, y + 11));
         frag.insertBefore(g, frag.firstChild);
         hits.add(x, y, w, 20, c.id, 'toggle');
+        // The fabric controller's replicas, after the header so that they are found first.
+        c.fc.replicas.forEach((r, i) => {
+          hits.add(fx + i * 10 - 5, y + 6, 10, 10, r.id, 'entity');
+          if (sel === r.id) overlay.push(outline(fx + i * 10 - 5, y + 6, 10, 10, 'selected'));
+        });
         if (sel === c.id) overlay.push(outline(x, y, w, hgt, 'selected'));
       },
       rack: (c, ci, ri, x, y, w, hgt, expanded) => {
@@ -298,6 +304,9 @@ export class TopologyView {
           'data-status': n.status,
         };
         frag.append(svg('rect', attrs));
+        if (expanded && w >= 90) {
+          frag.append(svg('text', { x: x + w - 10, y: y + 11, class: 'node-label', 'text-anchor': 'end' }, n.id));
+        }
         if (!n.hostAgentUp) frag.append(svg('circle', { cx: x + w - 5, cy: y + 5, r: 2.5, class: 'agent-down' }));
         if (!expanded) {
           frag.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted} inst.`));
@@ -490,6 +499,18 @@ export class TopologyView {
         ctx.fillStyle = '#1f2933';
         ctx.fillText(`${expanded ? '▾' : '▸'} cluster ${c.id}`, x + 8, y + 15);
         hits.add(x, y, w, 20, c.id, 'toggle');
+        const fx = fcDotsX(c, x);
+        c.fc.replicas.forEach((r, i) => {
+          ctx.beginPath();
+          ctx.arc(fx + i * 10, y + 11, 3.5, 0, Math.PI * 2);
+          ctx.fillStyle = r.up ? '#1b9e5a' : '#ffffff';
+          ctx.fill();
+          ctx.lineWidth = r.leader ? 2.5 : 1;
+          ctx.strokeStyle = r.leader ? '#e6a700' : '#3d4752';
+          ctx.stroke();
+          hits.add(fx + i * 10 - 5, y + 6, 10, 10, r.id, 'entity');
+          if (sel === r.id) outlines.push([fx + i * 10 - 5, y + 6, 10, 10, '#1f6feb']);
+        });
         if (sel === c.id) outlines.push([x, y, w, hgt, '#1f6feb']);
       },
       rack: (c, ci, ri, x, y, w, hgt, expanded) => {
@@ -745,6 +766,11 @@ export function touchedKeys(patches: readonly { path: readonly (string | number)
 
 function outline(x: number, y: number, w: number, hgt: number, cls: string): SVGElement {
   return svg('rect', { x, y, width: w, height: hgt, class: `outline ${cls}`, rx: 2 });
+}
+
+/** Where a cluster header's row of FC replica dots starts (after the label). */
+function fcDotsX(c: ClusterState, x: number): number {
+  return x + 8 + (c.id.length + 12) * 7;
 }
 
 function fcDots(c: ClusterState, x: number, y: number): SVGElement[] {
