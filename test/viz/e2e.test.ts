@@ -15,6 +15,8 @@ import { loadScenario, runScenario } from '../../sim/index.js';
 import type { World } from '../../sim/model/state.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { causeChain } from '../../viz/src/model/cause.js';
+import { type Bound, findMatch } from '../../viz/src/model/tour-match.js';
+import { TOURS } from '../../viz/src/tours.js';
 import { decodePng, distinctColours } from './png.js';
 
 enablePatches();
@@ -314,6 +316,47 @@ describe('viewer (Chromium)', () => {
     expect(await position(page)).toBe(fault + 1);
     await page.click('[data-testid=tour-exit]');
     expect(await page.locator('[data-testid=tour]').isHidden()).toBe(true);
+  });
+
+  it('follows the node-failure tour to its end, showing exactly the steps whose events happen in the run', async () => {
+    const tl = runToTimeline(readFileSync('scenarios/node-crash-healing.yaml', 'utf8'), 'node-crash-healing.yaml');
+    const page = await openPage('?scenario=node-crash-healing&tour=node-healing');
+    await waitForRun(page, tl.traceHash);
+    await page.waitForSelector('[data-testid=tour-step][data-step="0"]');
+    const seen: number[] = [0];
+    for (let i = 0; i < 12; i++) {
+      const last = seen[seen.length - 1]!;
+      await page.click('[data-testid=tour-continue]');
+      const next = await page.waitForFunction(
+        (prev) => {
+          const step = document.querySelector('[data-testid=tour-step]')?.getAttribute('data-step');
+          if (step && Number(step) > prev) return Number(step);
+          return document.querySelector('[data-testid=tour-done]') ? -1 : false;
+        },
+        last,
+        { timeout: 20_000 },
+      );
+      const step = (await next.jsonValue()) as number;
+      if (step < 0) break;
+      seen.push(step);
+    }
+    // The steps shown are those whose events happen after the previous one's, in order (here the first fault
+    // bound is the node that comes back after its reboot: the reboot path, not the healing path).
+    const tour = TOURS.find((t) => t.id === 'node-healing')!;
+    const expected = [0];
+    let from = 0;
+    let bound: Bound | null = null;
+    tour.steps.forEach((step, i) => {
+      if (i === 0 || !step.match) return;
+      const ev = findMatch(tl.events, step.match, from, bound);
+      if (ev < 0) return;
+      expected.push(i);
+      from = ev + 1;
+      if (step.match.bind) bound = { event: ev, subject: tl.events[ev]!.s };
+    });
+    expect(seen).toEqual(expected);
+    expect(seen).toContain(tour.steps.findIndex((st) => st.match?.k?.includes('node.reboot')));
+    expect(seen.at(-1)).toBe(tour.steps.length - 1);
   });
 
   it('follows the attack tour on a security scenario run in the browser; hovering a refused message names its rule', async () => {

@@ -12,7 +12,7 @@ import { messagesInWindow } from '../../viz/src/model/messages.js';
 import { pendingDeadlines, upcomingFaults } from '../../viz/src/model/pending.js';
 import { formatClock, formatDuration, parseDuration, timeTicks } from '../../viz/src/model/time.js';
 import { layoutTopology, type TopologySink } from '../../viz/src/model/topology-layout.js';
-import { eventMatches, findMatch } from '../../viz/src/model/tour-match.js';
+import { descendsFrom, eventMatches, findMatch } from '../../viz/src/model/tour-match.js';
 import { CowBatch } from '../../viz/src/replay/cow.js';
 import { formatUrlState, parseUrlState } from '../../viz/src/url-state.js';
 import { tinyTimeline, tinyWorld } from './fixture.js';
@@ -214,15 +214,21 @@ describe('fork options', () => {
 describe('tour matching', () => {
   const tl = tinyTimeline();
 
-  it('matches kinds, prefixes, rules, verdicts and a bound subject', () => {
+  it('matches kinds, prefixes, rules, verdicts, a bound subject and descent from a bound event', () => {
+    const node = { event: 8, subject: 'c0-r0-n1' };
     expect(findMatch(tl.events, { k: ['fault.start'], bind: true }, 0, null)).toBe(0);
     expect(findMatch(tl.events, { k: ['fault.start'] }, 1, null)).toBe(8);
     expect(findMatch(tl.events, { k: ['msg.*'], ok: false }, 0, null)).toBe(3);
-    expect(findMatch(tl.events, { k: ['msg.poll'], sameSubject: true }, 0, 'c0-r0-n1')).toBe(9);
-    expect(findMatch(tl.events, { k: ['detect'], sameSubject: true }, 2, 'c0-r0-n1')).toBe(11);
+    expect(findMatch(tl.events, { k: ['msg.poll'], sameSubject: true }, 0, node)).toBe(9);
+    expect(findMatch(tl.events, { k: ['detect'], sameSubject: true }, 2, node)).toBe(11);
     expect(findMatch(tl.events, { r: 'fc.missedPolls' }, 0, null)).toBe(10);
     expect(findMatch(tl.events, { k: ['attack.*'] }, 0, null)).toBe(-1);
-    expect(eventMatches(tl.events[3]!, { ok: true }, null)).toBe(false);
+    expect(eventMatches(tl.events, 3, { ok: true }, null)).toBe(false);
+    // The first recovery descends from the role crash (event 0), not from the node crash (event 8).
+    expect(findMatch(tl.events, { k: ['recover'], descends: true }, 0, node)).toBe(14);
+    expect(findMatch(tl.events, { k: ['recover'], descends: true }, 0, { event: 0, subject: 'shop.web.0' })).toBe(7);
+    expect(descendsFrom(tl.events, 13, 8)).toBe(true);
+    expect(descendsFrom(tl.events, 13, 0)).toBe(false);
   });
 });
 

@@ -158,6 +158,14 @@ function showTab(key: TourTab): void {
   syncUrl(false);
 }
 
+const tryScenario = (name: string, label: string) =>
+  hasScenario(name)
+    ? h(
+        'button',
+        { class: 'btn', data: { scenario: name }, on: { click: () => void runBundled(name, undefined) } },
+        label,
+      )
+    : null;
 const welcome = h(
   'section',
   { class: 'welcome', attrs: { 'data-testid': 'welcome' } },
@@ -167,12 +175,21 @@ const welcome = h(
     null,
     'Drop a timeline file (made by ',
     h('code', null, 'fabricsim run FILE --out run.timeline.json'),
-    ') anywhere on this page, open one with the button above, or pick a bundled scenario and run it right here in your browser.',
+    ') anywhere on this page, open one with the button above, or run a bundled scenario right here in your browser:',
+  ),
+  h(
+    'div',
+    { class: 'try' },
+    tryScenario('quickstart', 'A crash and a node failure (quickstart)'),
+    tryScenario('node-crash-healing', 'Service healing'),
+    tryScenario('rack-power-loss', 'A rack loses power'),
+    tryScenario('security-corpnet-acl', 'Firewalls turn attackers away'),
   ),
   h(
     'p',
     null,
-    'Then press play. Every colour change on the map has a reason: click any event to see why it happened and which part of the infrastructure-integrity document it illustrates.',
+    'Then press play, or follow a guided tour. Every colour change has a reason: click any event to see why it ' +
+      'happened, and which part of the infrastructure-integrity document it illustrates.',
   ),
 );
 
@@ -197,6 +214,7 @@ const page = h(
   help.el,
 );
 document.getElementById('app')!.replaceWith(page);
+app.notify('run', 'status');
 
 // --- Wiring ---------------------------------------------------------------------------------------------------
 

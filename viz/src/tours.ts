@@ -46,19 +46,19 @@ export const TOURS: readonly Tour[] = [
         tab: 'topology',
       },
       {
-        match: { k: ['detect'], sameSubject: true },
+        match: { k: ['detect'], descends: true },
         caption:
           'A small helper living next to the program, the guest agent, sees the process exit almost at once and ' +
           'reports it. Detection was quick because the helper shares the machine with the program.',
       },
       {
-        match: { k: ['instance.restart', 'instance.start'], sameSubject: true },
+        match: { k: ['instance.restart', 'instance.start'], descends: true },
         caption:
           'The platform restarts the program on the same machine. It shows as Busy (amber) while it starts up; it ' +
           'cannot take visitors yet.',
       },
       {
-        match: { k: ['lb.out'], sameSubject: true },
+        match: { k: ['lb.out'], descends: true },
         caption:
           'Meanwhile the load balancer — the front door that spreads visitors over the copies — asked this copy ' +
           'if it was alive, twice, and got no answer. It stops sending visitors there. The other copies carry the ' +
@@ -66,20 +66,20 @@ export const TOURS: readonly Tour[] = [
         tab: 'network',
       },
       {
-        match: { k: ['instance.ready', 'instance.state'], sameSubject: true },
+        match: { k: ['instance.ready', 'instance.state'], descends: true },
         caption: 'The program has finished starting: the instance is Ready (green) again.',
         tab: 'topology',
       },
       {
-        match: { k: ['recover'], sameSubject: true },
+        match: { k: ['recover'], descends: true },
         caption:
           'Recovered. The time from the crash to here is the "time to recover". Look at the Why? panel: it walks ' +
           'back from this event to the crash that started it all.',
       },
       {
-        match: { k: ['lb.in'], sameSubject: true },
+        match: { k: ['lb.in'], descends: true },
         caption:
-          'The load balancer’s next check gets an answer, so it puts the copy back into rotation. Everyone was ' +
+          'The load balancer’s next check gets an answer, so it puts the copy back into rotation. Visitors were ' +
           'served the whole time, by the other copies. That is why a role runs as several instances.',
       },
     ],
@@ -88,7 +88,7 @@ export const TOURS: readonly Tour[] = [
     id: 'node-healing',
     title: 'A whole machine dies, and the platform heals the service',
     needs: 'a node failure (node.crash or node.hardware)',
-    scenario: 'quickstart',
+    scenario: 'node-crash-healing',
     steps: [
       {
         caption:
@@ -104,45 +104,62 @@ export const TOURS: readonly Tour[] = [
         tab: 'topology',
       },
       {
-        match: { k: ['msg.poll'], ok: false, sameSubject: true },
+        match: { k: ['msg.poll'], ok: false, descends: true },
         caption:
           'Every few seconds the fabric controller asks each node’s host agent "are you alive?". This question ' +
           'goes unanswered. One missed answer could be a hiccup, so it keeps counting.',
         tab: 'spacetime',
       },
       {
-        match: { k: ['lb.out'] },
+        match: { k: ['lb.out'], descends: true },
         caption:
-          'The load balancer notices first that the instance on the dead node no longer answers, and stops sending ' +
+          'The load balancer notices that the instance on the dead node no longer answers, and stops sending ' +
           'visitors to it.',
         tab: 'network',
       },
       {
-        match: { k: ['node.silent'], sameSubject: true },
+        match: { k: ['node.silent'], descends: true },
         caption:
           'After several unanswered polls in a row, the fabric controller declares the node silent (Unhealthy). ' +
           'The rule it applied is shown in the Why? panel.',
         tab: 'topology',
       },
       {
-        match: { k: ['node.reboot'], sameSubject: true },
+        match: { k: ['node.reboot'], descends: true },
         caption: 'First remedy: reboot the machine, and wait a while for it to come back.',
       },
       {
-        match: { k: ['healing.start'] },
-        caption:
-          'The machine did not come back in time, so the platform moves its instances to healthy machines — ' +
-          'ideally in another rack. This is service healing.',
+        match: { k: ['node.boot-failed'], descends: true },
+        caption: 'The machine does not come back from its reboot. Waiting longer would leave the service short.',
       },
       {
-        match: { k: ['node.ready', 'node.boot', 'healing.done'] },
-        caption: 'The node (or the instances’ new home) is up again, and the instances start.',
+        match: { k: ['node.out-for-repair'], descends: true },
+        caption:
+          'The fabric controller gives up on it for now: the node is taken out of service, for a technician to repair.',
       },
       {
-        match: { k: ['recover'], sameSubject: true },
+        match: { k: ['healing.start'], descends: true },
         caption:
-          'Service is fully back. Compare the time to detect (minutes, because silence has to be confirmed) with ' +
-          'the role-crash tour (seconds). Try "What if…" on another node to see it again.',
+          'Service healing: the platform starts the node’s instances again on healthy machines — preferably in ' +
+          'another rack, so that one failure cannot take every copy down.',
+      },
+      {
+        match: { k: ['instance.moved'], descends: true },
+        caption: 'Here an instance gets its new home: a new virtual machine is prepared for it on another node.',
+      },
+      {
+        match: { k: ['node.ready'], descends: true },
+        caption: 'The node answered after its reboot: it is Ready again, and its instances start up on it.',
+      },
+      {
+        match: { k: ['instance.ready'], descends: true },
+        caption: 'The instance is Ready again (green): it can serve visitors.',
+      },
+      {
+        match: { k: ['recover'], descends: true },
+        caption:
+          'Service is fully back. Compare the time to detect (about a minute: silence has to be confirmed) with ' +
+          'the role-crash tour (under a second). Try "What if…" on another node to see it again.',
       },
     ],
   },

@@ -4,7 +4,7 @@
  */
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
-import { bareSubject, findMatch } from '../model/tour-match.js';
+import { type Bound, bareSubject, findMatch } from '../model/tour-match.js';
 import type { Tour, TourTab } from '../tours.js';
 
 /** Wall-clock seconds that playing to the next step should take. */
@@ -14,8 +14,8 @@ interface Shown {
   readonly step: number;
   /** Event the step was shown at, or −1 (an intro shown at the start). */
   readonly event: number;
-  /** Subject bound so far. */
-  readonly bound: string | null;
+  /** Event and subject bound so far. */
+  readonly bound: Bound | null;
 }
 
 export class TourPanel {
@@ -131,7 +131,9 @@ export class TourPanel {
       this.app.goToEvent(w.event);
       const cur = this.history[this.history.length - 1];
       const step = this.tour!.steps[w.step]!;
-      const bound = step.match?.bind ? bareSubject(run.replay.events[w.event]!.s) : (cur?.bound ?? null);
+      const bound = step.match?.bind
+        ? { event: w.event, subject: bareSubject(run.replay.events[w.event]!.s) }
+        : (cur?.bound ?? null);
       this.show(w.step, w.event, bound);
     } else if (!this.app.playing) {
       // Paused by the viewer while on the way: offer to carry on.
@@ -140,7 +142,7 @@ export class TourPanel {
     }
   }
 
-  private show(step: number, event: number, bound: string | null): void {
+  private show(step: number, event: number, bound: Bound | null): void {
     this.history.push({ step, event, bound });
     const s = this.tour!.steps[step]!;
     if (s.tab) this.onTab?.(s.tab);
