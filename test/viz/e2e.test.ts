@@ -427,6 +427,25 @@ describe('viewer (Chromium)', () => {
       timeout: 60_000,
     });
     expect(await attr(page, '[data-testid=run-info]', 'data-trace-hash')).toBe(forkHash);
+    // Change the rule that decided an event, from the Why? panel: fewer missed polls before a node is declared silent.
+    const silent = quick.events.findIndex((e) => e.k === 'node.silent');
+    await page.click('[data-testid=branch-tree] [data-branch="main"]');
+    await page.waitForSelector(`[data-testid=run-info][data-branch="main"]`);
+    await page.evaluate(
+      (id) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(id),
+      silent,
+    );
+    await page.click('[data-testid=what-if-rule]');
+    expect(await page.inputValue('[data-testid=rule-key]')).toBe('fc.missedPolls');
+    await page.fill('[data-testid=rule-value]', '2');
+    await page.click('[data-testid=rule-run]');
+    await page.waitForSelector('[data-testid=branch-tree] [data-branch="fork-3"][data-status=ready]', {
+      timeout: 60_000,
+    });
+    await page.waitForSelector('[data-testid=run-info][data-branch="fork-3"]');
+    const ruleHash = await attr(page, '[data-testid=run-info]', 'data-trace-hash');
+    expect(ruleHash).not.toBe(quick.traceHash);
+    expect(await page.locator('[data-testid=compare] tr.differs').count()).toBeGreaterThan(0);
     // A node that is down is not offered a crash.
     const crashed = quick.events.find((e) => e.k === 'fault.start' && e.r === 'fault:node.crash')!;
     await page.evaluate(
@@ -504,6 +523,21 @@ describe('viewer (Chromium)', () => {
     );
     expect(Number(await topo.getAttribute('data-summaries'))).toBe(8);
     await shoot(page, '.tab-body', 'topology-racks');
+  });
+
+  it('opens a timeline dropped on the page', async () => {
+    const page = await openPage('');
+    await page.waitForSelector('[data-testid=welcome]');
+    const text = readFileSync(quickPath, 'utf8');
+    const dt = await page.evaluateHandle((json) => {
+      const d = new DataTransfer();
+      d.items.add(new File([json], 'dropped.timeline.json', { type: 'application/json' }));
+      return d;
+    }, text);
+    await page.dispatchEvent('body', 'dragover', { dataTransfer: dt });
+    await page.dispatchEvent('body', 'drop', { dataTransfer: dt });
+    await waitForRun(page, quick.traceHash);
+    expect(await page.locator('[data-testid=welcome]').isVisible()).toBe(false);
   });
 
   it('shows a readable message for damaged, truncated and wrong-version timelines, never a blank page', async () => {

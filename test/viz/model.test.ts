@@ -10,6 +10,7 @@ import { filterEvents, NO_FILTER } from '../../viz/src/model/filter.js';
 import { forkOptions } from '../../viz/src/model/fork-options.js';
 import { messagesInWindow } from '../../viz/src/model/messages.js';
 import { pendingDeadlines, upcomingFaults } from '../../viz/src/model/pending.js';
+import { policyOfRule } from '../../viz/src/model/rules.js';
 import { formatClock, formatDuration, parseDuration, timeTicks } from '../../viz/src/model/time.js';
 import { layoutTopology, type TopologySink } from '../../viz/src/model/topology-layout.js';
 import { descendsFrom, eventMatches, findMatch } from '../../viz/src/model/tour-match.js';
@@ -297,5 +298,16 @@ describe('topology layout', () => {
     expect(oneOpen).toMatchObject({ nodes: 2, summaries: 3 }); // r0 summary + r1's two collapsed nodes
     const clusters = layoutTopology(w, { width: 800, level: 0, toggled: new Set(), compact: false }, counting().sink);
     expect(clusters).toMatchObject({ racks: 0, summaries: 1 });
+  });
+});
+
+describe('rules', () => {
+  it('finds the policy a rule names, with durations under their µs key', () => {
+    const policies = { fc: { missedPolls: 4, pollIntervalUs: 15e6 }, role: { restartDelayUs: 1e6 } };
+    expect(policyOfRule('fc.missedPolls=4', policies)).toBe('fc.missedPolls');
+    expect(policyOfRule('role.restartDelay=1s', policies)).toBe('role.restartDelayUs');
+    expect(policyOfRule('list:boundary-c0:others-to-management', policies)).toBeUndefined();
+    expect(policyOfRule('fc.leader=fc:c0/0', policies)).toBeUndefined();
+    expect(policyOfRule(undefined, policies)).toBeUndefined();
   });
 });

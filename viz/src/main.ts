@@ -219,6 +219,7 @@ app.notify('run', 'status');
 // --- Wiring ---------------------------------------------------------------------------------------------------
 
 inspector.onFork = (id) => branches.openFault(id);
+explanation.onRule = (policy) => branches.openRuleDialog(policy);
 topology.onFork = (id) => branches.openFault(id);
 tours.onTab = (tab) => showTab(tab);
 tours.onOpenScenario = (name) =>

@@ -204,8 +204,8 @@ export class BranchesView {
     this.dialog.showModal();
   }
 
-  /** Opens the dialog to change one rule (a policy parameter) and re-run. */
-  openRuleDialog(): void {
+  /** Opens the dialog to change one rule (a policy parameter) and re-run; `preselect` is "section.key". */
+  openRuleDialog(preselect?: string): void {
     const run = this.app.run;
     clear(this.dialog);
     const policies = (
@@ -232,6 +232,7 @@ export class BranchesView {
         select.append(h('option', { attrs: { value: `${section}.${key}` } }, `${section}.${key} = ${shown}`));
       }
     }
+    if (preselect && [...select.options].some((o) => o.value === preselect)) select.value = preselect;
     const input = h('input', {
       attrs: { type: 'text', placeholder: 'new value (e.g. 2, 30s, true)', 'data-testid': 'rule-value' },
     });

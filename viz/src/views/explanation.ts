@@ -7,6 +7,7 @@ import type { TimelineEvent } from '../../../sim/trace/format.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
+import { policyOfRule } from '../model/rules.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { kindText, topicText } from '../topics.js';
 import { throttledWhilePlaying } from './throttle.js';
@@ -15,6 +16,8 @@ export class Explanation {
   readonly el: HTMLElement;
   private readonly body: HTMLElement;
   private shown = -2;
+  /** Opens the rule dialog for a policy ("section.key"); set by the app. */
+  onRule: ((policy: string) => void) | null = null;
   private shownRun: unknown = null;
 
   constructor(private readonly app: App) {
@@ -62,7 +65,32 @@ export class Explanation {
     );
     const kt = kindText(e.k);
     if (kt) this.body.append(h('p', { class: 'kind-text' }, kt));
-    if (e.r) this.body.append(h('p', { class: 'rule' }, 'Decided by rule ', h('code', null, e.r)));
+    if (e.r) {
+      const policy = policyOfRule(
+        e.r,
+        (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+      );
+      this.body.append(
+        h(
+          'p',
+          { class: 'rule' },
+          'Decided by rule ',
+          h('code', null, e.r),
+          policy && this.onRule
+            ? h(
+                'button',
+                {
+                  class: 'btn small',
+                  title: 'Run the scenario again with this rule changed',
+                  attrs: { 'data-testid': 'what-if-rule' },
+                  on: { click: () => this.onRule?.(policy) },
+                },
+                'What if it were different?',
+              )
+            : null,
+        ),
+      );
+    }
     if (e.m) {
       this.body.append(
         h(
