@@ -13,6 +13,14 @@ import { formatDuration, timeTicks } from '../model/time.js';
 const CHART_H = 150;
 /** Series named in a chart's legend at most (a region has hundreds of roles). */
 const MAX_LEGEND = 10;
+/** Roles drawn at most in the Ready chart. */
+const MAX_ROLE_LINES = 8;
+
+function minOf(xs: Float64Array): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const v of xs) if (v < m) m = v;
+  return m;
+}
 const M = { top: 10, right: 14, bottom: 22, left: 44 };
 
 interface ChartSpec {
@@ -61,8 +69,21 @@ export class ChartsView {
     this.charts = [];
     if (!run) return;
     const a = run.analysis;
+    // With many roles, the chart shows those that dipped lowest (the interesting ones), not a tangle of hundreds.
+    const roles =
+      a.readyByRole.length <= MAX_ROLE_LINES
+        ? a.readyByRole
+        : [...a.readyByRole].sort((x, y) => minOf(x.values) - minOf(y.values)).slice(0, MAX_ROLE_LINES);
     const specs: ChartSpec[] = [
-      { title: 'Ready instances per role', series: a.readyByRole, colours: SERIES_COLOURS, percent: false },
+      {
+        title:
+          roles === a.readyByRole
+            ? 'Ready instances per role'
+            : `Ready instances: the ${roles.length} of ${a.readyByRole.length} roles that dipped lowest`,
+        series: roles,
+        colours: SERIES_COLOURS,
+        percent: false,
+      },
       { title: 'Availability', series: a.availability, colours: ['#0072b2', '#009e73'], percent: true },
       {
         title: 'Security: attempts by outcome (cumulative)',

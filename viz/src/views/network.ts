@@ -19,6 +19,9 @@ const HEIGHT = 440;
 /** Wall-clock time (ms) a message stays visible, at least. */
 const LINGER_WALL_MS = 1200;
 const MAX_MESSAGES = 300;
+/** Actors drawn per zone at most, and the most a zone may hold to label each one. */
+const MAX_ACTORS_DRAWN = 300;
+const LABELLED_ACTORS = 14;
 const RECENT = 8;
 
 interface Box {
@@ -156,18 +159,43 @@ export class NetworkView {
         svg('text', { x: w.x, y: w.y1 + 12, class: 'wall-label', 'text-anchor': 'middle' }, w.label),
       );
     }
-    const perZone = new Map<string, number>();
-    for (const [actor, [x, y]] of l.pos) {
+    // Actors per zone: all are placed (messages need their endpoints), but a region's thousands of agents are not
+    // each drawn — past MAX_ACTORS_DRAWN a zone says how many more it holds.
+    const zoneOf = (actor: string) => {
       const place = l.places.get(actor)!;
-      const key = place.zone === 'cluster' ? `cluster-${place.cluster}` : place.zone;
+      return place.zone === 'cluster' ? `cluster-${place.cluster}` : place.zone;
+    };
+    const totals = new Map<string, number>();
+    for (const actor of l.pos.keys()) totals.set(zoneOf(actor), (totals.get(zoneOf(actor)) ?? 0) + 1);
+    const perZone = new Map<string, number>();
+    let drawn = 0;
+    for (const [actor, [x, y]] of l.pos) {
+      const key = zoneOf(actor);
       const n = (perZone.get(key) ?? 0) + 1;
       perZone.set(key, n);
+      if (n > MAX_ACTORS_DRAWN) continue;
       const g = svg('g', { class: 'actor', 'data-actor': actor });
       g.append(svg('circle', { cx: x, cy: y, r: 4 }));
-      if (n <= 14) g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, shortActor(actor)));
+      if ((totals.get(key) ?? 0) <= LABELLED_ACTORS) {
+        g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, shortActor(actor)));
+      }
       g.append(svg('title', {}, actor));
       this.staticG.append(g);
+      drawn++;
     }
+    for (const b of l.boxes) {
+      const more = (totals.get(b.key) ?? 0) - MAX_ACTORS_DRAWN;
+      if (more > 0) {
+        this.staticG.append(
+          svg(
+            'text',
+            { x: b.box.x + b.box.w - 10, y: b.box.y + 18, class: 'zone-label', 'text-anchor': 'end' },
+            `+${more} more`,
+          ),
+        );
+      }
+    }
+    this.staticG.dataset.drawn = String(drawn);
     this.staticG.dataset.actors = String(l.pos.size);
   }
 
@@ -340,7 +368,7 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
     });
     if (list.length === 0) continue;
     const inner = { x: b.box.x + 12, y: b.box.y + 30, w: b.box.w - 24, h: b.box.h - 40 };
-    const labelled = list.length <= 14;
+    const labelled = list.length <= LABELLED_ACTORS;
     const colW = labelled ? Math.max(110, inner.w / 2) : 14;
     const cols = Math.max(1, Math.floor(inner.w / colW));
     const rows = Math.ceil(list.length / cols);

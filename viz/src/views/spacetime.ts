@@ -120,23 +120,25 @@ export class SpaceTimeView {
     const focus = sel ? actorForEntity(sel, run.analysis.actors) : undefined;
     if (focus && this.aroundBox.checked)
       ids = ids.filter((id) => events[id]!.m!.from === focus || events[id]!.m!.to === focus);
+    // Lanes: the selected actor, then the endpoints of the most recent messages, a pair at a time while they fit —
+    // so with thousands of actors the diagram keeps whole conversations rather than the first lanes alphabetically.
     const laneSet = new Set<string>();
     if (focus) laneSet.add(focus);
-    for (const id of ids) {
-      const m = events[id]!.m!;
+    let hidden = 0;
+    for (let j = ids.length - 1; j >= 0; j--) {
+      const m = events[ids[j]!]!.m!;
+      const extra = (laneSet.has(m.from) ? 0 : 1) + (laneSet.has(m.to) || m.to === m.from ? 0 : 1);
+      if (laneSet.size + extra > MAX_LANES) {
+        hidden += extra;
+        continue;
+      }
       laneSet.add(m.from);
       laneSet.add(m.to);
     }
-    let lanes = [...laneSet].sort(
+    const lanes = [...laneSet].sort(
       (a, b) => this.placeOf(run, a).group - this.placeOf(run, b).group || (a < b ? -1 : a > b ? 1 : 0),
     );
-    const hidden = lanes.length > MAX_LANES ? lanes.length - MAX_LANES : 0;
-    if (hidden) lanes = lanes.slice(0, MAX_LANES);
     const laneIndex = new Map(lanes.map((a, i) => [a, i]));
-    setText(
-      this.note,
-      `${lanes.length} lanes${hidden ? ` (+${hidden} hidden)` : ''} · ${ids.length} messages${focus && this.aroundBox.checked ? ` around ${focus}` : ''}`,
-    );
     const height = M.top + M.bottom + Math.max(1, lanes.length) * LANE_H;
     const x = d3
       .scaleLinear()
@@ -264,6 +266,10 @@ export class SpaceTimeView {
       .attr('x2', x(now))
       .attr('y1', M.top - 6)
       .attr('y2', height - M.bottom);
+    setText(
+      this.note,
+      `${lanes.length} lanes${hidden ? ' (more actors hidden)' : ''} · ${drawn === ids.length ? drawn : `${drawn} of ${ids.length}`} messages${focus && this.aroundBox.checked ? ` around ${focus}` : ''}`,
+    );
     this.el.dataset.lanes = String(lanes.length);
     this.el.dataset.count = String(drawn);
   }
