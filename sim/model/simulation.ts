@@ -748,14 +748,7 @@ export class Simulation {
         const c = w.clusters[this.ix.nodeCluster[gn]!]!;
         const n = c.nodes[this.ix.nodeLocal[gn]!]!;
         n.status = 'Recovering';
-        n.powered = false;
-        n.hostAgentUp = false;
-        for (const ii of n.instances) {
-          const i = c.instances[ii]!;
-          i.vm = 'Down';
-          i.status = 'Stopped';
-          i.hung = false;
-        }
+        powerDown(c, n);
       },
       {
         tp: 'role-monitoring',
@@ -874,13 +867,7 @@ export class Simulation {
         n.status = status;
         n.failures = this.nodeFailures[gn]!.length;
         // Whatever still runs there is shut down: the node leaves service.
-        n.powered = false;
-        n.hostAgentUp = false;
-        for (const ii of n.instances) {
-          const i = c.instances[ii]!;
-          i.vm = 'Down';
-          i.status = 'Stopped';
-        }
+        powerDown(c, n);
       },
       { tp: 'service-healing', r: rule, d: [{ t: this.now + back, k: 'node.repaired', s: node.id }] },
     );
@@ -1381,15 +1368,8 @@ export class Simulation {
     const { result, event } = this.newFault(kind, target, givenId, affected, texts[kind]!, (w) => {
       const c = w.clusters[this.ix.nodeCluster[gn]!]!;
       const n = c.nodes[this.ix.nodeLocal[gn]!]!;
-      n.hostAgentUp = false;
-      if (kind !== 'host-agent.crash') {
-        n.powered = false;
-        for (const ii of n.instances) {
-          const i = c.instances[ii]!;
-          i.vm = 'Down';
-          i.status = 'Stopped';
-        }
-      }
+      if (kind === 'host-agent.crash') n.hostAgentUp = false;
+      else powerDown(c, n);
     });
     this.nodeCause[gn] = event;
     for (const gi of insts) this.instCause[gi] = event;
@@ -1418,16 +1398,7 @@ export class Simulation {
         const cl = w.clusters[loc.cluster]!;
         const r = cl.racks[loc.rack]!;
         r.powered = false;
-        for (const ni of r.nodes) {
-          const n = cl.nodes[ni]!;
-          n.powered = false;
-          n.hostAgentUp = false;
-          for (const ii of n.instances) {
-            const i = cl.instances[ii]!;
-            i.vm = 'Down';
-            i.status = 'Stopped';
-          }
-        }
+        for (const ni of r.nodes) powerDown(cl, cl.nodes[ni]!);
       },
     );
     for (const gn of gns) this.nodeCause[gn] = event;
@@ -1888,6 +1859,18 @@ export class Simulation {
         this.sqlDownSince[d] = endUs;
       }
     }
+  }
+}
+
+/** Inside a recipe: the node loses power (or is shut down); its host agent and every VM on it stop with it. */
+function powerDown(c: ClusterState, n: NodeState): void {
+  n.powered = false;
+  n.hostAgentUp = false;
+  for (const ii of n.instances) {
+    const i = c.instances[ii]!;
+    i.vm = 'Down';
+    i.status = 'Stopped';
+    i.hung = false;
   }
 }
 
