@@ -145,7 +145,8 @@ export function formatDuration(us: number): string {
   const s = Math.floor(rest / US_PER_SECOND);
   const subUs = rest - s * US_PER_SECOND;
   if (subUs === 0) return out + s + 's';
-  if (s > 0) return out + s + '.' + fraction(subUs, 6) + 's';
+  // After larger units, keep the fraction on the seconds ("1m0.412s", not "1m412ms", which reads as 1 min 412 ms).
+  if (s > 0 || out !== '') return out + s + '.' + fraction(subUs, 6) + 's';
   const ms = Math.floor(subUs / US_PER_MS);
   const usPart = subUs - ms * US_PER_MS;
   if (usPart === 0) return out + ms + 'ms';
