@@ -20,20 +20,22 @@ import { Scheduler } from '../engine/scheduler.js';
 import { formatDuration } from '../engine/time.js';
 import { AvailabilityTracker } from '../metrics/availability.js';
 import { formatHuman } from '../metrics/format.js';
-import type { Detector, FaultResult } from '../metrics/summary.js';
+import type { Detector } from '../metrics/summary.js';
 import { type Actor, Network } from '../network/net.js';
-import { compileGlob } from '../scenario/glob.js';
 import type { Policies, ResolvedScenario } from '../scenario/resolve.js';
 import type { Deadline, Patch } from '../trace/format.js';
 import { type EventExtras, Recorder } from '../trace/recorder.js';
 import { buildWorld, type Indices, pickNode } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
+import { FaultInjector } from './inject.js';
 import { PollerSet } from './pollers.js';
 import type { ClusterState, InstanceState, NodeState, World } from './state.js';
+import { powerDown, topicOfFault } from './steps.js';
+import { type UpgradeRequest, Upgrades } from './upgrades.js';
 
 enablePatches();
 
-type Recipe = (draft: World) => void;
+export type Recipe = (draft: World) => void;
 
 const OUT_OF_SERVICE = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
 
@@ -43,6 +45,11 @@ export interface SimulationOptions {
   readonly rng: Random;
 }
 
+/**
+ * The simulation of one run. Members not marked `private` are either the public surface used by the runner
+ * (`sched`, `world`, `rec`, `inject`, `startUpgrade`, `start`, `finish` and the metrics) or model-internal: the fault
+ * injector (inject.ts) and the upgrade walker (upgrades.ts) drive the world through them.
+ */
 export class Simulation {
   readonly sched = new Scheduler(4096);
   readonly rec: Recorder;
@@ -61,6 +68,8 @@ export class Simulation {
   sqlUnavailableUs = 0;
 
   private readonly immer = new Immer({ autoFreeze: false });
+  private readonly injector = new FaultInjector(this);
+  private readonly upgrades = new Upgrades(this);
   private readonly rng: Random;
 
   // Actors, resolved once.
@@ -75,33 +84,33 @@ export class Simulation {
   private readonly lbPoll: PollerSet;
 
   // Instance memory (global instance index).
-  private readonly healthyFlag: Uint8Array;
+  readonly healthyFlag: Uint8Array;
   private readonly servedFlag: Uint8Array;
-  private readonly instTimer: Float64Array;
-  private readonly instCause: Float64Array;
-  private readonly configError: Uint8Array;
-  private readonly crashTimes: number[][];
+  readonly instTimer: Float64Array;
+  readonly instCause: Float64Array;
+  readonly configError: Uint8Array;
+  readonly crashTimes: number[][];
   private readonly vmRebooting: Uint8Array;
 
   // Node memory (global node index).
-  private readonly settledFlag: Uint8Array;
-  private readonly nodeCause: Float64Array;
-  private readonly hwFault: Uint8Array;
+  readonly settledFlag: Uint8Array;
+  readonly nodeCause: Float64Array;
+  readonly hwFault: Uint8Array;
   /** A crash or outage that keeps the node from booting until this time. */
-  private readonly downUntil: Float64Array;
+  readonly downUntil: Float64Array;
   private readonly nodeFailures: number[][];
   private readonly bootDeadline: Float64Array;
 
   // FC replicas (per cluster × replica).
-  private readonly heard: Float64Array[];
+  readonly heard: Float64Array[];
   private readonly leaseUntil: Float64Array;
-  private readonly noLeaderSince: Float64Array;
+  readonly noLeaderSince: Float64Array;
   private readonly deferred: (() => void)[][];
 
   // SQL and watchdogs.
   private readonly sqlRebuilding: Set<string> = new Set();
   private readonly sqlDownSince: Float64Array;
-  private readonly wdDownSince: Float64Array;
+  readonly wdDownSince: Float64Array;
 
   constructor(
     readonly sc: ResolvedScenario,
@@ -231,11 +240,11 @@ export class Simulation {
     const n = this.inst(gi).node;
     return n < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + n;
   }
-  private instOnNode(gn: number): number[] {
+  instOnNode(gn: number): number[] {
     const off = this.ix.instOffset[this.ix.nodeCluster[gn]!]!;
     return this.node(gn).instances.map((ii) => off + ii);
   }
-  private isHealthy(inst: InstanceState): boolean {
+  isHealthy(inst: InstanceState): boolean {
     return inst.status === 'Ready' && !inst.hung && inst.vm === 'Running' && inst.node >= 0;
   }
   private isSettled(n: NodeState): boolean {
@@ -330,7 +339,7 @@ export class Simulation {
     }
   }
 
-  private otherTouched(name: string, cause: number): void {
+  otherTouched(name: string, cause: number): void {
     const key = this.faults.keyOther(name);
     this.recoverIfDone(this.faults.watching(key), cause);
   }
@@ -355,7 +364,7 @@ export class Simulation {
     }
   }
 
-  private detect(key: number, by: Detector, cause: number): void {
+  detect(key: number, by: Detector, cause: number): void {
     for (const f of this.faults.detect(key, by, this.now)) {
       const r = f.result;
       this.rec.emit(
@@ -401,17 +410,17 @@ export class Simulation {
   // -------------------------------------------------------------------------------------------------------------
   // Instance timers: one pending lifecycle step per instance.
 
-  private setInstTimer(gi: number, delayUs: number, fn: (gi: number) => void): void {
+  setInstTimer(gi: number, delayUs: number, fn: (gi: number) => void): void {
     this.clearInstTimer(gi);
     this.instTimer[gi] = this.sched.after(delayUs, fn, gi);
   }
-  private clearInstTimer(gi: number): void {
+  clearInstTimer(gi: number): void {
     const h = this.instTimer[gi]!;
     if (h >= 0) this.sched.cancel(h as never);
     this.instTimer[gi] = -1;
   }
 
-  private mutInst(gi: number, fn: (i: InstanceState) => void): Recipe {
+  mutInst(gi: number, fn: (i: InstanceState) => void): Recipe {
     const ci = this.ix.instCluster[gi]!;
     const ii = this.ix.instLocal[gi]!;
     return (w) => fn(w.clusters[ci]!.instances[ii]!);
@@ -423,7 +432,7 @@ export class Simulation {
   }
 
   /** Starts the role process on a running VM: Busy while OnStart runs, then Ready (or a crash on a bad config). */
-  private startRole(gi: number, cause: number): void {
+  startRole(gi: number, cause: number): void {
     const inst = this.inst(gi);
     const id = this.change(
       'instance.start',
@@ -445,7 +454,7 @@ export class Simulation {
     const inst = this.inst(gi);
     if (inst.status !== 'Busy' || inst.vm !== 'Running') return;
     const cause = this.instCause[gi]!;
-    if (this.configError[gi] === 1 || this.failingVersion(gi)) {
+    if (this.configError[gi] === 1 || this.upgrades.failingVersion(gi)) {
       this.crashRole(gi, cause, 'its configuration makes it crash at start');
       return;
     }
@@ -462,7 +471,7 @@ export class Simulation {
   };
 
   /** The role process exits: the guest agent sees it at once, restarts it with back-off, or alerts a crash loop. */
-  private crashRole(gi: number, cause: number, why: string): void {
+  crashRole(gi: number, cause: number, why: string): void {
     const inst = this.inst(gi);
     const now = this.now;
     const times = this.crashTimes[gi]!;
@@ -517,7 +526,7 @@ export class Simulation {
   };
 
   /** A VM comes up (after a reboot, a node boot or healing onto a new node): its role starts. */
-  private readonly onVmUp = (gi: number): void => {
+  readonly onVmUp = (gi: number): void => {
     this.instTimer[gi] = -1;
     const inst = this.inst(gi);
     const gn = this.nodeOfInst(gi);
@@ -694,7 +703,7 @@ export class Simulation {
   }
 
   /** Runs an FC recovery action now if the cluster's FC has a leader, else when it next has one. */
-  private fcAct(ci: number, action: () => void): void {
+  fcAct(ci: number, action: () => void): void {
     if (this.hasLeader(ci)) action();
     else this.deferred[ci]!.push(action);
   }
@@ -793,7 +802,7 @@ export class Simulation {
   };
 
   /** The node's host OS and agent come up, and the VMs placed on it start. */
-  private powerOn(gn: number, kind: string, text: string): void {
+  powerOn(gn: number, kind: string, text: string): void {
     const insts = this.instOnNode(gn);
     const id = this.change(
       kind,
@@ -1100,7 +1109,7 @@ export class Simulation {
   };
 
   /** One watchdog cycle: every replica found down gets a repair (a rebuild on another node), once. */
-  private watchdogCheck(w: number): void {
+  watchdogCheck(w: number): void {
     if (!this.world.watchdogs[w]!.up) return;
     this.world.sql.databases.forEach((db, d) => {
       db.replicas.forEach((r, ri) => {
@@ -1131,7 +1140,7 @@ export class Simulation {
     this.setReplicaUp(d, r, 'sql.rebuilt', `replica ${rep.id} rebuilt and back in the replica set`);
   };
 
-  private setReplicaUp(d: number, r: number, kind: string, text: string): void {
+  setReplicaUp(d: number, r: number, kind: string, text: string): void {
     this.change(
       kind,
       this.world.sql.databases[d]!.replicas[r]!.id,
@@ -1151,7 +1160,7 @@ export class Simulation {
     this.sqlAvailabilityChanged(d);
   }
 
-  private sqlAvailabilityChanged(d: number): void {
+  sqlAvailabilityChanged(d: number): void {
     const db = this.world.sql.databases[d]!;
     if (!db.available && this.sqlDownSince[d]! < 0) this.sqlDownSince[d] = this.now;
     if (db.available && this.sqlDownSince[d]! >= 0) {
@@ -1160,7 +1169,7 @@ export class Simulation {
     }
   }
 
-  private readonly onFailover = (d: number): void => {
+  readonly onFailover = (d: number): void => {
     const db = this.world.sql.databases[d]!;
     if (db.available) return;
     const next = db.replicas.findIndex((r) => r.up);
@@ -1184,434 +1193,16 @@ export class Simulation {
   };
 
   // -------------------------------------------------------------------------------------------------------------
-  // Fault injection
+  // Faults and upgrades (sim/model/inject.ts, sim/model/upgrades.ts)
 
-  private faultSeq = 0;
-
-  /**
-   * Injects a fault of `kind` on `target` (an id of the kind's target space) now; returns false if it would change
-   * nothing (the target is already down), in which case nothing is recorded.
-   */
-  inject(
-    kind: string,
-    target: string,
-    durationUs: number | null,
-    givenId: string | null,
-    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number } = {},
-  ): boolean {
-    switch (kind) {
-      case 'role.crash':
-      case 'role.hang':
-      case 'role.config-error':
-      case 'vm.crash':
-      case 'vm.hang':
-        return this.injectInstance(kind, target, durationUs, givenId);
-      case 'node.crash':
-      case 'node.hardware':
-      case 'host-agent.crash':
-        return this.injectNode(kind, target, durationUs, givenId);
-      case 'rack.power-loss':
-        return this.injectRack(target, durationUs, givenId);
-      case 'fc.replica-crash':
-        return this.injectFcReplica(target, durationUs, givenId);
-      case 'sql.replica-crash':
-        return this.injectSqlReplica(target, durationUs, givenId);
-      case 'watchdog.crash':
-        return this.injectWatchdog(target, durationUs, givenId);
-      case 'network.partition':
-      case 'network.loss':
-      case 'network.latency':
-        return this.injectNetwork(kind, durationUs ?? 0, givenId, extra);
-      default:
-        throw new Error(`unknown fault kind ${kind}`);
-    }
+  /** Injects a fault now; false (nothing recorded) when it would change nothing. See FaultInjector.inject. */
+  inject(...args: Parameters<FaultInjector['inject']>): boolean {
+    return this.injector.inject(...args);
   }
 
-  private newFault(
-    kind: string,
-    target: string,
-    givenId: string | null,
-    affected: number,
-    text: string,
-    recipe: Recipe | null,
-    d?: Deadline[],
-  ): { result: FaultResult; event: number } {
-    const fid = givenId ?? `f${++this.faultSeq}`;
-    if (givenId !== null) this.faultSeq++;
-    const event = this.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
-      tp: topicOfFault(kind),
-      r: `fault:${kind}`,
-      d,
-    });
-    const result: FaultResult = {
-      id: fid,
-      kind,
-      target,
-      atUs: this.now,
-      affected,
-      detectedAtUs: null,
-      detectedBy: null,
-      recoveredAtUs: null,
-      ttdUs: null,
-      ttrUs: null,
-      event,
-    };
-    return { result, event };
-  }
-
-  private isWell = (key: number): boolean => {
-    if (key < 1 << 26) return this.healthyFlag[key] === 1;
-    if (key < 1 << 27) return this.settledFlag[key - (1 << 26)] === 1;
-    return true;
-  };
-
-  private injectInstance(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
-    const gi = this.ix.instById.get(target);
-    if (gi === undefined) throw new Error(`unknown instance ${target}`);
-    const inst = this.inst(gi);
-    if (!this.isHealthy(inst)) return false;
-    const texts: Record<string, string> = {
-      'role.crash': `the role process of ${target} crashes`,
-      'role.hang': `the role process of ${target} hangs in an infinite loop`,
-      'role.config-error': `a configuration error makes ${target} crash at every start`,
-      'vm.crash': `the guest VM of ${target} crashes`,
-      'vm.hang': `the guest VM of ${target} hangs`,
-    };
-    const recipe = this.mutInst(gi, (i) => {
-      if (kind === 'role.hang') i.hung = true;
-      else if (kind === 'vm.crash') {
-        i.vm = 'Down';
-        i.status = 'Stopped';
-      } else if (kind === 'vm.hang') {
-        i.vm = 'Hung';
-        i.status = 'Unresponsive';
-      }
-    });
-    const { result, event } = this.newFault(
-      kind,
-      target,
-      givenId,
-      1,
-      texts[kind]!,
-      kind === 'role.crash' || kind === 'role.config-error' ? null : recipe,
-    );
-    const f = this.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
-    if (kind === 'role.crash') this.crashRole(gi, event, 'crash');
-    else if (kind === 'role.config-error') {
-      this.configError[gi] = 1;
-      this.crashRole(gi, event, 'bad configuration');
-    } else if (kind === 'vm.crash' || kind === 'vm.hang') this.clearInstTimer(gi);
-    if (durationUs !== null) {
-      this.sched.after(durationUs, (x) => this.endInstanceFault(x, kind, event), gi);
-    }
-    void f;
-    return true;
-  }
-
-  private endInstanceFault(gi: number, kind: string, cause: number): void {
-    const inst = this.inst(gi);
-    if (kind === 'role.hang' && inst.hung) {
-      this.change(
-        'fault.end',
-        inst.id,
-        cause,
-        `the hang of ${inst.id} ends`,
-        this.mutInst(gi, (i) => {
-          i.hung = false;
-        }),
-        { tp: 'role-monitoring' },
-      );
-    } else if (kind === 'vm.hang' && inst.vm === 'Hung') {
-      this.change(
-        'fault.end',
-        inst.id,
-        cause,
-        `the guest VM of ${inst.id} resumes`,
-        this.mutInst(gi, (i) => {
-          i.vm = 'Running';
-          i.status = 'Ready';
-        }),
-        { tp: 'role-monitoring' },
-      );
-    } else if (kind === 'role.config-error' && this.configError[gi] === 1) {
-      this.configError[gi] = 0;
-      const id = this.change(
-        'fault.end',
-        inst.id,
-        cause,
-        `the configuration of ${inst.id} is fixed and the role redeployed`,
-        this.mutInst(gi, (i) => {
-          i.crashLoop = false;
-        }),
-        { tp: 'role-monitoring' },
-      );
-      this.crashTimes[gi]!.length = 0;
-      if (inst.vm === 'Running' && inst.status === 'Stopped') this.startRole(gi, id);
-    }
-  }
-
-  private injectNode(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
-    const gn = this.ix.nodeById.get(target);
-    if (gn === undefined) throw new Error(`unknown node ${target}`);
-    const node = this.node(gn);
-    if (!node.powered || !node.hostAgentUp || node.status !== 'Ready') return false;
-    const insts = this.instOnNode(gn);
-    const affected = insts.filter((gi) => this.healthyFlag[gi] === 1).length;
-    const texts: Record<string, string> = {
-      'node.crash': `the host OS of ${target} crashes, taking its ${insts.length} VM(s) down`,
-      'node.hardware': `${target} suffers a hardware fault, taking its ${insts.length} VM(s) down`,
-      'host-agent.crash': `the host agent of ${target} crashes (its VMs keep running)`,
-    };
-    if (kind === 'node.hardware') this.hwFault[gn] = 1;
-    if (durationUs !== null) this.downUntil[gn] = this.now + durationUs;
-    for (const gi of insts) if (kind !== 'host-agent.crash') this.clearInstTimer(gi);
-    const { result, event } = this.newFault(kind, target, givenId, affected, texts[kind]!, (w) => {
-      const c = w.clusters[this.ix.nodeCluster[gn]!]!;
-      const n = c.nodes[this.ix.nodeLocal[gn]!]!;
-      if (kind === 'host-agent.crash') n.hostAgentUp = false;
-      else powerDown(c, n);
-    });
-    this.nodeCause[gn] = event;
-    for (const gi of insts) this.instCause[gi] = event;
-    this.faults.open(result, [FaultBook.keyNode(gn), ...insts.map(FaultBook.keyInstance)], this.isWell, () => true);
-    return true;
-  }
-
-  private injectRack(target: string, durationUs: number | null, givenId: string | null): boolean {
-    const loc = this.ix.rackById.get(target);
-    if (!loc) throw new Error(`unknown rack ${target}`);
-    const c = this.world.clusters[loc.cluster]!;
-    const rack = c.racks[loc.rack]!;
-    if (!rack.powered) return false;
-    const gns = rack.nodes.map((ni) => this.ix.nodeOffset[loc.cluster]! + ni);
-    const insts = gns.flatMap((gn) => this.instOnNode(gn));
-    const affected = insts.filter((gi) => this.healthyFlag[gi] === 1).length;
-    for (const gn of gns) if (durationUs !== null) this.downUntil[gn] = this.now + durationUs;
-    for (const gi of insts) this.clearInstTimer(gi);
-    const { result, event } = this.newFault(
-      'rack.power-loss',
-      target,
-      givenId,
-      affected,
-      `rack ${target} loses power: ${gns.length} node(s) and ${insts.length} VM(s) go dark`,
-      (w) => {
-        const cl = w.clusters[loc.cluster]!;
-        const r = cl.racks[loc.rack]!;
-        r.powered = false;
-        for (const ni of r.nodes) powerDown(cl, cl.nodes[ni]!);
-      },
-    );
-    for (const gn of gns) this.nodeCause[gn] = event;
-    for (const gi of insts) this.instCause[gi] = event;
-    this.faults.open(
-      result,
-      [...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
-      this.isWell,
-      () => true,
-    );
-    if (durationUs !== null) {
-      this.sched.after(durationUs, () => {
-        const id = this.change(
-          'fault.end',
-          target,
-          event,
-          `power returns to rack ${target}`,
-          (w) => {
-            w.clusters[loc.cluster]!.racks[loc.rack]!.powered = true;
-          },
-          { tp: 'role-monitoring' },
-        );
-        // Nodes still waiting for their reboot come up now; nodes already out for repair return through repair.
-        for (const gn of gns) {
-          const n = this.node(gn);
-          if (!n.powered && (n.status === 'Recovering' || n.status === 'Ready' || n.status === 'Unhealthy')) {
-            this.nodeCause[gn] = id;
-            this.powerOn(gn, 'node.boot', `${n.id} powers up`);
-          }
-        }
-      });
-    }
-    return true;
-  }
-
-  private replicaIndex(target: string): { ci: number; r: number } {
-    const m = /^fc:(.+)\/(\d+)$/.exec(target);
-    const ci = m ? this.world.clusters.findIndex((c) => c.id === m[1]) : -1;
-    if (!m || ci < 0) throw new Error(`unknown FC replica ${target}`);
-    return { ci, r: Number(m[2]) };
-  }
-
-  private injectFcReplica(target: string, durationUs: number | null, givenId: string | null): boolean {
-    const { ci, r } = this.replicaIndex(target);
-    const rep = this.world.clusters[ci]!.fc.replicas[r]!;
-    if (!rep.up) return false;
-    const wasLeader = this.world.clusters[ci]!.fc.leader === r;
-    const { result, event } = this.newFault(
-      'fc.replica-crash',
-      target,
-      givenId,
-      0,
-      `FC replica ${target} crashes${wasLeader ? ' (it was the leader)' : ''}`,
-      (w) => {
-        const fc = w.clusters[ci]!.fc;
-        fc.replicas[r]!.up = false;
-        fc.replicas[r]!.leader = false;
-        if (fc.leader === r) fc.leader = -1;
-      },
-    );
-    if (wasLeader) this.noLeaderSince[ci] = this.now;
-    this.faults.open(result, [this.faults.keyOther(`fc:${ci}`)], this.isWell, () => {
-      const fc = this.world.clusters[ci]!.fc;
-      return fc.replicas[r]!.up && fc.leader >= 0;
-    });
-    const back = durationUs ?? this.p.fc.replicaRestartTimeUs;
-    this.sched.after(back, () => {
-      this.heard[ci]![r] = this.now;
-      this.change(
-        'fc.replica-up',
-        target,
-        event,
-        `FC replica ${target} restarts and rejoins as a follower`,
-        (w) => {
-          w.clusters[ci]!.fc.replicas[r]!.up = true;
-        },
-        { tp: 'role-monitoring' },
-      );
-    });
-    return true;
-  }
-
-  private injectSqlReplica(target: string, durationUs: number | null, givenId: string | null): boolean {
-    const m = /^sql:db(\d+)\/(\d+)$/.exec(target);
-    if (!m) throw new Error(`unknown SQL replica ${target}`);
-    const d = Number(m[1]);
-    const r = Number(m[2]);
-    const db = this.world.sql.databases[d]!;
-    const rep = db.replicas[r]!;
-    if (!rep.up) return false;
-    const primary = rep.role === 'primary';
-    const { result } = this.newFault(
-      'sql.replica-crash',
-      target,
-      givenId,
-      0,
-      `SQL replica ${target} (${rep.role}) crashes`,
-      (w) => {
-        const x = w.sql.databases[d]!;
-        x.replicas[r]!.up = false;
-        if (primary) {
-          x.replicas[r]!.role = 'secondary';
-          x.available = false;
-        }
-      },
-    );
-    this.sqlAvailabilityChanged(d);
-    this.faults.open(
-      result,
-      [this.faults.keyOther(`sql:${d}`), this.faults.keyOther(`sqlr:${target}`)],
-      this.isWell,
-      () => {
-        const x = this.world.sql.databases[d]!;
-        return x.available && x.replicas.every((y) => y.up);
-      },
-    );
-    if (primary) this.sched.after(this.p.sql.failoverTimeUs, this.onFailover, d);
-    if (durationUs !== null) {
-      this.sched.after(durationUs, () => {
-        if (!this.world.sql.databases[d]!.replicas[r]!.up)
-          this.setReplicaUp(d, r, 'fault.end', `SQL replica ${target} comes back`);
-      });
-    }
-    return true;
-  }
-
-  private injectWatchdog(target: string, durationUs: number | null, givenId: string | null): boolean {
-    const m = /^watchdog:(\d+)$/.exec(target);
-    if (!m) throw new Error(`unknown watchdog ${target}`);
-    const w = Number(m[1]);
-    if (!this.world.watchdogs[w]!.up) return false;
-    const { result, event } = this.newFault(
-      'watchdog.crash',
-      target,
-      givenId,
-      0,
-      `watchdog ${target} crashes: SQL cluster failures now go unseen`,
-      (x) => {
-        x.watchdogs[w]!.up = false;
-      },
-    );
-    this.wdDownSince[w] = this.now;
-    this.faults.open(result, [this.faults.keyOther(`wd:${w}`)], this.isWell, () => this.world.watchdogs[w]!.up);
-    this.sched.after(durationUs ?? this.p.watchdog.restartTimeUs, () => {
-      this.watchdogBlindUs[w] = this.watchdogBlindUs[w]! + (this.now - this.wdDownSince[w]!);
-      this.wdDownSince[w] = -1;
-      const id = this.change(
-        'watchdog.up',
-        target,
-        event,
-        `watchdog ${target} is restarted`,
-        (x) => {
-          x.watchdogs[w]!.up = true;
-        },
-        { tp: 'watchdogs' },
-      );
-      this.detect(this.faults.keyOther(`wd:${w}`), 'watchdog', id);
-      this.watchdogCheck(w);
-    });
-    return true;
-  }
-
-  private injectNetwork(
-    kind: string,
-    durationUs: number,
-    givenId: string | null,
-    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number },
-  ): boolean {
-    const groups = extra.groups ?? null;
-    const condKind = kind === 'network.partition' ? 'partition' : kind === 'network.loss' ? 'loss' : 'latency';
-    const cond = this.net.begin(condKind, groups, extra.lossRate ?? 0, extra.extraLatencyUs ?? 0);
-    // Affected: nodes named by the groups (all nodes when the condition has no groups), and their instances.
-    const res = groups ? groups.flat().map(compileGlob) : null;
-    const gns: number[] = [];
-    for (let gn = 0; gn < this.ix.nodeCluster.length; gn++) {
-      const id = this.node(gn).id;
-      if (res === null || res.some((re) => re.test(id) || re.test(`ha:${id}`))) gns.push(gn);
-    }
-    const insts = gns.flatMap((gn) => this.instOnNode(gn));
-    const desc =
-      kind === 'network.partition'
-        ? `the network splits into ${groups!.length} groups that cannot reach each other (${groups!.map((g) => g.join(' ')).join(' | ')})`
-        : kind === 'network.loss'
-          ? `${Math.round((extra.lossRate ?? 0) * 100)} % of messages are lost${groups ? ` around ${groups.flat().join(' ')}` : ''}`
-          : `every message takes ${formatDuration(extra.extraLatencyUs ?? 0)} longer${groups ? ` around ${groups.flat().join(' ')}` : ''}`;
-    let ended = false;
-    const { result, event } = this.newFault(
-      kind,
-      groups ? groups.flat().join(' ') : 'network',
-      givenId,
-      insts.filter((gi) => this.healthyFlag[gi] === 1).length,
-      desc,
-      null,
-      [{ t: this.now + durationUs, k: 'fault.end', s: 'network' }],
-    );
-    const endKey = this.faults.keyOther(`net:${event}`);
-    this.faults.open(
-      result,
-      [endKey, ...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
-      this.isWell,
-      () => ended,
-    );
-    this.disturbAll();
-    this.sched.after(durationUs, () => {
-      this.net.end(cond);
-      ended = true;
-      const id = this.change('fault.end', 'network', event, `the network condition of ${result.id} ends`, null, {
-        tp: 'role-monitoring',
-      });
-      this.otherTouched(`net:${event}`, id);
-      this.disturbAll();
-    });
-    return true;
+  /** Starts a change-managed rolling upgrade. See Upgrades.start. */
+  startUpgrade(u: UpgradeRequest): void {
+    this.upgrades.start(u);
   }
 
   /** Wakes every poller: something that could make any poll fail has changed (a network condition, a rule). */
@@ -1622,203 +1213,6 @@ export class Simulation {
       this.lbPoll.disturb(gi);
     }
   }
-
-  // -------------------------------------------------------------------------------------------------------------
-  // Rolling upgrades
-
-  private failingVersions = new Map<number, number>();
-
-  private failingVersion(gi: number): boolean {
-    const inst = this.inst(gi);
-    return this.failingVersions.get(inst.service) === inst.version;
-  }
-
-  startUpgrade(u: {
-    id: string;
-    service: number;
-    kind: 'role' | 'os';
-    failing: boolean;
-    rollbackAfterUs: number | null;
-  }): void {
-    const svc = this.world.services[u.service]!;
-    const ci = svc.cluster;
-    if (svc.upgrade !== null && (svc.upgrade.status === 'walking' || svc.upgrade.status === 'rolling-back')) {
-      this.change(
-        'upgrade.refused',
-        svc.id,
-        -1,
-        `upgrade ${u.id} of ${svc.id} refused: another upgrade is running (one at a time)`,
-        null,
-        {
-          tp: 'change-management',
-        },
-      );
-      return;
-    }
-    const toVersion =
-      Math.max(...svc.roles.flatMap((r) => r.instances.map((ii) => this.world.clusters[ci]!.instances[ii]!.version))) +
-      1;
-    if (u.failing) this.failingVersions.set(u.service, toVersion);
-    const id = this.change(
-      'upgrade.start',
-      svc.id,
-      -1,
-      () =>
-        `${u.kind === 'os' ? 'OS image' : 'role'} upgrade ${u.id} of ${svc.id} to version ${toVersion} starts, one update domain at a time`,
-      (w) => {
-        w.services[u.service]!.upgrade = { id: u.id, toVersion, ud: -1, status: 'walking' };
-      },
-      { tp: 'change-management' },
-    );
-    this.upgradeCtx.set(u.service, { ...u, toVersion, cause: id, udStart: 0 });
-    this.fcAct(ci, () => this.walkNextUd(u.service));
-  }
-
-  private upgradeCtx = new Map<
-    number,
-    {
-      id: string;
-      service: number;
-      kind: 'role' | 'os';
-      failing: boolean;
-      rollbackAfterUs: number | null;
-      toVersion: number;
-      cause: number;
-      udStart: number;
-    }
-  >();
-
-  private walkNextUd(s: number): void {
-    const ctx = this.upgradeCtx.get(s)!;
-    const svc = this.world.services[s]!;
-    const up = svc.upgrade!;
-    if (up.status !== 'walking') return;
-    const ud = up.ud + 1;
-    if (ud >= svc.updateDomains) {
-      this.change(
-        'upgrade.done',
-        svc.id,
-        ctx.cause,
-        `upgrade ${ctx.id} of ${svc.id} completed`,
-        (w) => {
-          w.services[s]!.upgrade!.status = 'done';
-        },
-        { tp: 'change-management' },
-      );
-      return;
-    }
-    const ci = svc.cluster;
-    const off = this.ix.instOffset[ci]!;
-    const members = svc.roles
-      .flatMap((r) => r.instances)
-      .filter((ii) => this.world.clusters[ci]!.instances[ii]!.ud === ud);
-    const id = this.change(
-      'upgrade.ud',
-      svc.id,
-      ctx.cause,
-      () => `upgrade ${ctx.id}: update domain ${ud} (${members.length} instance(s)) stops, updates and restarts`,
-      (w) => {
-        w.services[s]!.upgrade!.ud = ud;
-        for (const ii of members) {
-          const i = w.clusters[ci]!.instances[ii]!;
-          i.version = ctx.toVersion;
-          if (i.node >= 0) {
-            i.status = 'Recycling';
-            if (ctx.kind === 'os') i.vm = 'Rebooting';
-          }
-        }
-      },
-      { tp: 'change-management', d: [{ t: this.now + this.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }] },
-    );
-    ctx.cause = id;
-    ctx.udStart = this.now;
-    for (const ii of members) {
-      const gi = off + ii;
-      if (this.inst(gi).node < 0) continue;
-      this.instCause[gi] = id;
-      this.crashTimes[gi]!.length = 0;
-      if (ctx.kind === 'os') this.setInstTimer(gi, this.p.hostAgent.vmRebootTimeUs, this.onVmUp);
-      else {
-        this.clearInstTimer(gi);
-        this.startRoleAfterRecycle(gi, id);
-      }
-    }
-    this.sched.after(this.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
-  }
-
-  private startRoleAfterRecycle(gi: number, cause: number): void {
-    this.setInstTimer(gi, this.p.role.restartDelayUs, (x) => {
-      this.instTimer[x] = -1;
-      if (this.inst(x).vm === 'Running') this.startRole(x, cause);
-    });
-  }
-
-  private readonly onUpgradeCheck = (s: number): void => {
-    const ctx = this.upgradeCtx.get(s);
-    const svc = this.world.services[s]!;
-    const up = svc.upgrade;
-    if (!ctx || !up || up.status !== 'walking') return;
-    const ci = svc.cluster;
-    const members = svc.roles
-      .flatMap((r) => r.instances)
-      .filter((ii) => this.world.clusters[ci]!.instances[ii]!.ud === up.ud);
-    const off = this.ix.instOffset[ci]!;
-    const healthy = members.every((ii) => this.healthyFlag[off + ii] === 1 || this.inst(off + ii).node < 0);
-    if (healthy) {
-      this.fcAct(ci, () => this.walkNextUd(s));
-      return;
-    }
-    if (this.now - ctx.udStart >= this.p.role.upgradeWaitUs) {
-      const id = this.change(
-        'upgrade.stuck',
-        svc.id,
-        ctx.cause,
-        () =>
-          `upgrade ${ctx.id}: update domain ${up.ud} not healthy within ${formatDuration(this.p.role.upgradeWaitUs)}: the deployment is stuck`,
-        (w) => {
-          w.services[s]!.upgrade!.status = 'stuck';
-        },
-        { tp: 'change-management', r: `role.upgradeWait=${formatDuration(this.p.role.upgradeWaitUs)}` },
-      );
-      for (const ii of members) this.detect(FaultBook.keyInstance(off + ii), 'fc', id);
-      ctx.cause = id;
-      if (ctx.rollbackAfterUs !== null) this.sched.after(ctx.rollbackAfterUs, this.onRollback, s);
-      return;
-    }
-    this.sched.after(this.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
-  };
-
-  private readonly onRollback = (s: number): void => {
-    const ctx = this.upgradeCtx.get(s)!;
-    const svc = this.world.services[s]!;
-    const ci = svc.cluster;
-    const off = this.ix.instOffset[ci]!;
-    const upgraded = svc.roles
-      .flatMap((r) => r.instances)
-      .filter((ii) => this.world.clusters[ci]!.instances[ii]!.version === ctx.toVersion);
-    const id = this.change(
-      'upgrade.rollback',
-      svc.id,
-      ctx.cause,
-      () =>
-        `upgrade ${ctx.id} rolled back: ${upgraded.length} upgraded instance(s) return to version ${ctx.toVersion - 1}; the rest never changed`,
-      (w) => {
-        w.services[s]!.upgrade!.status = 'rolled-back';
-        for (const ii of upgraded) {
-          const i = w.clusters[ci]!.instances[ii]!;
-          i.version = ctx.toVersion - 1;
-          i.crashLoop = false;
-          if (i.node >= 0 && i.status !== 'Ready') i.status = 'Recycling';
-        }
-      },
-      { tp: 'change-management' },
-    );
-    for (const ii of upgraded) {
-      const gi = off + ii;
-      this.crashTimes[gi]!.length = 0;
-      if (this.inst(gi).status === 'Recycling') this.startRoleAfterRecycle(gi, id);
-    }
-  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Running
@@ -1860,23 +1254,4 @@ export class Simulation {
       }
     }
   }
-}
-
-/** Inside a recipe: the node loses power (or is shut down); its host agent and every VM on it stop with it. */
-function powerDown(c: ClusterState, n: NodeState): void {
-  n.powered = false;
-  n.hostAgentUp = false;
-  for (const ii of n.instances) {
-    const i = c.instances[ii]!;
-    i.vm = 'Down';
-    i.status = 'Stopped';
-    i.hung = false;
-  }
-}
-
-export function topicOfFault(kind: string): string {
-  if (kind.startsWith('sql.') || kind.startsWith('watchdog.')) return 'watchdogs';
-  if (kind.startsWith('network.')) return 'compute-connectivity';
-  if (kind === 'node.hardware' || kind === 'rack.power-loss') return 'service-healing';
-  return 'role-monitoring';
 }

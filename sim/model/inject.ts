@@ -1,0 +1,451 @@
+/**
+ * Fault injection: what each fault kind does to the world when it starts (and ends, for transient faults), and the
+ * fault record it opens — which entities it watches for recovery and the condition that ends it.
+ *
+ * Model-internal: it drives the Simulation's state through the same `change()` path as every other actor.
+ */
+
+import { formatDuration } from '../engine/time.js';
+import type { FaultResult } from '../metrics/summary.js';
+import { compileGlob } from '../scenario/glob.js';
+import type { Deadline } from '../trace/format.js';
+import { FaultBook } from './faults.js';
+import type { Recipe, Simulation } from './simulation.js';
+import { powerDown, topicOfFault } from './steps.js';
+
+export class FaultInjector {
+  constructor(private readonly sim: Simulation) {}
+
+  private faultSeq = 0;
+
+  /**
+   * Injects a fault of `kind` on `target` (an id of the kind's target space) now; returns false if it would change
+   * nothing (the target is already down), in which case nothing is recorded.
+   */
+  inject(
+    kind: string,
+    target: string,
+    durationUs: number | null,
+    givenId: string | null,
+    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number } = {},
+  ): boolean {
+    switch (kind) {
+      case 'role.crash':
+      case 'role.hang':
+      case 'role.config-error':
+      case 'vm.crash':
+      case 'vm.hang':
+        return this.injectInstance(kind, target, durationUs, givenId);
+      case 'node.crash':
+      case 'node.hardware':
+      case 'host-agent.crash':
+        return this.injectNode(kind, target, durationUs, givenId);
+      case 'rack.power-loss':
+        return this.injectRack(target, durationUs, givenId);
+      case 'fc.replica-crash':
+        return this.injectFcReplica(target, durationUs, givenId);
+      case 'sql.replica-crash':
+        return this.injectSqlReplica(target, durationUs, givenId);
+      case 'watchdog.crash':
+        return this.injectWatchdog(target, durationUs, givenId);
+      case 'network.partition':
+      case 'network.loss':
+      case 'network.latency':
+        return this.injectNetwork(kind, durationUs ?? 0, givenId, extra);
+      default:
+        throw new Error(`unknown fault kind ${kind}`);
+    }
+  }
+
+  private newFault(
+    kind: string,
+    target: string,
+    givenId: string | null,
+    affected: number,
+    text: string,
+    recipe: Recipe | null,
+    d?: Deadline[],
+  ): { result: FaultResult; event: number } {
+    const fid = givenId ?? `f${++this.faultSeq}`;
+    if (givenId !== null) this.faultSeq++;
+    const event = this.sim.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
+      tp: topicOfFault(kind),
+      r: `fault:${kind}`,
+      d,
+    });
+    const result: FaultResult = {
+      id: fid,
+      kind,
+      target,
+      atUs: this.sim.now,
+      affected,
+      detectedAtUs: null,
+      detectedBy: null,
+      recoveredAtUs: null,
+      ttdUs: null,
+      ttrUs: null,
+      event,
+    };
+    return { result, event };
+  }
+
+  private isWell = (key: number): boolean => {
+    if (key < 1 << 26) return this.sim.healthyFlag[key] === 1;
+    if (key < 1 << 27) return this.sim.settledFlag[key - (1 << 26)] === 1;
+    return true;
+  };
+
+  private injectInstance(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
+    const gi = this.sim.ix.instById.get(target);
+    if (gi === undefined) throw new Error(`unknown instance ${target}`);
+    const inst = this.sim.inst(gi);
+    if (!this.sim.isHealthy(inst)) return false;
+    const texts: Record<string, string> = {
+      'role.crash': `the role process of ${target} crashes`,
+      'role.hang': `the role process of ${target} hangs in an infinite loop`,
+      'role.config-error': `a configuration error makes ${target} crash at every start`,
+      'vm.crash': `the guest VM of ${target} crashes`,
+      'vm.hang': `the guest VM of ${target} hangs`,
+    };
+    const recipe = this.sim.mutInst(gi, (i) => {
+      if (kind === 'role.hang') i.hung = true;
+      else if (kind === 'vm.crash') {
+        i.vm = 'Down';
+        i.status = 'Stopped';
+      } else if (kind === 'vm.hang') {
+        i.vm = 'Hung';
+        i.status = 'Unresponsive';
+      }
+    });
+    const { result, event } = this.newFault(
+      kind,
+      target,
+      givenId,
+      1,
+      texts[kind]!,
+      kind === 'role.crash' || kind === 'role.config-error' ? null : recipe,
+    );
+    const f = this.sim.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
+    if (kind === 'role.crash') this.sim.crashRole(gi, event, 'crash');
+    else if (kind === 'role.config-error') {
+      this.sim.configError[gi] = 1;
+      this.sim.crashRole(gi, event, 'bad configuration');
+    } else if (kind === 'vm.crash' || kind === 'vm.hang') this.sim.clearInstTimer(gi);
+    if (durationUs !== null) {
+      this.sim.sched.after(durationUs, (x) => this.endInstanceFault(x, kind, event), gi);
+    }
+    void f;
+    return true;
+  }
+
+  private endInstanceFault(gi: number, kind: string, cause: number): void {
+    const inst = this.sim.inst(gi);
+    if (kind === 'role.hang' && inst.hung) {
+      this.sim.change(
+        'fault.end',
+        inst.id,
+        cause,
+        `the hang of ${inst.id} ends`,
+        this.sim.mutInst(gi, (i) => {
+          i.hung = false;
+        }),
+        { tp: 'role-monitoring' },
+      );
+    } else if (kind === 'vm.hang' && inst.vm === 'Hung') {
+      this.sim.change(
+        'fault.end',
+        inst.id,
+        cause,
+        `the guest VM of ${inst.id} resumes`,
+        this.sim.mutInst(gi, (i) => {
+          i.vm = 'Running';
+          i.status = 'Ready';
+        }),
+        { tp: 'role-monitoring' },
+      );
+    } else if (kind === 'role.config-error' && this.sim.configError[gi] === 1) {
+      this.sim.configError[gi] = 0;
+      const id = this.sim.change(
+        'fault.end',
+        inst.id,
+        cause,
+        `the configuration of ${inst.id} is fixed and the role redeployed`,
+        this.sim.mutInst(gi, (i) => {
+          i.crashLoop = false;
+        }),
+        { tp: 'role-monitoring' },
+      );
+      this.sim.crashTimes[gi]!.length = 0;
+      if (inst.vm === 'Running' && inst.status === 'Stopped') this.sim.startRole(gi, id);
+    }
+  }
+
+  private injectNode(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
+    const gn = this.sim.ix.nodeById.get(target);
+    if (gn === undefined) throw new Error(`unknown node ${target}`);
+    const node = this.sim.node(gn);
+    if (!node.powered || !node.hostAgentUp || node.status !== 'Ready') return false;
+    const insts = this.sim.instOnNode(gn);
+    const affected = insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length;
+    const texts: Record<string, string> = {
+      'node.crash': `the host OS of ${target} crashes, taking its ${insts.length} VM(s) down`,
+      'node.hardware': `${target} suffers a hardware fault, taking its ${insts.length} VM(s) down`,
+      'host-agent.crash': `the host agent of ${target} crashes (its VMs keep running)`,
+    };
+    if (kind === 'node.hardware') this.sim.hwFault[gn] = 1;
+    if (durationUs !== null) this.sim.downUntil[gn] = this.sim.now + durationUs;
+    for (const gi of insts) if (kind !== 'host-agent.crash') this.sim.clearInstTimer(gi);
+    const { result, event } = this.newFault(kind, target, givenId, affected, texts[kind]!, (w) => {
+      const c = w.clusters[this.sim.ix.nodeCluster[gn]!]!;
+      const n = c.nodes[this.sim.ix.nodeLocal[gn]!]!;
+      if (kind === 'host-agent.crash') n.hostAgentUp = false;
+      else powerDown(c, n);
+    });
+    this.sim.nodeCause[gn] = event;
+    for (const gi of insts) this.sim.instCause[gi] = event;
+    this.sim.faults.open(result, [FaultBook.keyNode(gn), ...insts.map(FaultBook.keyInstance)], this.isWell, () => true);
+    return true;
+  }
+
+  private injectRack(target: string, durationUs: number | null, givenId: string | null): boolean {
+    const loc = this.sim.ix.rackById.get(target);
+    if (!loc) throw new Error(`unknown rack ${target}`);
+    const c = this.sim.world.clusters[loc.cluster]!;
+    const rack = c.racks[loc.rack]!;
+    if (!rack.powered) return false;
+    const gns = rack.nodes.map((ni) => this.sim.ix.nodeOffset[loc.cluster]! + ni);
+    const insts = gns.flatMap((gn) => this.sim.instOnNode(gn));
+    const affected = insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length;
+    for (const gn of gns) if (durationUs !== null) this.sim.downUntil[gn] = this.sim.now + durationUs;
+    for (const gi of insts) this.sim.clearInstTimer(gi);
+    const { result, event } = this.newFault(
+      'rack.power-loss',
+      target,
+      givenId,
+      affected,
+      `rack ${target} loses power: ${gns.length} node(s) and ${insts.length} VM(s) go dark`,
+      (w) => {
+        const cl = w.clusters[loc.cluster]!;
+        const r = cl.racks[loc.rack]!;
+        r.powered = false;
+        for (const ni of r.nodes) powerDown(cl, cl.nodes[ni]!);
+      },
+    );
+    for (const gn of gns) this.sim.nodeCause[gn] = event;
+    for (const gi of insts) this.sim.instCause[gi] = event;
+    this.sim.faults.open(
+      result,
+      [...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
+      this.isWell,
+      () => true,
+    );
+    if (durationUs !== null) {
+      this.sim.sched.after(durationUs, () => {
+        const id = this.sim.change(
+          'fault.end',
+          target,
+          event,
+          `power returns to rack ${target}`,
+          (w) => {
+            w.clusters[loc.cluster]!.racks[loc.rack]!.powered = true;
+          },
+          { tp: 'role-monitoring' },
+        );
+        // Nodes still waiting for their reboot come up now; nodes already out for repair return through repair.
+        for (const gn of gns) {
+          const n = this.sim.node(gn);
+          if (!n.powered && (n.status === 'Recovering' || n.status === 'Ready' || n.status === 'Unhealthy')) {
+            this.sim.nodeCause[gn] = id;
+            this.sim.powerOn(gn, 'node.boot', `${n.id} powers up`);
+          }
+        }
+      });
+    }
+    return true;
+  }
+
+  private replicaIndex(target: string): { ci: number; r: number } {
+    const m = /^fc:(.+)\/(\d+)$/.exec(target);
+    const ci = m ? this.sim.world.clusters.findIndex((c) => c.id === m[1]) : -1;
+    if (!m || ci < 0) throw new Error(`unknown FC replica ${target}`);
+    return { ci, r: Number(m[2]) };
+  }
+
+  private injectFcReplica(target: string, durationUs: number | null, givenId: string | null): boolean {
+    const { ci, r } = this.replicaIndex(target);
+    const rep = this.sim.world.clusters[ci]!.fc.replicas[r]!;
+    if (!rep.up) return false;
+    const wasLeader = this.sim.world.clusters[ci]!.fc.leader === r;
+    const { result, event } = this.newFault(
+      'fc.replica-crash',
+      target,
+      givenId,
+      0,
+      `FC replica ${target} crashes${wasLeader ? ' (it was the leader)' : ''}`,
+      (w) => {
+        const fc = w.clusters[ci]!.fc;
+        fc.replicas[r]!.up = false;
+        fc.replicas[r]!.leader = false;
+        if (fc.leader === r) fc.leader = -1;
+      },
+    );
+    if (wasLeader) this.sim.noLeaderSince[ci] = this.sim.now;
+    this.sim.faults.open(result, [this.sim.faults.keyOther(`fc:${ci}`)], this.isWell, () => {
+      const fc = this.sim.world.clusters[ci]!.fc;
+      return fc.replicas[r]!.up && fc.leader >= 0;
+    });
+    const back = durationUs ?? this.sim.p.fc.replicaRestartTimeUs;
+    this.sim.sched.after(back, () => {
+      this.sim.heard[ci]![r] = this.sim.now;
+      this.sim.change(
+        'fc.replica-up',
+        target,
+        event,
+        `FC replica ${target} restarts and rejoins as a follower`,
+        (w) => {
+          w.clusters[ci]!.fc.replicas[r]!.up = true;
+        },
+        { tp: 'role-monitoring' },
+      );
+    });
+    return true;
+  }
+
+  private injectSqlReplica(target: string, durationUs: number | null, givenId: string | null): boolean {
+    const m = /^sql:db(\d+)\/(\d+)$/.exec(target);
+    if (!m) throw new Error(`unknown SQL replica ${target}`);
+    const d = Number(m[1]);
+    const r = Number(m[2]);
+    const db = this.sim.world.sql.databases[d]!;
+    const rep = db.replicas[r]!;
+    if (!rep.up) return false;
+    const primary = rep.role === 'primary';
+    const { result } = this.newFault(
+      'sql.replica-crash',
+      target,
+      givenId,
+      0,
+      `SQL replica ${target} (${rep.role}) crashes`,
+      (w) => {
+        const x = w.sql.databases[d]!;
+        x.replicas[r]!.up = false;
+        if (primary) {
+          x.replicas[r]!.role = 'secondary';
+          x.available = false;
+        }
+      },
+    );
+    this.sim.sqlAvailabilityChanged(d);
+    this.sim.faults.open(
+      result,
+      [this.sim.faults.keyOther(`sql:${d}`), this.sim.faults.keyOther(`sqlr:${target}`)],
+      this.isWell,
+      () => {
+        const x = this.sim.world.sql.databases[d]!;
+        return x.available && x.replicas.every((y) => y.up);
+      },
+    );
+    if (primary) this.sim.sched.after(this.sim.p.sql.failoverTimeUs, this.sim.onFailover, d);
+    if (durationUs !== null) {
+      this.sim.sched.after(durationUs, () => {
+        if (!this.sim.world.sql.databases[d]!.replicas[r]!.up)
+          this.sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${target} comes back`);
+      });
+    }
+    return true;
+  }
+
+  private injectWatchdog(target: string, durationUs: number | null, givenId: string | null): boolean {
+    const m = /^watchdog:(\d+)$/.exec(target);
+    if (!m) throw new Error(`unknown watchdog ${target}`);
+    const w = Number(m[1]);
+    if (!this.sim.world.watchdogs[w]!.up) return false;
+    const { result, event } = this.newFault(
+      'watchdog.crash',
+      target,
+      givenId,
+      0,
+      `watchdog ${target} crashes: SQL cluster failures now go unseen`,
+      (x) => {
+        x.watchdogs[w]!.up = false;
+      },
+    );
+    this.sim.wdDownSince[w] = this.sim.now;
+    this.sim.faults.open(
+      result,
+      [this.sim.faults.keyOther(`wd:${w}`)],
+      this.isWell,
+      () => this.sim.world.watchdogs[w]!.up,
+    );
+    this.sim.sched.after(durationUs ?? this.sim.p.watchdog.restartTimeUs, () => {
+      this.sim.watchdogBlindUs[w] = this.sim.watchdogBlindUs[w]! + (this.sim.now - this.sim.wdDownSince[w]!);
+      this.sim.wdDownSince[w] = -1;
+      const id = this.sim.change(
+        'watchdog.up',
+        target,
+        event,
+        `watchdog ${target} is restarted`,
+        (x) => {
+          x.watchdogs[w]!.up = true;
+        },
+        { tp: 'watchdogs' },
+      );
+      this.sim.detect(this.sim.faults.keyOther(`wd:${w}`), 'watchdog', id);
+      this.sim.watchdogCheck(w);
+    });
+    return true;
+  }
+
+  private injectNetwork(
+    kind: string,
+    durationUs: number,
+    givenId: string | null,
+    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number },
+  ): boolean {
+    const groups = extra.groups ?? null;
+    const condKind = kind === 'network.partition' ? 'partition' : kind === 'network.loss' ? 'loss' : 'latency';
+    const cond = this.sim.net.begin(condKind, groups, extra.lossRate ?? 0, extra.extraLatencyUs ?? 0);
+    // Affected: nodes named by the groups (all nodes when the condition has no groups), and their instances.
+    const res = groups ? groups.flat().map(compileGlob) : null;
+    const gns: number[] = [];
+    for (let gn = 0; gn < this.sim.ix.nodeCluster.length; gn++) {
+      const id = this.sim.node(gn).id;
+      if (res === null || res.some((re) => re.test(id) || re.test(`ha:${id}`))) gns.push(gn);
+    }
+    const insts = gns.flatMap((gn) => this.sim.instOnNode(gn));
+    const desc =
+      kind === 'network.partition'
+        ? `the network splits into ${groups!.length} groups that cannot reach each other (${groups!.map((g) => g.join(' ')).join(' | ')})`
+        : kind === 'network.loss'
+          ? `${Math.round((extra.lossRate ?? 0) * 100)} % of messages are lost${groups ? ` around ${groups.flat().join(' ')}` : ''}`
+          : `every message takes ${formatDuration(extra.extraLatencyUs ?? 0)} longer${groups ? ` around ${groups.flat().join(' ')}` : ''}`;
+    let ended = false;
+    const { result, event } = this.newFault(
+      kind,
+      groups ? groups.flat().join(' ') : 'network',
+      givenId,
+      insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length,
+      desc,
+      null,
+      [{ t: this.sim.now + durationUs, k: 'fault.end', s: 'network' }],
+    );
+    const endKey = this.sim.faults.keyOther(`net:${event}`);
+    this.sim.faults.open(
+      result,
+      [endKey, ...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
+      this.isWell,
+      () => ended,
+    );
+    this.sim.disturbAll();
+    this.sim.sched.after(durationUs, () => {
+      this.sim.net.end(cond);
+      ended = true;
+      const id = this.sim.change('fault.end', 'network', event, `the network condition of ${result.id} ends`, null, {
+        tp: 'role-monitoring',
+      });
+      this.sim.otherTouched(`net:${event}`, id);
+      this.sim.disturbAll();
+    });
+    return true;
+  }
+}

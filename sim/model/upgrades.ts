@@ -1,0 +1,219 @@
+/**
+ * Rolling upgrades: a change-managed role or OS update walks a service's update domains one at a time, waiting for
+ * each to become healthy (30 minutes at most) before the next; a failing update leaves a stuck deployment that can be
+ * rolled back. Only one upgrade runs per service at a time. Upgrades are FC actions: they wait for an FC leader.
+ */
+import { formatDuration } from '../engine/time.js';
+import { FaultBook } from './faults.js';
+import type { Simulation } from './simulation.js';
+
+export interface UpgradeRequest {
+  id: string;
+  service: number;
+  kind: 'role' | 'os';
+  failing: boolean;
+  rollbackAfterUs: number | null;
+}
+
+export class Upgrades {
+  constructor(private readonly sim: Simulation) {}
+
+  private failingVersions = new Map<number, number>();
+
+  /** The instance runs the version of a failing update: it crashes at every start. */
+  failingVersion(gi: number): boolean {
+    const inst = this.sim.inst(gi);
+    return this.failingVersions.get(inst.service) === inst.version;
+  }
+
+  start(u: {
+    id: string;
+    service: number;
+    kind: 'role' | 'os';
+    failing: boolean;
+    rollbackAfterUs: number | null;
+  }): void {
+    const svc = this.sim.world.services[u.service]!;
+    const ci = svc.cluster;
+    if (svc.upgrade !== null && (svc.upgrade.status === 'walking' || svc.upgrade.status === 'rolling-back')) {
+      this.sim.change(
+        'upgrade.refused',
+        svc.id,
+        -1,
+        `upgrade ${u.id} of ${svc.id} refused: another upgrade is running (one at a time)`,
+        null,
+        {
+          tp: 'change-management',
+        },
+      );
+      return;
+    }
+    const toVersion =
+      Math.max(
+        ...svc.roles.flatMap((r) => r.instances.map((ii) => this.sim.world.clusters[ci]!.instances[ii]!.version)),
+      ) + 1;
+    if (u.failing) this.failingVersions.set(u.service, toVersion);
+    const id = this.sim.change(
+      'upgrade.start',
+      svc.id,
+      -1,
+      () =>
+        `${u.kind === 'os' ? 'OS image' : 'role'} upgrade ${u.id} of ${svc.id} to version ${toVersion} starts, one update domain at a time`,
+      (w) => {
+        w.services[u.service]!.upgrade = { id: u.id, toVersion, ud: -1, status: 'walking' };
+      },
+      { tp: 'change-management' },
+    );
+    this.upgradeCtx.set(u.service, { ...u, toVersion, cause: id, udStart: 0 });
+    this.sim.fcAct(ci, () => this.walkNextUd(u.service));
+  }
+
+  private upgradeCtx = new Map<
+    number,
+    {
+      id: string;
+      service: number;
+      kind: 'role' | 'os';
+      failing: boolean;
+      rollbackAfterUs: number | null;
+      toVersion: number;
+      cause: number;
+      udStart: number;
+    }
+  >();
+
+  private walkNextUd(s: number): void {
+    const ctx = this.upgradeCtx.get(s)!;
+    const svc = this.sim.world.services[s]!;
+    const up = svc.upgrade!;
+    if (up.status !== 'walking') return;
+    const ud = up.ud + 1;
+    if (ud >= svc.updateDomains) {
+      this.sim.change(
+        'upgrade.done',
+        svc.id,
+        ctx.cause,
+        `upgrade ${ctx.id} of ${svc.id} completed`,
+        (w) => {
+          w.services[s]!.upgrade!.status = 'done';
+        },
+        { tp: 'change-management' },
+      );
+      return;
+    }
+    const ci = svc.cluster;
+    const off = this.sim.ix.instOffset[ci]!;
+    const members = svc.roles
+      .flatMap((r) => r.instances)
+      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.ud === ud);
+    const id = this.sim.change(
+      'upgrade.ud',
+      svc.id,
+      ctx.cause,
+      () => `upgrade ${ctx.id}: update domain ${ud} (${members.length} instance(s)) stops, updates and restarts`,
+      (w) => {
+        w.services[s]!.upgrade!.ud = ud;
+        for (const ii of members) {
+          const i = w.clusters[ci]!.instances[ii]!;
+          i.version = ctx.toVersion;
+          if (i.node >= 0) {
+            i.status = 'Recycling';
+            if (ctx.kind === 'os') i.vm = 'Rebooting';
+          }
+        }
+      },
+      {
+        tp: 'change-management',
+        d: [{ t: this.sim.now + this.sim.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }],
+      },
+    );
+    ctx.cause = id;
+    ctx.udStart = this.sim.now;
+    for (const ii of members) {
+      const gi = off + ii;
+      if (this.sim.inst(gi).node < 0) continue;
+      this.sim.instCause[gi] = id;
+      this.sim.crashTimes[gi]!.length = 0;
+      if (ctx.kind === 'os') this.sim.setInstTimer(gi, this.sim.p.hostAgent.vmRebootTimeUs, this.sim.onVmUp);
+      else {
+        this.sim.clearInstTimer(gi);
+        this.startRoleAfterRecycle(gi, id);
+      }
+    }
+    this.sim.sched.after(this.sim.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
+  }
+
+  private startRoleAfterRecycle(gi: number, cause: number): void {
+    this.sim.setInstTimer(gi, this.sim.p.role.restartDelayUs, (x) => {
+      this.sim.instTimer[x] = -1;
+      if (this.sim.inst(x).vm === 'Running') this.sim.startRole(x, cause);
+    });
+  }
+
+  private readonly onUpgradeCheck = (s: number): void => {
+    const ctx = this.upgradeCtx.get(s);
+    const svc = this.sim.world.services[s]!;
+    const up = svc.upgrade;
+    if (!ctx || !up || up.status !== 'walking') return;
+    const ci = svc.cluster;
+    const members = svc.roles
+      .flatMap((r) => r.instances)
+      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.ud === up.ud);
+    const off = this.sim.ix.instOffset[ci]!;
+    const healthy = members.every((ii) => this.sim.healthyFlag[off + ii] === 1 || this.sim.inst(off + ii).node < 0);
+    if (healthy) {
+      this.sim.fcAct(ci, () => this.walkNextUd(s));
+      return;
+    }
+    if (this.sim.now - ctx.udStart >= this.sim.p.role.upgradeWaitUs) {
+      const id = this.sim.change(
+        'upgrade.stuck',
+        svc.id,
+        ctx.cause,
+        () =>
+          `upgrade ${ctx.id}: update domain ${up.ud} not healthy within ${formatDuration(this.sim.p.role.upgradeWaitUs)}: the deployment is stuck`,
+        (w) => {
+          w.services[s]!.upgrade!.status = 'stuck';
+        },
+        { tp: 'change-management', r: `role.upgradeWait=${formatDuration(this.sim.p.role.upgradeWaitUs)}` },
+      );
+      for (const ii of members) this.sim.detect(FaultBook.keyInstance(off + ii), 'fc', id);
+      ctx.cause = id;
+      if (ctx.rollbackAfterUs !== null) this.sim.sched.after(ctx.rollbackAfterUs, this.onRollback, s);
+      return;
+    }
+    this.sim.sched.after(this.sim.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
+  };
+
+  private readonly onRollback = (s: number): void => {
+    const ctx = this.upgradeCtx.get(s)!;
+    const svc = this.sim.world.services[s]!;
+    const ci = svc.cluster;
+    const off = this.sim.ix.instOffset[ci]!;
+    const upgraded = svc.roles
+      .flatMap((r) => r.instances)
+      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.version === ctx.toVersion);
+    const id = this.sim.change(
+      'upgrade.rollback',
+      svc.id,
+      ctx.cause,
+      () =>
+        `upgrade ${ctx.id} rolled back: ${upgraded.length} upgraded instance(s) return to version ${ctx.toVersion - 1}; the rest never changed`,
+      (w) => {
+        w.services[s]!.upgrade!.status = 'rolled-back';
+        for (const ii of upgraded) {
+          const i = w.clusters[ci]!.instances[ii]!;
+          i.version = ctx.toVersion - 1;
+          i.crashLoop = false;
+          if (i.node >= 0 && i.status !== 'Ready') i.status = 'Recycling';
+        }
+      },
+      { tp: 'change-management' },
+    );
+    for (const ii of upgraded) {
+      const gi = off + ii;
+      this.sim.crashTimes[gi]!.length = 0;
+      if (this.sim.inst(gi).status === 'Recycling') this.startRoleAfterRecycle(gi, id);
+    }
+  };
+}
