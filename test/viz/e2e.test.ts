@@ -11,11 +11,13 @@ import { applyPatches, enablePatches } from 'immer';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer, serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
-import { loadScenario, runScenario } from '../../sim/index.js';
+import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
 import type { World } from '../../sim/model/state.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { causeChain } from '../../viz/src/model/cause.js';
+import { securityRuleFork } from '../../viz/src/model/security-fork.js';
 import { type Bound, findMatch } from '../../viz/src/model/tour-match.js';
+import { applyChanges } from '../../viz/src/runner/apply-changes.js';
 import { TOURS } from '../../viz/src/tours.js';
 import { decodePng, distinctColours } from './png.js';
 
@@ -390,6 +392,41 @@ describe('viewer (Chromium)', () => {
       (e) => e.k.startsWith('attack.') && !e.k.endsWith('.violation') && e.m?.ok === false,
     ).length;
     expect(readout).toContain(`denied: ${denials}`);
+  });
+
+  it('forks a denied attack from the Why? panel: "what if this rule had allowed it?" runs a branch with violations', async () => {
+    const file = 'security-compute-connectivity.yaml';
+    const text = readFileSync(`scenarios/${file}`, 'utf8');
+    const tl = runToTimeline(text, file);
+    const scan = tl.events.findIndex(
+      (e) => e.k === 'attack.connect' && e.r === 'lb:no-endpoint' && e.x.includes('shop.worker '),
+    );
+    expect(scan).toBeGreaterThanOrEqual(0);
+    // The branch the page should produce: the same change applied here.
+    const sc = loadScenario(text, { fileName: file });
+    const change = securityRuleFork(tl.events[scan]!, tl.events[scan]!.t)!;
+    const expected = runScenario({ ...sc, resolved: applyChanges(sc.resolved, [change]) } as Scenario, {
+      record: false,
+    });
+    expect(expected.summary.security!.violations).toBeGreaterThan(0);
+    const page = await openPage('?scenario=security-compute-connectivity');
+    await waitForRun(page, tl.traceHash);
+    await page.evaluate(
+      (id) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(id),
+      scan,
+    );
+    await page.waitForSelector('[data-testid=what-if-security-rule][data-action=allow]');
+    // A policy parameter is not what decided it: the policy dialog is not offered.
+    expect(await page.locator('[data-testid=what-if-rule]').count()).toBe(0);
+    await page.click('[data-testid=what-if-security-rule]');
+    await page.waitForSelector('[data-testid=branch-tree] [data-branch="fork-1"][data-status=ready]', {
+      timeout: 60_000,
+    });
+    await page.waitForSelector('[data-testid=run-info][data-branch="fork-1"]');
+    const hash = await attr(page, '[data-testid=run-info]', 'data-trace-hash');
+    expect(hash).not.toBe(tl.traceHash);
+    expect(hash).toBe(expected.summary.traceHash);
+    expect(await page.locator('[data-testid=compare] tr.differs').count()).toBeGreaterThan(0);
   });
 
   it('forks a run with a node crash at the playhead; the same fork twice gives the same hash', async () => {

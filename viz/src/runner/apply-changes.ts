@@ -1,9 +1,12 @@
 /**
  * Applies "what if" changes to a resolved scenario: a scripted fault appended to its faults at a given time, or a
- * policy (a rule's parameter) replaced. Pure: returns a new scenario and leaves the given one alone.
+ * policy (a rule's parameter) replaced, or a security rule turned around (a misconfiguration appended to the scripted
+ * security traffic: a rule set in front of the configured rules, from a given time on, never reverted). Pure: returns a new scenario and leaves the given one alone.
  */
 import type { ResolvedScenario, ScriptedFaultSpec } from '../../../sim/scenario/resolve.js';
 import type { FaultKind } from '../../../sim/scenario/schema.js';
+import type { ResolvedTraffic } from '../../../sim/scenario/security-resolve.js';
+import { ruleChangeSet, ruleForkLabel } from '../model/security-fork.js';
 import type { ForkChange } from './protocol.js';
 
 /** The id given to the n-th fault a fork adds ("what-if-1", …), unique within the scenario. */
@@ -23,8 +26,12 @@ function literalGlob(id: string): string {
 export function applyChanges(sc: ResolvedScenario, changes: readonly ForkChange[]): ResolvedScenario {
   let out: ResolvedScenario = sc;
   let n = 0;
+  let rules = 0;
   for (const ch of changes) {
-    if (ch.type === 'fault') {
+    if (ch.type === 'rule') {
+      rules++;
+      out = withRuleChange(out, ch, rules);
+    } else if (ch.type === 'fault') {
       n++;
       const fault: ScriptedFaultSpec = {
         type: 'scripted',
@@ -58,4 +65,60 @@ export function applyChanges(sc: ResolvedScenario, changes: readonly ForkChange[
     }
   }
   return out;
+}
+
+/** An id for a fork's misconfiguration, unique among the faults and the security traffic. */
+function forkRuleId(sc: ResolvedScenario, n: number): string {
+  const taken = new Set([...sc.faults.map((f) => f.id), ...(sc.security?.traffic ?? []).map((t) => t.id)]);
+  let id = `what-if-rule-${n}`;
+  for (let k = 2; taken.has(id); k++) id = `what-if-rule-${n}-${k}`;
+  return id;
+}
+
+function withRuleChange(sc: ResolvedScenario, ch: Extract<ForkChange, { type: 'rule' }>, n: number): ResolvedScenario {
+  const sec = sc.security;
+  if (!sec) throw new Error('this scenario has no security section: no rule to change');
+  const change = ruleChangeSet(ch, n);
+  if (!change) throw new Error(`cannot make rule ${ch.rule} ${ch.action} this attempt`);
+  const roles = new Set(sc.services.flatMap((s) => s.roles.map((r) => r.id)));
+  for (const role of [...(change.openPorts ?? []).map((o) => o.role), ...Object.keys(change.hostFilter ?? {})]) {
+    if (!roles.has(role)) throw new Error(`unknown role ${role}`);
+  }
+  const item: ResolvedTraffic = {
+    index: sec.traffic.length,
+    kind: 'misconfigure',
+    id: forkRuleId(sc, n),
+    atUs: Math.max(0, Math.round(ch.atUs)),
+    everyUs: 0,
+    count: 1,
+    from: 'internet',
+    sources: 1,
+    to: '',
+    port: 0,
+    protocol: 'tcp',
+    holdUs: 60_000_000,
+    login: '',
+    logins: [],
+    password: '',
+    passwords: null,
+    as: '',
+    database: '',
+    permission: null,
+    target: '',
+    software: '',
+    account: '',
+    accountKind: null,
+    mfa: true,
+    breakGlass: false,
+    approve: true,
+    durationUs: null,
+    build: '',
+    component: 'host-os',
+    infected: false,
+    failing: false,
+    release: true,
+    change,
+    label: `what if: ${ruleForkLabel(ch)}`,
+  };
+  return { ...sc, security: { ...sec, traffic: [...sec.traffic, item] } };
 }

@@ -18,6 +18,21 @@ export type ForkChange =
       readonly section: string;
       readonly key: string;
       readonly value: number | boolean;
+    }
+  | {
+      readonly type: 'rule';
+      /** When the changed rule takes effect (a misconfiguration scripted at this time, never reverted), µs. */
+      readonly atUs: number;
+      /** The security rule that decided the attempt, as events name it ("lb:no-endpoint", "nsg:…", "default:…"). */
+      readonly rule: string;
+      /** What the changed rule does to such attempts from then on. */
+      readonly action: 'allow' | 'deny';
+      /** The attempt: source and destination as its message names them ("internet:203.0.113.9", "ga:shop.web.0"). */
+      readonly from: string;
+      /** The target as the attempt named it (a role, an instance, a node, "fc:c0"…). */
+      readonly to: string;
+      readonly port: number;
+      readonly protocol: 'tcp' | 'udp';
     };
 
 export type RunRequest = {

@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
 import { policyOfRule } from '../model/rules.js';
+import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { kindText, topicText } from '../topics.js';
 import { throttledWhilePlaying } from './throttle.js';
@@ -18,6 +19,8 @@ export class Explanation {
   private shown = -2;
   /** Opens the rule dialog for a policy ("section.key"); set by the app. */
   onRule: ((policy: string) => void) | null = null;
+  /** Re-runs with a security rule turned around (allow a denied attempt, deny an admitted one); set by the app. */
+  onSecurityRule: ((change: RuleForkChange, label: string) => void) | null = null;
   private shownRun: unknown = null;
 
   constructor(private readonly app: App) {
@@ -90,6 +93,25 @@ export class Explanation {
             : null,
         ),
       );
+      const flip = this.onSecurityRule ? securityRuleFork(e, e.t) : undefined;
+      if (flip) {
+        this.body.append(
+          h(
+            'p',
+            { class: 'rule' },
+            h(
+              'button',
+              {
+                class: 'btn small',
+                title: `Run the scenario again with this rule changed from ${formatClock(e.t)} on: ${ruleForkLabel(flip)}`,
+                attrs: { 'data-testid': 'what-if-security-rule', 'data-action': flip.action },
+                on: { click: () => this.onSecurityRule?.(flip, `${ruleForkLabel(flip)} from ${formatClock(e.t)}`) },
+              },
+              flip.action === 'allow' ? 'What if this rule had allowed it?' : 'What if this rule had denied it?',
+            ),
+          ),
+        );
+      }
     }
     if (e.m) {
       this.body.append(
