@@ -824,6 +824,20 @@ function byName<T extends { name: string }>(front: readonly T[], rest: readonly 
 }
 
 /** `base` with `change` in front: its rules first (same name or priority replaces), its maps and switches replace. */
+/** The rule-set settings that a misconfiguration replaces whole (flags and small policies, not rule lists). */
+const SCALAR_SETTINGS = [
+  'passwordPolicy',
+  'dosGuard',
+  'requireMfa',
+  'requireSaw',
+  'requireJit',
+  'defaultAdminEnabled',
+  'localAccounts',
+  'enforceManifest',
+  'requireCleanScan',
+  'requireApproval',
+] as const;
+
 export function overlay(base: FullRuleSet, change: ResolvedRuleSet): FullRuleSet {
   const out: { -readonly [K in keyof FullRuleSet]: FullRuleSet[K] } = { ...base };
   if (change.endpointAcls) {
@@ -860,18 +874,7 @@ export function overlay(base: FullRuleSet, change: ResolvedRuleSet): FullRuleSet
   if (change.vlanAllow) out.vlanAllow = [...new Set([...change.vlanAllow, ...base.vlanAllow])];
   if (change.approvedSoftware)
     out.approvedSoftware = [...new Set([...change.approvedSoftware, ...base.approvedSoftware])];
-  for (const key of [
-    'passwordPolicy',
-    'dosGuard',
-    'requireMfa',
-    'requireSaw',
-    'requireJit',
-    'defaultAdminEnabled',
-    'localAccounts',
-    'enforceManifest',
-    'requireCleanScan',
-    'requireApproval',
-  ] as const) {
+  for (const key of SCALAR_SETTINGS) {
     const v = change[key];
     if (v !== undefined) out[key] = v;
   }
@@ -892,18 +895,7 @@ export function describeChange(c: ResolvedRuleSet): string {
   if (c.sqlFirewall) parts.push('SQL firewall');
   if (c.vlanAllow) parts.push(`VLAN ${c.vlanAllow.join(', ')} allowed`);
   if (c.approvedSoftware) parts.push(`manifest + ${c.approvedSoftware.join(', ')}`);
-  for (const key of [
-    'passwordPolicy',
-    'dosGuard',
-    'requireMfa',
-    'requireSaw',
-    'requireJit',
-    'defaultAdminEnabled',
-    'localAccounts',
-    'enforceManifest',
-    'requireCleanScan',
-    'requireApproval',
-  ] as const) {
+  for (const key of SCALAR_SETTINGS) {
     if (c[key] !== undefined) parts.push(`${key}=${c[key]}`);
   }
   return parts.length === 0 ? 'no change' : parts.join('; ');
