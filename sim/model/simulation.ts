@@ -77,6 +77,8 @@ export class Simulation {
   private readonly haActor: Actor[];
   private readonly gaActor: Actor[];
   private readonly lbActor: Actor[];
+  /** FC replica actors, per cluster (resolved once: the lease exchange runs every renewal interval). */
+  private readonly replicaActor: Actor[][];
 
   // Pollers.
   private readonly fcPoll: PollerSet;
@@ -154,6 +156,7 @@ export class Simulation {
 
     // Actors.
     this.fcActor = world.clusters.map((c) => ({ name: `fc:${c.id}`, node: '' }));
+    this.replicaActor = world.clusters.map((c) => c.fc.replicas.map((r) => ({ name: r.id, node: '' })));
     this.haActor = [];
     for (const c of world.clusters) for (const n of c.nodes) this.haActor.push({ name: `ha:${n.id}`, node: n.id });
     this.gaActor = [];
@@ -1019,7 +1022,8 @@ export class Simulation {
     const heard = this.heard[ci]!;
     const now = this.now;
     const lease = this.p.fc.leaseDurationUs;
-    const actor = (r: number): Actor => ({ name: reps[r]!.id, node: '' });
+    const actors = this.replicaActor[ci]!;
+    const actor = (r: number): Actor => actors[r]!;
     const reach = (a: number, b: number, n: number): boolean =>
       reps[b]!.up &&
       this.net.deliver(actor(a), actor(b), ci * 64 + a * 8 + b, 2 * n).delayUs >= 0 &&

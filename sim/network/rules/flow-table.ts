@@ -96,17 +96,17 @@ function hashTuple(proto: number, a: Address, aPort: number, b: Address, bPort: 
 }
 
 export class FlowTable {
-  private capacity: number;
-  private mask: number;
-  private state: Uint8Array;
-  private family: Uint8Array;
-  private proto: Uint8Array;
-  private srcWords: Uint32Array;
-  private dstWords: Uint32Array;
-  private srcPort: Uint16Array;
-  private dstPort: Uint16Array;
-  private expiresAtUs: Float64Array;
-  private idleUs: Float64Array;
+  private capacity!: number;
+  private mask!: number;
+  private state!: Uint8Array;
+  private family!: Uint8Array;
+  private proto!: Uint8Array;
+  private srcWords!: Uint32Array;
+  private dstWords!: Uint32Array;
+  private srcPort!: Uint16Array;
+  private dstPort!: Uint16Array;
+  private expiresAtUs!: Float64Array;
+  private idleUs!: Float64Array;
   private live = 0;
   private tombstones = 0;
   private lastNowUs = 0;
@@ -115,17 +115,7 @@ export class FlowTable {
   constructor(initialCapacity = 64) {
     let cap = 16;
     while (cap < initialCapacity) cap *= 2;
-    this.capacity = cap;
-    this.mask = cap - 1;
-    this.state = new Uint8Array(cap);
-    this.family = new Uint8Array(cap);
-    this.proto = new Uint8Array(cap);
-    this.srcWords = new Uint32Array(cap * 4);
-    this.dstWords = new Uint32Array(cap * 4);
-    this.srcPort = new Uint16Array(cap);
-    this.dstPort = new Uint16Array(cap);
-    this.expiresAtUs = new Float64Array(cap);
-    this.idleUs = new Float64Array(cap);
+    this.allocate(cap);
   }
 
   /** Flows held, including expired ones not yet noticed or swept. */
@@ -260,6 +250,21 @@ export class FlowTable {
     return n;
   }
 
+  /** Fresh, empty arrays for `cap` slots (a power of two). */
+  private allocate(cap: number): void {
+    this.capacity = cap;
+    this.mask = cap - 1;
+    this.state = new Uint8Array(cap);
+    this.family = new Uint8Array(cap);
+    this.proto = new Uint8Array(cap);
+    this.srcWords = new Uint32Array(cap * 4);
+    this.dstWords = new Uint32Array(cap * 4);
+    this.srcPort = new Uint16Array(cap);
+    this.dstPort = new Uint16Array(cap);
+    this.expiresAtUs = new Float64Array(cap);
+    this.idleUs = new Float64Array(cap);
+  }
+
   /** Forgets every flow. */
   clear(): void {
     this.state.fill(EMPTY);
@@ -284,17 +289,7 @@ export class FlowTable {
       expiresAtUs: this.expiresAtUs,
       idleUs: this.idleUs,
     };
-    this.capacity = cap;
-    this.mask = cap - 1;
-    this.state = new Uint8Array(cap);
-    this.family = new Uint8Array(cap);
-    this.proto = new Uint8Array(cap);
-    this.srcWords = new Uint32Array(cap * 4);
-    this.dstWords = new Uint32Array(cap * 4);
-    this.srcPort = new Uint16Array(cap);
-    this.dstPort = new Uint16Array(cap);
-    this.expiresAtUs = new Float64Array(cap);
-    this.idleUs = new Float64Array(cap);
+    this.allocate(cap);
     this.tombstones = 0;
     for (let j = 0; j < old.capacity; j++) {
       if (old.state[j] !== LIVE) continue;
