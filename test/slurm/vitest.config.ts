@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/slurm/**/*.slurm.ts'],
     testTimeout: 300_000,
     hookTimeout: 120_000,
-    reporters: ['verbose'],
+    // Each test named (a skip names its reason), and a JSON report that .ci/run adds to its closing line.
+    reporters: ['verbose', 'json'],
+    outputFile: { json: 'test-output/slurm.json' },
   },
 });
