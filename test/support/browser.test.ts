@@ -110,8 +110,9 @@ describe('findBrowser', () => {
 
   it('FABRICSIM_BROWSER=system never falls back to the bundled browser', async () => {
     const ctx = context({ FABRICSIM_BROWSER: 'system' }, []);
-    expect(await failure(ctx)).toMatch(
-      /^FABRICSIM_BROWSER=system, but no system Chrome or Chromium was found: install/,
+    expect(await failure(ctx)).toBe(
+      'FABRICSIM_BROWSER=system, but no system Chrome or Chromium was found: install one, set ' +
+        'CHROMIUM_PATH=/path/to/chrome, or unset FABRICSIM_BROWSER to use the bundled one',
     );
     expect(ctx.bundledCalls).toBe(0);
   });

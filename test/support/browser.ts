@@ -124,7 +124,10 @@ export async function findBrowser(ctx: FinderContext): Promise<FoundBrowser> {
   const system = ctx.candidates.find((c) => ctx.isExecutable(c));
   if (system !== undefined) return { source: 'system', executablePath: system, env: {} };
   if (mode === 'system') {
-    throw new NoBrowserError(`FABRICSIM_BROWSER=system, but no system Chrome or Chromium was found: ${HOW}`);
+    throw new NoBrowserError(
+      'FABRICSIM_BROWSER=system, but no system Chrome or Chromium was found: install one, set ' +
+        'CHROMIUM_PATH=/path/to/chrome, or unset FABRICSIM_BROWSER to use the bundled one',
+    );
   }
   try {
     return await ctx.bundled();
