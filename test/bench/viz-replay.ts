@@ -7,7 +7,8 @@
  * - frame: playing at 1,000× with the canvas topology of 10,000 instances on screen, the time each frame takes to
  *   advance the state and redraw every view, p50/p95 (the budget for 60 frames a second is 16.7 ms).
  *
- * `npm run bench -- viz-replay [--keep]`. Prints one JSON line. Like every bench it reports, it never fails a build.
+ * `npm run bench -- viz-replay [--keep]`. Prints one JSON line. Like every bench it reports figures and never fails on
+ * them; with no browser to be had it prints the finder's one line and exits 1.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
