@@ -15,6 +15,9 @@
  * A run is what `runScenario` returns, or a timeline read from a file (`readTimelineFile`), which cannot answer
  * `toDeny`/`toAllow` — those replay the run (see `checkRun`).
  */
+// Kept in the emitted declarations (unlike the value import below), so that `declare module 'vitest'` there is an
+// augmentation of the installed Vitest.
+import 'vitest';
 import { expect } from 'vitest';
 import { viewerCommand } from '../cli/viewer.js';
 import {
