@@ -256,7 +256,7 @@ describe('the packed library', () => {
     expect(r.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
   });
 
-  it('installs a command line that checks a bundled scenario and serves the viewer', async () => {
+  it('installs a command line that checks and starts a bundled scenario and serves the viewer', async () => {
     const bin = join(app, 'node_modules', 'fabricsim', 'bin', 'fabricsim.js');
     expect(existsSync(join(app, 'node_modules', '.bin', 'fabricsim'))).toBe(true);
     const check = execFileSync(process.execPath, [bin, 'check', 'node_modules/fabricsim/scenarios/quickstart.yaml'], {
@@ -264,6 +264,11 @@ describe('the packed library', () => {
       encoding: 'utf8',
     });
     expect(check).toMatch(/1 scenario, \d+ expectations: \d+ passed, 0 failed/);
+
+    // `start` runs the bundled quickstart and writes its timeline under the working folder, not node_modules.
+    const started = spawnSync(process.execPath, [bin, 'start', '--no-serve'], { cwd: app, encoding: 'utf8' });
+    expect(started.status, started.stderr).toBe(0);
+    expect(existsSync(join(app, 'out', 'quickstart.timeline.json'))).toBe(true);
 
     const server: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
       cwd: app,
