@@ -57,19 +57,26 @@ export interface RunResult {
   readonly summary: RunSummary;
   /** The timeline, or null when `record: false`. */
   readonly timeline: Timeline | null;
+  /** The scenario that ran (so that the run can be checked further: `checkRun`, `fabricsim/vitest`). */
+  readonly scenario: Scenario;
 }
 
 /** Runs a loaded scenario. Same scenario and seed ⇒ the same trace hash, with recording on or off, anywhere. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
   const { summary, timeline } = runResolved(scenario.resolved, opts);
-  return { summary, timeline };
+  return { summary, timeline, scenario };
 }
 
+export { type CheckableRun, type CheckResult, checkRun, ExpectationInputError } from './check/index.js';
+export { DurationError, formatDuration, parseDuration } from './engine/time.js';
 export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/summary.js';
 export type { World } from './model/state.js';
 export { createSimulation, type RunOptions } from './run.js';
 export { ScenarioError } from './scenario/errors.js';
 export { assertExpectations, ExpectationFailure } from './scenario/expect.js';
 export type { LoadOptions } from './scenario/load.js';
+export type { ExpectationFile, ScenarioFile } from './scenario/schema.js';
+export type { TrafficKind } from './scenario/security-schema.js';
 export { readTimeline, type Timeline, TimelineError, type TimelineEvent, TOPICS } from './trace/format.js';
+export { writeTimeline } from './trace/write.js';
 export { VERSION } from './version.js';

@@ -546,7 +546,7 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
   };
 }
 
-function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+export function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
   const path: Path = ['expect', index];
   if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {
