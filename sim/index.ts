@@ -8,8 +8,9 @@ import type { RunSummary } from './metrics/summary.js';
 import { type RunOptions, runResolved } from './run.js';
 import { ScenarioIssue } from './scenario/errors.js';
 import { type LoadOptions, parseScenario } from './scenario/load.js';
-import { type ResolvedScenario, resolveScenario } from './scenario/resolve.js';
+import { resolveScenario } from './scenario/resolve.js';
 import type { ScenarioFile } from './scenario/schema.js';
+import type { ResolvedScenario } from './spec/scenario.js';
 import type { Timeline } from './trace/format.js';
 
 export interface Scenario {
@@ -66,10 +67,10 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 }
 
 export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/summary.js';
-export type { World } from './model/state.js';
 export { createSimulation, type RunOptions } from './run.js';
 export { ScenarioError } from './scenario/errors.js';
 export { assertExpectations, ExpectationFailure } from './scenario/expect.js';
 export type { LoadOptions } from './scenario/load.js';
+export type { World } from './spec/world.js';
 export { readTimeline, type Timeline, TimelineError, type TimelineEvent, TOPICS } from './trace/format.js';
 export { VERSION } from './version.js';

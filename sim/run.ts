@@ -4,20 +4,15 @@
  */
 
 import { makeSampler } from './engine/distributions.js';
+import { compileGlob } from './engine/glob.js';
 import { TraceHash } from './engine/hash.js';
 import { Random } from './engine/random.js';
 import type { RunSummary } from './metrics/summary.js';
 import { SecurityModel } from './model/security/model.js'; // security (issue 5)
 import { Simulation } from './model/simulation.js';
 import { evaluateExpectations } from './scenario/expect.js';
-import { compileGlob } from './scenario/glob.js';
-import {
-  FAULT_TARGETS,
-  type FaultSpecResolved,
-  idSpaces,
-  type ResolvedScenario,
-  type ScriptedFaultSpec,
-} from './scenario/resolve.js';
+import { FAULT_TARGETS, idSpaces } from './scenario/resolve.js';
+import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/scenario.js';
 import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/format.js';
 import { VERSION } from './version.js';
 

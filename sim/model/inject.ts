@@ -5,9 +5,9 @@
  * Model-internal: it drives the Simulation's state through the same `change()` path as every other actor.
  */
 
+import { compileGlob } from '../engine/glob.js';
 import { formatDuration } from '../engine/time.js';
 import type { FaultResult } from '../metrics/summary.js';
-import { compileGlob } from '../scenario/glob.js';
 import type { Deadline } from '../trace/format.js';
 import { FaultBook } from './faults.js';
 import type { Recipe, Simulation } from './simulation.js';

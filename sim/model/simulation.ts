@@ -7,7 +7,7 @@
  * patches. Actor-internal memory (poll counters, timers, back-off) lives in flat arrays beside it: it is not part of
  * what a viewer shows, and keeping it out of immer keeps the event path cheap.
  *
- * The recovery ladder follows the documented platform behaviour (defaults in sim/scenario/defaults.ts):
+ * The recovery ladder follows the documented platform behaviour (defaults in sim/spec/defaults.ts):
  * role crash → the guest agent restarts it with back-off, and a crash loop is alerted and left stopped;
  * guest unresponsive → the host agent reboots the VM after its timeout; host silent → the FC reboots the node, and if
  * it is not back within the boot wait, service healing moves its instances to other fault domains and the node goes
@@ -22,14 +22,14 @@ import { AvailabilityTracker } from '../metrics/availability.js';
 import { formatHuman } from '../metrics/format.js';
 import type { Detector } from '../metrics/summary.js';
 import { type Actor, Network } from '../network/net.js';
-import type { Policies, ResolvedScenario } from '../scenario/resolve.js';
+import type { Policies, ResolvedScenario } from '../spec/scenario.js';
+import type { ClusterState, InstanceState, NodeState, World } from '../spec/world.js';
 import type { Deadline, Patch } from '../trace/format.js';
 import { type EventExtras, Recorder } from '../trace/recorder.js';
 import { buildWorld, type Indices, pickNode } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
 import { FaultInjector } from './inject.js';
 import { PollerSet } from './pollers.js';
-import type { ClusterState, InstanceState, NodeState, World } from './state.js';
 import { powerDown, topicOfFault } from './steps.js';
 import { type UpgradeRequest, Upgrades } from './upgrades.js';
 

@@ -1,5 +1,6 @@
 // The scenario layer: the file format (schema, defaults), loading with located errors, and resolution.
-export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
+export { DEFAULTS, type DefaultEntry, type Defaults } from '../spec/defaults.js';
+export { FAULT_KINDS, type FaultKind } from '../spec/kinds.js';
 export {
   type DocPath,
   describeValue,
@@ -23,9 +24,7 @@ export {
 export {
   type ClusterFile,
   type ExpectationFile,
-  FAULT_KINDS,
   type FaultFile,
-  type FaultKind,
   type ScenarioFile,
   ScenarioSpec,
   type ServiceFile,

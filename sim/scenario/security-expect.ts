@@ -6,7 +6,7 @@
 import { formatDuration } from '../engine/time.js';
 import type { ExpectationResult, RunSummary } from '../metrics/summary.js';
 import type { SecurityFacts } from '../model/security/book.js';
-import type { SecurityExpectation } from './security-resolve.js';
+import type { SecurityExpectation } from '../spec/security.js';
 
 const NO_FACTS: SecurityFacts = {
   watches: new Map(),

@@ -5,7 +5,7 @@
  * index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a root (a fault, a script step).
  */
 import type { RunSummary } from '../metrics/summary.js';
-import type { World } from '../model/state.js';
+import type { World } from '../spec/world.js';
 
 export const TIMELINE_FORMAT = 'fabricsim.timeline';
 export const TIMELINE_VERSION = 1;

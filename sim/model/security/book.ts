@@ -11,12 +11,12 @@
  * union of its episodes' windows.
  */
 
+import { globMatches } from '../../engine/glob.js';
 import type { SecurityKindTally, SecuritySummary } from '../../metrics/summary.js';
 import type { Address } from '../../network/address.js';
 import { cidrContains, parseCidr } from '../../network/address.js';
-import type { Expectation } from '../../scenario/resolve.js';
-import { globMatches } from '../../scenario/security-resolve.js';
-import type { TrafficKind } from '../../scenario/security-schema.js';
+import type { TrafficKind } from '../../spec/kinds.js';
+import type { Expectation } from '../../spec/scenario.js';
 
 export interface WatchResult {
   readonly matched: number;

@@ -11,7 +11,7 @@
 import type { Random } from '../../engine/random.js';
 import { formatDuration } from '../../engine/time.js';
 import { type Decision, makeDecision } from '../../network/rules/index.js';
-import type { FullRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../scenario/security-resolve.js';
+import type { FullRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../spec/security.js';
 
 export const SCAN_CLEAN = makeDecision(true, 'scan:clean', 'every virus scan came back clean');
 export const SCAN_FINDING = makeDecision(false, 'scan:finding', 'a virus scan found rogue code: the build is frozen');

@@ -9,9 +9,9 @@
  * secure admin workstation).
  */
 import { type Address, addressEquals, parseAddress } from '../../network/address.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
+import type { ResolvedScenario } from '../../spec/scenario.js';
+import type { World } from '../../spec/world.js';
 import type { Indices } from '../build.js';
-import type { World } from '../state.js';
 import { type AddressPlan, type Endpoint, EP, OUTSIDE, SQL_CLUSTER } from './plan.js';
 
 export class Endpoints {

@@ -14,9 +14,9 @@
  */
 import type { Actor, DeliveryPolicy } from '../../network/net.js';
 import type { Decision } from '../../network/rules/index.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type { ResolvedSecurity } from '../../spec/security.js';
+import type { World } from '../../spec/world.js';
 import type { Indices } from '../build.js';
-import type { World } from '../state.js';
 import type { Endpoints } from './endpoints.js';
 import { type Endpoint, EP } from './plan.js';
 import type { RuleBook } from './rules.js';

@@ -13,21 +13,17 @@
  * Nothing here changes the world state (the security state — rules, logins, builds, grants — lives beside it), so
  * events carry no patches; the trace hash covers them all.
  */
+
+import { compileGlob } from '../../engine/glob.js';
 import type { Random } from '../../engine/random.js';
 import { hashString32, hashUniform } from '../../engine/random.js';
 import { formatDuration } from '../../engine/time.js';
 import type { FaultResult, SecuritySummary } from '../../metrics/summary.js';
 import { type Address, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/address.js';
 import type { Decision } from '../../network/rules/index.js';
-import { compileGlob } from '../../scenario/glob.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type {
-  FullRuleSet,
-  ResolvedRuleSet,
-  ResolvedSecurity,
-  ResolvedTraffic,
-} from '../../scenario/security-resolve.js';
-import type { TrafficKind } from '../../scenario/security-schema.js';
+import type { TrafficKind } from '../../spec/kinds.js';
+import type { ResolvedScenario } from '../../spec/scenario.js';
+import type { FullRuleSet, ResolvedRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../spec/security.js';
 import type { MessageInfo } from '../../trace/format.js';
 import { FaultBook, type OpenFault } from '../faults.js';
 import type { Simulation } from '../simulation.js';

@@ -9,8 +9,8 @@
  * which a misconfiguration may have changed. Its password check is its own, written from the documented policy.
  */
 import { type Address, type CidrRange, cidrContains, parseCidr } from '../../network/address.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type { ResolvedScenario } from '../../spec/scenario.js';
+import type { ResolvedSecurity } from '../../spec/security.js';
 import type { Indices } from '../build.js';
 import { type Endpoint, EP, SQL_CLUSTER } from './plan.js';
 

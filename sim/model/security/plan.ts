@@ -25,8 +25,8 @@ import {
   parseCidr,
 } from '../../network/address.js';
 import { AddressSet, AZURE_LOAD_BALANCER_CIDR } from '../../network/rules/index.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type { ResolvedScenario } from '../../spec/scenario.js';
+import type { ResolvedSecurity } from '../../spec/security.js';
 
 /** Endpoint kinds. */
 export const EP = {

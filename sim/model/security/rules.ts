@@ -39,13 +39,8 @@ import {
   type Vlan,
   vlanInitiation,
 } from '../../network/rules/index.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type {
-  FullRuleSet,
-  ResolvedAclRule,
-  ResolvedHostRule,
-  ResolvedSecurity,
-} from '../../scenario/security-resolve.js';
+import type { ResolvedScenario } from '../../spec/scenario.js';
+import type { FullRuleSet, ResolvedAclRule, ResolvedHostRule, ResolvedSecurity } from '../../spec/security.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
 import { type Endpoint, EP, SQL_CLUSTER } from './plan.js';

@@ -5,7 +5,7 @@
  *
  * Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
  */
-import type { InstanceStatus, World } from '../../../sim/model/state.js';
+import type { InstanceStatus, World } from '../../../sim/spec/world.js';
 import type { Timeline } from '../../../sim/trace/format.js';
 import { pathTarget } from './entities.js';
 

@@ -4,7 +4,7 @@
  * `misconfigure` do) that makes the rule layer which decided it decide the other way for such attempts.
  */
 
-import type { ResolvedRuleSet } from '../../../sim/scenario/security-resolve.js';
+import type { ResolvedRuleSet } from '../../../sim/spec/security.js';
 import type { TimelineEvent } from '../../../sim/trace/format.js';
 import type { ForkChange } from '../runner/protocol.js';
 

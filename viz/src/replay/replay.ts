@@ -14,7 +14,7 @@
  * Nothing here touches the DOM, so the model runs and is tested in Node.
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
-import type { World } from '../../../sim/model/state.js';
+import type { World } from '../../../sim/spec/world.js';
 import type { Patch, Timeline, TimelineEvent } from '../../../sim/trace/format.js';
 import { CowBatch } from './cow.js';
 
