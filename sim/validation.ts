@@ -5,8 +5,8 @@
  */
 import type { Scenario } from './index.js';
 import { runScenario } from './index.js';
-import { formatHuman } from './metrics/format.js';
-import type { Timeline, TimelineEvent } from './trace/format.js';
+import { formatHuman } from './metrics/index.js';
+import type { Timeline, TimelineEvent } from './trace/index.js';
 
 export interface ValidationRow {
   readonly behaviour: string;

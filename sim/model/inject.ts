@@ -5,10 +5,9 @@
  * Model-internal: it drives the Simulation's state through the same `change()` path as every other actor.
  */
 
-import { compileGlob } from '../engine/glob.js';
-import { formatDuration } from '../engine/time.js';
-import type { FaultResult } from '../metrics/summary.js';
-import type { Deadline } from '../trace/format.js';
+import { compileGlob, formatDuration } from '../engine/index.js';
+import type { FaultResult } from '../metrics/index.js';
+import type { Deadline } from '../trace/index.js';
 import { FaultBook } from './faults.js';
 import type { Recipe, Simulation } from './simulation.js';
 import { powerDown, topicOfFault } from './steps.js';

@@ -15,17 +15,14 @@
  * A hung role is not seen by the FC at all: only the load balancer's probe takes it out of rotation.
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
-import type { Random } from '../engine/random.js';
-import { Scheduler } from '../engine/scheduler.js';
-import { formatDuration } from '../engine/time.js';
-import { AvailabilityTracker } from '../metrics/availability.js';
-import { formatHuman } from '../metrics/format.js';
-import type { Detector } from '../metrics/summary.js';
-import { type Actor, Network } from '../network/net.js';
-import type { Policies, ResolvedScenario } from '../spec/scenario.js';
-import type { ClusterState, InstanceState, NodeState, World } from '../spec/world.js';
-import type { Deadline, Patch } from '../trace/format.js';
-import { type EventExtras, Recorder } from '../trace/recorder.js';
+import type { Random } from '../engine/index.js';
+import { formatDuration, Scheduler } from '../engine/index.js';
+import type { Detector } from '../metrics/index.js';
+import { AvailabilityTracker, formatHuman } from '../metrics/index.js';
+import { type Actor, Network } from '../network/index.js';
+import type { ClusterState, InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
+import type { Deadline, Patch } from '../trace/index.js';
+import { type EventExtras, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices, pickNode } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
 import { FaultInjector } from './inject.js';

@@ -3,7 +3,7 @@
  * each to become healthy (30 minutes at most) before the next; a failing update leaves a stuck deployment that can be
  * rolled back. Only one upgrade runs per service at a time. Upgrades are FC actions: they wait for an FC leader.
  */
-import { formatDuration } from '../engine/time.js';
+import { formatDuration } from '../engine/index.js';
 import { FaultBook } from './faults.js';
 import type { Simulation } from './simulation.js';
 

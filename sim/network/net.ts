@@ -6,9 +6,8 @@
  * shifts another message's fate.
  */
 
-import { compileGlob } from '../engine/glob.js';
-import { hashString32, hashUniform } from '../engine/random.js';
-import type { Decision } from './rules/decision.js';
+import { compileGlob, hashString32, hashUniform } from '../engine/index.js';
+import type { Decision } from './rules/index.js';
 
 /** An addressable actor: its name (e.g. "fc:c0/0", "ha:c0-r1-n3", "lb:shop.web") and the node it runs on, if any. */
 export interface Actor {

@@ -1,6 +1,5 @@
 // The scenario layer: the file format (schema, defaults), loading with located errors, and resolution.
-export { DEFAULTS, type DefaultEntry, type Defaults } from '../spec/defaults.js';
-export { FAULT_KINDS, type FaultKind } from '../spec/kinds.js';
+export { DEFAULTS, type DefaultEntry, type Defaults, FAULT_KINDS, type FaultKind } from '../spec/index.js';
 export {
   type DocPath,
   describeValue,
@@ -9,6 +8,7 @@ export {
   ScenarioIssue,
   type SourceLocation,
 } from './errors.js';
+export { assertExpectations, ExpectationFailure, evaluateExpectations } from './expect.js';
 export {
   canonicalJson,
   deepMerge,
@@ -21,6 +21,7 @@ export {
   type ScenarioSource,
   scenarioHash,
 } from './load.js';
+export { FAULT_TARGETS, idSpaces, resolveScenario } from './resolve.js';
 export {
   type ClusterFile,
   type ExpectationFile,

@@ -6,11 +6,8 @@
  * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
  * the document, so the loader can point at the line and column.
  */
-import type { Distribution } from '../engine/distributions.js';
-import { validateDistribution } from '../engine/distributions.js';
-import { compileGlob } from '../engine/glob.js';
-import { DurationError, parseDuration } from '../engine/time.js';
-import { DEFAULTS } from '../spec/defaults.js';
+import type { Distribution } from '../engine/index.js';
+import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
 import type {
   Expectation,
   FaultKind,
@@ -23,6 +20,7 @@ import type {
   ResolvedTarget,
   UpgradeSpecResolved,
 } from '../spec/index.js';
+import { DEFAULTS } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
 import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)

@@ -7,30 +7,36 @@
  * Only types are imported from resolve.ts, which imports this module.
  */
 
-import { checkPassword, FIXED_ROLES, PASSWORD_FAILURE_TEXT, type Permission } from '../auth/index.js';
-import { DATABASE_PERMISSIONS, SERVER_PERMISSIONS } from '../auth/sql-permissions.js';
-import { compileGlob } from '../engine/glob.js';
-import { DurationError, parseDuration } from '../engine/time.js';
-import { planProblem } from '../model/security/plan.js';
-import { AddressError, parseAddress, parseCidr } from '../network/address.js';
-import { compilePortSpec, RuleCompileError } from '../network/rules/index.js';
+import {
+  checkPassword,
+  DATABASE_PERMISSIONS,
+  FIXED_ROLES,
+  PASSWORD_FAILURE_TEXT,
+  type Permission,
+  SERVER_PERMISSIONS,
+} from '../auth/index.js';
+import { compileGlob, DurationError, parseDuration } from '../engine/index.js';
+import { planProblem } from '../model/index.js';
+import { AddressError, compilePortSpec, parseAddress, parseCidr, RuleCompileError } from '../network/index.js';
 import type {
   FullRuleSet,
+  Policies,
   PortSpecValue,
   ResolvedAclRule,
+  ResolvedCluster,
   ResolvedEndpointAclRule,
   ResolvedFirewallRule,
   ResolvedHostRule,
   ResolvedNsgRule,
   ResolvedRuleSet,
   ResolvedSecurity,
+  ResolvedService,
   ResolvedSqlLogin,
   ResolvedSqlUser,
   ResolvedTraffic,
   SecurityExpectation,
   TrafficKind,
 } from '../spec/index.js';
-import type { Policies, ResolvedCluster, ResolvedService } from '../spec/scenario.js';
 import { ScenarioIssue } from './errors.js';
 import type { RuleSetFile, SecurityExpectationFile, SecurityFile, TrafficFile } from './security-schema.js';
 

@@ -35,3 +35,14 @@ export type {
   ResolvedTraffic,
   SecurityExpectation,
 } from './security.js';
+export type {
+  ClusterState,
+  InstanceState,
+  InstanceStatus,
+  NodeState,
+  NodeStatus,
+  RackState,
+  ServiceState,
+  VmStatus,
+  World,
+} from './world.js';

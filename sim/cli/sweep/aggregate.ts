@@ -13,7 +13,7 @@ import {
   pairedDifference,
   summarize,
   wilsonInterval,
-} from '../../metrics/stats.js';
+} from '../../metrics/index.js';
 import type { SweepHeader } from './header.js';
 import { type Combination, combinations as gridOf, type ParamValue, paramsLabel } from './params.js';
 import type { RunRecord } from './record.js';

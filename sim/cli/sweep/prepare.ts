@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
-import { DEFAULTS } from '../../spec/defaults.js';
+import { DEFAULTS } from '../../spec/index.js';
 import { readExtendsFromDisk } from '../files.js';
 import { parseFlags, parseIntFlag, SWEEP_FLAGS, SWEEP_USAGE } from './args.js';
 import { UserError } from './errors.js';

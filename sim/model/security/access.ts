@@ -14,8 +14,8 @@ import {
   checkAdminAccess,
   type JitGrant,
 } from '../../auth/index.js';
-import { type Decision, makeDecision } from '../../network/rules/index.js';
-import type { FullRuleSet } from '../../spec/security.js';
+import { type Decision, makeDecision } from '../../network/index.js';
+import type { FullRuleSet } from '../../spec/index.js';
 
 const RELAXED = {
   mfa: makeDecision(true, 'config:mfa-not-required', 'allowed without MFA: MFA is not required'),

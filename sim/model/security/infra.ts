@@ -12,10 +12,8 @@
  * rule change `recheck()` walks every infrastructure path once and records which are blocked; `disturbing` is true
  * while any is, which makes the network simulate every poll.
  */
-import type { Actor, DeliveryPolicy } from '../../network/net.js';
-import type { Decision } from '../../network/rules/index.js';
-import type { ResolvedSecurity } from '../../spec/security.js';
-import type { World } from '../../spec/world.js';
+import type { Actor, Decision, DeliveryPolicy } from '../../network/index.js';
+import type { ResolvedSecurity, World } from '../../spec/index.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
 import { type Endpoint, EP } from './plan.js';

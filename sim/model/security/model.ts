@@ -14,17 +14,20 @@
  * events carry no patches; the trace hash covers them all.
  */
 
-import { compileGlob } from '../../engine/glob.js';
-import type { Random } from '../../engine/random.js';
-import { hashString32, hashUniform } from '../../engine/random.js';
-import { formatDuration } from '../../engine/time.js';
-import type { FaultResult, SecuritySummary } from '../../metrics/summary.js';
-import { type Address, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/address.js';
-import type { Decision } from '../../network/rules/index.js';
-import type { TrafficKind } from '../../spec/kinds.js';
-import type { ResolvedScenario } from '../../spec/scenario.js';
-import type { FullRuleSet, ResolvedRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../spec/security.js';
-import type { MessageInfo } from '../../trace/format.js';
+import type { Random } from '../../engine/index.js';
+import { compileGlob, formatDuration, hashString32, hashUniform } from '../../engine/index.js';
+import type { FaultResult, SecuritySummary } from '../../metrics/index.js';
+import type { Decision } from '../../network/index.js';
+import { type Address, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/index.js';
+import type {
+  FullRuleSet,
+  ResolvedRuleSet,
+  ResolvedScenario,
+  ResolvedSecurity,
+  ResolvedTraffic,
+  TrafficKind,
+} from '../../spec/index.js';
+import type { MessageInfo } from '../../trace/index.js';
 import { FaultBook, type OpenFault } from '../faults.js';
 import type { Simulation } from '../simulation.js';
 import { ClosedEnvironment } from './access.js';

@@ -17,16 +17,16 @@
  */
 import {
   type Address,
+  AddressSet,
+  AZURE_LOAD_BALANCER_CIDR,
   addressFromBigInt,
   addressToBigInt,
   type CidrRange,
   cidrContains,
   parseAddress,
   parseCidr,
-} from '../../network/address.js';
-import { AddressSet, AZURE_LOAD_BALANCER_CIDR } from '../../network/rules/index.js';
-import type { ResolvedScenario } from '../../spec/scenario.js';
-import type { ResolvedSecurity } from '../../spec/security.js';
+} from '../../network/index.js';
+import type { ResolvedScenario, ResolvedSecurity } from '../../spec/index.js';
 
 /** Endpoint kinds. */
 export const EP = {

@@ -19,9 +19,10 @@
  * the model's business: a rule change never cuts a connection already admitted (flows have durations).
  * The decision returned for an admitted connection is the innermost layer's.
  */
-import { type Address, Packet, type Protocol, parseCidr } from '../../network/address.js';
-import type { AclRule } from '../../network/rules/acl.js';
+
+import type { AclRule } from '../../network/index.js';
 import {
+  type Address,
   AddressSet,
   type CompiledAcl,
   type CompiledEndpointAcl,
@@ -35,12 +36,20 @@ import {
   type HostFilterRule,
   makeDecision,
   type NsgRule,
+  Packet,
+  type Protocol,
+  parseCidr,
   serviceTags,
   type Vlan,
   vlanInitiation,
-} from '../../network/rules/index.js';
-import type { ResolvedScenario } from '../../spec/scenario.js';
-import type { FullRuleSet, ResolvedAclRule, ResolvedHostRule, ResolvedSecurity } from '../../spec/security.js';
+} from '../../network/index.js';
+import type {
+  FullRuleSet,
+  ResolvedAclRule,
+  ResolvedHostRule,
+  ResolvedScenario,
+  ResolvedSecurity,
+} from '../../spec/index.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
 import { type Endpoint, EP, SQL_CLUSTER } from './plan.js';

@@ -14,14 +14,9 @@ import {
   type Permission,
   type SqlPrincipal,
 } from '../../auth/index.js';
-import type { Address } from '../../network/address.js';
-import {
-  type CompiledSqlFirewall,
-  compileSqlFirewall,
-  type Decision,
-  makeDecision,
-} from '../../network/rules/index.js';
-import type { FullRuleSet, ResolvedSecurity } from '../../spec/security.js';
+import type { Address } from '../../network/index.js';
+import { type CompiledSqlFirewall, compileSqlFirewall, type Decision, makeDecision } from '../../network/index.js';
+import type { FullRuleSet, ResolvedSecurity } from '../../spec/index.js';
 
 export const AUTH_OK = makeDecision(true, 'auth:password', 'login and password match');
 export const AUTH_WRONG_PASSWORD = makeDecision(false, 'auth:wrong-password', 'login failed: wrong password');

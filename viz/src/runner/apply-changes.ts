@@ -4,9 +4,7 @@
  * security traffic: a rule set in front of the configured rules, from a given time on, never reverted). Pure: returns a new scenario and leaves the given one alone.
  */
 
-import type { FaultKind } from '../../../sim/spec/kinds.js';
-import type { ResolvedScenario, ScriptedFaultSpec } from '../../../sim/spec/scenario.js';
-import type { ResolvedTraffic } from '../../../sim/spec/security.js';
+import type { FaultKind, ResolvedScenario, ResolvedTraffic, ScriptedFaultSpec } from '../../../sim/spec/index.js';
 import { ruleChangeSet, ruleForkLabel } from '../model/security-fork.js';
 import type { ForkChange } from './protocol.js';
 
