@@ -4,13 +4,12 @@
  *   const scenario = loadScenario(text, { fileName: 'node-crash.yaml' });
  *   const { summary, timeline } = runScenario(scenario, { seed: 7 });
  */
-import type { RunSummary } from './metrics/summary.js';
+import type { RunSummary } from './metrics/index.js';
 import { type RunOptions, runResolved } from './run.js';
-import { ScenarioIssue } from './scenario/errors.js';
-import { type LoadOptions, parseScenario } from './scenario/load.js';
-import { type ResolvedScenario, resolveScenario } from './scenario/resolve.js';
-import type { ScenarioFile } from './scenario/schema.js';
-import type { Timeline } from './trace/format.js';
+import type { ScenarioFile } from './scenario/index.js';
+import { type LoadOptions, parseScenario, resolveScenario, ScenarioIssue } from './scenario/index.js';
+import type { ResolvedScenario } from './spec/index.js';
+import type { Timeline } from './trace/index.js';
 
 export interface Scenario {
   readonly name: string;
@@ -68,15 +67,18 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 }
 
 export { type CheckableRun, type CheckResult, checkRun, ExpectationInputError } from './check/index.js';
-export { DurationError, formatDuration, parseDuration } from './engine/time.js';
-export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/summary.js';
-export type { World } from './model/state.js';
+export { DurationError, formatDuration, parseDuration } from './engine/index.js';
+export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/index.js';
 export { createSimulation, type RunOptions } from './run.js';
-export { ScenarioError } from './scenario/errors.js';
-export { assertExpectations, ExpectationFailure } from './scenario/expect.js';
-export type { LoadOptions } from './scenario/load.js';
-export type { ExpectationFile, ScenarioFile } from './scenario/schema.js';
-export type { TrafficKind } from './scenario/security-schema.js';
-export { readTimeline, type Timeline, TimelineError, type TimelineEvent, TOPICS } from './trace/format.js';
-export { writeTimeline } from './trace/write.js';
+export type { ExpectationFile, LoadOptions, ScenarioFile } from './scenario/index.js';
+export { assertExpectations, ExpectationFailure, ScenarioError } from './scenario/index.js';
+export type { TrafficKind, World } from './spec/index.js';
+export {
+  readTimeline,
+  type Timeline,
+  TimelineError,
+  type TimelineEvent,
+  TOPICS,
+  writeTimeline,
+} from './trace/index.js';
 export { VERSION } from './version.js';

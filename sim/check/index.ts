@@ -10,13 +10,20 @@
  * scenario, same seed, same end, recording off) with the entry watched, and the replay's trace hash must equal the
  * run's. Watching attempts changes nothing in the simulation, so the replay is the same run, decision by decision.
  */
-import type { ExpectationResult, RunSummary } from '../metrics/summary.js';
+import type { ExpectationResult, RunSummary } from '../metrics/index.js';
 import { runResolved } from '../run.js';
-import { explainZodIssues, formatPath, ScenarioError, ScenarioIssue } from '../scenario/errors.js';
-import { evaluateExpectations } from '../scenario/expect.js';
-import { type Expectation, type ResolvedScenario, resolveExpectation } from '../scenario/resolve.js';
-import { type ExpectationFile, ExpectationSpec } from '../scenario/schema.js';
-import type { Timeline } from '../trace/format.js';
+import {
+  type ExpectationFile,
+  ExpectationSpec,
+  evaluateExpectations,
+  explainZodIssues,
+  formatPath,
+  resolveExpectation,
+  ScenarioError,
+  ScenarioIssue,
+} from '../scenario/index.js';
+import type { Expectation, ResolvedScenario } from '../spec/index.js';
+import type { Timeline } from '../trace/index.js';
 
 /** A run to check: the result of `runScenario` (which carries its scenario), or a timeline read from a file. */
 export type CheckableRun =

@@ -19,7 +19,7 @@
 // augmentation of the installed Vitest.
 import 'vitest';
 import { expect } from 'vitest';
-import { viewerCommand } from '../cli/viewer.js';
+import { viewerCommand } from '../cli/index.js';
 import {
   type CheckableRun,
   type CheckResult,

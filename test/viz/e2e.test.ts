@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer, serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
 import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
-import type { World } from '../../sim/model/state.js';
+import type { World } from '../../sim/spec/world.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { causeChain } from '../../viz/src/model/cause.js';
 import { securityRuleFork } from '../../viz/src/model/security-fork.js';
