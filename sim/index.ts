@@ -5,6 +5,7 @@
  *   const { summary, timeline } = runScenario(scenario, { seed: 7 });
  */
 import type { RunSummary } from './metrics/index.js';
+import type { PluginModules } from './model/index.js';
 import { type RunOptions, runResolved } from './run.js';
 import type { ScenarioFile } from './scenario/index.js';
 import { type LoadOptions, parseScenario, resolveScenario, ScenarioIssue } from './scenario/index.js';
@@ -21,6 +22,8 @@ export interface Scenario {
   readonly hash: string;
   readonly file: ScenarioFile;
   readonly resolved: ResolvedScenario;
+  /** Plug-in modules loaded for this scenario (the command line sets them; `runScenario`'s `plugins` come first). */
+  readonly plugins?: PluginModules;
 }
 
 function baseName(fileName: string): string {
@@ -62,17 +65,35 @@ export interface RunResult {
 
 /** Runs a loaded scenario. Same scenario and seed ⇒ the same trace hash, with recording on or off, anywhere. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
-  const { summary, timeline } = runResolved(scenario.resolved, opts);
+  const plugins = opts.plugins ?? scenario.plugins;
+  const { summary, timeline } = runResolved(scenario.resolved, plugins === undefined ? opts : { ...opts, plugins });
   return { summary, timeline, scenario };
 }
 
 export { type CheckableRun, type CheckResult, checkRun, ExpectationInputError } from './check/index.js';
 export { DurationError, formatDuration, parseDuration } from './engine/index.js';
 export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/index.js';
+export { BUILT_IN_POLICIES, isModulePath, type PluginModules, POLICY_PATHS, PolicyError } from './model/index.js';
 export { createSimulation, type RunOptions } from './run.js';
 export type { ExpectationFile, LoadOptions, ScenarioFile } from './scenario/index.js';
 export { assertExpectations, ExpectationFailure, ScenarioError } from './scenario/index.js';
-export type { TrafficKind, World } from './spec/index.js';
+export type {
+  FailureDetector,
+  HeartbeatView,
+  PlacementNode,
+  PlacementPolicy,
+  PlacementRequest,
+  PolicyChoice,
+  PolicyChoices,
+  PolicyEnv,
+  PolicyFactory,
+  PolicyParams,
+  PolicyPoint,
+  TrafficKind,
+  UpgradeWalk,
+  WalkView,
+  World,
+} from './spec/index.js';
 export {
   readTimeline,
   type Timeline,

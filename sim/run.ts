@@ -5,7 +5,7 @@
 
 import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
 import type { RunSummary } from './metrics/index.js';
-import { SecurityModel, Simulation } from './model/index.js';
+import { type PluginModules, SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
 import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
 import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/index.js';
@@ -20,6 +20,11 @@ export interface RunOptions {
   readonly untilUs?: number;
   /** Called with the fraction of simulated time done (0 … 1), about 100 times a run. */
   readonly onProgress?: (fraction: number) => void;
+  /**
+   * Plug-in policy modules, by the name the scenario's `use:` gives them (docs/policies.md): a module namespace or an
+   * object exporting the factory, or the factory itself.
+   */
+  readonly plugins?: PluginModules;
 }
 
 export interface RunOutput {
@@ -41,10 +46,18 @@ function forkName(s: string): string {
 }
 
 /** Creates a simulation with its faults and upgrades scheduled, ready to run. */
-export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; record?: boolean } = {}): Simulation {
+export function createSimulation(
+  sc: ResolvedScenario,
+  opts: { seed?: number; record?: boolean; plugins?: PluginModules } = {},
+): Simulation {
   const seed = opts.seed ?? sc.seed;
   const rng = Random.root(seed);
-  const sim = new Simulation(sc, { seed, record: opts.record ?? true, rng });
+  const sim = new Simulation(sc, {
+    seed,
+    record: opts.record ?? true,
+    rng,
+    ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+  });
   const spaces = idSpaces(sc.clusters, sc.services, sc.policies);
   sim.start();
 
@@ -177,7 +190,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
 export function runResolved(sc: ResolvedScenario, opts: RunOptions = {}): RunOutput {
   const seed = opts.seed ?? sc.seed;
   const record = opts.record ?? true;
-  const sim = createSimulation(sc, { seed, record });
+  const sim = createSimulation(sc, { seed, record, ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }) });
   const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
   if (opts.onProgress) {
     const steps = 100;

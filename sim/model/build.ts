@@ -4,17 +4,23 @@
  *
  * Placement spreads each role's instances evenly over update domains (instance k → UD k mod U, so 14 instances over
  * 5 UDs give 3, 3, 3, 3, 2) and over fault domains (racks, round-robin from a per-cluster rotating start), choosing
- * the least-loaded node in the rack.
+ * the least-loaded node in the rack. That is the `spread` policy's layout; any other placement policy
+ * (docs/policies.md) is asked for each instance in turn, with every node usable.
  */
 import type {
   ClusterState,
   InstanceState,
   NodeState,
+  PlacementNode,
+  PlacementPolicy,
+  PlacementRequest,
+  PolicyEnv,
   RackState,
   ResolvedScenario,
   ServiceState,
   World,
 } from '../spec/index.js';
+import { PolicyError } from './policies/index.js';
 
 export interface Indices {
   /** Global node index → cluster index / index in cluster. */
@@ -59,7 +65,54 @@ export function pickNode(
   return -1;
 }
 
-export function buildWorld(sc: ResolvedScenario): { world: World; ix: Indices } {
+/** What a placement policy sees of `cluster` when placing an instance of `role`. */
+export function placementRequest(
+  cluster: ClusterState,
+  instance: string,
+  role: string,
+  initial: boolean,
+  avoidFaultDomain: number,
+  slots: number,
+  usable: (n: NodeState) => boolean,
+): PlacementRequest {
+  const nodes: PlacementNode[] = cluster.nodes.map((n) => {
+    let roleInstances = 0;
+    for (const ii of n.instances) if (cluster.instances[ii]!.role === role) roleInstances++;
+    return { id: n.id, faultDomain: n.rack, usable: usable(n), instances: n.instances.length, roleInstances };
+  });
+  return { instance, role, cluster: cluster.id, initial, avoidFaultDomain, nodes, slots };
+}
+
+/**
+ * Checks a placement policy's answer: null (no room) → -1; else the node's index in `cluster`, which must exist and
+ * be usable with a free slot. Anything else is an impossible decision: a PolicyError naming `who`.
+ */
+export function checkPlacement(
+  who: string,
+  r: PlacementRequest,
+  answer: string | null,
+  cluster: ClusterState,
+  slots: number,
+  usable: (n: NodeState) => boolean,
+): number {
+  if (answer === null) return -1;
+  const ni = cluster.nodes.findIndex((n) => n.id === answer);
+  const call = `place(${r.instance}) returned ${JSON.stringify(answer)}`;
+  if (ni < 0) throw new PolicyError(`${who}: ${call}: no such node in cluster ${cluster.id}`);
+  const n = cluster.nodes[ni]!;
+  if (n.instances.length >= slots) {
+    throw new PolicyError(`${who}: ${call}: the node is full (${n.instances.length} of ${slots} slots)`);
+  }
+  if (!usable(n)) throw new PolicyError(`${who}: ${call}: the node is not usable (${n.status}, powered ${n.powered})`);
+  return ni;
+}
+
+export function buildWorld(
+  sc: ResolvedScenario,
+  placement: PlacementPolicy | null = null,
+  env?: PolicyEnv,
+  who = 'placement',
+): { world: World; ix: Indices } {
   const p = sc.policies;
   const clusters: ClusterState[] = sc.clusters.map((c) => {
     const racks: RackState[] = [];
@@ -89,8 +142,14 @@ export function buildWorld(sc: ResolvedScenario): { world: World; ix: Indices } 
       const rackCount = cluster.racks.length;
       const start = rackStart[s.cluster]!;
       for (let k = 0; k < r.instances; k++) {
-        const order = Array.from({ length: rackCount }, (_, j) => (start + k + j) % rackCount);
-        const node = pickNode(cluster, order, p.node.slots, () => true);
+        let node: number;
+        if (placement === null) {
+          const order = Array.from({ length: rackCount }, (_, j) => (start + k + j) % rackCount);
+          node = pickNode(cluster, order, p.node.slots, () => true);
+        } else {
+          const req = placementRequest(cluster, `${r.id}.${k}`, r.id, true, -1, p.node.slots, () => true);
+          node = checkPlacement(who, req, placement.place(req, env!), cluster, p.node.slots, () => true);
+        }
         const ii = cluster.instances.length;
         const inst: InstanceState = {
           id: `${r.id}.${k}`,

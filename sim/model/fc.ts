@@ -5,6 +5,7 @@
  * healing. Actions wait for an FC leader (fc-replicas.ts).
  */
 import { formatDuration } from '../engine/index.js';
+import type { HeartbeatView } from '../spec/index.js';
 import type { FcReplicas, LeaderListener } from './fc-replicas.js';
 import type { Healing } from './healing.js';
 import type { HostAgent } from './host-agent.js';
@@ -20,6 +21,14 @@ export class FabricController implements LeaderListener {
   private readonly downUntil: Float64Array;
   private readonly nodeFailures: number[][];
   private readonly bootDeadline: Float64Array;
+  // Heartbeat history for a detector that asks for one (phi-accrual): per node, a ring of the last `hist`
+  // inter-arrival times and the last arrival accounted for. Not allocated for the fixed detector.
+  private readonly hist: number;
+  private readonly ring: Float64Array;
+  private readonly ringLen: Int32Array;
+  private readonly ringHead: Int32Array;
+  private readonly arrival: Float64Array;
+  private readonly view: { -readonly [K in keyof HeartbeatView]: HeartbeatView[K] };
 
   constructor(
     private readonly k: Kernel,
@@ -32,6 +41,19 @@ export class FabricController implements LeaderListener {
     this.downUntil = new Float64Array(nodes);
     this.nodeFailures = Array.from({ length: nodes }, () => []);
     this.bootDeadline = new Float64Array(nodes).fill(-1);
+    this.hist = k.policies.detector.history ?? 0;
+    this.ring = new Float64Array(this.hist > 0 ? nodes * this.hist : 0);
+    this.ringLen = new Int32Array(this.hist > 0 ? nodes : 0);
+    this.ringHead = new Int32Array(this.hist > 0 ? nodes : 0);
+    this.arrival = new Float64Array(this.hist > 0 ? nodes : 0);
+    this.view = {
+      node: '',
+      missed: 0,
+      lastHeartbeatUs: 0,
+      intervalUs: k.p.fc.pollIntervalUs,
+      timeoutUs: k.p.fc.pollTimeoutUs,
+      intervals: [],
+    };
     const fcI = k.p.fc.pollIntervalUs;
     this.fcPoll = new PollerSet(
       k.sched,
@@ -56,12 +78,35 @@ export class FabricController implements LeaderListener {
   }
   disturb(gn: number): void {
     this.fcPoll.disturb(gn);
+    if (this.hist > 0) this.catchUp(gn);
+  }
+
+  /** Adds one inter-arrival time to node `gn`'s history. */
+  private pushInterval(gn: number, dt: number): void {
+    const h = this.hist;
+    this.ring[gn * h + this.ringHead[gn]!] = dt;
+    this.ringHead[gn] = (this.ringHead[gn]! + 1) % h;
+    if (this.ringLen[gn]! < h) this.ringLen[gn]! += 1;
+  }
+
+  /**
+   * Accounts for the routine polls elided while node `gn`'s poller was dormant: they arrived on time, one interval
+   * apart, up to the last one skipped (the poller's `lastOk`). Simulating every poll gives the same history.
+   */
+  private catchUp(gn: number): void {
+    const last = this.fcPoll.lastOk[gn]!;
+    const from = this.arrival[gn]!;
+    if (last <= from) return;
+    const iv = this.k.p.fc.pollIntervalUs;
+    const m = Math.min(Math.round((last - from) / iv), this.hist);
+    for (let j = 0; j < m; j++) this.pushInterval(gn, iv);
+    this.arrival[gn] = last;
   }
   /** A leader was elected in cluster `ci`: its polls resume. */
   leaderElected(ci: number): void {
     const off = this.k.ix.nodeOffset[ci]!;
     const n = this.k.world.clusters[ci]!.nodes.length;
-    for (let i = 0; i < n; i++) this.fcPoll.disturb(off + i);
+    for (let i = 0; i < n; i++) this.disturb(off + i);
   }
   /** Hardware diagnostics will report a fault: the node goes out for repair instead of rebooting. */
   markHardwareFault(gn: number): void {
@@ -90,6 +135,10 @@ export class FabricController implements LeaderListener {
     return n.powered && n.hostAgentUp && n.status === 'Ready' && !this.k.net.disturbed;
   }
   private fcOk(gn: number): void {
+    if (this.hist > 0) {
+      this.pushInterval(gn, this.k.now - this.arrival[gn]!);
+      this.arrival[gn] = this.k.now;
+    }
     const node = this.k.node(gn);
     if (node.status === 'Ready') return;
     if (node.status === 'Recovering' || node.status === 'Unhealthy' || node.status === 'Booting') {
@@ -109,26 +158,44 @@ export class FabricController implements LeaderListener {
     }
   }
   /**
-   * The failure detector, the FC's one decision on a node's health: after `missed` consecutive unanswered polls, is
-   * the node silent? Today a fixed count (`fc.missedPolls`); the single point a detection policy would replace.
+   * The failure detector, the FC's one decision on a node's health, asked of the run's detector policy (built-in
+   * `fixed`: `fc.missedPolls` consecutive unanswered polls) when a poll's deadline passes unanswered — never per
+   * routine poll, so elided polls cost nothing.
    */
-  private declaresSilent(_gn: number, missed: number): boolean {
-    return missed >= this.k.p.fc.missedPolls;
+  private declaresSilent(gn: number, missed: number): boolean {
+    const v = this.view;
+    v.node = this.k.node(gn).id;
+    v.missed = missed;
+    v.lastHeartbeatUs = this.fcPoll.lastOk[gn]!;
+    if (this.hist > 0) {
+      this.catchUp(gn);
+      const h = this.hist;
+      const len = this.ringLen[gn]!;
+      const start = (this.ringHead[gn]! - len + h) % h;
+      const xs: number[] = [];
+      for (let j = 0; j < len; j++) xs.push(this.ring[gn * h + ((start + j) % h)]!);
+      v.intervals = xs;
+    }
+    return this.k.policies.detector.suspect(v, this.k.policies.env.detector);
   }
 
   private fcMiss(gn: number, missed: number): void {
     const node = this.k.node(gn);
     if (node.status !== 'Ready' || !this.declaresSilent(gn, missed)) return;
     const ci = this.k.ix.nodeCluster[gn]!;
+    const label = this.k.policies.labels.detector;
+    const why = label === null ? '' : this.k.policies.detector.explain?.(this.view) || '';
     const id = this.k.change(
       'node.silent',
       node.id,
       this.k.nodeCause[gn]!,
-      () => `FC: ${missed} polls of ${node.id} went unanswered; node declared silent (Unhealthy)`,
+      label === null
+        ? () => `FC: ${missed} polls of ${node.id} went unanswered; node declared silent (Unhealthy)`
+        : `FC: ${missed} polls of ${node.id} went unanswered; ${label} declares it silent (Unhealthy)${why === '' ? '' : `: ${why}`}`,
       this.k.mutNode(gn, (n) => {
         n.status = 'Unhealthy';
       }),
-      { tp: 'role-monitoring', r: `fc.missedPolls=${this.k.p.fc.missedPolls}` },
+      { tp: 'role-monitoring', r: label ?? `fc.missedPolls=${this.k.p.fc.missedPolls}` },
     );
     this.k.nodeCause[gn] = id;
     this.k.detectNode(gn, 'fc', id);
@@ -248,6 +315,7 @@ export class FabricController implements LeaderListener {
     );
     this.k.nodeCause[gn] = id;
     this.fcPoll.reset(gn);
+    if (this.hist > 0) this.arrival[gn] = this.k.now;
     for (const gi of insts) {
       this.k.instCause[gi] = id;
       this.host.bootVm(gi, 0);

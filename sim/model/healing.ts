@@ -4,7 +4,7 @@
  * node returns.
  */
 import type { NodeState } from '../spec/index.js';
-import { pickNode } from './build.js';
+import { checkPlacement, placementRequest } from './build.js';
 import type { GuestAgent } from './guest-agent.js';
 import type { HostAgent } from './host-agent.js';
 import type { Kernel } from './kernel.js';
@@ -36,28 +36,27 @@ export class Healing {
     for (const gi of insts) this.placeElsewhere(gi, failedRack, healId);
   }
 
-  /** Racks ordered by how few instances of the role they hold (keeps the spread), excluding `avoidRack`. */
-  private rackOrder(ci: number, role: string, avoidRack: number): number[] {
-    const c = this.k.world.clusters[ci]!;
-    const count = new Int32Array(c.racks.length);
-    for (const i of c.instances) if (i.role === role && i.node >= 0) count[c.nodes[i.node]!.rack]!++;
-    const racks = c.racks.map((r) => r.fd).filter((r) => r !== avoidRack);
-    racks.sort((a, b) => count[a]! - count[b]! || a - b);
-    return racks;
-  }
-
   private usable = (n: NodeState): boolean => n.status === 'Ready' && n.powered && n.hostAgentUp;
 
   /**
-   * Placement, the one decision of where an instance goes: a usable node with a free slot, in the fault domain
-   * holding the fewest instances of its role (never `avoidRack`); -1 when none has room. The single point a placement
-   * policy would replace.
+   * Placement, the one decision of where an instance goes, asked of the run's placement policy (built-in `spread`:
+   * a usable node with a free slot in the fault domain holding the fewest instances of its role, never `avoidRack`);
+   * -1 when it finds no room. The answer is checked before anything changes (policies/, build.ts).
    */
   private chooseNode(gi: number, avoidRack: number): number {
     const ci = this.k.ix.instCluster[gi]!;
     const c = this.k.world.clusters[ci]!;
-    const order = this.rackOrder(ci, this.k.inst(gi).role, avoidRack);
-    return pickNode(c, order, this.k.p.node.slots, this.usable);
+    const inst = this.k.inst(gi);
+    const slots = this.k.p.node.slots;
+    const pol = this.k.policies;
+    const req = placementRequest(c, inst.id, inst.role, false, avoidRack, slots, this.usable);
+    return checkPlacement(pol.who.placement, req, pol.placement.place(req, pol.env.placement), c, slots, this.usable);
+  }
+
+  /** Why? text: the placement policy that decided, when it is not the built-in current one. */
+  private placedBy(): string {
+    const l = this.k.policies.labels.placement;
+    return l === null ? '' : ` (placed by ${l})`;
   }
 
   private placeElsewhere(gi: number, avoidRack: number, cause: number): void {
@@ -73,7 +72,7 @@ export class Healing {
         'healing.failed',
         inst.id,
         cause,
-        `no healthy node with room in another fault domain for ${inst.id}; it waits unplaced`,
+        `no healthy node with room in another fault domain for ${inst.id}; it waits unplaced${this.placedBy()}`,
         (w) => {
           const cl = w.clusters[ci]!;
           if (from >= 0) cl.nodes[from]!.instances = cl.nodes[from]!.instances.filter((x) => x !== ii);
@@ -93,7 +92,8 @@ export class Healing {
       'instance.moved',
       inst.id,
       cause,
-      () => `${inst.id} moves to ${targetNode.id} (fault domain ${targetNode.rack}); a new VM is provisioned`,
+      () =>
+        `${inst.id} moves to ${targetNode.id} (fault domain ${targetNode.rack}); a new VM is provisioned${this.placedBy()}`,
       (w) => {
         const cl = w.clusters[ci]!;
         if (from >= 0) cl.nodes[from]!.instances = cl.nodes[from]!.instances.filter((x) => x !== ii);

@@ -23,6 +23,7 @@ import type { Patch } from '../trace/index.js';
 import { type EventExtras, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
+import { type ModelPolicies, makePolicies, type PluginModules } from './policies/index.js';
 import { topicOfFault } from './steps.js';
 
 enablePatches();
@@ -35,6 +36,8 @@ export interface SimulationOptions {
   readonly seed: number;
   readonly record: boolean;
   readonly rng: Random;
+  /** Plug-in policy modules by the name the scenario gives them (docs/policies.md). */
+  readonly plugins?: PluginModules;
 }
 
 /** Who to wake when a change touches an instance or a node: the pollers that watch it (set by simulation.ts). */
@@ -69,6 +72,8 @@ export class Kernel {
   readonly avail: AvailabilityTracker;
   readonly rng: Random;
   readonly actors: ActorNames;
+  /** The run's pluggable decisions: failure detection, placement, the upgrade walk (policies/). */
+  readonly policies: ModelPolicies;
   /** Set by the composition root before the run starts. */
   wake: Wakeups = { instance: () => {}, node: () => {} };
 
@@ -92,7 +97,13 @@ export class Kernel {
     this.rng = opts.rng;
     this.rec = new Recorder(opts.record);
     this.net = new Network(opts.seed, this.p.network.latencyUs, this.p.network.internetLatencyUs);
-    const { world, ix } = buildWorld(sc);
+    this.policies = makePolicies(sc, opts.plugins, () => this.sched.now, opts.rng);
+    const { world, ix } = buildWorld(
+      sc,
+      this.policies.classicPlacement ? null : this.policies.placement,
+      this.policies.env.placement,
+      this.policies.who.placement,
+    );
     this.world = world;
     this.initial = structuredClone(world);
     this.ix = ix;

@@ -9,6 +9,7 @@ import type { FcReplicas } from './fc-replicas.js';
 import type { GuestAgent, Versions } from './guest-agent.js';
 import type { HostAgent } from './host-agent.js';
 import type { Kernel } from './kernel.js';
+import { PolicyError } from './policies/index.js';
 
 export interface UpgradeRequest {
   id: string;
@@ -77,7 +78,7 @@ export class Upgrades implements Versions {
       },
       { tp: 'change-management' },
     );
-    this.upgradeCtx.set(u.service, { ...u, toVersion, cause: id, udStart: 0 });
+    this.upgradeCtx.set(u.service, { ...u, toVersion, cause: id, udStart: 0, walked: [], batch: [] });
     this.a.replicas.act(ci, () => this.walkNextUd(u.service));
   }
 
@@ -92,16 +93,53 @@ export class Upgrades implements Versions {
       toVersion: number;
       cause: number;
       udStart: number;
+      /** Update domains walked so far, and the batch being walked (the upgrade-walk policy's choice). */
+      walked: number[];
+      batch: number[];
     }
   >();
+
+  /**
+   * The upgrade walk's one decision, asked of the run's walk policy (built-in `sequential`: the next update domain):
+   * which update domains to update together next. Checked before anything changes.
+   */
+  private nextBatch(s: number, ctx: { id: string; walked: number[] }): number[] {
+    const svc = this.k.world.services[s]!;
+    const pol = this.k.policies;
+    const view = { service: svc.id, upgrade: ctx.id, updateDomains: svc.updateDomains, walked: [...ctx.walked] };
+    const out = pol.upgradeWalk.next(view, pol.env.upgradeWalk);
+    const who = `${pol.who.upgradeWalk}: next(${ctx.id}) returned ${JSON.stringify(out)}`;
+    if (out.length === 0)
+      throw new PolicyError(`${who}: no update domain, but ${svc.updateDomains - ctx.walked.length} remain`);
+    const seen = new Set<number>();
+    for (const ud of out) {
+      if (!Number.isInteger(ud) || ud < 0 || ud >= svc.updateDomains) {
+        throw new PolicyError(
+          `${who}: ${JSON.stringify(ud)} is not an update domain of ${svc.id} (0 … ${svc.updateDomains - 1})`,
+        );
+      }
+      if (ctx.walked.includes(ud) || seen.has(ud)) throw new PolicyError(`${who}: update domain ${ud} twice`);
+      seen.add(ud);
+    }
+    return [...out];
+  }
+
+  private udMembers(s: number, uds: readonly number[]): number[] {
+    const svc = this.k.world.services[s]!;
+    const ci = svc.cluster;
+    return svc.roles
+      .flatMap((r) => r.instances)
+      .filter((ii) => uds.includes(this.k.world.clusters[ci]!.instances[ii]!.ud));
+  }
 
   private walkNextUd(s: number): void {
     const ctx = this.upgradeCtx.get(s)!;
     const svc = this.k.world.services[s]!;
     const up = svc.upgrade!;
     if (up.status !== 'walking') return;
-    const ud = up.ud + 1;
-    if (ud >= svc.updateDomains) {
+    ctx.walked.push(...ctx.batch);
+    ctx.batch = [];
+    if (ctx.walked.length >= svc.updateDomains) {
       this.k.change(
         'upgrade.done',
         svc.id,
@@ -114,45 +152,52 @@ export class Upgrades implements Versions {
       );
       return;
     }
+    const batch = this.nextBatch(s, ctx);
+    ctx.batch = batch;
     const ci = svc.cluster;
     const off = this.k.ix.instOffset[ci]!;
-    const members = svc.roles
-      .flatMap((r) => r.instances)
-      .filter((ii) => this.k.world.clusters[ci]!.instances[ii]!.ud === ud);
-    const id = this.k.change(
-      'upgrade.ud',
-      svc.id,
-      ctx.cause,
-      () => `upgrade ${ctx.id}: update domain ${ud} (${members.length} instance(s)) stops, updates and restarts`,
-      (w) => {
-        w.services[s]!.upgrade!.ud = ud;
-        for (const ii of members) {
-          const i = w.clusters[ci]!.instances[ii]!;
-          i.version = ctx.toVersion;
-          if (i.node >= 0) {
-            i.status = 'Recycling';
-            if (ctx.kind === 'os') i.vm = 'Rebooting';
+    const by = this.k.policies.labels.upgradeWalk;
+    let id = ctx.cause;
+    const parent = ctx.cause;
+    for (const ud of batch) {
+      const members = this.udMembers(s, [ud]);
+      id = this.k.change(
+        'upgrade.ud',
+        svc.id,
+        parent,
+        () =>
+          `upgrade ${ctx.id}: update domain ${ud} (${members.length} instance(s)) stops, updates and restarts${by === null ? '' : ` (${by})`}`,
+        (w) => {
+          w.services[s]!.upgrade!.ud = ud;
+          for (const ii of members) {
+            const i = w.clusters[ci]!.instances[ii]!;
+            i.version = ctx.toVersion;
+            if (i.node >= 0) {
+              i.status = 'Recycling';
+              if (ctx.kind === 'os') i.vm = 'Rebooting';
+            }
           }
+        },
+        {
+          tp: 'change-management',
+          ...(by === null ? {} : { r: by }),
+          d: [{ t: this.k.now + this.k.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }],
+        },
+      );
+      for (const ii of members) {
+        const gi = off + ii;
+        if (this.k.inst(gi).node < 0) continue;
+        this.k.instCause[gi] = id;
+        this.a.guest.forgetCrashes(gi);
+        if (ctx.kind === 'os') this.k.setInstTimer(gi, this.k.p.hostAgent.vmRebootTimeUs, this.a.host.onVmUp);
+        else {
+          this.k.clearInstTimer(gi);
+          this.startRoleAfterRecycle(gi, id);
         }
-      },
-      {
-        tp: 'change-management',
-        d: [{ t: this.k.now + this.k.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }],
-      },
-    );
-    ctx.cause = id;
-    ctx.udStart = this.k.now;
-    for (const ii of members) {
-      const gi = off + ii;
-      if (this.k.inst(gi).node < 0) continue;
-      this.k.instCause[gi] = id;
-      this.a.guest.forgetCrashes(gi);
-      if (ctx.kind === 'os') this.k.setInstTimer(gi, this.k.p.hostAgent.vmRebootTimeUs, this.a.host.onVmUp);
-      else {
-        this.k.clearInstTimer(gi);
-        this.startRoleAfterRecycle(gi, id);
       }
     }
+    ctx.cause = id;
+    ctx.udStart = this.k.now;
     this.k.sched.after(this.k.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
   }
 
@@ -169,9 +214,7 @@ export class Upgrades implements Versions {
     const up = svc.upgrade;
     if (!ctx || !up || up.status !== 'walking') return;
     const ci = svc.cluster;
-    const members = svc.roles
-      .flatMap((r) => r.instances)
-      .filter((ii) => this.k.world.clusters[ci]!.instances[ii]!.ud === up.ud);
+    const members = this.udMembers(s, ctx.batch);
     const off = this.k.ix.instOffset[ci]!;
     const healthy = members.every((ii) => this.k.healthyFlag[off + ii] === 1 || this.k.inst(off + ii).node < 0);
     if (healthy) {
@@ -184,7 +227,7 @@ export class Upgrades implements Versions {
         svc.id,
         ctx.cause,
         () =>
-          `upgrade ${ctx.id}: update domain ${up.ud} not healthy within ${formatDuration(this.k.p.role.upgradeWaitUs)}: the deployment is stuck`,
+          `upgrade ${ctx.id}: update domain${ctx.batch.length === 1 ? '' : 's'} ${ctx.batch.join(', ')} not healthy within ${formatDuration(this.k.p.role.upgradeWaitUs)}: the deployment is stuck`,
         (w) => {
           w.services[s]!.upgrade!.status = 'stuck';
         },

@@ -8,11 +8,14 @@
  */
 import type { Distribution } from '../engine/index.js';
 import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
+import { BUILT_IN_POLICIES, isModulePath } from '../model/index.js';
 import type {
   Expectation,
   FaultKind,
   FaultSpecResolved,
   Policies,
+  PolicyChoice,
+  PolicyChoices,
   ResolvedCluster,
   ResolvedRack,
   ResolvedScenario,
@@ -162,6 +165,30 @@ function resolvePolicies(file: ScenarioFile): Policies {
     throw new ScenarioIssue(['policies', 'fc', 'replicas'], 'must be a whole number of at least 1');
   }
   return p;
+}
+
+/**
+ * The scenario's pluggable policies (`policies.fc.detector`, `.placement`, `.upgradeWalk`): undefined when every one
+ * is the built-in current policy without parameters, so such a scenario resolves — and hashes — exactly as before.
+ */
+function resolveChoices(file: ScenarioFile): PolicyChoices | undefined {
+  const fc = ((file.policies ?? {}) as Record<string, Record<string, unknown> | undefined>).fc ?? {};
+  const out: Record<string, PolicyChoice> = {};
+  for (const point of ['detector', 'placement', 'upgradeWalk'] as const) {
+    const raw = fc[point] as string | { use: string; [k: string]: string | number | boolean } | undefined;
+    if (raw === undefined) continue;
+    const { use, ...params } = typeof raw === 'string' ? { use: raw } : raw;
+    if (use.trim() === '') throw new ScenarioIssue(['policies', 'fc', point, 'use'], 'must name a policy');
+    if (!isModulePath(use) && !BUILT_IN_POLICIES[point].includes(use)) {
+      throw new ScenarioIssue(
+        ['policies', 'fc', point, 'use'],
+        `unknown policy ${JSON.stringify(use)}: built-ins are ${BUILT_IN_POLICIES[point].join(', ')}; a module file starts with ./ or ends in .js`,
+      );
+    }
+    if (use === BUILT_IN_POLICIES[point][0] && Object.keys(params).length === 0) continue;
+    out[point] = { use, params };
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 /** Counts nodes and instances from the file without building anything, so huge worlds are refused up front. */
@@ -509,6 +536,7 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
   const durationUs = duration(file.duration, ['duration']);
   if (durationUs <= 0) throw new ScenarioIssue(['duration'], 'expected a duration greater than 0');
   const policies = resolvePolicies(file);
+  const choices = resolveChoices(file);
   const clusters = resolveClusters(file);
   const services = resolveServices(file, clusters, policies.deployment.updateDomains);
   if (policies.deployment.updateDomains > policies.deployment.maxUpdateDomains) {
@@ -541,6 +569,7 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     clusters,
     services,
     policies,
+    ...(choices === undefined ? {} : { choices }),
     faults,
     upgrades,
     expect,

@@ -105,8 +105,43 @@ function policySection<S extends Record<string, { value: string | number | boole
   return z.strictObject(shape).optional();
 }
 
+/** A pluggable policy (docs/policies.md): a built-in's name or a module file, as a string or with parameters. */
+const PolicyChoiceSpec = (what: string, builtIns: string) =>
+  z
+    .union([
+      z.string().min(1),
+      z
+        .object({
+          use: z.string().min(1).describe(`${builtIns}, or a module file relative to the scenario (./my-policy.js).`),
+        })
+        .catchall(z.union([z.string(), z.number(), z.boolean()])),
+    ])
+    .optional()
+    .describe(`${what} (docs/policies.md). ${builtIns}; or { use: NAME, …parameters }.`);
+
+/** The pluggable decisions, beside the FC's timings. */
+const PLUGGABLE = {
+  detector: PolicyChoiceSpec(
+    'How the FC decides a node is silent',
+    'Built-ins "fixed" (default: fc.missedPolls) and "phi-accrual" (threshold, window, minStdDeviation, acceptablePause)',
+  ),
+  placement: PolicyChoiceSpec(
+    'Where new and healed instances go',
+    'Built-ins "spread" (default: over fault and update domains) and "pack" (fill nodes in order)',
+  ),
+  upgradeWalk: PolicyChoiceSpec(
+    'How an upgrade walks update domains',
+    'Built-ins "sequential" (default: one at a time, each healthy first) and "parallel" (k at a time)',
+  ),
+};
+
 export const PoliciesSpec = z.strictObject(
-  Object.fromEntries(Object.entries(DEFAULTS).map(([name, section]) => [name, policySection(section)])),
+  Object.fromEntries(
+    Object.entries(DEFAULTS).map(([name, section]) => [
+      name,
+      name === 'fc' ? policySection(section).unwrap().extend(PLUGGABLE).optional() : policySection(section),
+    ]),
+  ),
 );
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,22 @@
 export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
 export { FAULT_KINDS, type FaultKind, TRAFFIC_KINDS, type TrafficKind } from './kinds.js';
 export type {
+  FailureDetector,
+  HeartbeatView,
+  PlacementNode,
+  PlacementPolicy,
+  PlacementRequest,
+  PolicyChoice,
+  PolicyChoices,
+  PolicyEnv,
+  PolicyFactory,
+  PolicyOf,
+  PolicyParams,
+  PolicyPoint,
+  UpgradeWalk,
+  WalkView,
+} from './policy.js';
+export type {
   Expectation,
   FaultSpecResolved,
   Policies,

@@ -7,6 +7,7 @@
 import type { Distribution } from '../engine/index.js';
 import type { DEFAULTS } from './defaults.js';
 import type { FaultKind } from './kinds.js';
+import type { PolicyChoices } from './policy.js';
 import type { ResolvedSecurity, SecurityExpectation } from './security.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -127,6 +128,8 @@ export interface ResolvedScenario {
   readonly clusters: ResolvedCluster[];
   readonly services: ResolvedService[];
   readonly policies: Policies;
+  /** Pluggable policies (docs/policies.md): present only when the scenario names one other than the built-in current. */
+  readonly choices?: PolicyChoices;
   readonly faults: FaultSpecResolved[];
   readonly upgrades: UpgradeSpecResolved[];
   readonly expect: Expectation[];
