@@ -3,7 +3,7 @@
  */
 import { normalize } from 'node:path';
 import { DurationError } from '../engine/index.js';
-import { loadScenario, type Scenario } from '../index.js';
+import { loadScenario, PolicyError, type Scenario } from '../index.js';
 import { formatPath, ScenarioIssue } from '../scenario/index.js';
 import { CliError } from './errors.js';
 import { readExtendsFromDisk, readUserFile } from './files.js';
@@ -20,7 +20,7 @@ export function withScenarioErrors<T>(file: string, fn: () => T): T {
       const path = formatPath(e.path);
       throw new CliError(`${file}: ${path === '' ? '' : `${path}: `}${e.message}`);
     }
-    if (e instanceof DurationError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof DurationError || e instanceof PolicyError) throw new CliError(`${file}: ${e.message}`);
     throw e;
   }
 }

@@ -9,6 +9,7 @@ import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR, UsageError } from '../
 import { scenarioFilesOf } from '../files.js';
 import { table } from '../format.js';
 import type { CliIO } from '../io.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { CHECK_HELP, usageLine } from '../usage.js';
 import { viewerCommand } from '../viewer.js';
@@ -24,7 +25,7 @@ function isUserError(e: unknown): e is Error {
   return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError;
 }
 
-export function checkCommand(argv: readonly string[], io: CliIO): number {
+export async function checkCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, HELP_OPTION, CHECK_HELP);
   if (values.help) {
     io.out(CHECK_HELP);
@@ -50,7 +51,7 @@ export function checkCommand(argv: readonly string[], io: CliIO): number {
     }
     for (const file of files) {
       try {
-        const scenario = loadScenarioFile(file);
+        const scenario = await withPlugins(loadScenarioFile(file));
         const { summary } = withScenarioErrors(file, () => runScenario(scenario, { record: false }));
         scenarios++;
         if (summary.expectations.length === 0) rows.push([file, '(no expectations)', '', '', '']);

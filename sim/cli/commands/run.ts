@@ -7,6 +7,7 @@ import { EXIT_OK } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { bytesPerEvent, formatRunReport } from '../summary.js';
 import { RUN_HELP } from '../usage.js';
@@ -19,7 +20,7 @@ const OPTIONS = {
   until: { type: 'string' },
 } as const;
 
-export function runCommand(argv: readonly string[], io: CliIO): number {
+export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, OPTIONS, RUN_HELP);
   if (values.help) {
     io.out(RUN_HELP);
@@ -32,7 +33,7 @@ export function runCommand(argv: readonly string[], io: CliIO): number {
   // Fail before a long run, not after it.
   if (out !== undefined) checkWritable(out);
 
-  const scenario = loadScenarioFile(file);
+  const scenario = await withPlugins(loadScenarioFile(file));
   const started = io.now();
   const { summary, timeline } = withScenarioErrors(file, () =>
     runScenario(scenario, {

@@ -9,6 +9,7 @@ import { HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import type { CliIO } from '../io.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { projectRoot, type ServeOptions, serveViewer, type ViewerServer } from '../serve.js';
 import { formatRunReport } from '../summary.js';
@@ -66,7 +67,7 @@ export async function startCommand(argv: readonly string[], io: CliIO): Promise<
   const seed = typeof values.seed === 'string' ? parseSeed(values.seed, START_HELP) : undefined;
   const port = typeof values.port === 'string' ? parsePort(values.port, START_HELP) : undefined;
 
-  const scenario = loadScenarioFile(file);
+  const scenario = await withPlugins(loadScenarioFile(file));
   const started = io.now();
   const { summary, timeline } = withScenarioErrors(file, () =>
     runScenario(scenario, { ...(seed === undefined ? {} : { seed }), record: true }),

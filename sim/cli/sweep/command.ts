@@ -17,7 +17,7 @@ import { EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, taskOf, toJson } from '../../sweep
 import type { CliIO } from '../io.js';
 import { SWEEP_USAGE } from './args.js';
 import { asCommandIo, type CommandIo, guarded } from './command-io.js';
-import type { WorkerInit } from './execute.js';
+import { loadComboPlugins, type WorkerInit } from './execute.js';
 import { finishSummary } from './finish.js';
 import { shardText } from './header.js';
 import { merge } from './merge.js';
@@ -61,14 +61,16 @@ async function sweep(argv: readonly string[], io: CommandIo): Promise<number> {
   const runner = await loadRunner(io.runnerUrl);
   const p = prepareSweep(o, runner, cwd);
   printPlan(p, o, stderr);
-  const { done, writer } = openResults(o.out, cwd, p, o.shard, stderr);
-
-  const tasks = p.mine.filter((r) => !done.has(r)).map((r) => taskOf(p.plan, r));
   const init: WorkerInit = {
     runnerUrl: io.runnerUrl ?? DEFAULT_RUNNER_URL,
     combos: p.combos.map((c, i) => ({ text: p.texts[i]!, fileName: o.file, params: c.params })),
     extendsFiles: p.extendsFiles,
   };
+  // Policy modules that do not load stop the sweep here, before anything is written.
+  await loadComboPlugins(init, runner);
+  const { done, writer } = openResults(o.out, cwd, p, o.shard, stderr);
+
+  const tasks = p.mine.filter((r) => !done.has(r)).map((r) => taskOf(p.plan, r));
   const threads = Math.max(1, Math.min(o.workers, tasks.length));
   if (tasks.length > 0) {
     const where = io.worker === 'inProcess' ? 'this thread' : plural(threads, 'worker thread');

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RunTask } from '../../sweep/index.js';
-import { makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
+import { loadComboPlugins, makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
 import type { Runner } from './runner.js';
 
 /** Interrupt requests (SIGINT): `level` 1 = finish in-flight runs then stop, 2 = stop now. */
@@ -61,7 +61,7 @@ export function runPool(opts: PoolOptions): Promise<PoolOutcome> {
 }
 
 async function runInProcess(opts: PoolOptions, runner: Runner): Promise<PoolOutcome> {
-  const execute = makeExecutor(opts.init, runner);
+  const execute = makeExecutor(opts.init, runner, await loadComboPlugins(opts.init, runner));
   let finished = 0;
   let drainingSaid = false;
   for (const task of opts.tasks) {

@@ -16,7 +16,10 @@ export interface LoadOptions {
 export interface Runner {
   readonly VERSION: string;
   loadScenario(text: string, opts?: LoadOptions): unknown;
-  runScenario(scenario: unknown, opts?: { seed?: number; record?: boolean }): { summary: RunSummary };
+  runScenario(
+    scenario: unknown,
+    opts?: { seed?: number; record?: boolean; plugins?: Record<string, unknown> },
+  ): { summary: RunSummary };
 }
 
 /** `sim/index.js` next to this folder (`dist/sim/index.js` when compiled). */

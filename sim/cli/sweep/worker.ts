@@ -4,13 +4,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunTask } from '../../sweep/index.js';
-import { makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
+import { loadComboPlugins, makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
 import { loadRunner } from './runner.js';
 
 const port = parentPort;
 if (port === null) throw new Error('sweep worker: must run in a worker thread');
 const init = workerData as WorkerInit;
-const execute = makeExecutor(init, await loadRunner(init.runnerUrl));
+const runner = await loadRunner(init.runnerUrl);
+const execute = makeExecutor(init, runner, await loadComboPlugins(init, runner));
 port.on('message', (task: RunTask) => {
   const msg: WorkerMessage = { type: 'result', run: task.run, line: execute(task) };
   port.postMessage(msg);

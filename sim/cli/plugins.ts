@@ -1,0 +1,46 @@
+/**
+ * Loading a scenario's policy modules (`policies.fc.detector: { use: ./my-detector.js }`, docs/policies.md): each
+ * module path is resolved relative to the scenario file and imported; the scenario comes back with the modules
+ * attached, so `runScenario` finds them under the name the file uses. Node only; sim/ itself never reads files.
+ */
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isModulePath, POLICY_PATHS, type PolicyPoint, type Scenario } from '../index.js';
+import { CliError } from './errors.js';
+
+/** The module files a scenario names, as `use` text → absolute path (relative to the scenario file). */
+export function pluginFiles(scenario: { fileName: string; resolved: Scenario['resolved'] }): Map<string, string> {
+  const out = new Map<string, string>();
+  const choices = scenario.resolved.choices ?? {};
+  for (const c of Object.values(choices)) {
+    if (c !== undefined && isModulePath(c.use)) out.set(c.use, resolve(dirname(scenario.fileName), c.use));
+  }
+  return out;
+}
+
+/** Imports the scenario's policy modules; a module that does not load is a one-line CliError naming it. */
+export async function loadPluginModules(scenario: {
+  fileName: string;
+  resolved: Scenario['resolved'];
+}): Promise<Record<string, unknown>> {
+  const mods: Record<string, unknown> = {};
+  const choices = scenario.resolved.choices ?? {};
+  for (const [use, path] of pluginFiles(scenario)) {
+    const point = (Object.keys(choices) as PolicyPoint[]).find((p) => choices[p]?.use === use)!;
+    try {
+      mods[use] = await import(pathToFileURL(path).href);
+    } catch (e) {
+      const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new CliError(
+        `${scenario.fileName}: policy ${POLICY_PATHS[point]} (${use}): the module does not load: ${why}`,
+      );
+    }
+  }
+  return mods;
+}
+
+/** The scenario with its policy modules loaded (itself when it names none). */
+export async function withPlugins(scenario: Scenario): Promise<Scenario> {
+  if (pluginFiles(scenario).size === 0) return scenario;
+  return { ...scenario, plugins: await loadPluginModules(scenario) };
+}
