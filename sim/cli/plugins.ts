@@ -9,23 +9,26 @@ import { isModulePath, POLICY_PATHS, type PolicyPoint, type Scenario } from '../
 import { CliError } from './errors.js';
 
 /** The module files a scenario names, as `use` text → absolute path (relative to the scenario file). */
-export function pluginFiles(scenario: { fileName: string; resolved: Scenario['resolved'] }): Map<string, string> {
+export function pluginFiles(
+  scenario: { fileName: string; resolved: Scenario['resolved'] },
+  cwd = process.cwd(),
+): Map<string, string> {
   const out = new Map<string, string>();
   const choices = scenario.resolved.choices ?? {};
   for (const c of Object.values(choices)) {
-    if (c !== undefined && isModulePath(c.use)) out.set(c.use, resolve(dirname(scenario.fileName), c.use));
+    if (c !== undefined && isModulePath(c.use)) out.set(c.use, resolve(cwd, dirname(scenario.fileName), c.use));
   }
   return out;
 }
 
 /** Imports the scenario's policy modules; a module that does not load is a one-line CliError naming it. */
-export async function loadPluginModules(scenario: {
-  fileName: string;
-  resolved: Scenario['resolved'];
-}): Promise<Record<string, unknown>> {
+export async function loadPluginModules(
+  scenario: { fileName: string; resolved: Scenario['resolved'] },
+  cwd = process.cwd(),
+): Promise<Record<string, unknown>> {
   const mods: Record<string, unknown> = {};
   const choices = scenario.resolved.choices ?? {};
-  for (const [use, path] of pluginFiles(scenario)) {
+  for (const [use, path] of pluginFiles(scenario, cwd)) {
     const point = (Object.keys(choices) as PolicyPoint[]).find((p) => choices[p]?.use === use)!;
     try {
       mods[use] = await import(pathToFileURL(path).href);

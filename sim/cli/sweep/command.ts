@@ -65,6 +65,7 @@ async function sweep(argv: readonly string[], io: CommandIo): Promise<number> {
     runnerUrl: io.runnerUrl ?? DEFAULT_RUNNER_URL,
     combos: p.combos.map((c, i) => ({ text: p.texts[i]!, fileName: o.file, params: c.params })),
     extendsFiles: p.extendsFiles,
+    cwd,
   };
   // Policy modules that do not load stop the sweep here, before anything is written.
   await loadComboPlugins(init, runner);

@@ -20,6 +20,8 @@ export interface WorkerInit {
     readonly params: Readonly<Record<string, ParamValue>>;
   }[];
   readonly extendsFiles: readonly ExtendsFile[];
+  /** The folder the scenario's file name is relative to (policy modules are found beside the scenario). */
+  readonly cwd?: string;
 }
 
 /** Messages from a worker. */
@@ -50,9 +52,9 @@ export async function loadComboPlugins(
     }
     if (resolved === undefined) continue;
     const sc = { fileName: combo.fileName, resolved };
-    if (pluginFiles(sc).size === 0) continue;
+    if (pluginFiles(sc, init.cwd).size === 0) continue;
     try {
-      out.set(i, await loadPluginModules(sc));
+      out.set(i, await loadPluginModules(sc, init.cwd));
     } catch (e) {
       if (e instanceof CliError) throw new UserError(e.message);
       throw e;
