@@ -7,7 +7,7 @@ import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
-import { policyOfRule } from '../model/rules.js';
+import { policyOfEvent, policyOfRule } from '../model/rules.js';
 import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { kindText, topicText } from '../topics.js';
@@ -68,6 +68,12 @@ export class Explanation {
     );
     const kt = kindText(e.k);
     if (kt) this.body.append(h('p', { class: 'kind-text' }, kt));
+    const decidedBy = policyOfEvent(e.k, run.timeline.scenario.resolved);
+    if (decidedBy) {
+      this.body.append(
+        h('p', { class: 'rule', attrs: { 'data-testid': 'policy' } }, 'Decided by policy ', h('code', null, decidedBy)),
+      );
+    }
     if (e.r) {
       const policy = policyOfRule(
         e.r,
