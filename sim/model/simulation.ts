@@ -8,8 +8,9 @@
  * (fc-replicas.ts), host agents (host-agent.ts), guest agents (guest-agent.ts), the load balancer
  * (load-balancer.ts), service healing and placement (healing.ts), SQL replicas and watchdogs (sql-replicas.ts),
  * upgrades (upgrades.ts) and fault injection (inject.ts). Each actor owns its memory and reaches the others only
- * through their methods. Three decisions are single methods a policy could replace: failure detection
- * (`FabricController.declaresSilent`), placement (`Healing.chooseNode`) and the upgrade walk (`Upgrades.walkNextUd`).
+ * through their methods. Three decisions are single methods that ask the run's pluggable policy (policies/,
+ * docs/policies.md): failure detection (`FabricController.declaresSilent`), placement (`Healing.chooseNode`) and the
+ * upgrade walk (`Upgrades.nextBatch`).
  *
  * The recovery ladder follows the documented platform behaviour (defaults in sim/spec/defaults.ts):
  * role crash → the guest agent restarts it with back-off, and a crash loop is alerted and left stopped;
