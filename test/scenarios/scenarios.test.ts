@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
 import { assertExpectations, runScenario } from '../../sim/index.js';
 import { ROOT, scenarioFile } from '../model/helpers.js';
 
@@ -19,10 +20,11 @@ describe('bundled scenarios', () => {
   });
 
   for (const file of files) {
-    it(`${file} meets its expectations and matches its golden file`, () => {
+    it(`${file} meets its expectations and matches its golden file`, async () => {
       const text = readFileSync(join(ROOT, 'scenarios', file), 'utf8');
       expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../docs/scenario.schema.json');
-      const { summary } = runScenario(scenarioFile(file), { record: false });
+      // Policy modules beside the scenario (scenarios/plugins/) are loaded as the command line loads them.
+      const { summary } = runScenario(await withPlugins(scenarioFile(file)), { record: false });
       assertExpectations(summary);
       expect(summary.expectations.length).toBeGreaterThan(0);
       const golden = {
