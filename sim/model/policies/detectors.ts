@@ -10,7 +10,7 @@ import { parseDuration } from '../../engine/index.js';
 import type { FailureDetector, HeartbeatView, PolicyParams } from '../../spec/index.js';
 import { PolicyError } from './errors.js';
 
-/** A numeric parameter (a number, or a duration string when `duration`), with its default and lower bound. */
+/** A numeric parameter (a number; a duration string such as "2s" when `duration`, in µs), its default and bounds. */
 export function numberParam(
   label: string,
   params: PolicyParams,
@@ -27,7 +27,7 @@ export function numberParam(
     } catch (e) {
       throw new PolicyError(`policy ${label}: parameter ${key}: ${(e as Error).message}`);
     }
-  } else if (typeof raw === 'number') v = opts.duration ? raw : raw;
+  } else if (typeof raw === 'number' && !opts.duration) v = raw;
   else {
     throw new PolicyError(
       `policy ${label}: parameter ${key} must be ${opts.duration ? 'a duration such as "2s"' : 'a number'}, got ${JSON.stringify(raw)}`,
@@ -75,7 +75,8 @@ export function phiAccrualDetector(params: PolicyParams): FailureDetector {
   const window = numberParam(L, params, 'window', 100, { min: 1, integer: true });
   const minSd = numberParam(L, params, 'minStdDeviation', 1_500_000, { duration: true, min: 1 });
   const pause = numberParam(L, params, 'acceptablePause', 45_000_000, { duration: true, min: 0 });
-  const stats = (v: HeartbeatView): { mean: number; sd: number; phi: number } => {
+  /** φ for node view `v` at time `now`, with the normal model it used. */
+  const value = (v: HeartbeatView, now: number): { mean: number; sd: number; phi: number } => {
     let sum = 0;
     let sq = 0;
     const n = v.intervals.length;
@@ -86,13 +87,7 @@ export function phiAccrualDetector(params: PolicyParams): FailureDetector {
     const mean = n === 0 ? v.intervalUs : sum / n;
     const variance = n === 0 ? 0 : Math.max(0, sq / n - mean * mean);
     const sd = Math.max(minSd, Math.sqrt(variance));
-    // The deadline of the latest poll has just passed: the time since the last heartbeat is what φ judges.
-    return { mean, sd, phi: 0 };
-  };
-  const value = (v: HeartbeatView, now: number): { mean: number; sd: number; phi: number } => {
-    const s = stats(v);
-    s.phi = phi(now - v.lastHeartbeatUs, s.mean + pause, s.sd);
-    return s;
+    return { mean, sd, phi: phi(now - v.lastHeartbeatUs, mean + pause, sd) };
   };
   let lastNow = 0;
   return {

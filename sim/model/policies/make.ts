@@ -209,8 +209,10 @@ export function makePolicies(
     const c = choices[point] ?? { use: BUILT_IN_POLICIES[point][0]!, params: {} };
     const env = envs[point];
     const who = `policy ${POLICY_PATHS[point]} (${c.use})`;
-    const given = plugins !== undefined && Object.hasOwn(plugins, c.use) ? plugins[c.use] : undefined;
-    if (given === undefined && !isModulePath(c.use) && BUILT_IN_POLICIES[point].includes(c.use)) {
+    // Module paths come from `plugins`; other names are built-ins (a plug-in cannot shadow a built-in's name).
+    const given =
+      isModulePath(c.use) && plugins !== undefined && Object.hasOwn(plugins, c.use) ? plugins[c.use] : undefined;
+    if (!isModulePath(c.use) && BUILT_IN_POLICIES[point].includes(c.use)) {
       try {
         return builtIn(c, env);
       } catch (e) {
@@ -262,6 +264,6 @@ export function makePolicies(
       upgradeWalk: whoOf('upgradeWalk'),
     },
     labels: { detector: label('detector'), placement: label('placement'), upgradeWalk: label('upgradeWalk') },
-    classicPlacement: choices.placement === undefined || (choices.placement.use === 'spread' && !plugins?.spread),
+    classicPlacement: choices.placement === undefined || choices.placement.use === 'spread',
   };
 }
