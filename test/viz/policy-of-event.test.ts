@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../sim/index.js';
-import { policyOfEvent } from '../../viz/src/model/rules.js';
+import { runResolved } from '../../sim/run.js';
+import { alternativePolicies, policyOfEvent } from '../../viz/src/model/rules.js';
+import { applyChanges } from '../../viz/src/runner/apply-changes.js';
 
 const BASE = `
 version: 1
@@ -29,5 +31,24 @@ describe('the Why? panel names the policy that decided', () => {
       'policies.fc.detector = phi-accrual (threshold=8) (built-in)',
     );
     expect(policyOfEvent('healing.failed', sc.resolved)).toBe('policies.fc.placement = ./mine.js (module)');
+  });
+});
+
+describe('"what if another policy decided?" in the viewer', () => {
+  it('offers the other built-ins and re-runs with one of them', () => {
+    const sc = loadScenario(
+      `${BASE}faults: [{ id: power, at: 10m, kind: rack.power-loss, target: c0-r0, duration: 50m }]\n`,
+    );
+    expect(alternativePolicies('instance.moved', sc.resolved)).toEqual([{ point: 'placement', use: 'pack' }]);
+    const packed = applyChanges(sc.resolved, [{ type: 'choice', point: 'placement', use: 'pack' }]);
+    expect(packed.choices).toEqual({ placement: { use: 'pack', params: {} } });
+    expect(alternativePolicies('instance.moved', packed)).toEqual([{ point: 'placement', use: 'spread' }]);
+    // Under pack both instances start on the first node; under spread one per rack.
+    const nodesOf = (r: typeof sc.resolved) =>
+      runResolved(r, { record: true }).timeline!.initial.clusters[0]!.nodes.map((n) => n.instances.length);
+    expect(nodesOf(packed)).toEqual([2, 0, 0, 0]);
+    expect(nodesOf(sc.resolved)).toEqual([1, 0, 1, 0]);
+    // Back to the default: no choice left, the scenario as it was.
+    expect(applyChanges(packed, [{ type: 'choice', point: 'placement', use: 'spread' }])).toEqual(sc.resolved);
   });
 });

@@ -221,6 +221,7 @@ app.notify('run', 'status');
 inspector.onFork = (id) => branches.openFault(id);
 explanation.onRule = (policy) => branches.openRuleDialog(policy);
 explanation.onSecurityRule = (change, label) => void session.fork(change, label);
+explanation.onPolicyChoice = (change, label) => void session.fork(change, label);
 topology.onFork = (id) => branches.openFault(id);
 tours.onTab = (tab) => showTab(tab);
 tours.onOpenScenario = (name) =>

@@ -42,3 +42,12 @@ export function policyOfEvent(kind: string, resolved: unknown): string | undefin
   const kind2 = isModulePath(c.use) ? 'module' : 'built-in';
   return `${POLICY_PATHS[point]} = ${c.use}${params.length > 0 ? ` (${params.join(', ')})` : ''} (${kind2})`;
 }
+
+/** The built-in alternatives to the policy that decided an event, for "what if" runs: [point, built-in name][]. */
+export function alternativePolicies(kind: string, resolved: unknown): { point: PolicyPoint; use: string }[] {
+  const point = POINT_OF_KIND[kind];
+  if (point === undefined) return [];
+  const current =
+    (resolved as { choices?: PolicyChoices } | undefined)?.choices?.[point]?.use ?? BUILT_IN_POLICIES[point][0];
+  return BUILT_IN_POLICIES[point].filter((u) => u !== current).map((use) => ({ point, use }));
+}

@@ -4,6 +4,7 @@
  * security traffic: a rule set in front of the configured rules, from a given time on, never reverted). Pure: returns a new scenario and leaves the given one alone.
  */
 
+import { BUILT_IN_POLICIES } from '../../../sim/index.js';
 import type { FaultKind, ResolvedScenario, ResolvedTraffic, ScriptedFaultSpec } from '../../../sim/spec/index.js';
 import { ruleChangeSet, ruleForkLabel } from '../model/security-fork.js';
 import type { ForkChange } from './protocol.js';
@@ -30,6 +31,14 @@ export function applyChanges(sc: ResolvedScenario, changes: readonly ForkChange[
     if (ch.type === 'rule') {
       rules++;
       out = withRuleChange(out, ch, rules);
+    } else if (ch.type === 'choice') {
+      // A built-in policy for a pluggable decision (the browser runs built-ins only); the default means none.
+      const { [ch.point]: _old, ...rest } = out.choices ?? {};
+      const isDefault = BUILT_IN_POLICIES[ch.point][0] === ch.use;
+      if (!BUILT_IN_POLICIES[ch.point].includes(ch.use)) throw new Error(`no built-in ${ch.point} policy ${ch.use}`);
+      const choices = isDefault ? rest : { ...rest, [ch.point]: { use: ch.use, params: {} } };
+      const { choices: _c, ...base } = out;
+      out = Object.keys(choices).length === 0 ? base : { ...base, choices };
     } else if (ch.type === 'fault') {
       n++;
       const fault: ScriptedFaultSpec = {

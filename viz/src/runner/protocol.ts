@@ -20,6 +20,12 @@ export type ForkChange =
       readonly value: number | boolean;
     }
   | {
+      /** A pluggable policy replaced by a built-in (docs/policies.md), e.g. the detector by "phi-accrual". */
+      readonly type: 'choice';
+      readonly point: 'detector' | 'placement' | 'upgradeWalk';
+      readonly use: string;
+    }
+  | {
       readonly type: 'rule';
       /** When the changed rule takes effect (a misconfiguration scripted at this time, never reverted), µs. */
       readonly atUs: number;

@@ -7,9 +7,10 @@ import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
-import { policyOfEvent, policyOfRule } from '../model/rules.js';
+import { alternativePolicies, policyOfEvent, policyOfRule } from '../model/rules.js';
 import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
+import type { ForkChange } from '../runner/protocol.js';
 import { kindText, topicText } from '../topics.js';
 import { throttledWhilePlaying } from './throttle.js';
 
@@ -21,6 +22,8 @@ export class Explanation {
   onRule: ((policy: string) => void) | null = null;
   /** Re-runs with a security rule turned around (allow a denied attempt, deny an admitted one); set by the app. */
   onSecurityRule: ((change: RuleForkChange, label: string) => void) | null = null;
+  /** Re-runs with another built-in policy for a pluggable decision; set by the app. */
+  onPolicyChoice: ((change: ForkChange, label: string) => void) | null = null;
   private shownRun: unknown = null;
 
   constructor(private readonly app: App) {
@@ -71,7 +74,29 @@ export class Explanation {
     const decidedBy = policyOfEvent(e.k, run.timeline.scenario.resolved);
     if (decidedBy) {
       this.body.append(
-        h('p', { class: 'rule', attrs: { 'data-testid': 'policy' } }, 'Decided by policy ', h('code', null, decidedBy)),
+        h(
+          'p',
+          { class: 'rule', attrs: { 'data-testid': 'policy' } },
+          'Decided by policy ',
+          h('code', null, decidedBy),
+          ...alternativePolicies(e.k, run.timeline.scenario.resolved).map((alt) =>
+            this.onPolicyChoice
+              ? h(
+                  'button',
+                  {
+                    class: 'btn small',
+                    title: `Run the scenario again with the built-in ${alt.use} policy`,
+                    attrs: { 'data-testid': 'what-if-policy' },
+                    on: {
+                      click: () =>
+                        this.onPolicyChoice?.({ type: 'choice', ...alt }, `policies.fc.${alt.point}: ${alt.use}`),
+                    },
+                  },
+                  `What if ${alt.use} decided?`,
+                )
+              : null,
+          ),
+        ),
       );
     }
     if (e.r) {
