@@ -135,10 +135,12 @@ interface Accepts {
   readonly children: Map<string, AnySchema[]>;
   readonly element: AnySchema[];
   readonly kinds: Set<'string' | 'number' | 'boolean' | 'object' | 'array'>;
+  /** Schemas of keys not named in the shape (an object with a catchall, e.g. a policy's parameters). */
+  readonly other: AnySchema[];
 }
 
 function accepts(schemas: readonly AnySchema[]): Accepts {
-  const out: Accepts = { children: new Map(), element: [], kinds: new Set() };
+  const out: Accepts = { children: new Map(), element: [], kinds: new Set(), other: [] };
   for (const s of schemas.flatMap(alternatives)) {
     const def = defOf(s);
     switch (def.type) {
@@ -148,6 +150,9 @@ function accepts(schemas: readonly AnySchema[]): Accepts {
           const list = out.children.get(key) ?? [];
           list.push(child);
           out.children.set(key, list);
+        }
+        if (def.catchall !== undefined && defOf(def.catchall as AnySchema).type !== 'never') {
+          out.other.push(def.catchall as AnySchema);
         }
         break;
       case 'array':
@@ -243,7 +248,7 @@ export function checkPath(segments: readonly PathSegment[], doc: unknown): Accep
       here = a.element;
       node = (node as unknown[])[seg];
     } else {
-      const child = a.children.get(seg);
+      const child = a.children.get(seg) ?? (a.other.length > 0 ? a.other : undefined);
       if (child === undefined) {
         const reason = a.children.size === 0 ? `${at} has no keys` : `no key ${JSON.stringify(seg)} in ${at}`;
         throw unknownPath(segments, reason);

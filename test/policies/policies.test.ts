@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../sim/cli/sweep/index.js';
 import { loadScenario, type PluginModules, PolicyError, runScenario } from '../../sim/index.js';
 import { phi } from '../../sim/model/policies/index.js';
+import { parseSets } from '../../sim/sweep/params.js';
 import { buildCli, cli, lines, ROOT, removeBuild, spawnCli } from '../cli/helpers.js';
 import { testIo } from '../sweep/support/io.js';
 
@@ -322,5 +323,16 @@ describe('determinism', () => {
     expect(phi(15.2, 10, 1)).toBeGreaterThan(7.5);
     expect(phi(15.2, 10, 1)).toBeLessThan(8.5);
     expect(phi(20, 10, 1)).toBeGreaterThan(phi(15, 10, 1));
+  });
+});
+
+describe('--set paths into a policy', () => {
+  it("a policy's parameters can be swept; unknown keys elsewhere are still refused", () => {
+    const doc = { policies: { fc: { detector: { use: 'phi-accrual' } } } };
+    const [t] = parseSets(['policies.fc.detector.threshold=4,12'], doc);
+    expect(t!.values).toEqual([4, 12]);
+    const [u] = parseSets(['policies.fc.detector.use=fixed,phi-accrual'], doc);
+    expect(u!.values).toEqual(['fixed', 'phi-accrual']);
+    expect(() => parseSets(['policies.fc.missedPols=2'], doc)).toThrow(/unknown parameter/);
   });
 });
