@@ -5,6 +5,7 @@
 
 import { makeSampler } from './engine/distributions.js';
 import { TraceHash } from './engine/hash.js';
+import type { EventHandle } from './engine/queue.js';
 import { Random } from './engine/random.js';
 import type { RunSummary } from './metrics/summary.js';
 import { SecurityModel } from './model/security/model.js'; // security (issue 5)
@@ -50,17 +51,34 @@ function forkName(s: string): string {
   return s.replaceAll('/', '|');
 }
 
+/**
+ * What importance splitting (sim/estimate/) needs from a run: after it resalts the random streams at a split, it
+ * calls `redraw()` so that every pending clock that is memoryless (the next arrival of an exponential fault
+ * process) is drawn again from the new streams. Exact for exponential clocks: the time left is again exponential
+ * with the same mean. Other clocks keep their drawn times (still exact; branches are then more alike).
+ */
+export interface SplitHooks {
+  readonly redraw: (() => void)[];
+  /** Set by createSimulation: the run's root stream, to resalt. */
+  rng?: Random;
+}
+
 /** Creates a simulation with its faults and upgrades scheduled, ready to run. */
-export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; record?: boolean } = {}): Simulation {
+export function createSimulation(
+  sc: ResolvedScenario,
+  opts: { seed?: number; record?: boolean; salt?: string; split?: SplitHooks } = {},
+): Simulation {
   const seed = opts.seed ?? sc.seed;
   const rng = Random.root(seed);
+  if (opts.salt !== undefined) rng.resalt(opts.salt);
+  if (opts.split !== undefined) opts.split.rng = rng;
   const sim = new Simulation(sc, { seed, record: opts.record ?? true, rng });
   const spaces = idSpaces(sc.clusters, sc.services, sc.policies);
   sim.start();
 
   for (const f of sc.faults) {
     if (f.type === 'scripted') scheduleScripted(sim, f, spaces, rng);
-    else scheduleRandom(sim, f, spaces, rng, sc.durationUs);
+    else scheduleRandom(sim, f, spaces, rng, sc.durationUs, opts.split);
   }
   for (const u of sc.upgrades) {
     sim.sched.at(u.atUs, () => sim.startUpgrade(u));
@@ -119,21 +137,38 @@ function scheduleRandom(
   spaces: ReturnType<typeof idSpaces>,
   rng: Random,
   durationUs: number,
+  split?: SplitHooks,
 ): void {
   const re = compileGlob(f.targets);
   const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   const streams = targets.map((t) => base.fork(forkName(t)));
+  // estimate (issue 16): a repair-time distribution draws from its own stream per target, one draw per fault.
+  const repair = f.repair === undefined ? null : makeSampler(f.repair);
+  const repairStreams = repair === null ? [] : streams.map((r) => r.fork('repair'));
   const end = Math.min(f.untilUs, durationUs);
+  const pending: EventHandle[] = new Array(targets.length).fill(-1);
   const fire = (slot: number): void => {
-    sim.inject(f.kind, targets[slot]!, f.durationUs, null, faultExtra(f));
+    const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
+    sim.inject(f.kind, targets[slot]!, lasts, null, faultExtra(f));
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
-    if (next <= end) sim.sched.at(next, fire, slot);
+    if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
   for (let slot = 0; slot < targets.length; slot++) {
     const first = f.startUs + Math.max(0, Math.round(sample(streams[slot]!)));
-    if (first <= end) sim.sched.at(first, fire, slot);
+    if (first <= end) pending[slot] = sim.sched.at(first, fire, slot);
+  }
+  if (split !== undefined && f.every.kind === 'exponential') {
+    split.redraw.push(() => {
+      // Every slot's clock is drawn again, also those whose last draw fell after the end and left nothing pending.
+      for (let slot = 0; slot < targets.length; slot++) {
+        sim.sched.cancel(pending[slot]!);
+        const from = Math.max(sim.now, f.startUs);
+        const next = from + Math.max(from === sim.now ? 1 : 0, Math.round(sample(streams[slot]!)));
+        if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
+      }
+    });
   }
 }
 

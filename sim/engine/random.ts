@@ -12,6 +12,11 @@ import seedrandom from 'seedrandom';
  * ~95 M/s for xor128 and tychei and ~30 M/s for seedrandom's default ARC4. Each draw is a multiple of 2^-32 in [0, 1).
  * Alea seeds itself by running its Mash hash over the seed string; a stream's seed string is built from the root seed
  * and the path in an unambiguous way (see `streamKey`), so distinct (seed, path) pairs give distinct streams.
+ *
+ * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
+ * once from (root seed, path, salt), so that runs which re-execute the same prefix draw differently from a chosen
+ * moment on. The family keeps a list of its streams for this; a draw never checks anything, so the hot path is the
+ * same as without branching. A run that never calls `resalt` draws exactly what it drew before the feature existed.
  */
 
 const TWO_PI = 2 * Math.PI;
@@ -26,17 +31,45 @@ export function streamKey(seed: string, path: string): string {
   return seed.length + ':' + seed + '|' + path;
 }
 
+/**
+ * The seed string of the stream at `path` after `resalt(salt)`: the unsalted key, then '//' and the salt. A path
+ * never contains '//' (names are non-empty), so a salted key never equals an unsalted one nor another salt's.
+ */
+export function saltedStreamKey(seed: string, path: string, salt: string): string {
+  return streamKey(seed, path) + '//' + salt;
+}
+
+/** The streams of one root, and the salt they currently draw under ('' = none). */
+interface Family {
+  salt: string;
+  readonly members: Random[];
+}
+
 export class Random {
   /** '' for the root; 'faults', 'faults/node-3' … for forks. */
   readonly path: string;
   /** The root seed, as a string (`Random.root(42)` and `Random.root('42')` are the same stream). */
   readonly seed: string;
-  private readonly prng: () => number;
+  // Replaced only by resalt(), between events; draws call it directly.
+  private prng: () => number;
+  private readonly family: Family;
 
-  private constructor(seed: string, path: string) {
+  private constructor(seed: string, path: string, family: Family | null) {
     this.seed = seed;
     this.path = path;
-    this.prng = seedrandom.alea(streamKey(seed, path));
+    this.family = family ?? { salt: '', members: [] };
+    this.prng = this.family.salt === '' ? seedrandom.alea(streamKey(seed, path)) : this.seedOnFirstDraw();
+    this.family.members.push(this);
+  }
+
+  // Seeding Alea runs Mash over the key, which costs more than many draws; after a resalt most streams of a family
+  // never draw again, so each is re-seeded by its first draw instead of at once.
+  private seedOnFirstDraw(): () => number {
+    const key = saltedStreamKey(this.seed, this.path, this.family.salt);
+    return () => {
+      this.prng = seedrandom.alea(key);
+      return this.prng();
+    };
   }
 
   /** The root stream of a run. `seed` is a finite number or a string. */
@@ -46,7 +79,26 @@ export class Random {
     } else if (typeof seed !== 'string') {
       throw new TypeError(`Random.root: seed must be a number or a string (got ${typeof seed})`);
     }
-    return new Random(String(seed), '');
+    return new Random(String(seed), '', null);
+  }
+
+  /**
+   * Re-seeds every stream of this root's family (made before or after this call) from (root seed, path, `salt`):
+   * from now on each draws a fresh sequence that depends only on those three, whatever it drew before. `salt` is a
+   * non-empty string; resalting with the same salt twice restarts the same sequences.
+   */
+  resalt(salt: string): void {
+    if (typeof salt !== 'string' || salt.length === 0) {
+      throw new RangeError(`Random.resalt: salt must be a non-empty string (got ${JSON.stringify(salt)})`);
+    }
+    const f = this.family;
+    f.salt = salt;
+    for (const r of f.members) r.prng = r.seedOnFirstDraw();
+  }
+
+  /** The salt the family currently draws under ('' when never resalted). */
+  get salt(): string {
+    return this.family.salt;
   }
 
   /**
@@ -57,7 +109,7 @@ export class Random {
     if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
       throw new RangeError(`Random.fork: name must be a non-empty string without '/' (got ${JSON.stringify(name)})`);
     }
-    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name);
+    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name, this.family);
   }
 
   /** [0, 1), uniformly distributed; a multiple of 2^-32. */

@@ -51,7 +51,7 @@ export interface SimulationOptions {
  * injector (inject.ts) and the upgrade walker (upgrades.ts) drive the world through them.
  */
 export class Simulation {
-  readonly sched = new Scheduler(4096);
+  readonly sched = new Scheduler(64);
   readonly rec: Recorder;
   readonly net: Network;
   readonly ix: Indices;

@@ -98,6 +98,8 @@ export interface RandomFaultSpec extends FaultBase {
   readonly targets: string;
   readonly startUs: number;
   readonly untilUs: number;
+  /** How long each fault lasts, drawn per fault (instead of `durationUs`); absent when not given. */
+  readonly repair?: Distribution;
 }
 export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
 
@@ -520,6 +522,9 @@ function resolveFault(
   const every = parseDistribution(rf.every, [...path, 'every'], defaults[f.kind] ?? null);
   const targets = rf.targets ?? '*';
   checkGlobMatches(targets, spaces[space], [...path, 'targets'], space);
+  if (rf.repair !== undefined && f.duration !== undefined) {
+    throw new ScenarioIssue([...path, 'repair'], 'give either duration or repair, not both');
+  }
   return {
     type: 'random',
     every,
@@ -527,6 +532,7 @@ function resolveFault(
     startUs: rf.start === undefined ? 0 : duration(rf.start, [...path, 'start']),
     untilUs: rf.until === undefined ? durationUs : duration(rf.until, [...path, 'until']),
     ...base,
+    ...(rf.repair === undefined ? {} : { repair: parseDistribution(rf.repair, [...path, 'repair'], null) }),
   };
 }
 

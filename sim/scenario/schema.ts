@@ -164,6 +164,11 @@ export const RandomFault = z.strictObject({
   targets: z.string().optional().describe('Glob over the fault kind’s targets (default all).'),
   start: Duration.optional().describe('Faults start after this time (default 0).'),
   until: Duration.optional().describe('No new faults after this time (default the end of the run).'),
+  // estimate (issue 16): random repair times, for models with a closed-form answer (k-of-n with repairs).
+  repair: z
+    .union([DistributionText, EmpiricalDistribution])
+    .optional()
+    .describe('Each fault lasts a time drawn from this distribution (its own stream per target); instead of duration.'),
   ...FaultCommon,
 });
 
