@@ -149,9 +149,22 @@ function scheduleRandom(
   const repairStreams = repair === null ? [] : streams.map((r) => r.fork('repair'));
   const end = Math.min(f.untilUs, durationUs);
   const pending: EventHandle[] = new Array(targets.length).fill(-1);
+  // SQL replicas come back through a public method, so their repair is scheduled here, where a split can draw it
+  // again; other kinds hand the drawn duration to inject, which ends the fault itself.
+  const sqlReplicas = repair !== null && f.kind === 'sql.replica-crash' ? targets.map(sqlReplicaOf) : null;
+  const repairing: EventHandle[] = new Array(targets.length).fill(-1);
+  const repaired = (slot: number): void => {
+    const [d, r] = sqlReplicas![slot]!;
+    if (!sim.world.sql.databases[d]!.replicas[r]!.up) {
+      sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${targets[slot]!} comes back`);
+    }
+  };
   const fire = (slot: number): void => {
     const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
-    sim.inject(f.kind, targets[slot]!, lasts, null, faultExtra(f));
+    if (sqlReplicas === null) sim.inject(f.kind, targets[slot]!, lasts, null, faultExtra(f));
+    else if (sim.inject(f.kind, targets[slot]!, null, null, faultExtra(f))) {
+      repairing[slot] = sim.sched.after(lasts!, repaired, slot);
+    }
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
     if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
@@ -170,6 +183,21 @@ function scheduleRandom(
       }
     });
   }
+  if (split !== undefined && sqlReplicas !== null && f.repair!.kind === 'exponential') {
+    split.redraw.push(() => {
+      for (let slot = 0; slot < targets.length; slot++) {
+        if (!sim.sched.cancel(repairing[slot]!)) continue;
+        const lasts = Math.max(1, Math.round(repair!(repairStreams[slot]!)));
+        repairing[slot] = sim.sched.after(lasts, repaired, slot);
+      }
+    });
+  }
+}
+
+function sqlReplicaOf(target: string): [number, number] {
+  const m = /^sql:db(\d+)\/(\d+)$/.exec(target);
+  if (!m) throw new Error(`unknown SQL replica ${target}`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** Collects the summary of a finished simulation. */

@@ -154,6 +154,19 @@ export interface ResolvedScenario {
   readonly counts: { readonly nodes: number; readonly instances: number };
   /** security (issue 5): present when the scenario has a `security:` section. */
   readonly security?: ResolvedSecurity;
+  /** estimate (issue 16): `probability` expectations, decided over many runs by `check`; absent when none. */
+  readonly probabilities?: ProbabilityExpectation[];
+}
+
+/** An `expect: [{ probability: … }]` entry: P(event within a run) ≤ atMost, decided at `confidence`. */
+export interface ProbabilityExpectation {
+  /** Index in the file's `expect` list. */
+  readonly index: number;
+  readonly event: string;
+  readonly atMost: number;
+  readonly confidence: number;
+  readonly method: 'crude' | 'splitting';
+  readonly effort: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -552,7 +565,11 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
   };
 }
 
-function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+function resolveExpectation(
+  e: Exclude<ExpectationFile, { probability: unknown }>,
+  index: number,
+  services: ResolvedService[],
+): Expectation {
   const path: Path = ['expect', index];
   if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {
@@ -638,7 +655,21 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     }
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
-  const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  const expect: Expectation[] = [];
+  const probabilities: ProbabilityExpectation[] = [];
+  (file.expect ?? []).forEach((e, i) => {
+    if ('probability' in e) {
+      const p = e.probability;
+      probabilities.push({
+        index: i,
+        event: p.event,
+        atMost: p.atMost,
+        confidence: p.confidence ?? 0.95,
+        method: p.method ?? 'splitting',
+        effort: p.effort ?? null,
+      });
+    } else expect.push(resolveExpectation(e, i, services));
+  });
   // security (issue 5)
   const security =
     file.security === undefined
@@ -657,5 +688,6 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     expect,
     counts: { nodes: spaces.node.length, instances: spaces.instance.length },
     ...(security === undefined ? {} : { security }),
+    ...(probabilities.length === 0 ? {} : { probabilities }),
   };
 }
