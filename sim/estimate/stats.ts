@@ -55,7 +55,12 @@ export interface Interval {
   readonly high: number;
 }
 
-/** Mean, standard error and a two-sided `confidence` interval (Student t) of independent values (n ≥ 2). */
+/**
+ * Mean, standard error and a two-sided `confidence` interval of independent values (n ≥ 2): Student's t, centred
+ * with Johnson's (1978) correction for skewness, x̄ + μ̂₃ / (6 s² n). Splitting estimates are skewed to the right
+ * (most replications a little low, a few high); the plain t interval then misses low too often, the corrected one
+ * moves up by the skewness the sample shows.
+ */
 export function meanInterval(
   values: readonly number[],
   confidence = 0.95,
@@ -67,10 +72,16 @@ export function meanInterval(
   if (n < 2)
     return { mean, standardError: Number.POSITIVE_INFINITY, interval: { low: 0, high: Number.POSITIVE_INFINITY } };
   let ss = 0;
-  for (const v of values) ss += (v - mean) ** 2;
-  const standardError = Math.sqrt(ss / (n - 1) / n);
+  let s3 = 0;
+  for (const v of values) {
+    ss += (v - mean) ** 2;
+    s3 += (v - mean) ** 3;
+  }
+  const variance = ss / (n - 1);
+  const standardError = Math.sqrt(variance / n);
+  const centre = variance > 0 ? mean + s3 / n / (6 * variance * n) : mean;
   const h = tQuantile(1 - (1 - confidence) / 2, n - 1) * standardError;
-  return { mean, standardError, interval: { low: Math.max(0, mean - h), high: mean + h } };
+  return { mean, standardError, interval: { low: Math.max(0, centre - h), high: centre + h } };
 }
 
 /** Wilson score interval for `hits` of `n` at `confidence`. */
