@@ -14,7 +14,7 @@ import seedrandom from 'seedrandom';
  * and the path in an unambiguous way (see `streamKey`), so distinct (seed, path) pairs give distinct streams.
  *
  * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
- * once from (root seed, path, salt), so that runs which re-execute the same prefix draw differently from a chosen
+ * once from (root seed, path, salt) — with sfc32, see below — so that runs which re-execute the same prefix draw differently from a chosen
  * moment on. The family keeps a list of its streams for this; a draw never checks anything, so the hot path is the
  * same as without branching. A run that never calls `resalt` draws exactly what it drew before the feature existed.
  */
@@ -31,17 +31,11 @@ export function streamKey(seed: string, path: string): string {
   return seed.length + ':' + seed + '|' + path;
 }
 
-/**
- * The seed string of the stream at `path` after `resalt(salt)`: the unsalted key, then '//' and the salt. A path
- * never contains '//' (names are non-empty), so a salted key never equals an unsalted one nor another salt's.
- */
-export function saltedStreamKey(seed: string, path: string, salt: string): string {
-  return streamKey(seed, path) + '//' + salt;
-}
-
-/** The streams of one root, and the salt they currently draw under ('' = none). */
+/** The streams of one root, and the salt they currently draw under ('' = none) with its two 32-bit hashes. */
 interface Family {
   salt: string;
+  saltHash1: number;
+  saltHash2: number;
   readonly members: Random[];
 }
 
@@ -57,18 +51,29 @@ export class Random {
   private constructor(seed: string, path: string, family: Family | null) {
     this.seed = seed;
     this.path = path;
-    this.family = family ?? { salt: '', members: [] };
+    this.family = family ?? { salt: '', saltHash1: 0, saltHash2: 0, members: [] };
     this.prng = this.family.salt === '' ? seedrandom.alea(streamKey(seed, path)) : this.seedOnFirstDraw();
     this.family.members.push(this);
   }
 
+  // Two 32-bit hashes of the stream's key, computed once, on its first salted seeding.
+  private keyHash1 = 0;
+  private keyHash2 = -1;
+
   // A salted stream is seeded by its first draw (after a resalt most streams of a family never draw again), and
-  // with sfc32 rather than Alea: splitting resalts thousands of times a second, and Alea's Mash seeding costs more
-  // than a hundred draws.
+  // with sfc32 from hashes of its key and of the salt rather than with Alea: splitting resalts thousands of times a
+  // second, and Alea's Mash seeding of a string costs more than a hundred draws.
   private seedOnFirstDraw(): () => number {
-    const key = saltedStreamKey(this.seed, this.path, this.family.salt);
+    const f = this.family;
+    const s1 = f.saltHash1;
+    const s2 = f.saltHash2;
     return () => {
-      this.prng = sfc32(key);
+      if (this.keyHash2 === -1) {
+        const key = streamKey(this.seed, this.path);
+        this.keyHash1 = hashString32(key);
+        this.keyHash2 = hashString32(key + '/');
+      }
+      this.prng = sfc32(this.keyHash1, this.keyHash2, s1, s2);
       return this.prng();
     };
   }
@@ -94,6 +99,8 @@ export class Random {
     }
     const f = this.family;
     f.salt = salt;
+    f.saltHash1 = hashString32(salt);
+    f.saltHash2 = hashString32(salt + '/');
     for (const r of f.members) r.prng = r.seedOnFirstDraw();
   }
 
@@ -194,13 +201,14 @@ export class Random {
 }
 
 /**
- * Chris Doty-Humphrey's sfc32 (PractRand passes to 2^40+ bytes), seeded with four 32-bit hashes of `key` and warmed
- * up by 12 rounds as its author recommends. Each draw is a multiple of 2^-32 in [0, 1), like Alea's.
+ * Chris Doty-Humphrey's sfc32 (PractRand passes to 2^40+ bytes), its three state words mixed (fmix32) from two
+ * 32-bit hashes of the stream's key and two of the salt, and warmed up by 12 rounds as its author recommends. Two
+ * streams share a sequence only if both 64-bit hash pairs collide. Each draw is a multiple of 2^-32 in [0, 1).
  */
-function sfc32(key: string): () => number {
-  let a = hashString32(key);
-  let b = hashString32(key + '\u0001');
-  let c = hashString32(key + '\u0002');
+function sfc32(k1: number, k2: number, s1: number, s2: number): () => number {
+  let a = fmix32((k1 ^ s1) >>> 0);
+  let b = fmix32(((k2 ^ s2) + 0x9e3779b9) >>> 0);
+  let c = fmix32((Math.imul(k1, 0x85ebca6b) ^ Math.imul(s2, 0xc2b2ae35) ^ k2 ^ s1) >>> 0);
   let d = 1;
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
