@@ -91,6 +91,10 @@ describe('fabricsim estimate', () => {
       [['estimate', FILE, '--event', 'violations > 0', '--runs', '2', '--relative-error', '0.1'], /not both/],
       [['estimate', FILE, '--event', 'violations > 0', '--importance', 'violations'], /--importance needs --levels/],
       [['estimate', '--merge', FILE], /not JSON|not an estimate file/],
+      [
+        ['estimate', FILE, '--event', 'replicasDown(db0) >= 3', '--runs', '1000000', '--effort', '10000000'],
+        /more than any machine could run/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli(...args);

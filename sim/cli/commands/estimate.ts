@@ -151,6 +151,15 @@ export async function estimateCommand(argv: readonly string[], io: CliIO): Promi
     }
   });
 
+  // Refuse up front what no machine could run (each trial run builds a simulation).
+  const trialRuns = (runs ?? 1) * key.effort * (key.thresholds.length + 1);
+  if (trialRuns > 1e10) {
+    throw new UsageError(
+      `${groupDigits(trialRuns)} trial runs (runs × effort × stages): more than any machine could run; lower --runs or --effort`,
+      usage(),
+    );
+  }
+
   let reps: ReplicationResult[];
   let stoppedBy: 'runs' | 'relative-error' | 'budget' = 'runs';
   if (runs !== null) {
