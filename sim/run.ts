@@ -3,7 +3,7 @@
  * the end, and returns the summary (metrics, expectations, trace hash) and, when recording, the timeline.
  */
 
-import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
+import { compileGlob, type EventHandle, makeSampler, Random, TraceHash } from './engine/index.js';
 import type { RunSummary } from './metrics/index.js';
 import { SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
@@ -40,17 +40,34 @@ function forkName(s: string): string {
   return s.replaceAll('/', '|');
 }
 
+/**
+ * What importance splitting (sim/estimate/) needs from a run: after it resalts the random streams at a split, it
+ * calls `redraw()` so that every pending clock that is memoryless (the next arrival of an exponential fault
+ * process) is drawn again from the new streams. Exact for exponential clocks: the time left is again exponential
+ * with the same mean. Other clocks keep their drawn times (still exact; branches are then more alike).
+ */
+export interface SplitHooks {
+  readonly redraw: (() => void)[];
+  /** Set by createSimulation: the run's root stream, to resalt. */
+  rng?: Random;
+}
+
 /** Creates a simulation with its faults and upgrades scheduled, ready to run. */
-export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; record?: boolean } = {}): Simulation {
+export function createSimulation(
+  sc: ResolvedScenario,
+  opts: { seed?: number; record?: boolean; salt?: string; split?: SplitHooks } = {},
+): Simulation {
   const seed = opts.seed ?? sc.seed;
   const rng = Random.root(seed);
+  if (opts.salt !== undefined) rng.resalt(opts.salt);
+  if (opts.split !== undefined) opts.split.rng = rng;
   const sim = new Simulation(sc, { seed, record: opts.record ?? true, rng });
   const spaces = idSpaces(sc.clusters, sc.services, sc.policies);
   sim.start();
 
   for (const f of sc.faults) {
     if (f.type === 'scripted') scheduleScripted(sim, f, spaces, rng);
-    else scheduleRandom(sim, f, spaces, rng, sc.durationUs);
+    else scheduleRandom(sim, f, spaces, rng, sc.durationUs, opts.split);
   }
   for (const u of sc.upgrades) {
     sim.sched.at(u.atUs, () => sim.startUpgrade(u));
@@ -109,22 +126,67 @@ function scheduleRandom(
   spaces: ReturnType<typeof idSpaces>,
   rng: Random,
   durationUs: number,
+  split?: SplitHooks,
 ): void {
   const re = compileGlob(f.targets);
   const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   const streams = targets.map((t) => base.fork(forkName(t)));
+  // estimate (issue 16): a repair-time distribution draws from its own stream per target, one draw per fault.
+  const repair = f.repair === undefined ? null : makeSampler(f.repair);
+  const repairStreams = repair === null ? [] : streams.map((r) => r.fork('repair'));
   const end = Math.min(f.untilUs, durationUs);
+  const pending: EventHandle[] = new Array(targets.length).fill(-1);
+  // SQL replicas come back through a public method, so their repair is scheduled here, where a split can draw it
+  // again; other kinds hand the drawn duration to inject, which ends the fault itself.
+  const sqlReplicas = repair !== null && f.kind === 'sql.replica-crash' ? targets.map(sqlReplicaOf) : null;
+  const repairing: EventHandle[] = new Array(targets.length).fill(-1);
+  const repaired = (slot: number): void => {
+    const [d, r] = sqlReplicas![slot]!;
+    if (!sim.world.sql.databases[d]!.replicas[r]!.up) {
+      sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${targets[slot]!} comes back`);
+    }
+  };
   const fire = (slot: number): void => {
-    sim.inject(f.kind, targets[slot]!, f.durationUs, null, faultExtra(f));
+    const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
+    if (sqlReplicas === null) sim.inject(f.kind, targets[slot]!, lasts, null, faultExtra(f));
+    else if (sim.inject(f.kind, targets[slot]!, null, null, faultExtra(f))) {
+      repairing[slot] = sim.sched.after(lasts!, repaired, slot);
+    }
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
-    if (next <= end) sim.sched.at(next, fire, slot);
+    if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
   for (let slot = 0; slot < targets.length; slot++) {
     const first = f.startUs + Math.max(0, Math.round(sample(streams[slot]!)));
-    if (first <= end) sim.sched.at(first, fire, slot);
+    if (first <= end) pending[slot] = sim.sched.at(first, fire, slot);
   }
+  if (split !== undefined && f.every.kind === 'exponential') {
+    split.redraw.push(() => {
+      // Every slot's clock is drawn again, also those whose last draw fell after the end and left nothing pending.
+      for (let slot = 0; slot < targets.length; slot++) {
+        sim.sched.cancel(pending[slot]!);
+        const from = Math.max(sim.now, f.startUs);
+        const next = from + Math.max(from === sim.now ? 1 : 0, Math.round(sample(streams[slot]!)));
+        if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
+      }
+    });
+  }
+  if (split !== undefined && sqlReplicas !== null && f.repair!.kind === 'exponential') {
+    split.redraw.push(() => {
+      for (let slot = 0; slot < targets.length; slot++) {
+        if (!sim.sched.cancel(repairing[slot]!)) continue;
+        const lasts = Math.max(1, Math.round(repair!(repairStreams[slot]!)));
+        repairing[slot] = sim.sched.after(lasts, repaired, slot);
+      }
+    });
+  }
+}
+
+function sqlReplicaOf(target: string): [number, number] {
+  const m = /^sql:db(\d+)\/(\d+)$/.exec(target);
+  if (!m) throw new Error(`unknown SQL replica ${target}`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** Collects the summary of a finished simulation. */

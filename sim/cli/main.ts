@@ -37,6 +37,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/index.js')).sweepCommand(argv, io),
   merge: async (argv, io) => (await import('./sweep/index.js')).mergeCommand(argv, io),
+  estimate: async (argv, io) => (await import('./estimate/index.js')).estimateCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {

@@ -13,6 +13,7 @@ Commands:
   diff A B          compare two timelines and show the first event where they diverge
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
   merge RESULTS…    combine the results files of a sharded sweep
+  estimate FILE     the probability of a rare event within a run, with its interval (fabricsim estimate --help)
   schema            print the JSON Schema of scenario files
   serve             serve the replay app (npm run viz)
   validate          write the validation report, documented timings beside the model's (npm run validate)
@@ -109,4 +110,34 @@ the documented figure beside what the model produced (\`npm run validate\`).
 Options:
   --out FILE     where to write the report (default docs/validation.md in the project folder)
   -h, --help     show this help
+`;
+
+export const ESTIMATE_HELP = `usage: fabricsim estimate FILE --event EXPR [--method crude|splitting] [--relative-error R | --runs N] [--workers K] [--seed S] [--shard i/N] [--out FILE] [--json]
+       fabricsim estimate --merge PART… [--json]
+
+Estimates the probability that EXPR holds at some moment within a run of FILE, by crude Monte Carlo or by
+importance splitting, with a 95% interval, the relative error, the MTTF, the downtime a year and the nines it
+implies. See docs/estimate.md.
+
+EXPR, e.g.:  replicasDown(db0) >= 3    ready(shop.web) == 0    quorumMargin(c0) < 0    violations > 0
+  functions: replicasDown(db) replicas(db) sqlUnavailable(db) ready(role) instances(role) instancesDown(role)
+             fcUp(cluster) quorumMargin(cluster) nodesDown(cluster) violations metric("summary.path")
+  operators: + -  < <= > >= == !=  not and or  ( )      a glob argument takes the worst match
+
+Options:
+  --event EXPR          the event (required)
+  --method M            splitting (default) or crude
+  --relative-error R    add replications until standard error / estimate ≤ R (default 0.1)
+  --runs N              exactly N replications instead (needed by --shard)
+  --effort N            trials per splitting stage (default 1000) or crude runs per replication (default 10000)
+  --importance EXPR     importance function (a quantity over the state), with --levels a,b,… (default: derived
+  --levels a,b,…        from the event: the integers between its start value and the event's bound)
+  --max-events N        stop adding replications after N simulated events (default 1e9)
+  --workers K           run replications on K worker threads (same result as 1)
+  --seed S              root seed, 0 … 4294967295 (default: the scenario's)
+  --shard i/N           run the replications ≡ i mod N of --runs (merge the --out files with --merge)
+  --out FILE            write the replications, for --merge
+  --merge               combine shard files given as arguments
+  --json                print the report as one JSON object
+  -h, --help            show this help
 `;

@@ -12,6 +12,11 @@ import seedrandom from 'seedrandom';
  * ~95 M/s for xor128 and tychei and ~30 M/s for seedrandom's default ARC4. Each draw is a multiple of 2^-32 in [0, 1).
  * Alea seeds itself by running its Mash hash over the seed string; a stream's seed string is built from the root seed
  * and the path in an unambiguous way (see `streamKey`), so distinct (seed, path) pairs give distinct streams.
+ *
+ * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
+ * once from (root seed, path, salt) — with sfc32, see below — so that runs which re-execute the same prefix draw differently from a chosen
+ * moment on. The family keeps a list of its streams for this; a draw never checks anything, so the hot path is the
+ * same as without branching. A run that never calls `resalt` draws exactly what it drew before the feature existed.
  */
 
 const TWO_PI = 2 * Math.PI;
@@ -26,17 +31,51 @@ export function streamKey(seed: string, path: string): string {
   return seed.length + ':' + seed + '|' + path;
 }
 
+/** The streams of one root, and the salt they currently draw under ('' = none) with its two 32-bit hashes. */
+interface Family {
+  salt: string;
+  saltHash1: number;
+  saltHash2: number;
+  readonly members: Random[];
+}
+
 export class Random {
   /** '' for the root; 'faults', 'faults/node-3' … for forks. */
   readonly path: string;
   /** The root seed, as a string (`Random.root(42)` and `Random.root('42')` are the same stream). */
   readonly seed: string;
-  private readonly prng: () => number;
+  // Replaced only by resalt(), between events; draws call it directly.
+  private prng: () => number;
+  private readonly family: Family;
 
-  private constructor(seed: string, path: string) {
+  private constructor(seed: string, path: string, family: Family | null) {
     this.seed = seed;
     this.path = path;
-    this.prng = seedrandom.alea(streamKey(seed, path));
+    this.family = family ?? { salt: '', saltHash1: 0, saltHash2: 0, members: [] };
+    this.prng = this.family.salt === '' ? seedrandom.alea(streamKey(seed, path)) : this.seedOnFirstDraw();
+    this.family.members.push(this);
+  }
+
+  // Two 32-bit hashes of the stream's key, computed once, on its first salted seeding.
+  private keyHash1 = 0;
+  private keyHash2 = -1;
+
+  // A salted stream is seeded by its first draw (after a resalt most streams of a family never draw again), and
+  // with sfc32 from hashes of its key and of the salt rather than with Alea: splitting resalts thousands of times a
+  // second, and Alea's Mash seeding of a string costs more than a hundred draws.
+  private seedOnFirstDraw(): () => number {
+    const f = this.family;
+    const s1 = f.saltHash1;
+    const s2 = f.saltHash2;
+    return () => {
+      if (this.keyHash2 === -1) {
+        const key = streamKey(this.seed, this.path);
+        this.keyHash1 = hashString32(key);
+        this.keyHash2 = hashString32(key + '/');
+      }
+      this.prng = sfc32(this.keyHash1, this.keyHash2, s1, s2);
+      return this.prng();
+    };
   }
 
   /** The root stream of a run. `seed` is a finite number or a string. */
@@ -46,7 +85,28 @@ export class Random {
     } else if (typeof seed !== 'string') {
       throw new TypeError(`Random.root: seed must be a number or a string (got ${typeof seed})`);
     }
-    return new Random(String(seed), '');
+    return new Random(String(seed), '', null);
+  }
+
+  /**
+   * Re-seeds every stream of this root's family (made before or after this call) from (root seed, path, `salt`):
+   * from now on each draws a fresh sequence that depends only on those three, whatever it drew before. `salt` is a
+   * non-empty string; resalting with the same salt twice restarts the same sequences.
+   */
+  resalt(salt: string): void {
+    if (typeof salt !== 'string' || salt.length === 0) {
+      throw new RangeError(`Random.resalt: salt must be a non-empty string (got ${JSON.stringify(salt)})`);
+    }
+    const f = this.family;
+    f.salt = salt;
+    f.saltHash1 = hashString32(salt);
+    f.saltHash2 = hashString32(salt + '/');
+    for (const r of f.members) r.prng = r.seedOnFirstDraw();
+  }
+
+  /** The salt the family currently draws under ('' when never resalted). */
+  get salt(): string {
+    return this.family.salt;
   }
 
   /**
@@ -57,7 +117,7 @@ export class Random {
     if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
       throw new RangeError(`Random.fork: name must be a non-empty string without '/' (got ${JSON.stringify(name)})`);
     }
-    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name);
+    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name, this.family);
   }
 
   /** [0, 1), uniformly distributed; a multiple of 2^-32. */
@@ -138,6 +198,29 @@ export class Random {
     }
     return items;
   }
+}
+
+/**
+ * Chris Doty-Humphrey's sfc32 (PractRand passes to 2^40+ bytes), its three state words mixed (fmix32) from two
+ * 32-bit hashes of the stream's key and two of the salt, and warmed up by 12 rounds as its author recommends. Two
+ * streams share a sequence only if both 64-bit hash pairs collide. Each draw is a multiple of 2^-32 in [0, 1).
+ */
+function sfc32(k1: number, k2: number, s1: number, s2: number): () => number {
+  let a = fmix32((k1 ^ s1) >>> 0);
+  let b = fmix32(((k2 ^ s2) + 0x9e3779b9) >>> 0);
+  let c = fmix32((Math.imul(k1, 0x85ebca6b) ^ Math.imul(s2, 0xc2b2ae35) ^ k2 ^ s1) >>> 0);
+  let d = 1;
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / TWO_POW_32;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return next;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

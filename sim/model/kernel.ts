@@ -58,7 +58,7 @@ export interface ActorNames {
 }
 
 export class Kernel {
-  readonly sched = new Scheduler(4096);
+  readonly sched = new Scheduler(64);
   readonly rec: Recorder;
   readonly net: Network;
   readonly ix: Indices;

@@ -162,6 +162,11 @@ export class Simulation {
   // -------------------------------------------------------------------------------------------------------------
   // Faults and upgrades (sim/model/inject.ts, sim/model/upgrades.ts)
 
+  /** Brings a SQL replica back (the end of a random fault's drawn repair time). */
+  setReplicaUp(d: number, r: number, kind: string, text: string): void {
+    this.sql.setReplicaUp(d, r, kind, text);
+  }
+
   /** Injects a fault now; false (nothing recorded) when it would change nothing. See FaultInjector.inject. */
   inject(...args: Parameters<FaultInjector['inject']>): boolean {
     return this.injector.inject(...args);

@@ -9,7 +9,7 @@ export {
   ScenarioIssue,
   type SourceLocation,
 } from './errors.js';
-export { assertExpectations, ExpectationFailure, evaluateExpectations } from './expect.js';
+export { assertExpectations, ExpectationFailure, evaluateExpectations, lookupMetric } from './expect.js';
 export {
   canonicalJson,
   deepMerge,

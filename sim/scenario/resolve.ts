@@ -13,6 +13,7 @@ import type {
   FaultKind,
   FaultSpecResolved,
   Policies,
+  ProbabilityExpectation,
   ResolvedCluster,
   ResolvedRack,
   ResolvedScenario,
@@ -415,6 +416,9 @@ function resolveFault(
   const every = parseDistribution(rf.every, [...path, 'every'], defaults[f.kind] ?? null);
   const targets = rf.targets ?? '*';
   checkGlobMatches(targets, spaces[space], [...path, 'targets'], space);
+  if (rf.repair !== undefined && f.duration !== undefined) {
+    throw new ScenarioIssue([...path, 'repair'], 'give either duration or repair, not both');
+  }
   return {
     type: 'random',
     every,
@@ -422,6 +426,7 @@ function resolveFault(
     startUs: rf.start === undefined ? 0 : duration(rf.start, [...path, 'start']),
     untilUs: rf.until === undefined ? durationUs : duration(rf.until, [...path, 'until']),
     ...base,
+    ...(rf.repair === undefined ? {} : { repair: parseDistribution(rf.repair, [...path, 'repair'], null) }),
   };
 }
 
@@ -441,7 +446,11 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
   };
 }
 
-export function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+export function resolveExpectation(
+  e: Exclude<ExpectationFile, { probability: unknown }>,
+  index: number,
+  services: ResolvedService[],
+): Expectation {
   const path: Path = ['expect', index];
   if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {
@@ -527,7 +536,21 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     }
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
-  const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  const expect: Expectation[] = [];
+  const probabilities: ProbabilityExpectation[] = [];
+  (file.expect ?? []).forEach((e, i) => {
+    if ('probability' in e) {
+      const p = e.probability;
+      probabilities.push({
+        index: i,
+        event: p.event,
+        atMost: p.atMost,
+        confidence: p.confidence ?? 0.95,
+        method: p.method ?? 'splitting',
+        effort: p.effort ?? null,
+      });
+    } else expect.push(resolveExpectation(e, i, services));
+  });
   // security (issue 5)
   const security =
     file.security === undefined
@@ -546,5 +569,6 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     expect,
     counts: { nodes: spaces.node.length, instances: spaces.instance.length },
     ...(security === undefined ? {} : { security }),
+    ...(probabilities.length === 0 ? {} : { probabilities }),
   };
 }

@@ -147,6 +147,11 @@ export const RandomFault = z.strictObject({
   targets: z.string().optional().describe('Glob over the fault kind’s targets (default all).'),
   start: Duration.optional().describe('Faults start after this time (default 0).'),
   until: Duration.optional().describe('No new faults after this time (default the end of the run).'),
+  // estimate (issue 16): random repair times, for models with a closed-form answer (k-of-n with repairs).
+  repair: z
+    .union([DistributionText, EmpiricalDistribution])
+    .optional()
+    .describe('Each fault lasts a time drawn from this distribution (its own stream per target); instead of duration.'),
   ...FaultCommon,
 });
 
@@ -212,6 +217,16 @@ export const ExpectationSpec = z.union([
   }),
   // security (issue 5): denied, allowed, never, violations, exposure.
   ...SECURITY_EXPECTATIONS,
+  // estimate (issue 16): a probability over many runs, decided by a sequential test (docs/estimate.md).
+  z.strictObject({
+    probability: z.strictObject({
+      event: z.string().describe('An event expression, e.g. "replicasDown(db0) >= 3" (docs/estimate.md).'),
+      atMost: z.number().min(0).max(1).describe('Passes when P(event within a run) ≤ this.'),
+      confidence: z.number().gt(0).lt(1).optional().describe('Confidence of the decision (default 0.95).'),
+      method: z.enum(['crude', 'splitting']).optional().describe('Default splitting.'),
+      effort: z.number().int().min(1).optional().describe('Trials per stage (or crude runs per replication).'),
+    }),
+  }),
 ]);
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ export type {
   Expectation,
   FaultSpecResolved,
   Policies,
+  ProbabilityExpectation,
   RandomFaultSpec,
   ResolvedCluster,
   ResolvedEndpoint,

@@ -79,6 +79,8 @@ export interface RandomFaultSpec extends FaultBase {
   readonly targets: string;
   readonly startUs: number;
   readonly untilUs: number;
+  /** How long each fault lasts, drawn per fault (instead of `durationUs`); absent when not given. */
+  readonly repair?: Distribution;
 }
 export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
 
@@ -133,4 +135,17 @@ export interface ResolvedScenario {
   readonly counts: { readonly nodes: number; readonly instances: number };
   /** security (issue 5): present when the scenario has a `security:` section. */
   readonly security?: ResolvedSecurity;
+  /** estimate (issue 16): `probability` expectations, decided over many runs by `check`; absent when none. */
+  readonly probabilities?: ProbabilityExpectation[];
+}
+
+/** An `expect: [{ probability: … }]` entry: P(event within a run) ≤ atMost, decided at `confidence`. */
+export interface ProbabilityExpectation {
+  /** Index in the file's `expect` list. */
+  readonly index: number;
+  readonly event: string;
+  readonly atMost: number;
+  readonly confidence: number;
+  readonly method: 'crude' | 'splitting';
+  readonly effort: number | null;
 }
