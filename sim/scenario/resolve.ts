@@ -136,7 +136,8 @@ export type Expectation =
       readonly equals: number | string | boolean | null | undefined;
       readonly index: number;
     }
-  | SecurityExpectation; // security (issue 5)
+  | SecurityExpectation // security (issue 5)
+  | { readonly type: 'sometimes'; readonly event: string; readonly index: number }; // explore (issue 13)
 
 export interface ResolvedScenario {
   readonly name: string;
@@ -566,6 +567,7 @@ function resolveExpectation(e: ExpectationFile, index: number, services: Resolve
       index,
     };
   }
+  if ('sometimes' in e) return { type: 'sometimes', event: e.sometimes.event, index }; // explore (issue 13)
   if ('notDetected' in e)
     return { type: 'notDetected', target: e.notDetected.target, by: e.notDetected.by ?? null, index };
   if ('availability' in e) {
