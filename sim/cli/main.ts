@@ -36,6 +36,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/command.js')).sweepCommand(argv, io),
   merge: async (argv, io) => (await import('./sweep/command.js')).mergeCommand(argv, io),
+  shrink: async (argv, io) => (await import('./commands/shrink.js')).shrinkCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {

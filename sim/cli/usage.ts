@@ -13,6 +13,8 @@ Commands:
   diff A B          compare two timelines and show the first event where they diverge
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
   merge RESULTS…    combine the results files of a sharded sweep
+  shrink FILE       shrink a failing scenario to a minimal one that fails the same way
+  explore FILE      search the scenario's fault space for failures (its \`explore:\` section)
   schema            print the JSON Schema of scenario files
   serve             serve the replay app (npm run viz)
   validate          write the validation report, documented timings beside the model's (npm run validate)
@@ -108,4 +110,23 @@ the documented figure beside what the model produced (\`npm run validate\`).
 Options:
   --out FILE     where to write the report (default docs/validation.md in the project folder)
   -h, --help     show this help
+`;
+
+export const SHRINK_HELP = `usage: fabricsim shrink FILE [--seed N] [--out MIN.yaml] [--fingerprint KEY] [--json]
+
+Runs FILE with the seed; if it fails, shrinks it to a minimal, self-contained scenario that fails the same way (the
+same expectation or invariant, about the same target, on the same side of the bound) and writes it with a comment
+header saying where it came from, what fails and how to replay it. Minimal: removing any one fault, expectation,
+upgrade, traffic line, service, role, instance, rack or node, weakening any fault (rack power loss → node crash →
+VM crash → role crash; hardware → node crash), shortening any duration or moving any time one step later makes the
+failure go away; every time is rounded to the coarsest unit that still fails. The same input gives the same file.
+
+Exit 0 when the minimal file was written, 2 when FILE is not a valid scenario or does not fail with the seed.
+
+Options:
+  --seed N           the seed, 0 … 4294967295 (default: the scenario's seed)
+  --out FILE         where to write the minimal scenario (default: FILE's name with .min.yaml, beside it)
+  --fingerprint KEY  the failure to keep, when the run fails in several ways (default: the first; see --json)
+  --json             print a JSON report: fingerprint, candidates tried, sizes, the faults left, the edits kept
+  -h, --help         show this help
 `;

@@ -1,0 +1,32 @@
+/**
+ * Exploring the fault space and shrinking failures (issue 13): checked runs with invariants and coverage, failure
+ * fingerprints, the shrinker, fault-schedule strategies and scenario emission. Pure and browser-safe: no Node
+ * imports; the command line (sim/cli/commands/shrink.ts, explore.ts) adds files, workers and progress.
+ */
+export { type CheckedRun, type CheckOptions, INVARIANTS, type InvariantViolation, runChecked } from './check.js';
+export {
+  addMerged,
+  type Coverage,
+  type CoverageSection,
+  coverageSections,
+  formatCoverage,
+  INSTANCE_STATES,
+  judgeSometimes,
+  LADDER,
+  type MergedCoverage,
+  mergeCoverage,
+  NODE_STATES,
+  type SometimesResult,
+} from './coverage.js';
+export { compactTopology, emitScenario, type HeaderInfo, shrunkHeader } from './emit.js';
+export { type Failure, failuresOf } from './fingerprint.js';
+export {
+  type Evaluation,
+  evaluateFile,
+  NothingToShrink,
+  type ShrinkOptions,
+  type ShrinkResult,
+  scenarioSize,
+  shrinkScenario,
+} from './shrink.js';
+export { roundings, UNITS, unitOf } from './time-grid.js';
