@@ -35,8 +35,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/command.js')).sweepCommand(argv, io),
-  merge: async (argv, io) => (await import('./sweep/command.js')).mergeCommand(argv, io),
+  merge: async (argv, io) => (await import('./commands/explore.js')).mergeDispatch(argv, io),
   shrink: async (argv, io) => (await import('./commands/shrink.js')).shrinkCommand(argv, io),
+  explore: async (argv, io) => (await import('./commands/explore.js')).exploreCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {

@@ -12,7 +12,7 @@ Commands:
   check FILE|DIR…   run scenarios and check their expectations (exit 1 if one fails)
   diff A B          compare two timelines and show the first event where they diverge
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
-  merge RESULTS…    combine the results files of a sharded sweep
+  merge RESULTS…    combine the results files of a sharded sweep or exploration
   shrink FILE       shrink a failing scenario to a minimal one that fails the same way
   explore FILE      search the scenario's fault space for failures (its \`explore:\` section)
   schema            print the JSON Schema of scenario files
@@ -129,4 +129,27 @@ Options:
   --fingerprint KEY  the failure to keep, when the run fails in several ways (default: the first; see --json)
   --json             print a JSON report: fingerprint, candidates tried, sizes, the faults left, the edits kept
   -h, --help         show this help
+`;
+
+export const EXPLORE_HELP = `usage: fabricsim explore FILE [--runs N | --time T] [--workers K] [--seed S] [--out DIR] [--shard i/N] [--json]
+
+Searches the fault space that FILE's \`explore:\` section declares: each run adds a drawn fault schedule to the
+scenario's own faults and checks its expectations and the model's invariants (nothing Ready on a dead node, no FC
+action without quorum, every fault recovered or reported not recovered, no unexpected oracle violation). Every
+distinct failure (by fingerprint) is shrunk and written as DIR/NAME.counterexample-K.yaml, with the command that
+opens it in the viewer; \`sometimes\` expectations are reported covered or as a GAP; a coverage report follows.
+Runs are recorded in DIR/NAME.explore.jsonl as they finish: the same command resumes after Ctrl-C. With --shard,
+combine the shards' files with \`fabricsim merge DIR/NAME.explore-shard-*.jsonl [--out DIR] [--json]\`.
+
+Exit 0 when no failure was found within the budget, 1 when one was, 2 for a mistake in the input, 130 interrupted.
+
+Options:
+  --runs N       runs to do (default: explore.runs, else 200)
+  --time T       explore for this long instead, e.g. "2m" (wall clock)
+  --workers K    worker threads (default: one per core)
+  --seed S       the seed of the schedule draws (default: the scenario's seed); runs use the scenario's seed
+  --out DIR      where results and counterexamples go (default: NAME.explore)
+  --shard i/N    run every N-th lane (0 ≤ i < N ≤ explore.lanes); or --shard auto in a Slurm job array
+  --json         print the report as one JSON object
+  -h, --help     show this help
 `;

@@ -20,6 +20,7 @@ export {
 } from './coverage.js';
 export { compactTopology, emitScenario, type HeaderInfo, shrunkHeader } from './emit.js';
 export { type Failure, failuresOf } from './fingerprint.js';
+export { type ExploreOutcome, exploreOutcome, type FoundFailure } from './result.js';
 export {
   type Evaluation,
   evaluateFile,
@@ -29,4 +30,22 @@ export {
   scenarioSize,
   shrinkScenario,
 } from './shrink.js';
+export {
+  type ExploreConfig,
+  ExploreConfigError,
+  exploreConfig,
+  type FaultSpace,
+  STRATEGIES,
+  type Strategy,
+} from './space.js';
+export {
+  type DrawnFault,
+  type ExploreContext,
+  exploreRun,
+  LaneState,
+  laneRuns,
+  type RunRecord,
+  scenarioWith,
+  scheduleFor,
+} from './strategy.js';
 export { roundings, UNITS, unitOf } from './time-grid.js';

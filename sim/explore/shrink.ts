@@ -178,7 +178,7 @@ export function shrinkScenario(input: ScenarioFile, opts: ShrinkOptions): Shrink
 
   // 4. Edits until none keeps the failure.
   const passes: ((d: Doc) => Generator<[string, Doc]>)[] = [
-    removals,
+    (d) => removals(d, name),
     (d) => weakenings(d, name),
     shortenings,
     laterMoves,
@@ -297,7 +297,7 @@ function explicitTopology(d: Doc, sc: ResolvedScenario): Doc | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Candidate edits, each a generator of (description, candidate) in a fixed order
 
-function* removals(d: Doc): Generator<[string, Doc]> {
+function* removals(d: Doc, name: string): Generator<[string, Doc]> {
   const faults = (d.faults ?? []) as FaultDoc[];
   for (let i = 0; i < faults.length; i++) {
     const c = clone(d);
@@ -324,15 +324,20 @@ function* removals(d: Doc): Generator<[string, Doc]> {
     if (c.security!.traffic!.length === 0) delete c.security!.traffic;
     yield [`removed traffic line ${i + 1}`, c];
   }
+  // Topology and services: only what nothing needs — no fault aims at it, no expectation measures it, and (for
+  // nodes) no instance is placed on it. Taking away redundancy the failure is about would change the question.
+  const need = needs(d, name);
   const services = d.services ?? [];
   for (let si = 0; si < services.length; si++) {
     const s = services[si]!;
-    if (services.length > 1) {
+    const roleIds = s.roles.map((r) => `${s.id}.${r.id}`);
+    const serviceFree = roleIds.every((id) => !need.role(id)) && !need.service(s.id);
+    if (services.length > 1 && serviceFree) {
       const c = clone(d);
       c.services!.splice(si, 1);
       yield [`removed service ${s.id}`, c];
     }
-    if ((s.count ?? 1) > 1) {
+    if ((s.count ?? 1) > 1 && serviceFree) {
       const c = clone(d);
       const n = (s.count ?? 1) - 1;
       if (n === 1) delete c.services![si]!.count;
@@ -341,61 +346,88 @@ function* removals(d: Doc): Generator<[string, Doc]> {
     }
     for (let ri = 0; ri < s.roles.length; ri++) {
       const r = s.roles[ri]!;
+      const roleId = `${s.id}.${r.id}`;
+      if (need.role(roleId)) continue;
       if (s.roles.length > 1) {
         const c = clone(d);
         c.services![si]!.roles.splice(ri, 1);
-        yield [`removed role ${s.id}.${r.id}`, c];
+        yield [`removed role ${roleId}`, c];
       }
       if (r.instances > 1) {
         const c = clone(d);
         c.services![si]!.roles[ri]!.instances = r.instances - 1;
-        yield [`removed instance ${s.id}.${r.id}.${r.instances - 1}`, c];
+        yield [`removed instance ${roleId}.${r.instances - 1}`, c];
       }
     }
   }
   const clusters = d.topology.clusters;
   for (let ci = 0; ci < clusters.length; ci++) {
     const cl = clusters[ci]!;
-    if (clusters.length > 1) {
+    if (typeof cl.racks === 'number') continue; // compact clusters (with count > 1) stay as written
+    const rackIds = cl.racks.map((r, ri) => r.id ?? `${cl.id ?? `c${ci}`}-r${ri}`);
+    const nodeLists = cl.racks.map((r, ri) =>
+      Array.isArray(r.nodes) ? r.nodes : Array.from({ length: r.nodes }, (_, n) => `${rackIds[ri]}-n${n}`),
+    );
+    const rackFree = (ri: number) => !need.rack(rackIds[ri]!) && nodeLists[ri]!.every((n) => !need.node(n));
+    if (clusters.length > 1 && cl.racks.every((_, ri) => rackFree(ri))) {
       const c = clone(d);
       c.topology.clusters.splice(ci, 1);
       yield [`removed cluster ${cl.id ?? ci}`, c];
     }
-    if (typeof cl.racks === 'number') {
-      if (cl.racks > 1) {
-        const c = clone(d);
-        (c.topology.clusters[ci]! as { racks: number }).racks = cl.racks - 1;
-        yield [`one rack fewer in ${cl.id ?? ci}`, c];
-      }
-      if ((cl.nodesPerRack ?? 1) > 1) {
-        const c = clone(d);
-        c.topology.clusters[ci]!.nodesPerRack = (cl.nodesPerRack ?? 1) - 1;
-        yield [`one node fewer per rack in ${cl.id ?? ci}`, c];
-      }
-      continue;
-    }
     for (let ri = 0; ri < cl.racks.length; ri++) {
       const rack = cl.racks[ri]!;
-      if (cl.racks.length > 1) {
+      if (cl.racks.length > 1 && rackFree(ri)) {
         const c = clone(d);
         (c.topology.clusters[ci]!.racks as unknown[]).splice(ri, 1);
-        yield [`removed rack ${rack.id ?? ri}`, c];
+        yield [`removed rack ${rackIds[ri]}`, c];
       }
       if (Array.isArray(rack.nodes) && rack.nodes.length > 1) {
         for (let ni = 0; ni < rack.nodes.length; ni++) {
+          if (need.node(rack.nodes[ni]!)) continue;
           const c = clone(d);
           const racks = c.topology.clusters[ci]!.racks as { nodes: string[] }[];
           racks[ri]!.nodes.splice(ni, 1);
           yield [`removed node ${rack.nodes[ni]}`, c];
         }
-      } else if (typeof rack.nodes === 'number' && rack.nodes > 1) {
-        const c = clone(d);
-        const racks = c.topology.clusters[ci]!.racks as { nodes: number }[];
-        racks[ri]!.nodes = rack.nodes - 1;
-        yield [`one node fewer in rack ${rack.id ?? ri}`, c];
       }
     }
   }
+}
+
+/** What the scenario needs: fault targets, measured roles, and nodes with instances placed on them. */
+function needs(d: Doc, name: string) {
+  const targets = new Set<string>();
+  for (const f of (d.faults ?? []) as FaultDoc[]) {
+    if (typeof f.target === 'string') targets.add(f.target);
+    else {
+      const t = f.target as unknown;
+      if (t !== null && typeof t === 'object' && 'faultDomain' in t) targets.add(String(t.faultDomain));
+    }
+    if ('targets' in f && typeof f.targets === 'string') targets.add(f.targets);
+  }
+  const targeted = (id: string) => [...targets].some((t) => t === id || compileGlob(t).test(id));
+  const measured: string[] = [];
+  for (const e of d.expect ?? []) {
+    if ('availability' in e) measured.push(e.availability.role);
+    if ('metric' in e && typeof e.metric === 'string') {
+      for (const m of e.metric.matchAll(/\[([^\]]+)\]/g)) measured.push(m[1]!);
+    }
+  }
+  const text = JSON.stringify(d.security ?? {}) + JSON.stringify(d.upgrades ?? []);
+  let layout: Layout | null | undefined;
+  return {
+    role: (id: string) =>
+      measured.some((m) => m === id || compileGlob(m).test(id)) ||
+      [...targets].some((t) => t.startsWith(`${id}.`) || compileGlob(t).test(`${id}.0`)) ||
+      text.includes(`"${id}`),
+    service: (id: string) => text.includes(`"${id}`),
+    rack: (id: string) => targeted(id),
+    node: (id: string) => {
+      if (targeted(id)) return true;
+      if (layout === undefined) layout = layoutOf(d, name);
+      return (layout?.nodeInstances.get(id)?.length ?? 0) > 0;
+    },
+  };
 }
 
 function describeFault(f: FaultDoc): string {
