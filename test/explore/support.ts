@@ -52,7 +52,7 @@ function layout(file: ScenarioFile) {
 
 /** The weaker faults one rung down the ladder. */
 export function weaker(file: ScenarioFile, f: FaultFile): FaultFile[] {
-  const t = typeof f.target === 'string' ? f.target : '';
+  const t = 'target' in f && typeof f.target === 'string' ? f.target : '';
   const l = layout(file);
   const as = (kind: FaultFile['kind'], target: string) => ({ ...f, kind, target }) as FaultFile;
   switch (f.kind) {
