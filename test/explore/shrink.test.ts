@@ -132,7 +132,9 @@ expect:
   }
   // Planted faults hidden among the harmless ones.
   const all = [...harmless];
-  plantedLines.forEach((p, i) => all.splice(3 + i * 7, 0, p));
+  plantedLines.forEach((p, i) => {
+    all.splice(3 + i * 7, 0, p);
+  });
   return { text: `${base}faults:\n${all.join('\n')}\n`, planted: plantedLines.map((_, i) => `planted-${i}`) };
 }
 
