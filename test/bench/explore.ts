@@ -28,14 +28,17 @@ function flag(args: readonly string[], name: string): string | undefined {
 async function timedExplore(runs: number, workers: number) {
   const dir = mkdtempSync(join(tmpdir(), 'explore-bench-'));
   let out = '';
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const code = await exploreCommand(
     [SCENARIO, '--runs', String(runs), '--workers', String(workers), '--out', dir, '--json'],
     { out: (s) => void (out += s), err: () => {}, now: () => performance.now() },
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   rmSync(dir, { recursive: true, force: true });
-  return { code, seconds, json: out };
+  // CPU time of all threads over wall time: how many cores the side actually got on a shared machine.
+  return { code, seconds, json: out, cores: (cpu.user + cpu.system) / 1e6 / seconds };
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -55,7 +58,9 @@ export async function run(args: string[]): Promise<number> {
   const r1 = runs / one.seconds;
   const r2 = runs / two.seconds;
   const report = JSON.parse(one.json) as { failures: unknown[]; runs: number };
-  console.log(`explore ${runs} runs: 1 worker ${round(r1)} runs/s, ${workers} workers ${round(r2)} runs/s`);
+  console.log(
+    `explore ${runs} runs: 1 worker ${round(r1)} runs/s (${round(one.cores, 2)} cores busy), ${workers} workers ${round(r2)} runs/s (${round(two.cores, 2)} cores busy)`,
+  );
   console.log(`  speed-up ${round(r2 / r1, 2)}×; explored runs at ${round(r1 / baseline, 2)}× the plain-run baseline`);
   console.log(`  failures found in ${report.runs} runs: ${report.failures.length}`);
   const same = one.json === two.json;
@@ -81,6 +86,7 @@ export async function run(args: string[]): Promise<number> {
       runsPerSec1: round(r1),
       [`runsPerSec${workers}`]: round(r2),
       speedup: round(r2 / r1, 2),
+      coresBusy: [round(one.cores, 2), round(two.cores, 2)],
       vsBaseline: round(r1 / baseline, 2),
       failures: report.failures.length,
       identical: same,
