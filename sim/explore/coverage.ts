@@ -210,3 +210,21 @@ export function judgeSometimes(
     return { event, covered: false, runs: 0, firstRun: null, nearest };
   });
 }
+
+/**
+ * The coverage a plain run's summary shows (no stepping: what sweeps record): the ladder rungs and events from its
+ * event counts, and its fault kinds. Node and instance states and rules need a checked run (`runChecked`).
+ */
+export function coverageOfSummary(s: {
+  readonly eventCounts?: Readonly<Record<string, number>>;
+  readonly faults?: readonly { readonly kind: string }[];
+}): Coverage {
+  const out: Record<string, number> = {};
+  for (const [kind, n] of Object.entries(s.eventCounts ?? {})) {
+    if (n <= 0 || kind.startsWith('msg.')) continue;
+    out[`event:${kind}`] = n;
+    if (RUNGS.has(kind)) out[`rung:${kind}`] = n;
+  }
+  for (const f of s.faults ?? []) out[`fault:${f.kind}`] = (out[`fault:${f.kind}`] ?? 0) + 1;
+  return sortedCoverage(out);
+}

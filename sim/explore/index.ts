@@ -8,6 +8,7 @@ export {
   addMerged,
   type Coverage,
   type CoverageSection,
+  coverageOfSummary,
   coverageSections,
   formatCoverage,
   INSTANCE_STATES,
