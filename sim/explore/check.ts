@@ -103,6 +103,19 @@ export function runChecked(sc: ResolvedScenario, opts: CheckOptions): CheckedRun
   };
 }
 
+/** Instances Ready on an unpowered or out-of-service node, as "instance on node" (the first invariant). */
+export function readyOnDeadNodes(w: World): string[] {
+  const out: string[] = [];
+  for (const c of w.clusters) {
+    for (const inst of c.instances) {
+      if (inst.status !== 'Ready' || inst.node < 0) continue;
+      const n = c.nodes[inst.node]!;
+      if (!n.powered || OUT_OF_SERVICE.has(n.status)) out.push(`${inst.id} on ${n.id}`);
+    }
+  }
+  return out;
+}
+
 function inspectWorld(
   w: World,
   before: World | null,

@@ -3,7 +3,14 @@
  * fingerprints, the shrinker, fault-schedule strategies and scenario emission. Pure and browser-safe: no Node
  * imports; the command line (sim/cli/commands/shrink.ts, explore.ts) adds files, workers and progress.
  */
-export { type CheckedRun, type CheckOptions, INVARIANTS, type InvariantViolation, runChecked } from './check.js';
+export {
+  type CheckedRun,
+  type CheckOptions,
+  INVARIANTS,
+  type InvariantViolation,
+  readyOnDeadNodes,
+  runChecked,
+} from './check.js';
 export {
   addMerged,
   type Coverage,
