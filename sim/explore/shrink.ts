@@ -554,6 +554,32 @@ function timeSlots(d: Doc, kind: 'start' | 'length' | 'all'): TimeSlot[] {
       });
     }
   });
+  // Scripted traffic (security): its start and, for misconfigurations and grants, how long it lasts.
+  (d.security?.traffic ?? []).forEach((t, i) => {
+    const item = t as Record<string, unknown>;
+    const at = (x: Doc) => x.security!.traffic![i] as Record<string, unknown>;
+    if (kind !== 'length' && typeof item.at === 'string') {
+      slots.push({
+        label: `the start of traffic line ${i + 1}`,
+        get: (x) => parseDuration(at(x).at as string),
+        set: (x, us) => {
+          at(x).at = formatDuration(us);
+        },
+        max: runUs - 1,
+        min: 0,
+      });
+    }
+    if (kind !== 'start' && typeof item.duration === 'string') {
+      slots.push({
+        label: `the duration of traffic line ${i + 1}`,
+        get: (x) => parseDuration(at(x).duration as string),
+        set: (x, us) => {
+          at(x).duration = formatDuration(us);
+        },
+        min: 1,
+      });
+    }
+  });
   (d.upgrades ?? []).forEach((u, i) => {
     if (kind === 'length') return;
     slots.push({

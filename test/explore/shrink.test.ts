@@ -107,3 +107,24 @@ describe('planted faults among 20 harmless ones', () => {
     });
   }
 });
+
+describe('shrinking scripted traffic', () => {
+  it('drops every traffic line the failure does not need; each one left is needed', () => {
+    const text = readFileSync('scenarios/security-misconfig-management.yaml', 'utf8').replace(
+      '  - violations: { atLeast: 15, atMost: 15 }',
+      '  - violations: 0',
+    );
+    const sc = loadScenario(text, { fileName: 'sec.yaml' });
+    const before = sc.file.security?.traffic?.length ?? 0;
+    const r = shrinkScenario(sc.file, { seed: sc.seed });
+    expect(r.failure.key).toBe('violations = 0 | over | violations');
+    const traffic = r.file.security?.traffic ?? [];
+    expect(traffic.length).toBeLessThan(before);
+    expect(traffic.map((t) => t.kind)).toContain('misconfigure');
+    traffic.forEach((_, i) => {
+      const without = structuredClone(r.file);
+      without.security!.traffic!.splice(i, 1);
+      expect(failsAs(without, sc.seed, r.failure.key), `without traffic line ${i + 1}`).toBe(false);
+    });
+  });
+});
