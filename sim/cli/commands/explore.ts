@@ -38,7 +38,7 @@ import { ResultsWriter } from '../sweep/results-file.js';
 import { resolveShard } from '../sweep/shard.js';
 import { EXPLORE_HELP, usageLine } from '../usage.js';
 import { viewerCommand } from '../viewer.js';
-import { shrinkToText } from './shrink.js';
+import { failingMoment, shrinkToText } from './shrink.js';
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -322,7 +322,7 @@ export function finishExploration(
       out,
     });
     writeFileAtomic(out, shrunk.text);
-    return { f, out, shrunk, view: viewerCommand(out, header.runSeed, shrunk.result.failure.atUs) };
+    return { f, out, shrunk, view: viewerCommand(out, header.runSeed, failingMoment(shrunk.result)) };
   });
   if (opts.json) {
     io.out(

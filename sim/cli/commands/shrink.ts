@@ -5,6 +5,7 @@
  * not fail (nothing to shrink).
  */
 import { dirname, join } from 'node:path';
+import { parseDuration } from '../../engine/time.js';
 import {
   emitScenario,
   evaluateFile,
@@ -37,6 +38,18 @@ export function defaultShrinkOut(file: string): string {
     .pop()!
     .replace(/\.(ya?ml|json)$/i, '');
   return join(dirname(file), `${base}.min.yaml`);
+}
+
+/**
+ * Where the viewer should open a shrunk scenario: when the failure happened if known, else when its first fault
+ * starts (an availability or metric failure has no single moment; the first fault is where the story begins).
+ */
+export function failingMoment(r: ShrinkResult): number | null {
+  if (r.failure.atUs !== null) return r.failure.atUs;
+  const starts = (r.file.faults ?? []).flatMap((f) =>
+    'at' in f && typeof f.at === 'string' ? [parseDuration(f.at)] : [],
+  );
+  return starts.length === 0 ? null : Math.min(...starts);
 }
 
 export interface ShrunkFile {
@@ -149,7 +162,7 @@ export function shrinkCommand(argv: readonly string[], io: CliIO): number {
       `  ${faults.length} fault${faults.length === 1 ? '' : 's'} left:\n` +
       faults.map((f) => `    ${JSON.stringify(f)}\n`).join('') +
       `  wrote ${out}\n  replay: npx fabricsim check ${out}\n` +
-      `  view:   ${viewerCommand(out, seed, r.failure.atUs)}\n`,
+      `  view:   ${viewerCommand(out, seed, failingMoment(r))}\n`,
   );
   return EXIT_OK;
 }
