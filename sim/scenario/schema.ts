@@ -246,7 +246,10 @@ export const EXPLORE_KINDS = FAULT_KINDS.filter((k) => !k.startsWith('network.')
 export const ExploreSpec = z
   .strictObject({
     faults: z.strictObject({
-      kinds: z.array(z.enum(EXPLORE_KINDS as [FaultKind, ...FaultKind[]])).min(1).describe('Fault kinds to draw.'),
+      kinds: z
+        .array(z.enum(EXPLORE_KINDS as [FaultKind, ...FaultKind[]]))
+        .min(1)
+        .describe('Fault kinds to draw.'),
       max: z.number().int().min(1).max(50).describe('At most this many faults added to each run.'),
       min: z.number().int().min(0).optional().describe('At least this many (default 1).'),
       window: z
