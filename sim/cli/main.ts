@@ -36,8 +36,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   serve: serveCommand,
   validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/index.js')).sweepCommand(argv, io),
-  merge: async (argv, io) => (await import('./sweep/index.js')).mergeCommand(argv, io),
+  merge: async (argv, io) => (await import('./explore/index.js')).mergeDispatch(argv, io),
   estimate: async (argv, io) => (await import('./estimate/index.js')).estimateCommand(argv, io),
+  shrink: async (argv, io) => (await import('./explore/index.js')).shrinkCommand(argv, io),
+  explore: async (argv, io) => (await import('./explore/index.js')).exploreCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {

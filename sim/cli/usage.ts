@@ -12,7 +12,9 @@ Commands:
   check FILE|DIR…   run scenarios and check their expectations (exit 1 if one fails)
   diff A B          compare two timelines and show the first event where they diverge
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
-  merge RESULTS…    combine the results files of a sharded sweep
+  merge RESULTS…    combine the results files of a sharded sweep or exploration
+  shrink FILE       shrink a failing scenario to a minimal one that fails the same way
+  explore FILE      search the scenario's fault space for failures (its \`explore:\` section)
   estimate FILE     the probability of a rare event within a run, with its interval (fabricsim estimate --help)
   schema            print the JSON Schema of scenario files
   serve             serve the replay app (npm run viz)
@@ -140,4 +142,46 @@ Options:
   --merge               combine shard files given as arguments
   --json                print the report as one JSON object
   -h, --help            show this help
+`;
+
+export const SHRINK_HELP = `usage: fabricsim shrink FILE [--seed N] [--out MIN.yaml] [--fingerprint KEY] [--json]
+
+Runs FILE with the seed; if it fails, shrinks it to a minimal, self-contained scenario that fails the same way (the
+same expectation or invariant, about the same target, on the same side of the bound) and writes it with a comment
+header saying where it came from, what fails and how to replay it. Minimal: removing any one fault, expectation,
+upgrade, traffic line, service, role, instance, rack or node, weakening any fault (rack power loss → node crash →
+VM crash → role crash; hardware → node crash), shortening any duration or moving any time one step later makes the
+failure go away; every time is rounded to the coarsest unit that still fails. The same input gives the same file.
+
+Exit 0 when the minimal file was written, 2 when FILE is not a valid scenario or does not fail with the seed.
+
+Options:
+  --seed N           the seed, 0 … 4294967295 (default: the scenario's seed)
+  --out FILE         where to write the minimal scenario (default: FILE's name with .min.yaml, beside it)
+  --fingerprint KEY  the failure to keep, when the run fails in several ways (default: the first; see --json)
+  --json             print a JSON report: fingerprint, candidates tried, sizes, the faults left, the edits kept
+  -h, --help         show this help
+`;
+
+export const EXPLORE_HELP = `usage: fabricsim explore FILE [--runs N | --time T] [--workers K] [--seed S] [--out DIR] [--shard i/N] [--json]
+
+Searches the fault space that FILE's \`explore:\` section declares: each run adds a drawn fault schedule to the
+scenario's own faults and checks its expectations and the model's invariants (nothing Ready on a dead node, no FC
+action without quorum, every fault recovered or reported not recovered, no unexpected oracle violation). Every
+distinct failure (by fingerprint) is shrunk and written as DIR/NAME.counterexample-K.yaml, with the command that
+opens it in the viewer; \`sometimes\` expectations are reported covered or as a GAP; a coverage report follows.
+Runs are recorded in DIR/NAME.explore.jsonl as they finish: the same command resumes after Ctrl-C. With --shard,
+combine the shards' files with \`fabricsim merge DIR/NAME.explore-shard-*.jsonl [--out DIR] [--json]\`.
+
+Exit 0 when no failure was found within the budget, 1 when one was, 2 for a mistake in the input, 130 interrupted.
+
+Options:
+  --runs N       runs to do (default: explore.runs, else 200)
+  --time T       explore for this long instead, e.g. "2m" (wall clock)
+  --workers K    worker threads (default: one per core)
+  --seed S       the seed of the schedule draws (default: the scenario's seed); runs use the scenario's seed
+  --out DIR      where results and counterexamples go (default: NAME.explore)
+  --shard i/N    run every N-th lane (0 ≤ i < N ≤ explore.lanes); or --shard auto in a Slurm job array
+  --json         print the report as one JSON object
+  -h, --help     show this help
 `;

@@ -57,6 +57,12 @@ export function evaluateExpectations(
       case 'violations':
       case 'exposure':
         return evaluateSecurityExpectation(e, summary, security);
+      case 'sometimes': {
+        // explore (issue 13): in one run, reached or not; `explore` reports it over all its runs.
+        const n = summary.eventCounts[e.event] ?? 0;
+        const name = `sometimes ${e.event}`;
+        return { name, passed: n > 0, measured: n > 0 ? `reached ${n}×` : 'not reached', bound: 'reached', atUs: null };
+      }
       case 'recovered': {
         const name = `recovered ${e.target} within ${formatDuration(e.withinUs)}`;
         const fs = matchFaults(summary.faults, e.target);

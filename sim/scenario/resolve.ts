@@ -470,6 +470,7 @@ export function resolveExpectation(
       index,
     };
   }
+  if ('sometimes' in e) return { type: 'sometimes', event: e.sometimes.event, index }; // explore (issue 13)
   if ('notDetected' in e)
     return { type: 'notDetected', target: e.notDetected.target, by: e.notDetected.by ?? null, index };
   if ('availability' in e) {

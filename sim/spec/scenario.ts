@@ -119,7 +119,8 @@ export type Expectation =
       readonly equals: number | string | boolean | null | undefined;
       readonly index: number;
     }
-  | SecurityExpectation; // security (issue 5)
+  | SecurityExpectation // security (issue 5)
+  | { readonly type: 'sometimes'; readonly event: string; readonly index: number }; // explore (issue 13)
 
 export interface ResolvedScenario {
   readonly name: string;

@@ -8,6 +8,7 @@
  * so it is byte-identical however the runs were scheduled, with 1 or K workers, whole or merged from shards.
  */
 
+import { type MergedCoverage, mergeCoverage } from '../explore/index.js';
 import {
   type DistributionSummary,
   type Interval,
@@ -286,6 +287,8 @@ export function combinationsOf(header: Pick<SweepHeader, 'parameters'>): Combina
 export interface Gathered {
   readonly combos: readonly Combination[];
   readonly metrics: readonly { readonly def: MetricDef; readonly byCombo: readonly Sample[][] }[];
+  /** Coverage over all runs (issue 13). */
+  readonly coverage?: MergedCoverage;
 }
 
 export function gather(header: SweepHeader, records: readonly RunRecord[]): Gathered {
@@ -302,7 +305,8 @@ export function gather(header: SweepHeader, records: readonly RunRecord[]): Gath
       return sortSamples(samples);
     }),
   }));
-  return { combos, metrics };
+  const sorted = [...ok].sort((a, b) => a.run - b.run);
+  return { combos, metrics, coverage: mergeCoverage(sorted.map((r) => r.coverage ?? {})) };
 }
 
 /** Pairs of combinations compared: every pair (a < b) up to MAX_ALL_PAIRS combinations, else each against c0. */

@@ -3,6 +3,7 @@
  * the trace hash, the metrics of its RunSummary that sweeps aggregate, and its expectation results. A run that
  * threw records its error instead of metrics.
  */
+import { type Coverage, coverageOfSummary } from '../explore/index.js';
 import type { RunSummary } from '../metrics/index.js';
 import type { ParamValue } from './params.js';
 
@@ -48,6 +49,8 @@ export interface RunRecord {
   readonly events?: number;
   readonly metrics?: RunMetrics;
   readonly expectations?: readonly { readonly name: string; readonly passed: boolean; readonly measured: string }[];
+  /** What the run reached (ladder rungs, events, fault kinds): for the report's coverage section (issue 13). */
+  readonly coverage?: Coverage;
   /** Set instead of the above when the run threw. */
   readonly error?: string;
 }
@@ -92,6 +95,7 @@ export function recordOf(
       sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs },
     },
     expectations: s.expectations.map((e) => ({ name: e.name, passed: e.passed, measured: e.measured })),
+    coverage: coverageOfSummary(s),
   };
 }
 

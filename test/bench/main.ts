@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   heartbeat: () => import('./heartbeat.js'),
   'region-day': () => import('./region-day.js'),
   sweep: () => import('./sweep.js'),
+  explore: () => import('./explore.js'),
   'viz-replay': () => import('./viz-replay.js'),
   estimate: () => import('./estimate.js'),
 };

@@ -87,7 +87,10 @@ describe('fabricsim sweep', () => {
       'events',
       'metrics',
       'expectations',
+      'coverage',
     ]);
+    // Coverage (issue 13): what the run's summary shows, keys sorted.
+    expect(Object.keys(rec.coverage)).toEqual(Object.keys(rec.coverage).sort());
   });
 
   it('a parameter typo exits 2 with a suggestion, before anything runs', async () => {
