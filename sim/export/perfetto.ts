@@ -18,6 +18,7 @@
 import protobuf from 'protobufjs/light.js';
 import type { Timeline, TimelineEvent } from '../trace/format.js';
 import type { ChunkSink } from './chunks.js';
+import { ExportError } from './errors.js';
 import {
   perfettoTypes,
   SEQ_INCREMENTAL_STATE_CLEARED,
@@ -220,7 +221,7 @@ class PerfettoSink implements TraceSink {
 export function writePerfetto(timeline: Timeline, sink: ChunkSink): void {
   const maxUs = Math.max(timeline.durationUs, timeline.events.at(-1)?.t ?? 0);
   if (maxUs * 1000 > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError('the run is too long for nanosecond timestamps (more than about 104 days)');
+    throw new ExportError('the run is too long for nanosecond timestamps (more than about 104 days)');
   }
   const plan = planWalk(timeline);
   const { groups, tracks } = plan.tracks;
