@@ -65,33 +65,42 @@ class ChromeSink implements TraceSink {
     }
     this.state('B', track, t, label);
   }
+  /** Kinds and other repeated strings, JSON-quoted once. */
+  private readonly quoted = new Map<string, string>();
+  private q(text: string): string {
+    let v = this.quoted.get(text);
+    if (v === undefined) {
+      v = JSON.stringify(text);
+      if (this.quoted.size < 100_000) this.quoted.set(text, v);
+    }
+    return v;
+  }
+  /**
+   * Hot path (one per event): the JSON is built by hand, field for field what JSON.stringify would write for
+   * the same object; free text goes through JSON.stringify.
+   */
   event(id: number, e: TimelineEvent, track: number): void {
     const pid = this.pidOf[track]!;
     const tid = track + 1;
-    const args: Record<string, unknown> = { id, subject: e.s, text: e.x };
-    if (e.c >= 0) args.cause = e.c;
-    if (e.r !== undefined) args.rule = e.r;
-    if (e.tp !== undefined) args.topic = e.tp;
-    if (e.m) {
-      args.from = e.m.from;
-      args.to = e.m.to;
-      args.delivered = e.m.ok;
-    }
-    this.line({ name: e.k, cat: EVENT_CATEGORY, ph: 'X', ts: e.t, dur: 0, pid, tid, args });
+    let args = `{"id":${id},"subject":${this.q(e.s)},"text":${JSON.stringify(e.x)}`;
+    if (e.c >= 0) args += `,"cause":${e.c}`;
+    if (e.r !== undefined) args += `,"rule":${this.q(e.r)}`;
+    if (e.tp !== undefined) args += `,"topic":${this.q(e.tp)}`;
+    if (e.m) args += `,"from":${this.q(e.m.from)},"to":${this.q(e.m.to)},"delivered":${e.m.ok}`;
+    const where = `"pid":${pid},"tid":${tid}`;
+    let text = `,\n{"name":${this.q(e.k)},"cat":"${EVENT_CATEGORY}","ph":"X","ts":${e.t},"dur":0,${where},"args":${args}}}`;
     if (e.c >= 0) {
       const ctrack = this.eventTrack[e.c]!;
       const cause = this.events[e.c]!;
-      this.line({
-        name: 'cause',
-        cat: EVENT_CATEGORY,
-        ph: 's',
-        id,
-        ts: cause.t,
-        pid: this.pidOf[ctrack],
-        tid: ctrack + 1,
-      });
-      this.line({ name: 'cause', cat: EVENT_CATEGORY, ph: 'f', bp: 'e', id, ts: e.t, pid, tid });
+      text +=
+        `,\n{"name":"cause","cat":"${EVENT_CATEGORY}","ph":"s","id":${id},"ts":${cause.t},"pid":${this.pidOf[ctrack]},"tid":${ctrack + 1}}` +
+        `,\n{"name":"cause","cat":"${EVENT_CATEGORY}","ph":"f","bp":"e","id":${id},"ts":${e.t},${where}}`;
     }
+    if (this.first) {
+      this.first = false;
+      text = text.slice(2);
+    }
+    this.out.push(text);
     if (e.k === 'detect') {
       this.line({
         name: `detected: ${e.s}`,

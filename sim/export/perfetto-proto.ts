@@ -108,10 +108,11 @@ export const SEQ_NEEDS_INCREMENTAL_STATE = 2;
 let root: protobuf.Root | undefined;
 
 /** The protobufjs types, built once. */
-export function perfettoTypes(): { Trace: protobuf.Type; TracePacket: protobuf.Type } {
+export function perfettoTypes(): { Trace: protobuf.Type; TracePacket: protobuf.Type; InternedData: protobuf.Type } {
   root ??= protobuf.Root.fromJSON(PERFETTO_DESCRIPTOR as unknown as protobuf.INamespace);
   return {
     Trace: root.lookupType('perfetto.protos.Trace'),
     TracePacket: root.lookupType('perfetto.protos.TracePacket'),
+    InternedData: root.lookupType('perfetto.protos.InternedData'),
   };
 }

@@ -20,6 +20,7 @@ import type { Timeline, TimelineEvent } from '../trace/format.js';
 import type { ChunkSink } from './chunks.js';
 import { ExportError } from './errors.js';
 import {
+  PERFETTO_DESCRIPTOR,
   perfettoTypes,
   SEQ_INCREMENTAL_STATE_CLEARED,
   SEQ_NEEDS_INCREMENTAL_STATE,
@@ -36,11 +37,38 @@ export const SEQUENCE_ID = 1;
 /** Packets per piece handed to the sink. */
 const PACKETS_PER_CHUNK = 4096;
 
+/** A debug annotation: a name and a string, whole number or boolean. */
 interface Annotation {
-  name: string;
-  string_value?: string;
-  int_value?: number;
-  bool_value?: boolean;
+  readonly name: string;
+  readonly value: string | number | boolean;
+}
+
+/** The TrackEvent fields the exporter sets. */
+interface TrackEventFields {
+  readonly type: number;
+  /** Track uuid. */
+  readonly track: number;
+  readonly counter?: number;
+  readonly annotations?: readonly Annotation[];
+  /** Event id whose effects get one flow each (`flow_ids`). */
+  readonly flowFrom?: number;
+  /** Flow id this event ends (`terminating_flow_ids`). */
+  readonly terminating?: number;
+}
+
+const types = PERFETTO_DESCRIPTOR.nested.perfetto.nested.protos.nested;
+/** Field numbers, from the descriptors. */
+const P = fieldIds(types.TracePacket.fields);
+const E = fieldIds(types.TrackEvent.fields);
+const A = fieldIds(types.DebugAnnotation.fields);
+/** Wire types. */
+const VARINT = 0;
+const I64 = 1;
+const LEN = 2;
+const key = (field: number, wire: number): number => ((field << 3) | wire) >>> 0;
+
+function fieldIds<T extends Record<string, { readonly id: number }>>(fields: T): { readonly [K in keyof T]: number } {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.id])) as { [K in keyof T]: number };
 }
 
 /** Children of each event (its effects), as one flat array with offsets, so causes can list their arrows. */
@@ -67,6 +95,7 @@ class PerfettoSink implements TraceSink {
   private readonly names = new Map<string, number>();
   private readonly categories = new Map<string, number>();
   private readonly TracePacket = perfettoTypes().TracePacket;
+  private readonly InternedData = perfettoTypes().InternedData;
   private firstPacket = true;
 
   constructor(
@@ -98,82 +127,113 @@ class PerfettoSink implements TraceSink {
     this.count = 0;
   }
 
-  /** A track event packet at `t` µs; names and categories interned on first use. */
-  private trackEvent(t: number, event: Record<string, unknown>, name?: string, category?: string): void {
-    const interned: { event_names?: unknown[]; event_categories?: unknown[] } = {};
+  /**
+   * A track event packet at `t` µs; names and categories interned on first use. The hot path: the TrackEvent is
+   * written field by field with protobufjs's Writer (field numbers from the descriptors), without building a
+   * message object per event; the rest of the packet goes through protobufjs's encoder as usual.
+   */
+  private trackEvent(t: number, ev: TrackEventFields, name?: string, category?: string): void {
+    let names: { iid: number; name: string }[] | undefined;
+    let categories: { iid: number; name: string }[] | undefined;
+    let nameIid = 0;
+    let categoryIid = 0;
     if (name !== undefined) {
-      let iid = this.names.get(name);
-      if (iid === undefined) {
-        iid = this.names.size + 1;
-        this.names.set(name, iid);
-        interned.event_names = [{ iid, name }];
+      nameIid = this.names.get(name) ?? 0;
+      if (nameIid === 0) {
+        nameIid = this.names.size + 1;
+        this.names.set(name, nameIid);
+        names = [{ iid: nameIid, name }];
       }
-      event.name_iid = iid;
     }
     if (category !== undefined) {
-      let iid = this.categories.get(category);
-      if (iid === undefined) {
-        iid = this.categories.size + 1;
-        this.categories.set(category, iid);
-        interned.event_categories = [{ iid, name: category }];
+      categoryIid = this.categories.get(category) ?? 0;
+      if (categoryIid === 0) {
+        categoryIid = this.categories.size + 1;
+        this.categories.set(category, categoryIid);
+        categories = [{ iid: categoryIid, name: category }];
       }
-      event.category_iids = [iid];
     }
-    const p: Record<string, unknown> = {
-      timestamp: t * 1000,
-      sequence_flags: SEQ_NEEDS_INCREMENTAL_STATE,
-      track_event: event,
-    };
-    if (interned.event_names || interned.event_categories) p.interned_data = interned;
-    this.packet(p);
+    const w = this.writer;
+    w.uint32(key(1, LEN)).fork();
+    w.uint32(key(P.timestamp, VARINT)).uint64(t * 1000);
+    w.uint32(key(P.trusted_packet_sequence_id, VARINT)).uint32(SEQUENCE_ID);
+    w.uint32(key(P.sequence_flags, VARINT)).uint32(SEQ_NEEDS_INCREMENTAL_STATE);
+    if (names || categories) {
+      w.uint32(key(P.interned_data, LEN)).fork();
+      this.InternedData.encode({ event_names: names ?? [], event_categories: categories ?? [] }, w);
+      w.ldelim();
+    }
+    w.uint32(key(P.track_event, LEN)).fork();
+    if (categoryIid) w.uint32(key(E.category_iids, VARINT)).uint32(categoryIid);
+    w.uint32(key(E.type, VARINT)).uint32(ev.type);
+    if (nameIid) w.uint32(key(E.name_iid, VARINT)).uint32(nameIid);
+    w.uint32(key(E.track_uuid, VARINT)).uint32(ev.track);
+    if (ev.counter !== undefined) w.uint32(key(E.counter_value, VARINT)).int64(ev.counter);
+    if (ev.annotations) {
+      for (const a of ev.annotations) {
+        w.uint32(key(E.debug_annotations, LEN)).fork();
+        w.uint32(key(A.name, LEN)).string(a.name);
+        if (typeof a.value === 'string') w.uint32(key(A.string_value, LEN)).string(a.value);
+        else if (typeof a.value === 'number') w.uint32(key(A.int_value, VARINT)).int64(a.value);
+        else w.uint32(key(A.bool_value, VARINT)).bool(a.value);
+        w.ldelim();
+      }
+    }
+    if (ev.flowFrom !== undefined) {
+      const { offset, child } = this.effects;
+      for (let k = offset[ev.flowFrom]!; k < offset[ev.flowFrom + 1]!; k++) {
+        w.uint32(key(E.flow_ids, I64)).fixed64(child[k]! + 1);
+      }
+    }
+    if (ev.terminating !== undefined) w.uint32(key(E.terminating_flow_ids, I64)).fixed64(ev.terminating);
+    w.ldelim();
+    w.ldelim();
+    if (++this.count >= PACKETS_PER_CHUNK) this.flush();
   }
 
   stateEnd(track: number, t: number, _label: string): void {
-    this.trackEvent(t, { type: TYPE_SLICE_END, track_uuid: this.trackUuid(track) });
+    this.trackEvent(t, { type: TYPE_SLICE_END, track: this.trackUuid(track) });
   }
   stateBegin(track: number, t: number, label: string): void {
-    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track_uuid: this.trackUuid(track) }, label, 'state');
+    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track: this.trackUuid(track) }, label, 'state');
   }
   event(id: number, e: TimelineEvent, track: number): void {
     const annotations: Annotation[] = [
-      { name: 'id', int_value: id },
-      { name: 'subject', string_value: e.s },
-      { name: 'text', string_value: e.x },
+      { name: 'id', value: id },
+      { name: 'subject', value: e.s },
+      { name: 'text', value: e.x },
     ];
-    if (e.c >= 0) annotations.push({ name: 'cause', int_value: e.c });
-    if (e.r !== undefined) annotations.push({ name: 'rule', string_value: e.r });
-    if (e.tp !== undefined) annotations.push({ name: 'topic', string_value: e.tp });
+    if (e.c >= 0) annotations.push({ name: 'cause', value: e.c });
+    if (e.r !== undefined) annotations.push({ name: 'rule', value: e.r });
+    if (e.tp !== undefined) annotations.push({ name: 'topic', value: e.tp });
     if (e.m) {
       annotations.push(
-        { name: 'from', string_value: e.m.from },
-        { name: 'to', string_value: e.m.to },
-        { name: 'delivered', bool_value: e.m.ok },
+        { name: 'from', value: e.m.from },
+        { name: 'to', value: e.m.to },
+        { name: 'delivered', value: e.m.ok },
       );
     }
-    const ev: Record<string, unknown> = {
-      type: TYPE_INSTANT,
-      track_uuid: this.trackUuid(track),
-      debug_annotations: annotations,
-    };
-    const { offset, child } = this.effects;
-    const from = offset[id]!;
-    const to = offset[id + 1]!;
-    if (to > from) {
-      const flows: number[] = new Array(to - from);
-      for (let k = from; k < to; k++) flows[k - from] = child[k]! + 1;
-      ev.flow_ids = flows;
-    }
-    if (e.c >= 0) ev.terminating_flow_ids = [id + 1];
-    this.trackEvent(e.t, ev, e.k, 'event');
+    this.trackEvent(
+      e.t,
+      {
+        type: TYPE_INSTANT,
+        track: this.trackUuid(track),
+        annotations,
+        flowFrom: id,
+        ...(e.c >= 0 ? { terminating: id + 1 } : {}),
+      },
+      e.k,
+      'event',
+    );
     if (e.k === 'detect') {
       this.trackEvent(
         e.t,
         {
           type: TYPE_INSTANT,
-          track_uuid: this.detectionsUuid,
-          debug_annotations: [
-            { name: 'id', int_value: id },
-            { name: 'text', string_value: e.x },
+          track: this.detectionsUuid,
+          annotations: [
+            { name: 'id', value: id },
+            { name: 'text', value: e.x },
           ],
         },
         `detected: ${e.s}`,
@@ -182,38 +242,26 @@ class PerfettoSink implements TraceSink {
     }
   }
   counter(role: number, t: number, value: number): void {
-    this.trackEvent(t, { type: TYPE_COUNTER, track_uuid: this.counterUuid(role), counter_value: value });
+    this.trackEvent(t, { type: TYPE_COUNTER, track: this.counterUuid(role), counter: value });
   }
   faultBegin(f: FaultWindow, t: number): void {
-    const track_uuid = this.faultUuid(f.index);
-    this.trackEvent(
-      t,
-      {
-        type: TYPE_SLICE_BEGIN,
-        track_uuid,
-        debug_annotations: [
-          { name: 'fault', string_value: f.id },
-          { name: 'kind', string_value: f.kind },
-        ],
-      },
-      `fault ${f.id}`,
-      'fault',
-    );
-    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track_uuid }, 'detecting', 'fault');
+    const track = this.faultUuid(f.index);
+    const annotations = [
+      { name: 'fault', value: f.id },
+      { name: 'kind', value: f.kind },
+    ];
+    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track, annotations }, `fault ${f.id}`, 'fault');
+    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track }, 'detecting', 'fault');
   }
   faultDetected(f: FaultWindow, t: number): void {
-    const track_uuid = this.faultUuid(f.index);
-    this.trackEvent(t, { type: TYPE_SLICE_END, track_uuid });
-    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track_uuid }, 'recovering', 'fault');
+    const track = this.faultUuid(f.index);
+    this.trackEvent(t, { type: TYPE_SLICE_END, track });
+    this.trackEvent(t, { type: TYPE_SLICE_BEGIN, track }, 'recovering', 'fault');
   }
   faultEnd(f: FaultWindow, t: number, recovered: boolean): void {
-    const track_uuid = this.faultUuid(f.index);
-    this.trackEvent(t, { type: TYPE_SLICE_END, track_uuid });
-    this.trackEvent(t, {
-      type: TYPE_SLICE_END,
-      track_uuid,
-      debug_annotations: [{ name: 'recovered', bool_value: recovered }],
-    });
+    const track = this.faultUuid(f.index);
+    this.trackEvent(t, { type: TYPE_SLICE_END, track });
+    this.trackEvent(t, { type: TYPE_SLICE_END, track, annotations: [{ name: 'recovered', value: recovered }] });
   }
 }
 

@@ -91,17 +91,42 @@ export function walk(timeline: Timeline, plan: WalkPlan, sink: TraceSink): void 
   for (let r = 0; r < plan.roles.length; r++) sink.counter(r, 0, states.ready[r]!);
   for (const c of states.current()) sink.stateBegin(stateTrack(c.entity), 0, c.to!);
 
-  // Fault window edges that fall between events, kept sorted by (time, order of scheduling).
+  // Fault window edges that fall between events: a binary heap ordered by (time, order of scheduling).
   const pending: Pending[] = [];
   let seq = 0;
+  const before = (x: Pending, y: Pending): boolean => x.t < y.t || (x.t === y.t && x.seq < y.seq);
   const schedule = (t: number, run: () => void): void => {
     const p = { t, seq: seq++, run };
     let k = pending.length;
-    while (k > 0 && (pending[k - 1]!.t > t || (pending[k - 1]!.t === t && pending[k - 1]!.seq > p.seq))) k--;
-    pending.splice(k, 0, p);
+    pending.push(p);
+    while (k > 0) {
+      const up = (k - 1) >> 1;
+      if (!before(p, pending[up]!)) break;
+      pending[k] = pending[up]!;
+      k = up;
+    }
+    pending[k] = p;
+  };
+  const pop = (): Pending => {
+    const top = pending[0]!;
+    const last = pending.pop()!;
+    if (pending.length > 0) {
+      let k = 0;
+      for (;;) {
+        const l = 2 * k + 1;
+        if (l >= pending.length) break;
+        const r = l + 1;
+        const c = r < pending.length && before(pending[r]!, pending[l]!) ? r : l;
+        if (!before(pending[c]!, last)) break;
+        pending[k] = pending[c]!;
+        k = c;
+      }
+      pending[k] = last;
+    }
+    return top;
   };
   const flush = (until: number): void => {
-    while (pending.length && pending[0]!.t <= until) pending.shift()!.run();
+    while (pending.length && pending[0]!.t <= until) pop().run();
   };
   const faultAt = new Map<number, FaultWindow[]>();
   for (const f of faults) {
