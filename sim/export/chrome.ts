@@ -5,7 +5,8 @@
  * Layout: one process per top-level group (a cluster, a service, SQL, watchdogs, outside, other), named with
  * `process_name` metadata; one thread per actor, named with `thread_name` and ordered with `thread_sort_index`.
  * An actor whose state is drawn (an instance, a node…) has a second thread, "<actor> state", with its outages and
- * recovery steps as B/E slices, kept apart so that they never overlap the events. Each timeline event is a complete
+ * recovery steps as complete ("X") slices, written when they close and kept apart so that they never overlap the
+ * events. Each timeline event is a complete
  * ("X") event of zero duration on its actor's thread, with a flow ("s" at the cause, "f" binding to the enclosing
  * slice at the effect, same category and name as the DevTools reader requires) from its cause. Detections are also
  * global instant events ("i", scope "g"), faults are async slices ("b"/"e", nested "detecting" and "recovering"),
@@ -51,19 +52,21 @@ class ChromeSink implements TraceSink {
     this.meta('thread_name', this.pidOf[track]!, tid, { name });
     this.meta('thread_sort_index', this.pidOf[track]!, tid, { sort_index: 2 * track + (state ? 1 : 0) });
   }
-  private state(ph: 'B' | 'E', track: number, t: number, label: string): void {
-    const tid = this.trackNames.length + track + 1;
-    this.line({ name: label, cat: 'state', ph, ts: t, pid: this.pidOf[track], tid });
-  }
-  stateEnd(track: number, t: number, label: string): void {
-    this.state('E', track, t, label);
-  }
-  stateBegin(track: number, t: number, label: string): void {
+  /** When the open state slice of each track began. */
+  private readonly opened = new Map<number, number>();
+  stateBegin(track: number, t: number, _label: string): void {
     if (!this.stated.has(track)) {
       this.stated.add(track);
       this.nameThread(track, true);
     }
-    this.state('B', track, t, label);
+    this.opened.set(track, t);
+  }
+  /** A state slice is written when it closes, as one complete event: readers need not pair B and E. */
+  stateEnd(track: number, t: number, label: string): void {
+    const start = this.opened.get(track) ?? t;
+    this.opened.delete(track);
+    const tid = this.trackNames.length + track + 1;
+    this.line({ name: label, cat: 'state', ph: 'X', ts: start, dur: t - start, pid: this.pidOf[track], tid });
   }
   /** Kinds and other repeated strings, JSON-quoted once. */
   private readonly quoted = new Map<string, string>();
@@ -82,11 +85,14 @@ class ChromeSink implements TraceSink {
   event(id: number, e: TimelineEvent, track: number): void {
     const pid = this.pidOf[track]!;
     const tid = track + 1;
-    let args = `{"id":${id},"subject":${this.q(e.s)},"text":${JSON.stringify(e.x)}`;
+    // The subject only where it is not the thread's name ("ga:shop.web.0" on the thread "shop.web.0").
+    let args = `{"id":${id}`;
+    if (e.s !== this.trackNames[track]) args += `,"subject":${JSON.stringify(e.s)}`;
+    args += `,"text":${JSON.stringify(e.x)}`;
     if (e.c >= 0) args += `,"cause":${e.c}`;
     if (e.r !== undefined) args += `,"rule":${this.q(e.r)}`;
     if (e.tp !== undefined) args += `,"topic":${this.q(e.tp)}`;
-    if (e.m) args += `,"from":${this.q(e.m.from)},"to":${this.q(e.m.to)},"delivered":${e.m.ok}`;
+    if (e.m) args += `,"from":${JSON.stringify(e.m.from)},"to":${JSON.stringify(e.m.to)},"delivered":${e.m.ok}`;
     const where = `"pid":${pid},"tid":${tid}`;
     let text = `,\n{"name":${this.q(e.k)},"cat":"${EVENT_CATEGORY}","ph":"X","ts":${e.t},"dur":0,${where},"args":${args}}}`;
     if (e.c >= 0) {
