@@ -7,7 +7,8 @@
  * (CounterDescriptor), track_event/debug_annotation.proto (DebugAnnotation), interned_data/interned_data.proto
  * (InternedData). Only the fields used here are declared, with the names, numbers and types of the originals (proto2:
  * repeated scalars are not packed); a reader with the full protos decodes these files unchanged, and one with these
- * descriptors skips nothing it needs. The tests decode the output with these descriptors field by field.
+ * descriptors skips nothing it needs. Each message is marked `edition: 'proto2'` so that protobufjs gives fields
+ * explicit presence as in the originals (a 0 that was written is read back as 0, not as absent). The tests decode the output with these descriptors field by field.
  */
 import protobuf from 'protobufjs/light.js';
 
@@ -19,8 +20,12 @@ export const PERFETTO_DESCRIPTOR = {
       nested: {
         protos: {
           nested: {
-            Trace: { fields: { packet: { rule: 'repeated', type: 'TracePacket', id: 1 } } },
+            Trace: {
+              edition: 'proto2',
+              fields: { packet: { rule: 'repeated', type: 'TracePacket', id: 1 } },
+            },
             TracePacket: {
+              edition: 'proto2',
               fields: {
                 timestamp: { type: 'uint64', id: 8 },
                 trusted_packet_sequence_id: { type: 'uint32', id: 10 },
@@ -36,6 +41,7 @@ export const PERFETTO_DESCRIPTOR = {
               },
             },
             TrackDescriptor: {
+              edition: 'proto2',
               fields: {
                 uuid: { type: 'uint64', id: 1 },
                 name: { type: 'string', id: 2 },
@@ -44,10 +50,12 @@ export const PERFETTO_DESCRIPTOR = {
               },
             },
             CounterDescriptor: {
+              edition: 'proto2',
               fields: { unit: { type: 'Unit', id: 3 } },
               nested: { Unit: { values: { UNIT_UNSPECIFIED: 0, UNIT_TIME_NS: 1, UNIT_COUNT: 2, UNIT_SIZE_BYTES: 3 } } },
             },
             TrackEvent: {
+              edition: 'proto2',
               fields: {
                 category_iids: { rule: 'repeated', type: 'uint64', id: 3, options: unpacked },
                 debug_annotations: { rule: 'repeated', type: 'DebugAnnotation', id: 4 },
@@ -72,6 +80,7 @@ export const PERFETTO_DESCRIPTOR = {
               },
             },
             DebugAnnotation: {
+              edition: 'proto2',
               fields: {
                 bool_value: { type: 'bool', id: 2 },
                 int_value: { type: 'int64', id: 4 },
@@ -80,13 +89,20 @@ export const PERFETTO_DESCRIPTOR = {
               },
             },
             InternedData: {
+              edition: 'proto2',
               fields: {
                 event_categories: { rule: 'repeated', type: 'EventCategory', id: 1 },
                 event_names: { rule: 'repeated', type: 'EventName', id: 2 },
               },
             },
-            EventCategory: { fields: { iid: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 } } },
-            EventName: { fields: { iid: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 } } },
+            EventCategory: {
+              edition: 'proto2',
+              fields: { iid: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 } },
+            },
+            EventName: {
+              edition: 'proto2',
+              fields: { iid: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 } },
+            },
           },
         },
       },
