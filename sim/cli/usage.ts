@@ -70,9 +70,9 @@ One track per actor grouped by cluster, node and service, outages and recovery s
 instants, arrows along the cause chains, and the Ready instances of each role as counters (docs/export.md).
 
 Options:
-  -f, --format F   perfetto, chrome-json or shiviz
-  -o, --out FILE   where to write (default: beside TIMELINE, named as above); written whole or not at all
-  -h, --help       show this help
+  --format F     perfetto, chrome-json or shiviz
+  --out FILE     where to write (default: beside TIMELINE, named as above); written whole or not at all
+  -h, --help     show this help
 `;
 
 export const SCHEMA_HELP = `usage: fabricsim schema

@@ -23,8 +23,8 @@ import { EXPORT_HELP, usageLine } from '../usage.js';
 
 const OPTIONS = {
   ...HELP_OPTION,
-  format: { type: 'string', short: 'f' },
-  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 /** The file system calls of `writeChunksAtomic` (a parameter so tests can make one fail). */
