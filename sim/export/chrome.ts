@@ -12,7 +12,9 @@
  * global instant events ("i", scope "g"), faults are async slices ("b"/"e", nested "detecting" and "recovering"),
  * and each role's Ready count is a counter ("C").
  *
- * Times: `ts` is in microseconds, which is exactly the timeline's unit.
+ * Times: `ts` is in microseconds, which is exactly the timeline's unit. Records are stringified in batches (one
+ * JSON.stringify call per few thousand records, which is what makes a million events cheap), so a line of the file
+ * holds many records.
  */
 import type { Timeline, TimelineEvent } from '../trace/format.js';
 import { type ChunkSink, TextChunker } from './chunks.js';
@@ -20,6 +22,8 @@ import { type FaultWindow, planWalk, type TraceSink, walk } from './walk.js';
 
 /** Category of the timeline events and of their cause arrows (the DevTools reader binds a flow by ts, pid, tid, cat). */
 export const EVENT_CATEGORY = 'fabricsim';
+/** Records per JSON.stringify call. */
+const BATCH = 4096;
 
 class ChromeSink implements TraceSink {
   private readonly stated = new Set<number>();
@@ -33,14 +37,19 @@ class ChromeSink implements TraceSink {
     private readonly counterName: readonly string[],
   ) {}
   private first = true;
+  /** Records waiting to be written: stringified a batch at a time (one flat string, no string per record). */
+  private batch: unknown[] = [];
   line(o: unknown): void {
-    const text = JSON.stringify(o);
-    if (this.first) {
-      this.first = false;
-      this.out.push(text);
-    } else {
-      this.out.push(`,\n${text}`);
-    }
+    if (this.batch.push(o) >= BATCH) this.flush();
+  }
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const text = JSON.stringify(this.batch);
+    this.batch = [];
+    // "[a,b,c]" → "a,b,c": the records, comma-separated as the traceEvents array wants them.
+    if (!this.first) this.out.push(',\n');
+    this.first = false;
+    this.out.push(text.slice(1, -1));
   }
   meta(name: string, pid: number, tid: number, args: Record<string, unknown>): void {
     this.line({ name, ph: 'M', pid, tid, ts: 0, args });
@@ -68,45 +77,28 @@ class ChromeSink implements TraceSink {
     const tid = this.trackNames.length + track + 1;
     this.line({ name: label, cat: 'state', ph: 'X', ts: start, dur: t - start, pid: this.pidOf[track], tid });
   }
-  /** Kinds and other repeated strings, JSON-quoted once. */
-  private readonly quoted = new Map<string, string>();
-  private q(text: string): string {
-    let v = this.quoted.get(text);
-    if (v === undefined) {
-      v = JSON.stringify(text);
-      if (this.quoted.size < 100_000) this.quoted.set(text, v);
-    }
-    return v;
-  }
-  /**
-   * Hot path (one per event): the JSON is built by hand, field for field what JSON.stringify would write for
-   * the same object; free text goes through JSON.stringify.
-   */
   event(id: number, e: TimelineEvent, track: number): void {
     const pid = this.pidOf[track]!;
     const tid = track + 1;
     // The subject only where it is not the thread's name ("ga:shop.web.0" on the thread "shop.web.0").
-    let args = `{"id":${id}`;
-    if (e.s !== this.trackNames[track]) args += `,"subject":${JSON.stringify(e.s)}`;
-    args += `,"text":${JSON.stringify(e.x)}`;
-    if (e.c >= 0) args += `,"cause":${e.c}`;
-    if (e.r !== undefined) args += `,"rule":${this.q(e.r)}`;
-    if (e.tp !== undefined) args += `,"topic":${this.q(e.tp)}`;
-    if (e.m) args += `,"from":${JSON.stringify(e.m.from)},"to":${JSON.stringify(e.m.to)},"delivered":${e.m.ok}`;
-    const where = `"pid":${pid},"tid":${tid}`;
-    let text = `,\n{"name":${this.q(e.k)},"cat":"${EVENT_CATEGORY}","ph":"X","ts":${e.t},"dur":0,${where},"args":${args}}}`;
+    const args: Record<string, unknown> =
+      e.s === this.trackNames[track] ? { id, text: e.x } : { id, subject: e.s, text: e.x };
+    if (e.c >= 0) args.cause = e.c;
+    if (e.r !== undefined) args.rule = e.r;
+    if (e.tp !== undefined) args.topic = e.tp;
+    if (e.m) {
+      args.from = e.m.from;
+      args.to = e.m.to;
+      args.delivered = e.m.ok;
+    }
+    this.line({ name: e.k, cat: EVENT_CATEGORY, ph: 'X', ts: e.t, dur: 0, pid, tid, args });
     if (e.c >= 0) {
       const ctrack = this.eventTrack[e.c]!;
       const cause = this.events[e.c]!;
-      text +=
-        `,\n{"name":"cause","cat":"${EVENT_CATEGORY}","ph":"s","id":${id},"ts":${cause.t},"pid":${this.pidOf[ctrack]},"tid":${ctrack + 1}}` +
-        `,\n{"name":"cause","cat":"${EVENT_CATEGORY}","ph":"f","bp":"e","id":${id},"ts":${e.t},${where}}`;
+      const cpid = this.pidOf[ctrack];
+      this.line({ name: 'cause', cat: EVENT_CATEGORY, ph: 's', id, ts: cause.t, pid: cpid, tid: ctrack + 1 });
+      this.line({ name: 'cause', cat: EVENT_CATEGORY, ph: 'f', bp: 'e', id, ts: e.t, pid, tid });
     }
-    if (this.first) {
-      this.first = false;
-      text = text.slice(2);
-    }
-    this.out.push(text);
     if (e.k === 'detect') {
       this.line({
         name: `detected: ${e.s}`,
@@ -175,6 +167,7 @@ export function writeChromeJson(timeline: Timeline, sink: ChunkSink): void {
   }
   for (const t of tracks) writer.nameThread(t.id, false);
   walk(timeline, plan, writer);
+  writer.flush();
   out.push(
     `\n],\n"displayTimeUnit":"ms",\n"otherData":${JSON.stringify({
       fabricsim: timeline.fabricsim,

@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'region-day': () => import('./region-day.js'),
   sweep: () => import('./sweep.js'),
   'viz-replay': () => import('./viz-replay.js'),
+  export: () => import('./export.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
