@@ -1,0 +1,70 @@
+/**
+ * "Export…": downloads the run on screen for Perfetto, chrome://tracing or ShiViz, with the same code as
+ * `fabricsim export` (sim/export). The export's pieces go straight into a Blob, so no giant string is built.
+ */
+import { EXPORT_FORMATS, type ExportFormat, exportFileName, exportTimeline } from '../../sim/export/index.js';
+import type { Timeline } from '../../sim/trace/format.js';
+import { h } from './dom.js';
+
+/** The export of `timeline` in `format`, as a Blob of its pieces. */
+export function exportBlob(timeline: Timeline, format: ExportFormat): Blob {
+  const parts: BlobPart[] = [];
+  exportTimeline(timeline, format, (chunk) => {
+    parts.push(chunk as BlobPart);
+  });
+  return new Blob(parts, { type: EXPORT_FORMATS[format].mimeType });
+}
+
+/** What a download needs from the page (the real document and URL in the viewer; stand-ins in tests). */
+export interface DownloadHost {
+  createObjectURL(blob: Blob): string;
+  revokeObjectURL(url: string): void;
+  /** Clicks a link to `url` that downloads as `fileName`. */
+  click(url: string, fileName: string): void;
+}
+
+export const browserHost = (): DownloadHost => ({
+  createObjectURL: (blob) => URL.createObjectURL(blob),
+  revokeObjectURL: (url) => URL.revokeObjectURL(url),
+  click(url, fileName) {
+    const a = h('a', { attrs: { href: url, download: fileName } });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  },
+});
+
+/** Downloads the export of `timeline` in `format`; returns the file name it was given. */
+export function downloadExport(timeline: Timeline, format: ExportFormat, host: DownloadHost = browserHost()): string {
+  const fileName = exportFileName(timeline.scenario.name, format);
+  const url = host.createObjectURL(exportBlob(timeline, format));
+  try {
+    host.click(url, fileName);
+  } finally {
+    // The click has handed the Blob to the download; the URL is no longer needed.
+    setTimeout(() => host.revokeObjectURL(url), 0);
+  }
+  return fileName;
+}
+
+/** The header's "Export…" menu: one entry per format; inactive until a run is loaded. */
+export function exportMenu(current: () => Timeline | null): HTMLSelectElement {
+  const select = h(
+    'select',
+    {
+      title: 'Download this run for Perfetto, chrome://tracing or ShiViz',
+      attrs: { 'aria-label': 'Export', 'data-testid': 'export-select' },
+      on: {
+        change: () => {
+          const format = select.value as ExportFormat | '';
+          select.value = '';
+          const timeline = current();
+          if (format && timeline) downloadExport(timeline, format);
+        },
+      },
+    },
+    h('option', { attrs: { value: '' } }, 'Export…'),
+    ...Object.values(EXPORT_FORMATS).map((f) => h('option', { attrs: { value: f.format } }, f.label)),
+  );
+  return select;
+}
