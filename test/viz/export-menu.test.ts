@@ -11,7 +11,7 @@ describe.each(Object.keys(EXPORT_FORMATS) as ExportFormat[])('Export… %s', (fo
   const timeline = scenarioTimeline('quickstart');
 
   it('makes a Blob of the same bytes as the command line, with the format type', async () => {
-    const blob = exportBlob(timeline, format);
+    const blob = await exportBlob(timeline, format);
     expect(blob.type).toBe(EXPORT_FORMATS[format].mimeType);
     expect(Buffer.from(await blob.arrayBuffer()).equals(exportBytes(timeline, format).bytes)).toBe(true);
   });
@@ -28,7 +28,7 @@ describe.each(Object.keys(EXPORT_FORMATS) as ExportFormat[])('Export… %s', (fo
       click: (url, name) => calls.push(`click ${url} ${name}`),
       revokeObjectURL: (url) => calls.push(`revoke ${url}`),
     };
-    const name = downloadExport(timeline, format, host);
+    const name = await downloadExport(timeline, format, host);
     expect(name).toBe(`quickstart${EXPORT_FORMATS[format].extension}`);
     await new Promise((r) => setTimeout(r, 5));
     expect(calls).toEqual(['create', `click blob:x ${name}`, 'revoke blob:x']);

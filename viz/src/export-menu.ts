@@ -1,13 +1,15 @@
 /**
  * "Export…": downloads the run on screen for Perfetto, chrome://tracing or ShiViz, with the same code as
- * `fabricsim export` (sim/export). The export's pieces go straight into a Blob, so no giant string is built.
+ * `fabricsim export` (sim/export). The export's pieces go straight into a Blob, so no giant string is built. The
+ * writers (and protobufjs) are loaded on first use, not with the page.
  */
-import { EXPORT_FORMATS, type ExportFormat, exportFileName, exportTimeline } from '../../sim/export/index.js';
+import { EXPORT_FORMATS, type ExportFormat, exportFileName } from '../../sim/export/formats.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { h } from './dom.js';
 
 /** The export of `timeline` in `format`, as a Blob of its pieces. */
-export function exportBlob(timeline: Timeline, format: ExportFormat): Blob {
+export async function exportBlob(timeline: Timeline, format: ExportFormat): Promise<Blob> {
+  const { exportTimeline } = await import('../../sim/export/index.js');
   const parts: BlobPart[] = [];
   exportTimeline(timeline, format, (chunk) => {
     parts.push(chunk as BlobPart);
@@ -35,9 +37,13 @@ export const browserHost = (): DownloadHost => ({
 });
 
 /** Downloads the export of `timeline` in `format`; returns the file name it was given. */
-export function downloadExport(timeline: Timeline, format: ExportFormat, host: DownloadHost = browserHost()): string {
+export async function downloadExport(
+  timeline: Timeline,
+  format: ExportFormat,
+  host: DownloadHost = browserHost(),
+): Promise<string> {
   const fileName = exportFileName(timeline.scenario.name, format);
-  const url = host.createObjectURL(exportBlob(timeline, format));
+  const url = host.createObjectURL(await exportBlob(timeline, format));
   try {
     host.click(url, fileName);
   } finally {
@@ -59,7 +65,11 @@ export function exportMenu(current: () => Timeline | null): HTMLSelectElement {
           const format = select.value as ExportFormat | '';
           select.value = '';
           const timeline = current();
-          if (format && timeline) downloadExport(timeline, format);
+          if (format && timeline) {
+            downloadExport(timeline, format).catch((e: unknown) => {
+              console.error('export failed:', e);
+            });
+          }
         },
       },
     },
