@@ -16,7 +16,7 @@
  * JSON.stringify call per few thousand records, which is what makes a million events cheap), so a line of the file
  * holds many records.
  */
-import type { Timeline, TimelineEvent } from '../trace/format.js';
+import type { Timeline, TimelineEvent } from '../trace/index.js';
 import { type ChunkSink, TextChunker } from './chunks.js';
 import { type FaultWindow, planWalk, type TraceSink, walk } from './walk.js';
 

@@ -1,6 +1,5 @@
 /**
- * The export formats: names, file endings and media types. Kept apart from the writers so that a page can list the
- * formats without loading the writers (the viewer loads them on first use).
+ * The export formats: names, labels, file endings and media types.
  */
 
 export type ExportFormat = 'perfetto' | 'chrome-json' | 'shiviz';

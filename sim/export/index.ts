@@ -5,7 +5,7 @@
  * Pure and browser-safe: the output goes to a callback in pieces (strings or bytes), never as one giant string. The
  * command line writes the pieces to a file (`fabricsim export`), the viewer to a Blob it downloads ("Export…").
  */
-import type { Timeline } from '../trace/format.js';
+import type { Timeline } from '../trace/index.js';
 import { writeChromeJson } from './chrome.js';
 import type { ChunkSink } from './chunks.js';
 import type { ExportFormat } from './formats.js';

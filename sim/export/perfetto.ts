@@ -16,7 +16,7 @@
  */
 
 import protobuf from 'protobufjs/light.js';
-import type { Timeline, TimelineEvent } from '../trace/format.js';
+import type { Timeline, TimelineEvent } from '../trace/index.js';
 import type { ChunkSink } from './chunks.js';
 import { ExportError } from './errors.js';
 import {

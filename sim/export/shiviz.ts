@@ -12,7 +12,7 @@
  *
  *   <time µs> <host> {"<host>":n,…} <kind> <subject>: <text>
  */
-import type { Timeline } from '../trace/format.js';
+import type { Timeline } from '../trace/index.js';
 import { type ChunkSink, TextChunker } from './chunks.js';
 import { buildTracks } from './tracks.js';
 

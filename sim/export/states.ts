@@ -5,8 +5,8 @@
  *
  * Only the few fields it draws are tracked, each in a flat array, so one pass over a million events stays cheap.
  */
-import type { World } from '../model/state.js';
-import type { Patch } from '../trace/format.js';
+import type { World } from '../spec/index.js';
+import type { Patch } from '../trace/index.js';
 
 /** A state slice opening or closing on an entity. `label` null means healthy (no slice). */
 export interface StateChange {

@@ -8,8 +8,8 @@
  *
  * Pure: used by every export format, in Node and in the browser.
  */
-import type { World } from '../model/state.js';
-import type { Timeline } from '../trace/format.js';
+import type { World } from '../spec/index.js';
+import type { Timeline } from '../trace/index.js';
 
 /** A group of tracks (a cluster, its nodes, a service, a role…). `parent` is -1 for a top-level group. */
 export interface TrackGroup {

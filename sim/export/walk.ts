@@ -6,7 +6,7 @@
  *
  * Everything reaches the sink in non-decreasing time, so writers can stream.
  */
-import type { Timeline, TimelineEvent } from '../trace/format.js';
+import type { Timeline, TimelineEvent } from '../trace/index.js';
 import { entitiesWithState, StateTracker } from './states.js';
 import { buildTracks, type TrackModel } from './tracks.js';
 

@@ -4,7 +4,7 @@
  * — never the human text — so rewording a message is not a behaviour change, and switching recording off changes
  * neither the hash nor any metric.
  */
-import { TraceHash } from '../engine/hash.js';
+import { TraceHash } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
 
 export interface EventExtras {

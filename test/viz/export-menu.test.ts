@@ -4,8 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, type ExportFormat } from '../../sim/export/index.js';
-import { type DownloadHost, downloadExport, exportBlob } from '../../viz/src/export-menu.js';
+import { type DownloadHost, downloadExport, exportBlob, MENU } from '../../viz/src/export-menu.js';
 import { exportBytes, scenarioTimeline } from '../export/helpers.js';
+
+describe('the Export… menu', () => {
+  it('offers exactly the formats sim/export writes, with their labels', () => {
+    expect(MENU).toEqual(Object.values(EXPORT_FORMATS).map((f) => ({ format: f.format, label: f.label })));
+  });
+});
 
 describe.each(Object.keys(EXPORT_FORMATS) as ExportFormat[])('Export… %s', (format) => {
   const timeline = scenarioTimeline('quickstart');

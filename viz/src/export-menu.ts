@@ -3,13 +3,23 @@
  * `fabricsim export` (sim/export). The export's pieces go straight into a Blob, so no giant string is built. The
  * writers (and protobufjs) are loaded on first use, not with the page.
  */
-import { EXPORT_FORMATS, type ExportFormat, exportFileName } from '../../sim/export/formats.js';
-import type { Timeline } from '../../sim/trace/format.js';
+import type { ExportFormat } from '../../sim/export/index.js';
+import type { Timeline } from '../../sim/trace/index.js';
 import { h } from './dom.js';
+
+/**
+ * The formats on offer, as sim/export's EXPORT_FORMATS lists them (a test keeps the two the same). Written out here
+ * so that the page needs none of the export code until a format is picked.
+ */
+export const MENU: readonly { readonly format: ExportFormat; readonly label: string }[] = [
+  { format: 'perfetto', label: 'Perfetto (protobuf)' },
+  { format: 'chrome-json', label: 'Chrome trace JSON' },
+  { format: 'shiviz', label: 'ShiViz log' },
+];
 
 /** The export of `timeline` in `format`, as a Blob of its pieces. */
 export async function exportBlob(timeline: Timeline, format: ExportFormat): Promise<Blob> {
-  const { exportTimeline } = await import('../../sim/export/index.js');
+  const { EXPORT_FORMATS, exportTimeline } = await import('../../sim/export/index.js');
   const parts: BlobPart[] = [];
   exportTimeline(timeline, format, (chunk) => {
     parts.push(chunk as BlobPart);
@@ -42,6 +52,7 @@ export async function downloadExport(
   format: ExportFormat,
   host: DownloadHost = browserHost(),
 ): Promise<string> {
+  const { exportFileName } = await import('../../sim/export/index.js');
   const fileName = exportFileName(timeline.scenario.name, format);
   const url = host.createObjectURL(await exportBlob(timeline, format));
   try {
@@ -74,7 +85,7 @@ export function exportMenu(current: () => Timeline | null): HTMLSelectElement {
       },
     },
     h('option', { attrs: { value: '' } }, 'Export…'),
-    ...Object.values(EXPORT_FORMATS).map((f) => h('option', { attrs: { value: f.format } }, f.label)),
+    ...MENU.map((f) => h('option', { attrs: { value: f.format } }, f.label)),
   );
   return select;
 }

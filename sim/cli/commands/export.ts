@@ -12,8 +12,8 @@ import {
   exportTimeline,
   isExportFormat,
 } from '../../export/index.js';
-import { didYouMean } from '../../scenario/suggest.js';
-import { readTimeline, type Timeline, TimelineError } from '../../trace/format.js';
+import { didYouMean } from '../../scenario/index.js';
+import { readTimeline, type Timeline, TimelineError } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import { checkWritable, fsReason, readUserFile } from '../files.js';
