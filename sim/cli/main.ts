@@ -5,12 +5,14 @@
  * Exit codes: 0 ok; 1 an expectation failed or timelines differ; 2 a user's mistake (one line on stderr, never a
  * stack trace); 3 a bug (message, "this is a bug", stack).
  */
+import { ExportError } from '../export/index.js';
 import { VERSION } from '../index.js';
 import { didYouMean, ScenarioError } from '../scenario/index.js';
 import { TimelineError } from '../trace/index.js';
 import {
   checkCommand,
   diffCommand,
+  exportCommand,
   runCommand,
   schemaCommand,
   serveCommand,
@@ -31,6 +33,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   check: checkCommand,
   diff: diffCommand,
+  export: exportCommand,
   schema: schemaCommand,
   start: startCommand,
   serve: serveCommand,
@@ -43,7 +46,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 };
 
 function isUserError(e: unknown): e is Error {
-  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError;
+  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError || e instanceof ExportError;
 }
 
 async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {

@@ -11,6 +11,7 @@ Commands:
   run FILE          run a scenario and print a summary of what happened
   check FILE|DIR…   run scenarios and check their expectations (exit 1 if one fails)
   diff A B          compare two timelines and show the first event where they diverge
+  export TIMELINE   write a timeline for Perfetto, chrome://tracing or ShiViz (--format …)
   sweep FILE        run a scenario over many seeds and parameter values (fabricsim sweep --help)
   merge RESULTS…    combine the results files of a sharded sweep or exploration
   shrink FILE       shrink a failing scenario to a minimal one that fails the same way
@@ -58,6 +59,22 @@ Compares two timelines. Prints "identical" with the trace hash, or the first eve
 chain of causes that led to it in each. Exit 0 when identical, 1 when they differ, 2 when a file cannot be read.
 
 Options:
+  -h, --help     show this help
+`;
+
+export const EXPORT_HELP = `usage: fabricsim export TIMELINE --format perfetto|chrome-json|shiviz [--out FILE]
+
+Writes a timeline (from \`fabricsim run --out\`) in a format that other trace tools open:
+  perfetto      Perfetto's protobuf trace (open it at ui.perfetto.dev); default FILE: <name>.pftrace
+  chrome-json   the Chrome JSON trace-event format (Perfetto, chrome://tracing, DevTools); <name>.trace.json
+  shiviz        a ShiViz log with vector clocks; its first line is the regular expression ShiViz asks for;
+                <name>.shiviz.log
+One track per actor grouped by cluster, node and service, outages and recovery steps as slices, detections as
+instants, arrows along the cause chains, and the Ready instances of each role as counters (docs/export.md).
+
+Options:
+  --format F     perfetto, chrome-json or shiviz
+  --out FILE     where to write (default: beside TIMELINE, named as above); written whole or not at all
   -h, --help     show this help
 `;
 

@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   explore: () => import('./explore.js'),
   'viz-replay': () => import('./viz-replay.js'),
   estimate: () => import('./estimate.js'),
+  export: () => import('./export.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

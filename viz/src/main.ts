@@ -4,6 +4,7 @@
  */
 import { App } from './app.js';
 import { h } from './dom.js';
+import { exportMenu } from './export-menu.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -106,6 +107,7 @@ const header = h(
   seedInput,
   runButton,
   tourSelect,
+  exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
 );
