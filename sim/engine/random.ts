@@ -1,5 +1,3 @@
-import seedrandom from 'seedrandom';
-
 /**
  * Seeded random streams.
  *
@@ -8,10 +6,15 @@ import seedrandom from 'seedrandom';
  * the order in which forks are made nor on how many numbers any other stream has drawn — so adding a consumer never
  * shifts another's draws.
  *
- * Generator: seedrandom's `alea` (Baagøe), chosen for speed: on Node 20 here it draws ~145 M numbers/s against
+ * Generator: Baagøe's Alea, chosen for speed: on Node 20 here seedrandom's `alea` draws ~145 M numbers/s against
  * ~95 M/s for xor128 and tychei and ~30 M/s for seedrandom's default ARC4. Each draw is a multiple of 2^-32 in [0, 1).
  * Alea seeds itself by running its Mash hash over the seed string; a stream's seed string is built from the root seed
  * and the path in an unambiguous way (see `streamKey`), so distinct (seed, path) pairs give distinct streams.
+ *
+ * The generator is written out here (`mash` and `Random.next` below) rather than taken from seedrandom: it draws exactly the numbers
+ * seedrandom's `alea` draws for the same seed string (a test checks this), but a stream is four numbers in its Random
+ * object instead of a set of closures, and it is seeded only when it first draws. A region schedules one stream per target
+ * of each random fault process (about 210,000), so construction cost is set-up time.
  */
 
 const TWO_PI = 2 * Math.PI;
@@ -26,17 +29,63 @@ export function streamKey(seed: string, path: string): string {
   return seed.length + ':' + seed + '|' + path;
 }
 
+const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
+
+/**
+ * Baagøe's Mash hash, as in seedrandom's alea.js: a running state `n` fed one UTF-16 code unit at a time. Returns the
+ * state after `data`; the value Mash itself returns is that state's low 32 bits scaled by 2^-32.
+ */
+function mash(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000;
+  }
+  return n;
+}
+
+/** Mash's state after the three ' ' calls Alea starts with, and the three values they returned. */
+const MASH_SPACE_1 = mash(0xefc8249d, ' ');
+const MASH_SPACE_2 = mash(MASH_SPACE_1, ' ');
+const MASH_SPACE_3 = mash(MASH_SPACE_2, ' ');
+
 export class Random {
   /** '' for the root; 'faults', 'faults/node-3' … for forks. */
   readonly path: string;
   /** The root seed, as a string (`Random.root(42)` and `Random.root('42')` are the same stream). */
   readonly seed: string;
-  private readonly prng: () => number;
+  // Alea's state: three fractions and a carry; c is -1 until the stream is seeded (on its first draw).
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private c = -1;
 
   private constructor(seed: string, path: string) {
     this.seed = seed;
     this.path = path;
-    this.prng = seedrandom.alea(streamKey(seed, path));
+  }
+
+  /** Alea's seeding from the stream's key, as seedrandom's alea.js does it. */
+  private seedAlea(): void {
+    const key = streamKey(this.seed, this.path);
+    let n = mash(MASH_SPACE_3, key);
+    let s0 = (MASH_SPACE_1 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s0 < 0) s0 += 1;
+    n = mash(n, key);
+    let s1 = (MASH_SPACE_2 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s1 < 0) s1 += 1;
+    n = mash(n, key);
+    let s2 = (MASH_SPACE_3 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s2 < 0) s2 += 1;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.c = 1;
   }
 
   /** The root stream of a run. `seed` is a finite number or a string. */
@@ -62,23 +111,28 @@ export class Random {
 
   /** [0, 1), uniformly distributed; a multiple of 2^-32. */
   next(): number {
-    return this.prng();
+    if (this.c < 0) this.seedAlea();
+    const t = 2091639 * this.s0 + this.c * TWO_POW_M32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    const c = t | 0;
+    this.c = c;
+    return (this.s2 = t - c);
   }
 
   /** [0, 1) with 53 random bits (two draws). */
   next53(): number {
-    const p = this.prng;
-    return p() + ((p() * 0x200000) | 0) * TWO_POW_M53;
+    return this.next() + ((this.next() * 0x200000) | 0) * TWO_POW_M53;
   }
 
   /** True with probability `p` (one draw). */
   chance(p: number): boolean {
-    return this.prng() < p;
+    return this.next() < p;
   }
 
   /** [min, max), uniformly distributed (one draw). */
   uniform(min: number, max: number): number {
-    return min + (max - min) * this.prng();
+    return min + (max - min) * this.next();
   }
 
   /**
@@ -94,19 +148,18 @@ export class Random {
     ) {
       throw new RangeError(`Random.int: need safe integers min ≤ maxInclusive (got ${min}, ${maxInclusive})`);
     }
-    return min + Math.floor((span <= TWO_POW_32 ? this.prng() : this.next53()) * span);
+    return min + Math.floor((span <= TWO_POW_32 ? this.next() : this.next53()) * span);
   }
 
   /** Exponentially distributed with the given mean (> 0): −mean · ln(1 − u), one draw. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.prng());
+    return -mean * Math.log(1 - this.next());
   }
 
   /** Normally distributed (Box–Muller, two draws per value, nothing cached between calls). */
   normal(mean: number, sd: number): number {
-    const p = this.prng;
-    const u1 = 1 - p(); // (0, 1]: log stays finite
-    const u2 = p();
+    const u1 = 1 - this.next(); // (0, 1]: log stays finite
+    const u2 = this.next();
     return mean + sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
   }
 
@@ -117,21 +170,20 @@ export class Random {
 
   /** Weibull distributed: scale · (−ln(1 − u))^(1/shape), one draw. */
   weibull(shape: number, scale: number): number {
-    return scale * (-Math.log(1 - this.prng())) ** (1 / shape);
+    return scale * (-Math.log(1 - this.next())) ** (1 / shape);
   }
 
   /** A uniformly chosen element (one draw). Throws on an empty array. */
   choice<T>(items: readonly T[]): T {
     const n = items.length;
     if (n === 0) throw new RangeError('Random.choice: no items to choose from');
-    return items[Math.floor(this.prng() * n)] as T;
+    return items[Math.floor(this.next() * n)] as T;
   }
 
   /** Shuffles `items` in place (Fisher–Yates, n − 1 draws) and returns it. */
   shuffle<T>(items: T[]): T[] {
-    const p = this.prng;
     for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(p() * (i + 1));
+      const j = Math.floor(this.next() * (i + 1));
       const tmp = items[i] as T;
       items[i] = items[j] as T;
       items[j] = tmp;
