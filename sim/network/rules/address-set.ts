@@ -92,6 +92,27 @@ export class AddressSet {
     );
   }
 
+  /** The set of the given single addresses. */
+  static fromAddresses(addrs: readonly Address[]): AddressSet {
+    return new AddressSet(
+      addrs.map((a) => {
+        const n = addressToBigInt(a);
+        return { family: a.family, lo: n, hi: n };
+      }),
+    );
+  }
+
+  /** The union of all `sets`, merged once (a fold of `union` re-merges the growing set at every step). */
+  static unionAll(sets: readonly AddressSet[]): AddressSet {
+    if (sets.length === 1) return sets[0]!;
+    const ranges: BigRange[] = [];
+    for (const s of sets) {
+      for (const r of s.ranges4) ranges.push(r);
+      for (const r of s.ranges6) ranges.push(r);
+    }
+    return new AddressSet(ranges);
+  }
+
   /** Every IPv4 and every IPv6 address. */
   static readonly ANY: AddressSet = new AddressSet([
     { family: 4, lo: 0n, hi: MAX[4] },
