@@ -4,13 +4,12 @@
  *   const scenario = loadScenario(text, { fileName: 'node-crash.yaml' });
  *   const { summary, timeline } = runScenario(scenario, { seed: 7 });
  */
-import type { RunSummary } from './metrics/summary.js';
+import type { RunSummary } from './metrics/index.js';
 import { type RunOptions, runResolved } from './run.js';
-import { ScenarioIssue } from './scenario/errors.js';
-import { type LoadOptions, parseScenario } from './scenario/load.js';
-import { type ResolvedScenario, resolveScenario } from './scenario/resolve.js';
-import type { ScenarioFile } from './scenario/schema.js';
-import type { Timeline } from './trace/format.js';
+import type { ScenarioFile } from './scenario/index.js';
+import { type LoadOptions, parseScenario, resolveScenario, ScenarioIssue } from './scenario/index.js';
+import type { ResolvedScenario } from './spec/index.js';
+import type { Timeline } from './trace/index.js';
 
 export interface Scenario {
   readonly name: string;
@@ -57,19 +56,29 @@ export interface RunResult {
   readonly summary: RunSummary;
   /** The timeline, or null when `record: false`. */
   readonly timeline: Timeline | null;
+  /** The scenario that ran (so that the run can be checked further: `checkRun`, `fabricsim/vitest`). */
+  readonly scenario: Scenario;
 }
 
 /** Runs a loaded scenario. Same scenario and seed ⇒ the same trace hash, with recording on or off, anywhere. */
 export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
   const { summary, timeline } = runResolved(scenario.resolved, opts);
-  return { summary, timeline };
+  return { summary, timeline, scenario };
 }
 
-export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/summary.js';
-export type { World } from './model/state.js';
+export { type CheckableRun, type CheckResult, checkRun, ExpectationInputError } from './check/index.js';
+export { DurationError, formatDuration, parseDuration } from './engine/index.js';
+export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/index.js';
 export { createSimulation, type RunOptions } from './run.js';
-export { ScenarioError } from './scenario/errors.js';
-export { assertExpectations, ExpectationFailure } from './scenario/expect.js';
-export type { LoadOptions } from './scenario/load.js';
-export { readTimeline, type Timeline, TimelineError, type TimelineEvent, TOPICS } from './trace/format.js';
+export type { ExpectationFile, LoadOptions, ScenarioFile } from './scenario/index.js';
+export { assertExpectations, ExpectationFailure, ScenarioError } from './scenario/index.js';
+export type { TrafficKind, World } from './spec/index.js';
+export {
+  readTimeline,
+  type Timeline,
+  TimelineError,
+  type TimelineEvent,
+  TOPICS,
+  writeTimeline,
+} from './trace/index.js';
 export { VERSION } from './version.js';

@@ -3,23 +3,18 @@
  * the end, and returns the summary (metrics, expectations, trace hash) and, when recording, the timeline.
  */
 
-import { makeSampler } from './engine/distributions.js';
-import { TraceHash } from './engine/hash.js';
-import { Random } from './engine/random.js';
-import type { RunSummary } from './metrics/summary.js';
-import { SecurityModel } from './model/security/model.js'; // security (issue 5)
-import { Simulation } from './model/simulation.js';
-import { evaluateExpectations } from './scenario/expect.js';
-import { compileGlob } from './scenario/glob.js';
+import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
+import type { RunSummary } from './metrics/index.js';
+import { SecurityModel, Simulation } from './model/index.js';
+import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
+import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
 import {
-  FAULT_TARGETS,
-  type FaultSpecResolved,
-  idSpaces,
-  type ResolvedScenario,
-  type ScriptedFaultSpec,
-} from './scenario/resolve.js';
-import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/format.js';
-import type { TimelineHead, TimelineSink } from './trace/stream.js';
+  TIMELINE_FORMAT,
+  TIMELINE_VERSION,
+  type Timeline,
+  type TimelineHead,
+  type TimelineSink,
+} from './trace/index.js';
 import { VERSION } from './version.js';
 
 export interface RunOptions {

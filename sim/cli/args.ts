@@ -3,8 +3,8 @@
  * for a misspelt flag, and thrown as UsageError (which prints the usage line and exits 2).
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { DurationError, parseDuration } from '../engine/time.js';
-import { didYouMean } from '../scenario/suggest.js';
+import { DurationError, parseDuration } from '../engine/index.js';
+import { didYouMean } from '../scenario/index.js';
 import { UsageError } from './errors.js';
 import { usageLine } from './usage.js';
 

@@ -1,7 +1,7 @@
 /**
  * Text output helpers: tables, numbers and durations as people read them. Deterministic (no locale).
  */
-import { formatDuration } from '../engine/time.js';
+import { formatDuration } from '../engine/index.js';
 
 /** 1234567 → "1,234,567" (always commas, whatever the locale). */
 export function groupDigits(n: number): string {

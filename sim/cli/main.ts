@@ -6,16 +6,17 @@
  * stack trace); 3 a bug (message, "this is a bug", stack).
  */
 import { VERSION } from '../index.js';
-import { ScenarioError } from '../scenario/errors.js';
-import { didYouMean } from '../scenario/suggest.js';
-import { TimelineError } from '../trace/format.js';
-import { checkCommand } from './commands/check.js';
-import { diffCommand } from './commands/diff.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { serveCommand } from './commands/serve.js';
-import { startCommand } from './commands/start.js';
-import { validateCommand } from './commands/validate.js';
+import { didYouMean, ScenarioError } from '../scenario/index.js';
+import { TimelineError } from '../trace/index.js';
+import {
+  checkCommand,
+  diffCommand,
+  runCommand,
+  schemaCommand,
+  serveCommand,
+  startCommand,
+  validateCommand,
+} from './commands/index.js';
 import { CliError, EXIT_BUG, EXIT_OK, EXIT_USER_ERROR, UsageError } from './errors.js';
 import { type CliIO, processIO } from './io.js';
 import { MAIN_HELP, usageLine } from './usage.js';
@@ -34,8 +35,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   start: startCommand,
   serve: serveCommand,
   validate: validateCommand,
-  sweep: async (argv, io) => (await import('./sweep/command.js')).sweepCommand(argv, io),
-  merge: async (argv, io) => (await import('./sweep/command.js')).mergeCommand(argv, io),
+  sweep: async (argv, io) => (await import('./sweep/index.js')).sweepCommand(argv, io),
+  merge: async (argv, io) => (await import('./sweep/index.js')).mergeCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {

@@ -2,9 +2,9 @@
  * Loading a scenario named on the command line, with every user mistake turned into a one-line error.
  */
 import { normalize } from 'node:path';
-import { DurationError } from '../engine/time.js';
+import { DurationError } from '../engine/index.js';
 import { loadScenario, type Scenario } from '../index.js';
-import { formatPath, ScenarioIssue } from '../scenario/errors.js';
+import { formatPath, ScenarioIssue } from '../scenario/index.js';
 import { CliError } from './errors.js';
 import { readExtendsFromDisk, readUserFile } from './files.js';
 

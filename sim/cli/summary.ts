@@ -1,7 +1,7 @@
 /**
  * The readable summary of one run (`fabricsim run` without --json): what happened, in a few tables.
  */
-import type { RunSummary } from '../metrics/summary.js';
+import type { RunSummary } from '../metrics/index.js';
 import { duration, groupDigits, percent, table } from './format.js';
 
 /** At most this many faults are listed; --json has them all. */

@@ -76,8 +76,9 @@ export function usageLine(help: string): string {
 export const START_HELP = `usage: fabricsim start [FILE] [--seed N] [--no-serve] [--port P] [--open]
 
 The main job (\`npm start\`): runs FILE (default scenarios/quickstart.yaml), writes its timeline to
-out/<scenario>.timeline.json, prints the summary, then serves the replay app with that run loaded and prints its
-address. With CI=true in the environment, or --no-serve, it exits after the summary.
+out/<scenario>.timeline.json (in the working folder when fabricsim is installed in another project), prints the
+summary, then serves the replay app with that run loaded and prints its address. With CI=true in the environment, or
+--no-serve, it exits after the summary.
 
 Options:
   --seed N       the seed (default: the scenario's seed)

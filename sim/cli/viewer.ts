@@ -23,5 +23,5 @@ export function viewerTimelinePath(file: string, seed: number): string {
 export function viewerCommand(file: string, seed: number, atUs: number | null): string {
   const timeline = shellQuote(viewerTimelinePath(file, seed));
   const at = atUs === null ? '' : ` --at ${atUs}`;
-  return `npx fabricsim run ${shellQuote(file)} --seed ${seed} --out ${timeline} && npm run viz -- --timeline ${timeline}${at}`;
+  return `npx fabricsim run ${shellQuote(file)} --seed ${seed} --out ${timeline} && npx fabricsim serve --timeline ${timeline}${at}`;
 }

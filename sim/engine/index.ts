@@ -12,6 +12,7 @@ export {
   sample,
   validateDistribution,
 } from './distributions.js';
+export { compileGlob, globMatches, isGlob, matchGlob } from './glob.js';
 export { TraceHash } from './hash.js';
 export { type EventHandle, EventQueue, MAX_PENDING } from './queue.js';
 export { hashString32, hashUniform, Random, streamKey } from './random.js';

@@ -6,8 +6,15 @@
  * 5 UDs give 3, 3, 3, 3, 2) and over fault domains (racks, round-robin from a per-cluster rotating start), choosing
  * the least-loaded node in the rack.
  */
-import type { ResolvedScenario } from '../scenario/resolve.js';
-import type { ClusterState, InstanceState, NodeState, RackState, ServiceState, World } from './state.js';
+import type {
+  ClusterState,
+  InstanceState,
+  NodeState,
+  RackState,
+  ResolvedScenario,
+  ServiceState,
+  World,
+} from '../spec/index.js';
 
 export interface Indices {
   /** Global node index → cluster index / index in cluster. */

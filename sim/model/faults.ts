@@ -11,7 +11,7 @@
  * Each open fault keeps a count of watched entities that are not well, updated when an entity's flag flips, so a
  * fault watching 10,000 instances costs nothing per event until its count reaches zero.
  */
-import type { Detector, FaultResult } from '../metrics/summary.js';
+import type { Detector, FaultResult } from '../metrics/index.js';
 
 export interface OpenFault {
   readonly result: FaultResult;

@@ -13,7 +13,7 @@
  * microsecond of a disturbance is the one case where order could differ; phases are random microseconds, so this
  * needs an exact coincidence.)
  */
-import type { Scheduler } from '../engine/scheduler.js';
+import type { Scheduler } from '../engine/index.js';
 
 export interface PollHooks {
   /** May poll `i` be sent now? (e.g. the cluster's FC has a leader). A gated-off poll is skipped, not missed. */

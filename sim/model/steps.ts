@@ -2,7 +2,7 @@
  * Small pieces shared by the fabric's actors: recipe steps applied inside immer drafts, and the topic a fault kind
  * illustrates.
  */
-import type { ClusterState, NodeState } from './state.js';
+import type { ClusterState, NodeState } from '../spec/index.js';
 
 /** Inside a recipe: the node loses power (or is shut down); its host agent and every VM on it stop with it. */
 export function powerDown(c: ClusterState, n: NodeState): void {

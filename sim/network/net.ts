@@ -5,9 +5,9 @@
  * the run's seed, the link and n — not on how many other messages were simulated — so eliding routine polls never
  * shifts another message's fate.
  */
-import { hashString32, hashUniform } from '../engine/random.js';
-import { compileGlob } from '../scenario/glob.js';
-import type { Decision } from './rules/decision.js';
+
+import { compileGlob, hashString32, hashUniform } from '../engine/index.js';
+import type { Decision } from './rules/index.js';
 
 /** An addressable actor: its name (e.g. "fc:c0/0", "ha:c0-r1-n3", "lb:shop.web") and the node it runs on, if any. */
 export interface Actor {

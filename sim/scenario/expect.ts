@@ -2,13 +2,13 @@
  * Evaluates a scenario's `expect` list against a run's summary. Every expectation reports passed or failed with the
  * measured value and the bound; an expectation that matches nothing fails (a typo must never pass silently).
  */
-import { formatDuration } from '../engine/time.js';
-import { formatHuman } from '../metrics/format.js';
-import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/summary.js';
+
+import { compileGlob, formatDuration } from '../engine/index.js';
+import type { ExpectationResult, FaultResult, RunSummary } from '../metrics/index.js';
+import { formatHuman } from '../metrics/index.js';
 // security (issue 5)
-import type { SecurityFacts } from '../model/security/book.js';
-import { compileGlob } from './glob.js';
-import type { Expectation } from './resolve.js';
+import type { SecurityFacts } from '../model/index.js';
+import type { Expectation } from '../spec/index.js';
 import { evaluateSecurityExpectation } from './security-expect.js';
 
 /** Faults an expectation's `target` names: a fault id (or id prefix "id/…"), or a glob over fault targets or ids. */

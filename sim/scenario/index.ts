@@ -1,13 +1,15 @@
 // The scenario layer: the file format (schema, defaults), loading with located errors, and resolution.
-export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
+export { DEFAULTS, type DefaultEntry, type Defaults, FAULT_KINDS, type FaultKind } from '../spec/index.js';
 export {
   type DocPath,
   describeValue,
+  explainZodIssues,
   formatPath,
   ScenarioError,
   ScenarioIssue,
   type SourceLocation,
 } from './errors.js';
+export { assertExpectations, ExpectationFailure, evaluateExpectations } from './expect.js';
 export {
   canonicalJson,
   deepMerge,
@@ -20,12 +22,12 @@ export {
   type ScenarioSource,
   scenarioHash,
 } from './load.js';
+export { FAULT_TARGETS, idSpaces, resolveExpectation, resolveScenario } from './resolve.js';
 export {
   type ClusterFile,
   type ExpectationFile,
-  FAULT_KINDS,
+  ExpectationSpec,
   type FaultFile,
-  type FaultKind,
   type ScenarioFile,
   ScenarioSpec,
   type ServiceFile,

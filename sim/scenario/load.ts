@@ -9,7 +9,7 @@
  * first checked with `JSON.parse` so that YAML-only syntax in it is refused.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
-import { TraceHash } from '../engine/hash.js';
+import { TraceHash } from '../engine/index.js';
 import {
   type DocPath,
   describeValue,

@@ -6,153 +6,48 @@
  * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
  * the document, so the loader can point at the line and column.
  */
-import type { Distribution } from '../engine/distributions.js';
-import { validateDistribution } from '../engine/distributions.js';
-import { DurationError, parseDuration } from '../engine/time.js';
-import { DEFAULTS } from './defaults.js';
+import type { Distribution } from '../engine/index.js';
+import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
+import type {
+  Expectation,
+  FaultKind,
+  FaultSpecResolved,
+  Policies,
+  ResolvedCluster,
+  ResolvedRack,
+  ResolvedScenario,
+  ResolvedService,
+  ResolvedTarget,
+  UpgradeSpecResolved,
+} from '../spec/index.js';
+import { DEFAULTS } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
-import { compileGlob } from './glob.js';
-import type { ExpectationFile, FaultFile, FaultKind, ScenarioFile, UpgradeFile } from './schema.js';
+import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)
-import {
-  isSecurityExpectationFile,
-  type ResolvedSecurity,
-  resolveSecurity,
-  resolveSecurityExpectation,
-  type SecurityExpectation,
-} from './security-resolve.js';
+import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
+
+// The resolved types live in the spec layer (sim/spec/scenario.ts); re-exported for callers of this module.
+export type {
+  Expectation,
+  FaultSpecResolved,
+  Policies,
+  RandomFaultSpec,
+  ResolvedCluster,
+  ResolvedEndpoint,
+  ResolvedRack,
+  ResolvedRole,
+  ResolvedScenario,
+  ResolvedService,
+  ResolvedTarget,
+  ScriptedFaultSpec,
+  UpgradeSpecResolved,
+} from '../spec/index.js';
 
 /** Refused up front: larger worlds would exhaust memory long before they finished. */
 export const MAX_NODES = 200_000;
 export const MAX_INSTANCES = 2_000_000;
 
 type Path = (string | number)[];
-
-// ---------------------------------------------------------------------------------------------------------------
-// Resolved policies: the same names as DEFAULTS; durations become integer µs with a `Us` suffix.
-
-type DefaultsShape = typeof DEFAULTS;
-type ResolvedSection<S> = {
-  [K in keyof S as S[K] extends { value: string } ? `${K & string}Us` : K]: S[K] extends { value: string }
-    ? number
-    : S[K] extends { value: boolean }
-      ? boolean
-      : number;
-};
-export type Policies = { [S in keyof DefaultsShape]: ResolvedSection<DefaultsShape[S]> };
-
-export interface ResolvedRack {
-  readonly id: string;
-  readonly nodes: string[];
-}
-export interface ResolvedCluster {
-  readonly id: string;
-  readonly racks: ResolvedRack[];
-}
-export interface ResolvedEndpoint {
-  readonly name: string;
-  readonly port: number;
-  readonly protocol: 'http' | 'https' | 'tcp' | 'udp';
-}
-export interface ResolvedRole {
-  /** "<service>.<role>" */
-  readonly id: string;
-  readonly name: string;
-  readonly kind: 'web' | 'worker';
-  readonly instances: number;
-  readonly inputEndpoints: ResolvedEndpoint[];
-  readonly internalEndpoints: ResolvedEndpoint[];
-}
-export interface ResolvedService {
-  readonly id: string;
-  readonly cluster: number;
-  readonly updateDomains: number;
-  readonly roles: ResolvedRole[];
-}
-
-export type ResolvedTarget =
-  | { readonly kind: 'glob'; readonly pattern: string }
-  | { readonly kind: 'random'; readonly count: number; readonly among: string }
-  | { readonly kind: 'faultDomain'; readonly rack: string }
-  | { readonly kind: 'none' };
-
-interface FaultBase {
-  readonly kind: FaultKind;
-  readonly durationUs: number | null;
-  readonly groups: string[][] | null;
-  readonly lossRate: number;
-  readonly extraLatencyUs: number;
-  /** Index in the file's `faults` list. */
-  readonly index: number;
-}
-export interface ScriptedFaultSpec extends FaultBase {
-  readonly type: 'scripted';
-  readonly id: string | null;
-  readonly atUs: number;
-  readonly target: ResolvedTarget;
-}
-export interface RandomFaultSpec extends FaultBase {
-  readonly type: 'random';
-  readonly id: string | null;
-  readonly every: Distribution;
-  readonly targets: string;
-  readonly startUs: number;
-  readonly untilUs: number;
-}
-export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
-
-export interface UpgradeSpecResolved {
-  readonly id: string;
-  readonly atUs: number;
-  readonly service: number;
-  readonly kind: 'role' | 'os';
-  readonly failing: boolean;
-  readonly rollbackAfterUs: number | null;
-}
-
-export type Expectation =
-  | { readonly type: 'recovered'; readonly target: string; readonly withinUs: number; readonly index: number }
-  | {
-      readonly type: 'detected';
-      readonly target: string;
-      readonly withinUs: number;
-      readonly by: string | null;
-      readonly index: number;
-    }
-  | { readonly type: 'notDetected'; readonly target: string; readonly by: string | null; readonly index: number }
-  | {
-      readonly type: 'availability';
-      readonly role: string;
-      readonly atLeast: number;
-      readonly served: boolean;
-      readonly index: number;
-    }
-  | {
-      readonly type: 'metric';
-      readonly metric: string;
-      readonly atLeast: number | null;
-      readonly atMost: number | null;
-      /** `undefined` when not given; `null` expects a value never reached. */
-      readonly equals: number | string | boolean | null | undefined;
-      readonly index: number;
-    }
-  | SecurityExpectation; // security (issue 5)
-
-export interface ResolvedScenario {
-  readonly name: string;
-  readonly description: string;
-  readonly seed: number;
-  readonly durationUs: number;
-  readonly clusters: ResolvedCluster[];
-  readonly services: ResolvedService[];
-  readonly policies: Policies;
-  readonly faults: FaultSpecResolved[];
-  readonly upgrades: UpgradeSpecResolved[];
-  readonly expect: Expectation[];
-  readonly counts: { readonly nodes: number; readonly instances: number };
-  /** security (issue 5): present when the scenario has a `security:` section. */
-  readonly security?: ResolvedSecurity;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -546,7 +441,7 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
   };
 }
 
-function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+export function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
   const path: Path = ['expect', index];
   if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {

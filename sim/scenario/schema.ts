@@ -6,7 +6,7 @@
  * into a `ResolvedScenario` with integer microseconds, explicit nodes and instances, and defaults filled in.
  */
 import { z } from 'zod';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, FAULT_KINDS, type FaultKind } from '../spec/index.js';
 import { SECURITY_EXPECTATIONS, SecuritySpec } from './security-schema.js';
 
 const DURATION_PATTERN = /^(0|(\d+(\.\d+)?(us|µs|ms|s|m|h|d))+)$/;
@@ -112,24 +112,7 @@ export const PoliciesSpec = z.strictObject(
 // ---------------------------------------------------------------------------------------------------------------
 // Faults
 
-export const FAULT_KINDS = [
-  'role.crash',
-  'role.hang',
-  'role.config-error',
-  'vm.crash',
-  'vm.hang',
-  'node.crash',
-  'node.hardware',
-  'host-agent.crash',
-  'rack.power-loss',
-  'fc.replica-crash',
-  'sql.replica-crash',
-  'watchdog.crash',
-  'network.partition',
-  'network.loss',
-  'network.latency',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+export { FAULT_KINDS, type FaultKind };
 
 export const Target = z.union([
   z.string().min(1).describe('An id or a glob over ids ("shop.web.*", "c0-r1-*").'),

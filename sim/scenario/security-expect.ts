@@ -3,10 +3,10 @@
  * a run's summary and the security model's facts. Like every expectation, one that matches nothing fails: a
  * `denied` that no attempt matched says so instead of passing silently.
  */
-import { formatDuration } from '../engine/time.js';
-import type { ExpectationResult, RunSummary } from '../metrics/summary.js';
-import type { SecurityFacts } from '../model/security/book.js';
-import type { SecurityExpectation } from './security-resolve.js';
+import { formatDuration } from '../engine/index.js';
+import type { ExpectationResult, RunSummary } from '../metrics/index.js';
+import type { SecurityFacts } from '../model/index.js';
+import type { SecurityExpectation } from '../spec/index.js';
 
 const NO_FACTS: SecurityFacts = {
   watches: new Map(),

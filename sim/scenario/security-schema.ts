@@ -7,6 +7,7 @@
  * Kept apart from `schema.ts` (which imports it) and importing nothing from it, so the two never form a cycle.
  */
 import { z } from 'zod';
+import { TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
 const SecDuration = z
@@ -184,21 +185,7 @@ const StageSpec = z.strictObject({
   soak: SecDuration.optional().describe('Time deployed before the stage’s health check (default 24h).'),
 });
 
-export const TRAFFIC_KINDS = [
-  'connect',
-  'sql-login',
-  'sql-brute-force',
-  'sql-spray',
-  'sql-create-login',
-  'install',
-  'admin-login',
-  'jit-request',
-  'create-account',
-  'build',
-  'release',
-  'misconfigure',
-] as const;
-export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+export { TRAFFIC_KINDS, type TrafficKind };
 
 const Candidates = z.union([
   z.array(z.string()).min(1),

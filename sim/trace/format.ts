@@ -4,8 +4,8 @@
  * One JSON document. Events are compact (short keys, documented below and in docs/timeline.md); an event's id is its
  * index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a root (a fault, a script step).
  */
-import type { RunSummary } from '../metrics/summary.js';
-import type { World } from '../model/state.js';
+import type { RunSummary } from '../metrics/index.js';
+import type { World } from '../spec/index.js';
 
 export const TIMELINE_FORMAT = 'fabricsim.timeline';
 export const TIMELINE_VERSION = 1;

@@ -8,7 +8,7 @@
  * memory. The model may still amend the event it recorded last (it adds the deadline a restart arms), so the last
  * event stays in `events` until the next one arrives or `flush()` is called.
  */
-import { TraceHash } from '../engine/hash.js';
+import { TraceHash } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
 
 export interface EventExtras {

@@ -6,7 +6,7 @@
  *
  * Pure: the caller supplies `write` (a file descriptor, a socket, a string builder in tests).
  */
-import type { RunSummary } from '../metrics/summary.js';
+import type { RunSummary } from '../metrics/index.js';
 import type { Timeline, TimelineEvent } from './format.js';
 
 /** Everything in a timeline before its events, in the document's key order. */

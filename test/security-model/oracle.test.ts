@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkPassword } from '../../sim/auth/index.js';
 import { runScenario } from '../../sim/index.js';
 import { parseAddress } from '../../sim/network/address.js';
-import { checkPassword } from '../../sim/security/index.js';
 import { built, shop } from './helpers.js';
 
 const base = shop(`

@@ -7,7 +7,7 @@ import {
   LOCKBOX_ACCESS_DURATION_US,
   LOCKBOX_REQUEST_EXPIRY_US,
   Lockbox,
-} from '../../sim/security/access.js';
+} from '../../sim/auth/access.js';
 
 const HOUR = 3_600_000_000;
 const DAY = 24 * HOUR;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DOS_GUARD_DEFAULTS, DOSGUARD_BLOCKED, DOSGUARD_OK, DosGuard } from '../../sim/auth/dos-guard.js';
 import { parseAddress } from '../../sim/network/address.js';
-import { DOS_GUARD_DEFAULTS, DOSGUARD_BLOCKED, DOSGUARD_OK, DosGuard } from '../../sim/security/dos-guard.js';
 
 const S = 1_000_000;
 const MIN = 60 * S;

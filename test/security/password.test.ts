@@ -6,7 +6,7 @@ import {
   PASSWORD_FAILURE_TEXT,
   passwordCategoryCount,
   passwordStrengthBits,
-} from '../../sim/security/password.js';
+} from '../../sim/auth/password.js';
 
 describe('checkPassword', () => {
   it.each([

@@ -8,7 +8,7 @@ import {
   type Permission,
   SERVER_PERMISSIONS,
   type SqlPrincipal,
-} from '../../sim/security/sql-permissions.js';
+} from '../../sim/auth/sql-permissions.js';
 
 const user = (over: Partial<SqlPrincipal> = {}): SqlPrincipal => ({ name: 'alice', ...over });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { naturalCompare, summarizeSweep, toJson } from '../../sim/cli/sweep/aggregate.js';
 import { formatDurationUs } from '../../sim/cli/sweep/format.js';
 import { makeHeader } from '../../sim/cli/sweep/header.js';
 import { createProgress } from '../../sim/cli/sweep/progress.js';
-import type { RunRecord } from '../../sim/cli/sweep/record.js';
+import { naturalCompare, summarizeSweep, toJson } from '../../sim/sweep/aggregate.js';
+import type { RunRecord } from '../../sim/sweep/record.js';
 
 const header = makeHeader({
   fabricsim: 'test',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../sim/cli/sweep/errors.js';
+import { UserError } from '../../sim/sweep/errors.js';
 import {
   checkPath,
   combinations,
@@ -8,8 +8,8 @@ import {
   parseSets,
   splitValues,
   typeValue,
-} from '../../sim/cli/sweep/params.js';
-import { closest, editDistance } from '../../sim/cli/sweep/suggest.js';
+} from '../../sim/sweep/params.js';
+import { closest, editDistance } from '../../sim/sweep/suggest.js';
 
 const doc = {
   version: 1,

@@ -1,16 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { sweepCommand } from '../../sim/cli/sweep/command.js';
+import { launchBrowser } from '../support/browser.js';
 import { tempWorkspace, testIo } from './support/io.js';
 
 const NASTY = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
-
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (p): p is string => p !== undefined && p !== '' && existsSync(p),
-);
 
 async function makeReport(): Promise<{ cwd: string; html: string }> {
   const cwd = tempWorkspace();
@@ -40,59 +36,56 @@ describe('--report', () => {
     expect(html).toContain('\\u003cb>worker');
   });
 
-  it.skipIf(CHROMIUM === undefined)(
-    'opens offline in a browser, draws every chart, and renders names as text',
-    async () => {
-      const { cwd } = await makeReport();
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-      try {
-        const context = await browser.newContext({ offline: true, javaScriptEnabled: true });
-        const page = await context.newPage();
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('request', (r) => requests.push(r.url()));
-        let dialogs = 0;
-        page.on('dialog', (d) => {
-          dialogs++;
-          void d.dismiss();
-        });
-        await page.goto(pathToFileURL(join(cwd, 'report.html')).href);
-        await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
-        expect(errors).toEqual([]);
-        expect(dialogs).toBe(0);
-        expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
-        const facts = await page.evaluate(() => ({
-          pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
-          title: document.querySelector('#title')?.textContent,
-          bold: document.querySelectorAll('b, img').length,
-          cdfCharts: document.querySelectorAll('#cdfs figure').length,
-          curves: document.querySelectorAll('#cdfs path.ecdf').length,
-          availability: document.querySelectorAll('#availability path.ecdf').length,
-          passBars: document.querySelectorAll('#passrates rect').length,
-          forest: document.querySelectorAll('#differences circle').length,
-          tables: document.querySelectorAll('#tables table').length,
-          roleCaption: [...document.querySelectorAll('#availability figcaption')].map((f) => f.textContent),
-        }));
-        expect(facts.pwned).toBe(0);
-        expect(facts.title).toBe(
-          `Sweep of ${'</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'}`,
-        );
-        expect(facts.bold).toBe(0);
-        // ttr, ttd, each split by the two fault kinds: 6 charts of 2 combinations.
-        expect(facts.cdfCharts).toBe(6);
-        expect(facts.curves).toBe(12);
-        expect(facts.availability).toBe(4);
-        expect(facts.passBars).toBe(2);
-        expect(facts.forest).toBeGreaterThan(0);
-        expect(facts.tables).toBeGreaterThan(0);
-        expect(facts.roleCaption).toContain('availability of shop.<b>worker</b>');
-      } finally {
-        await browser.close();
-      }
-    },
-  );
+  it('opens offline in a browser, draws every chart, and renders names as text', async () => {
+    const { cwd } = await makeReport();
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ offline: true, javaScriptEnabled: true });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('request', (r) => requests.push(r.url()));
+      let dialogs = 0;
+      page.on('dialog', (d) => {
+        dialogs++;
+        void d.dismiss();
+      });
+      await page.goto(pathToFileURL(join(cwd, 'report.html')).href);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+      expect(errors).toEqual([]);
+      expect(dialogs).toBe(0);
+      expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
+      const facts = await page.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: number }).__pwned ?? 0,
+        title: document.querySelector('#title')?.textContent,
+        bold: document.querySelectorAll('b, img').length,
+        cdfCharts: document.querySelectorAll('#cdfs figure').length,
+        curves: document.querySelectorAll('#cdfs path.ecdf').length,
+        availability: document.querySelectorAll('#availability path.ecdf').length,
+        passBars: document.querySelectorAll('#passrates rect').length,
+        forest: document.querySelectorAll('#differences circle').length,
+        tables: document.querySelectorAll('#tables table').length,
+        roleCaption: [...document.querySelectorAll('#availability figcaption')].map((f) => f.textContent),
+      }));
+      expect(facts.pwned).toBe(0);
+      expect(facts.title).toBe(
+        `Sweep of ${'</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'}`,
+      );
+      expect(facts.bold).toBe(0);
+      // ttr, ttd, each split by the two fault kinds: 6 charts of 2 combinations.
+      expect(facts.cdfCharts).toBe(6);
+      expect(facts.curves).toBe(12);
+      expect(facts.availability).toBe(4);
+      expect(facts.passBars).toBe(2);
+      expect(facts.forest).toBeGreaterThan(0);
+      expect(facts.tables).toBeGreaterThan(0);
+      expect(facts.roleCaption).toContain('availability of shop.<b>worker</b>');
+    } finally {
+      await browser.close();
+    }
+  });
 });

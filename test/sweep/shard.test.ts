@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../sim/cli/sweep/errors.js';
-import { combinations } from '../../sim/cli/sweep/params.js';
-import { makePlan, shardRuns, taskOf } from '../../sim/cli/sweep/plan.js';
-import { resolveShard } from '../../sim/cli/sweep/shard.js';
+import { UserError } from '../../sim/sweep/errors.js';
+import { combinations } from '../../sim/sweep/params.js';
+import { makePlan, shardRuns, taskOf } from '../../sim/sweep/plan.js';
+import { resolveShard } from '../../sim/sweep/shard.js';
 
 describe('shards', () => {
   it('--shard i/N is taken as given and checked', () => {

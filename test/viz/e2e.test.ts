@@ -1,5 +1,5 @@
 /**
- * End-to-end tests of the viewer in real Chromium (Debian's /usr/bin/chromium through playwright-core): build
+ * End-to-end tests of the viewer in real Chromium (the one test/support/browser.ts finds, through playwright-core): build
  * viz/dist with Vite, serve it with serveViewer, and drive the page like a person would. Any console error or
  * uncaught exception fails the test that caused it. Screenshots go to test-output/screenshots/.
  */
@@ -8,33 +8,23 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatches, enablePatches } from 'immer';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer, serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
 import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
-import type { World } from '../../sim/model/state.js';
+import type { World } from '../../sim/spec/world.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { causeChain } from '../../viz/src/model/cause.js';
 import { securityRuleFork } from '../../viz/src/model/security-fork.js';
 import { type Bound, findMatch } from '../../viz/src/model/tour-match.js';
 import { applyChanges } from '../../viz/src/runner/apply-changes.js';
 import { TOURS } from '../../viz/src/tours.js';
+import { launchPersistentContext, theBrowser } from '../support/browser.js';
 import { decodePng, distinctColours } from './png.js';
 
 enablePatches();
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: ViewerServer;
 let context: BrowserContext;
@@ -82,12 +72,7 @@ faults:
 `;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the viewer's end-to-end tests run in Debian's chromium. ` +
-        '.ci/run installs it (apt-get install chromium); install it the same way to run these tests.',
-    );
-  }
+  await theBrowser(); // first: without a browser, fail at once with the line saying how to get one
   mkdirSync(SHOTS, { recursive: true });
   await buildViewer(); // viz/dist, with Vite's JS API
   work = mkdtempSync(join(tmpdir(), 'fabricsim-e2e-'));
@@ -98,9 +83,7 @@ beforeAll(async () => {
   writeFileSync(bigPath, JSON.stringify(runToTimeline(BIG_SCENARIO, 'canvas-check.yaml')));
   server = await serveViewer({ timelinePath: quickPath, port: 0 });
   profile = mkdtempSync(join(tmpdir(), 'fabricsim-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
+  context = await launchPersistentContext(profile, {
     viewport: { width: 1400, height: 900 },
   });
 }, 180_000);

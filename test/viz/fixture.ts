@@ -4,7 +4,7 @@
  * produced by applying each step's change to the state, so they are exactly what the model would record.
  */
 import { enablePatches, produceWithPatches } from 'immer';
-import type { InstanceState, NodeState, World } from '../../sim/model/state.js';
+import type { InstanceState, NodeState, World } from '../../sim/spec/world.js';
 import type { Deadline, MessageInfo, Patch, Timeline, TimelineEvent } from '../../sim/trace/format.js';
 
 enablePatches();

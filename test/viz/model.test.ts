@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { applyPatches, enablePatches, produceWithPatches } from 'immer';
 import { describe, expect, it } from 'vitest';
-import type { World } from '../../sim/model/state.js';
+import type { World } from '../../sim/spec/world.js';
 import type { Patch } from '../../sim/trace/format.js';
 import { analyse, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
 import { causeChain } from '../../viz/src/model/cause.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSimulation, loadScenario } from '../../sim/index.js';
-import type { World } from '../../sim/model/state.js';
+import type { World } from '../../sim/spec/world.js';
 import type { Patch, Timeline } from '../../sim/trace/format.js';
 import { Replay } from '../../viz/src/replay/replay.js';
 import { buildTimeline, tinyTimeline, tinyWorld } from './fixture.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
-import type { ResolvedScenario } from '../../sim/scenario/resolve.js';
+import type { ResolvedScenario } from '../../sim/spec/scenario.js';
 import { applyChanges } from '../../viz/src/runner/apply-changes.js';
 
 const quick = loadScenario(readFileSync('scenarios/quickstart.yaml', 'utf8'), { fileName: 'quickstart.yaml' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../sim/index.js';
 import { runResolved } from '../../sim/run.js';
-import type { ResolvedScenario } from '../../sim/scenario/resolve.js';
+import type { ResolvedScenario } from '../../sim/spec/scenario.js';
 import type { TimelineEvent } from '../../sim/trace/format.js';
 import { ruleChangeSet, securityRuleFork } from '../../viz/src/model/security-fork.js';
 import { applyChanges } from '../../viz/src/runner/apply-changes.js';

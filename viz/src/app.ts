@@ -4,7 +4,7 @@
  *
  * Views subscribe with `onFrame`; changes are coalesced, so any number of seeks within one frame cost one redraw.
  */
-import type { Timeline } from '../../sim/trace/format.js';
+import type { Timeline } from '../../sim/trace/index.js';
 import { type Analysis, analyse } from './model/analysis.js';
 import { EntityIndex } from './model/entities.js';
 import { Replay } from './replay/replay.js';

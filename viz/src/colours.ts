@@ -2,7 +2,7 @@
  * Colours and shapes that carry meaning, in one place so that every view and the legend agree.
  * Chosen to stay apart for the common colour-vision deficiencies (Okabe–Ito inspired), on a light background.
  */
-import type { InstanceStatus, NodeStatus, VmStatus } from '../../sim/model/state.js';
+import type { InstanceStatus, NodeStatus, VmStatus } from '../../sim/spec/index.js';
 
 export const INSTANCE_COLOURS: Record<InstanceStatus, string> = {
   Ready: '#1b9e5a',

@@ -2,7 +2,7 @@
  * The session: how runs get into the viewer (a timeline file, a URL, a bundled scenario run in the worker) and the
  * tree of "what if" branches forked from them. Every failure ends as a readable message in the page.
  */
-import { readTimeline, type Timeline, TimelineError } from '../../sim/trace/format.js';
+import { readTimeline, type Timeline, TimelineError } from '../../sim/trace/index.js';
 import { type App, type LoadedRun, prepareRun, type RunSource } from './app.js';
 import type { RunClient, RunSpec } from './runner/client.js';
 import type { ForkChange } from './runner/protocol.js';

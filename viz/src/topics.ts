@@ -2,7 +2,7 @@
  * What each topic of the seed document means, explained for someone who has never seen a data centre.
  * Keys are the `tp` values of timeline events (TOPICS in sim/trace/format.ts); the texts are our own words.
  */
-import { TOPICS, type Topic } from '../../sim/trace/format.js';
+import { TOPICS, type Topic } from '../../sim/trace/index.js';
 
 export interface TopicText {
   /** Short title of the part of the document the event illustrates. */

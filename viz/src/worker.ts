@@ -4,7 +4,7 @@
  * posts progress and then the timeline back.
  */
 import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
-import type { ResolvedScenario } from '../../sim/scenario/resolve.js';
+import type { ResolvedScenario } from '../../sim/spec/index.js';
 import { applyChanges } from './runner/apply-changes.js';
 import type { RunRequest, RunResponse } from './runner/protocol.js';
 

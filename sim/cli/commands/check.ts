@@ -2,8 +2,8 @@
  * `fabricsim check FILE|DIR…`: runs scenarios and checks their expectations.
  */
 import { runScenario } from '../../index.js';
-import { ScenarioError } from '../../scenario/errors.js';
-import { TimelineError } from '../../trace/format.js';
+import { ScenarioError } from '../../scenario/index.js';
+import { TimelineError } from '../../trace/index.js';
 import { HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR, UsageError } from '../errors.js';
 import { scenarioFilesOf } from '../files.js';

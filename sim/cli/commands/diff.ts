@@ -1,9 +1,9 @@
 /**
  * `fabricsim diff A.json B.json`: are two timelines the same run, and if not, where do they part?
  */
-import { formatDuration } from '../../engine/time.js';
-import { canonicalJson } from '../../scenario/load.js';
-import { readTimeline, type Timeline, TimelineError, type TimelineEvent } from '../../trace/format.js';
+import { formatDuration } from '../../engine/index.js';
+import { canonicalJson } from '../../scenario/index.js';
+import { readTimeline, type Timeline, TimelineError, type TimelineEvent } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../errors.js';
 import { readUserFile } from '../files.js';

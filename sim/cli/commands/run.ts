@@ -2,9 +2,9 @@
  * `fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]`
  */
 import { runScenario } from '../../index.js';
-import type { RunSummary } from '../../metrics/summary.js';
+import type { RunSummary } from '../../metrics/index.js';
 import { runStreamed } from '../../run.js';
-import { timelineWriter } from '../../trace/stream.js';
+import { timelineWriter } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed, parseUntil } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import { checkWritable, openAtomicWriter } from '../files.js';

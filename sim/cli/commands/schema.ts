@@ -1,7 +1,7 @@
 /**
  * `fabricsim schema`: the JSON Schema of scenario files, as committed in docs/scenario.schema.json.
  */
-import { scenarioJsonSchema } from '../../scenario/schema.js';
+import { scenarioJsonSchema } from '../../scenario/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { EXIT_OK } from '../errors.js';
 import type { CliIO } from '../io.js';

@@ -2,7 +2,7 @@
  * `fabricsim serve [--timeline FILE] [--at T] [--port P] [--open]`: the replay app, behind `npm run viz`.
  */
 import { existsSync } from 'node:fs';
-import { parseDuration } from '../../engine/time.js';
+import { parseDuration } from '../../engine/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import type { CliIO } from '../io.js';

@@ -3,7 +3,7 @@
  * the summary, then serve the replay app with that run loaded (unless CI=true or --no-serve).
  */
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { runScenario } from '../../index.js';
 import { HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
@@ -72,7 +72,9 @@ export async function startCommand(argv: readonly string[], io: CliIO): Promise<
     runScenario(scenario, { ...(seed === undefined ? {} : { seed }), record: true }),
   );
   const wallMs = io.now() - started;
-  const outDir = join(root, 'out');
+  // In this project, out/ beside package.json; installed in another project (under node_modules), out/ in the
+  // working folder — never inside node_modules.
+  const outDir = root.split(sep).includes('node_modules') ? join(process.cwd(), 'out') : join(root, 'out');
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.timeline.json`);
   const text = `${JSON.stringify(timeline)}\n`;

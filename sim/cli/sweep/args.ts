@@ -2,8 +2,7 @@
  * Command-line flags of `sweep` and `merge`: `--name value` or `--name=value`; booleans take no value; `--set` may
  * repeat. An unknown flag is a UserError that names the closest known one.
  */
-import { UserError } from './errors.js';
-import { closest } from './suggest.js';
+import { closest, UserError } from '../../sweep/index.js';
 
 export const SWEEP_USAGE = `usage: fabricsim sweep FILE --seeds N [--seed-start S] [--set path=v1,v2,…]… [--workers K]
                        [--out results.jsonl] [--report report.html] [--json]
@@ -72,14 +71,6 @@ export function parseFlags(argv: readonly string[], flags: Readonly<Record<strin
 function hint(name: string, flags: Readonly<Record<string, FlagSpec>>): string {
   const best = closest(name, Object.keys(flags));
   return best === null ? '' : ` (did you mean --${best}?)`;
-}
-
-/** A decimal integer in [min, max], or a UserError naming the flag. */
-export function parseIntFlag(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\d+$/.test(text)) throw new UserError(`--${flag} expects a whole number, got ${JSON.stringify(text)}`);
-  const n = Number(text);
-  if (!(n >= min && n <= max)) throw new UserError(`--${flag} must be between ${min} and ${max}, got ${text}`);
-  return n;
 }
 
 export const SWEEP_FLAGS: Readonly<Record<string, FlagSpec>> = {

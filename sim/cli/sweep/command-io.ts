@@ -2,9 +2,10 @@
  * How the sweep commands meet the outside: where they write, which runner and workers they use, and how errors become
  * exit codes — a user's mistake one line and exit 2, anything else a bug report and exit 3.
  */
+
+import { EXIT_BUG, EXIT_USAGE, UserError } from '../../sweep/index.js';
 import { fsReason } from '../files.js';
 import type { CliIO } from '../io.js';
-import { EXIT_BUG, EXIT_USAGE, UserError } from './errors.js';
 import type { Interrupt, WorkerSpec } from './pool.js';
 import type { ProgressSink } from './progress.js';
 import { isScenarioError } from './runner.js';

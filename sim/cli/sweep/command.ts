@@ -11,20 +11,19 @@
  * Exit codes: 0 done (failed expectations included: they are results); 2 a user's mistake (one line on stderr); 3 a
  * bug (an internal error, or runs that threw: the summary lists them); 130 interrupted (SIGINT).
  */
+
+import type { RunRecord } from '../../sweep/index.js';
+import { EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, taskOf, toJson } from '../../sweep/index.js';
 import type { CliIO } from '../io.js';
-import { toJson } from './aggregate.js';
 import { SWEEP_USAGE } from './args.js';
 import { asCommandIo, type CommandIo, guarded } from './command-io.js';
-import { EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK } from './errors.js';
 import type { WorkerInit } from './execute.js';
 import { finishSummary } from './finish.js';
 import { shardText } from './header.js';
 import { merge } from './merge.js';
-import { taskOf } from './plan.js';
 import { Interrupt, type PoolOutcome, runPool, type WorkerSpec } from './pool.js';
 import { parseSweepArgs, prepareSweep, printPlan } from './prepare.js';
 import { createProgress } from './progress.js';
-import type { RunRecord } from './record.js';
 import { openResults } from './resume.js';
 import { DEFAULT_RUNNER_URL, loadRunner } from './runner.js';
 

@@ -2,9 +2,8 @@
  * Doing one run: what a worker thread (or the main thread, in-process) does with a task. Each combination's
  * scenario is loaded once per thread, on first use, from the texts the main thread prepared.
  */
-import type { ParamValue } from './params.js';
-import type { RunTask } from './plan.js';
-import { errorRecordOf, recordOf } from './record.js';
+import type { ParamValue, RunTask } from '../../sweep/index.js';
+import { errorRecordOf, recordOf } from '../../sweep/index.js';
 import type { Runner } from './runner.js';
 import { type ExtendsFile, recordedExtendsReader } from './scenario-source.js';
 

@@ -1,11 +1,10 @@
 /** The end of a whole sweep (or a merge): the summary on stdout, the report if asked for, and the exit code. */
 import { resolve } from 'node:path';
-import { gather, summarizeSweep, toJson } from './aggregate.js';
+import type { RunRecord } from '../../sweep/index.js';
+import { EXIT_BUG, EXIT_OK, gather, summarizeSweep, toJson } from '../../sweep/index.js';
 import { writable } from './command-io.js';
-import { EXIT_BUG, EXIT_OK } from './errors.js';
 import type { SweepHeader } from './header.js';
 import type { ProgressSink } from './progress.js';
-import type { RunRecord } from './record.js';
 import { writeReport } from './report.js';
 import { renderSummary } from './table.js';
 

@@ -2,7 +2,7 @@
  * Human-readable numbers for the summary table and the report: durations from µs ("9m12.4s"), shares as
  * percentages, counts. Deterministic (toFixed only, no locale).
  */
-import type { Unit } from './aggregate.js';
+import type { Unit } from '../../sweep/index.js';
 
 const US_PER_MS = 1_000;
 const US_PER_S = 1_000_000;

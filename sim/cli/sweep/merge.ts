@@ -3,14 +3,12 @@
  * duplicated runs (naming the files and shards), and prints exactly the summary of one unsharded run.
  */
 import { resolve } from 'node:path';
+import type { RunRecord } from '../../sweep/index.js';
+import { combinations, EXIT_OK, inShard, makePlan, type SweepPlan, shardRuns, UserError } from '../../sweep/index.js';
 import { MERGE_FLAGS, MERGE_USAGE, parseFlags } from './args.js';
 import type { CommandIo } from './command-io.js';
-import { EXIT_OK, UserError } from './errors.js';
 import { finishSummary } from './finish.js';
 import { describeDifference, type SweepHeader, shardText } from './header.js';
-import { combinations } from './params.js';
-import { inShard, makePlan, type SweepPlan, shardRuns } from './plan.js';
-import type { RunRecord } from './record.js';
 import { type ResultsContent, readResults } from './results-file.js';
 import { recordProblem } from './resume.js';
 

@@ -6,8 +6,8 @@
  * abandons them (the workers are terminated; the abandoned runs were not written, so a resume does them again).
  */
 import { Worker } from 'node:worker_threads';
+import type { RunTask } from '../../sweep/index.js';
 import { makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
-import type { RunTask } from './plan.js';
 import type { Runner } from './runner.js';
 
 /** Interrupt requests (SIGINT): `level` 1 = finish in-flight runs then stop, 2 = stop now. */

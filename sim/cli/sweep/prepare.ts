@@ -5,21 +5,26 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
-import { DEFAULTS } from '../../scenario/defaults.js';
-import { readExtendsFromDisk } from '../files.js';
-import { parseFlags, parseIntFlag, SWEEP_FLAGS, SWEEP_USAGE } from './args.js';
-import { UserError } from './errors.js';
-import { makeHeader, type SweepHeader, shardText } from './header.js';
+import { DEFAULTS } from '../../spec/index.js';
 import {
   type Combination,
   combinations,
   formatValue,
+  makePlan,
   type ParamValue,
   type PathSegment,
+  parseIntFlag,
   parseSets,
+  type ResolvedShard,
+  resolveShard,
   type SetSpec,
-} from './params.js';
-import { makePlan, type SweepPlan, shardRuns } from './plan.js';
+  type SweepPlan,
+  shardRuns,
+  UserError,
+} from '../../sweep/index.js';
+import { readExtendsFromDisk } from '../files.js';
+import { parseFlags, SWEEP_FLAGS, SWEEP_USAGE } from './args.js';
+import { makeHeader, type SweepHeader, shardText } from './header.js';
 import type { ProgressSink } from './progress.js';
 import { isScenarioError, type ReadExtends, type Runner } from './runner.js';
 import {
@@ -30,7 +35,6 @@ import {
   type ScenarioSource,
   scenarioHash,
 } from './scenario-source.js';
-import { type ResolvedShard, resolveShard } from './shard.js';
 
 /** Seeds start here unless --seed-start says otherwise. */
 export const DEFAULT_SEED_START = 1;

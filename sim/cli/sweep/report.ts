@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type Gathered, type SweepSummary, toJson } from './aggregate.js';
+import { type Gathered, type SweepSummary, toJson } from '../../sweep/index.js';
 import { REPORT_APP } from './report-app.js';
 
 /** At most this many points per CDF curve (an evenly spaced subset of the order statistics beyond that). */

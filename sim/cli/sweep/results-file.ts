@@ -4,9 +4,9 @@
  * an unterminated last line (the run is done again on resume); any other damaged line is an error.
  */
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { UserError } from './errors.js';
+import type { RunRecord } from '../../sweep/index.js';
+import { UserError } from '../../sweep/index.js';
 import { headerProblem, type SweepHeader } from './header.js';
-import type { RunRecord } from './record.js';
 
 export interface ResultsContent {
   readonly header: SweepHeader;

@@ -3,13 +3,12 @@
  * every record a run of this plan (and of this shard) at its place in the fixed order.
  */
 import { resolve } from 'node:path';
+import type { RunRecord } from '../../sweep/index.js';
+import { inShard, type Shard, type SweepPlan, taskOf, UserError } from '../../sweep/index.js';
 import { writable } from './command-io.js';
-import { UserError } from './errors.js';
 import { describeDifference, shardText } from './header.js';
-import { inShard, type Shard, type SweepPlan, taskOf } from './plan.js';
 import type { PreparedSweep } from './prepare.js';
 import type { ProgressSink } from './progress.js';
-import type { RunRecord } from './record.js';
 import { ResultsWriter, readResults } from './results-file.js';
 
 export function sameShard(a: Shard | null, b: Shard | null): boolean {

@@ -2,7 +2,7 @@
  * The runner API that sweeps drive (`sim/index.ts`): loaded by URL so that the worker threads and the main thread
  * load the same module, and so that tests can point both at a stand-in.
  */
-import type { RunSummary } from '../../metrics/summary.js';
+import type { RunSummary } from '../../metrics/index.js';
 
 /** Reads a scenario named by `extends` in the file `from`. */
 export type ReadExtends = (name: string, from: string) => { text: string; fileName: string };

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UserError } from './errors.js';
-import type { ParamValue, PathSegment } from './params.js';
+import type { ParamValue, PathSegment } from '../../sweep/index.js';
+import { UserError } from '../../sweep/index.js';
 import type { ReadExtends } from './runner.js';
 
 export interface ExtendsFile {

@@ -2,7 +2,7 @@
  * The sweep summary as text: one block per metric (a row per combination), expectation pass rates, and paired
  * differences. Plain text, fixed column order; deterministic for a given summary.
  */
-import type { MetricCell, MetricSummary, SweepSummary } from './aggregate.js';
+import type { MetricCell, MetricSummary, SweepSummary } from '../../sweep/index.js';
 import { formatCensoredShare, formatDifference, formatValue } from './format.js';
 
 function percentLabel(p: number): string {

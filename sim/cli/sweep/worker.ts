@@ -3,8 +3,8 @@
  * each task message with the run's results line. One run at a time; the main thread schedules.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { RunTask } from '../../sweep/index.js';
 import { makeExecutor, type WorkerInit, type WorkerMessage } from './execute.js';
-import type { RunTask } from './plan.js';
 import { loadRunner } from './runner.js';
 
 const port = parentPort;

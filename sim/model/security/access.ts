@@ -1,20 +1,21 @@
 /**
  * The closed and locked environment as configured: who may log in to a node or guest VM (the access checks of
- * `sim/security/access.ts`, with the configuration's switches), Just-In-Time grants, account creation on nodes, and
+ * `sim/auth/access.ts`, with the configuration's switches), Just-In-Time grants, account creation on nodes, and
  * the host OS's approved image manifest.
  *
  * A switch turned off (a misconfiguration) relaxes exactly one requirement; when that relaxation is what let an
  * attempt in, the decision names the switch ('config:mfa-not-required'…), so the record shows what was wrong.
  */
-import { type Decision, makeDecision } from '../../network/rules/index.js';
-import type { FullRuleSet } from '../../scenario/security-resolve.js';
+
 import {
   ACCESS_DECISIONS,
   type AccountKind,
   type AdminAccessRequest,
   checkAdminAccess,
   type JitGrant,
-} from '../../security/index.js';
+} from '../../auth/index.js';
+import { type Decision, makeDecision } from '../../network/index.js';
+import type { FullRuleSet } from '../../spec/index.js';
 
 const RELAXED = {
   mfa: makeDecision(true, 'config:mfa-not-required', 'allowed without MFA: MFA is not required'),

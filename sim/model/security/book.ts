@@ -11,12 +11,11 @@
  * union of its episodes' windows.
  */
 
-import type { SecurityKindTally, SecuritySummary } from '../../metrics/summary.js';
-import type { Address } from '../../network/address.js';
-import { cidrContains, parseCidr } from '../../network/address.js';
-import type { Expectation } from '../../scenario/resolve.js';
-import { globMatches } from '../../scenario/security-resolve.js';
-import type { TrafficKind } from '../../scenario/security-schema.js';
+import { globMatches } from '../../engine/index.js';
+import type { SecurityKindTally, SecuritySummary } from '../../metrics/index.js';
+import type { Address } from '../../network/index.js';
+import { cidrContains, parseCidr } from '../../network/index.js';
+import type { Expectation, TrafficKind } from '../../spec/index.js';
 
 export interface WatchResult {
   readonly matched: number;

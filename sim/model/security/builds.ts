@@ -8,10 +8,10 @@
  * stream — one draw per scan whether or not the build is infected, so changing which builds are infected never moves
  * another scan's draw. With detection d and n scans, an infection slips through with probability (1 − d)^n.
  */
-import type { Random } from '../../engine/random.js';
-import { formatDuration } from '../../engine/time.js';
-import { type Decision, makeDecision } from '../../network/rules/index.js';
-import type { FullRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../scenario/security-resolve.js';
+import type { Random } from '../../engine/index.js';
+import { formatDuration } from '../../engine/index.js';
+import { type Decision, makeDecision } from '../../network/index.js';
+import type { FullRuleSet, ResolvedSecurity, ResolvedTraffic } from '../../spec/index.js';
 
 export const SCAN_CLEAN = makeDecision(true, 'scan:clean', 'every virus scan came back clean');
 export const SCAN_FINDING = makeDecision(false, 'scan:finding', 'a virus scan found rogue code: the build is frozen');

@@ -5,7 +5,7 @@
  * sprayer makes). Which guesses, and in which order, comes from a seeded stream, so a run is repeatable and a sweep
  * over seeds measures how often a weak password is found with a given budget.
  */
-import type { Random } from '../../engine/random.js';
+import type { Random } from '../../engine/index.js';
 
 const COMMON = [
   '123456',

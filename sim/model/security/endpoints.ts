@@ -8,10 +8,9 @@
  * "sql:node<k>", "sql:mgmt"; outside hosts are "internet:<address>", "corpnet:<address>" and "admin:<address>" (a
  * secure admin workstation).
  */
-import { type Address, addressEquals, parseAddress } from '../../network/address.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
+import { type Address, addressEquals, parseAddress } from '../../network/index.js';
+import type { ResolvedScenario, World } from '../../spec/index.js';
 import type { Indices } from '../build.js';
-import type { World } from '../state.js';
 import { type AddressPlan, type Endpoint, EP, OUTSIDE, SQL_CLUSTER } from './plan.js';
 
 export class Endpoints {

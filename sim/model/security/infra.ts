@@ -12,14 +12,12 @@
  * rule change `recheck()` walks every infrastructure path once and records which are blocked; `disturbing` is true
  * while any is, which makes the network simulate every poll.
  */
-import type { Actor, DeliveryPolicy } from '../../network/net.js';
-import type { Decision } from '../../network/rules/index.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import type { Actor, Decision, DeliveryPolicy } from '../../network/index.js';
+import type { ResolvedSecurity, World } from '../../spec/index.js';
 import type { Indices } from '../build.js';
-import type { World } from '../state.js';
 import type { Endpoints } from './endpoints.js';
+import type { RuleBook } from './packet-path.js';
 import { type Endpoint, EP } from './plan.js';
-import type { RuleBook } from './rules.js';
 
 /** Infrastructure paths a rule change blocks. */
 export interface BlockedPaths {

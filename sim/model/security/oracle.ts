@@ -8,9 +8,8 @@
  * approved image manifest, the operators and the length of a JIT grant — and never reads the configured rule sets,
  * which a misconfiguration may have changed. Its password check is its own, written from the documented policy.
  */
-import { type Address, type CidrRange, cidrContains, parseCidr } from '../../network/address.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+import { type Address, type CidrRange, cidrContains, parseCidr } from '../../network/index.js';
+import type { ResolvedScenario, ResolvedSecurity } from '../../spec/index.js';
 import type { Indices } from '../build.js';
 import { type Endpoint, EP, SQL_CLUSTER } from './plan.js';
 

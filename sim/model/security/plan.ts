@@ -17,16 +17,16 @@
  */
 import {
   type Address,
+  AddressSet,
+  AZURE_LOAD_BALANCER_CIDR,
   addressFromBigInt,
   addressToBigInt,
   type CidrRange,
   cidrContains,
   parseAddress,
   parseCidr,
-} from '../../network/address.js';
-import { AddressSet, AZURE_LOAD_BALANCER_CIDR } from '../../network/rules/index.js';
-import type { ResolvedScenario } from '../../scenario/resolve.js';
-import type { ResolvedSecurity } from '../../scenario/security-resolve.js';
+} from '../../network/index.js';
+import type { ResolvedScenario, ResolvedSecurity } from '../../spec/index.js';
 
 /** Endpoint kinds. */
 export const EP = {

@@ -5,14 +5,7 @@
  *
  * A guess succeeds only if it equals the login's real password, character for character.
  */
-import type { Address } from '../../network/address.js';
-import {
-  type CompiledSqlFirewall,
-  compileSqlFirewall,
-  type Decision,
-  makeDecision,
-} from '../../network/rules/index.js';
-import type { FullRuleSet, ResolvedSecurity } from '../../scenario/security-resolve.js';
+
 import {
   checkPassword,
   DOSGUARD_BLOCKED,
@@ -20,7 +13,10 @@ import {
   effectivePermission,
   type Permission,
   type SqlPrincipal,
-} from '../../security/index.js';
+} from '../../auth/index.js';
+import type { Address } from '../../network/index.js';
+import { type CompiledSqlFirewall, compileSqlFirewall, type Decision, makeDecision } from '../../network/index.js';
+import type { FullRuleSet, ResolvedSecurity } from '../../spec/index.js';
 
 export const AUTH_OK = makeDecision(true, 'auth:password', 'login and password match');
 export const AUTH_WRONG_PASSWORD = makeDecision(false, 'auth:wrong-password', 'login failed: wrong password');

@@ -3,7 +3,7 @@
  * and where they sit: which network zone (the internet, the corporate network, a cluster, the SQL cluster) and which
  * group of lanes in the space-time diagram.
  */
-import type { World } from '../../../sim/model/state.js';
+import type { World } from '../../../sim/spec/index.js';
 import type { EntityIndex } from './entities.js';
 
 export type Zone = 'internet' | 'corpnet' | 'cluster' | 'sql' | 'other';

@@ -5,8 +5,8 @@
  *
  * Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
  */
-import type { InstanceStatus, World } from '../../../sim/model/state.js';
-import type { Timeline } from '../../../sim/trace/format.js';
+import type { InstanceStatus, World } from '../../../sim/spec/index.js';
+import type { Timeline } from '../../../sim/trace/index.js';
 import { pathTarget } from './entities.js';
 
 export type MarkKind = 'fault' | 'fault-end' | 'detect' | 'recover' | 'expectation';

@@ -1,5 +1,5 @@
 /** Cause chains: from an event back to its root (a fault or a script step) through the `c` links. */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 
 /** Longest chain shown; a longer one is cut (the root is then not reached, and `truncated` says so). */
 export const MAX_CHAIN = 64;

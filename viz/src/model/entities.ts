@@ -2,7 +2,7 @@
  * Entities of the world and where they live: ids resolved once, at load, to their place in the state's dense arrays,
  * and patch paths resolved to the entity they touch.
  */
-import type { World } from '../../../sim/model/state.js';
+import type { World } from '../../../sim/spec/index.js';
 
 export type EntityKind = 'cluster' | 'rack' | 'node' | 'instance' | 'fc' | 'service' | 'role' | 'database' | 'watchdog';
 

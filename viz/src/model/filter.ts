@@ -1,5 +1,5 @@
 /** The event log's filter: by kind, subject and text, over all events, into a dense list of ids. */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 
 export interface LogFilter {
   /** Kinds to show; empty = all. A kind ending in ".*" matches a prefix ("msg.*"). */

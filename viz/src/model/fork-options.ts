@@ -2,7 +2,7 @@
  * Which faults a "what if" may inject into an entity at this moment: only those that would change something (no
  * node crash on a node that is already down, no role crash on an instance that is not running).
  */
-import type { World } from '../../../sim/model/state.js';
+import type { World } from '../../../sim/spec/index.js';
 import type { EntityRef } from './entities.js';
 
 export interface ForkOption {

@@ -1,5 +1,5 @@
 /** Selecting the messages to draw: those sent in a time window and already applied at the playhead. */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import { lastAtOrBefore } from './analysis.js';
 
 /**

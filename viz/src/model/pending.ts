@@ -2,7 +2,7 @@
  * What is scheduled ahead of the playhead: deadlines armed by past events and not yet passed, and the next faults.
  * A deadline is armed by an event at or before the playhead; it is pending while its time is after the playhead.
  */
-import type { Deadline, TimelineEvent } from '../../../sim/trace/format.js';
+import type { Deadline, TimelineEvent } from '../../../sim/trace/index.js';
 import type { Analysis } from './analysis.js';
 
 export interface PendingDeadline extends Deadline {

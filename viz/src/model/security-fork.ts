@@ -4,8 +4,8 @@
  * `misconfigure` do) that makes the rule layer which decided it decide the other way for such attempts.
  */
 
-import type { ResolvedRuleSet } from '../../../sim/scenario/security-resolve.js';
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { ResolvedRuleSet } from '../../../sim/spec/index.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { ForkChange } from '../runner/protocol.js';
 
 export type RuleForkChange = Extract<ForkChange, { type: 'rule' }>;

@@ -6,7 +6,7 @@
  * canvas renderer draws straight away without allocating per instance. Positions only depend on the world and the
  * options, so a redraw after a step moves nothing but what moved in the world (a healed instance).
  */
-import type { ClusterState, InstanceState, NodeState, World } from '../../../sim/model/state.js';
+import type { ClusterState, InstanceState, NodeState, World } from '../../../sim/spec/index.js';
 
 export type TopologyLevel = 0 | 1 | 2 | 3; // clusters, racks, nodes, instances
 

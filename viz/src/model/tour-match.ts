@@ -3,7 +3,7 @@
  * prefix, a message verdict — and may require that the event follows from the one an earlier step bound (it has that
  * event in its chain of causes: the restart *of this crash*, not of another one) or concerns the same subject.
  */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 
 export interface StepMatch {
   /** Kinds; "x.*" matches a prefix. Any when absent. */

@@ -11,7 +11,7 @@
  * Why not immer here: a keyframe pass over a million events spends most of its time creating and finalising
  * drafts (~10 µs an event); this does the same work in ~1 µs. Step-back inverse patches still come from immer.
  */
-import type { Patch } from '../../../sim/trace/format.js';
+import type { Patch } from '../../../sim/trace/index.js';
 
 type Container = Record<string | number, unknown> | unknown[];
 

@@ -14,8 +14,8 @@
  * Nothing here touches the DOM, so the model runs and is tested in Node.
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
-import type { World } from '../../../sim/model/state.js';
-import type { Patch, Timeline, TimelineEvent } from '../../../sim/trace/format.js';
+import type { World } from '../../../sim/spec/index.js';
+import type { Patch, Timeline, TimelineEvent } from '../../../sim/trace/index.js';
 import { CowBatch } from './cow.js';
 
 enablePatches();

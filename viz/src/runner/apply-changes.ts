@@ -3,9 +3,8 @@
  * policy (a rule's parameter) replaced, or a security rule turned around (a misconfiguration appended to the scripted
  * security traffic: a rule set in front of the configured rules, from a given time on, never reverted). Pure: returns a new scenario and leaves the given one alone.
  */
-import type { ResolvedScenario, ScriptedFaultSpec } from '../../../sim/scenario/resolve.js';
-import type { FaultKind } from '../../../sim/scenario/schema.js';
-import type { ResolvedTraffic } from '../../../sim/scenario/security-resolve.js';
+
+import type { FaultKind, ResolvedScenario, ResolvedTraffic, ScriptedFaultSpec } from '../../../sim/spec/index.js';
 import { ruleChangeSet, ruleForkLabel } from '../model/security-fork.js';
 import type { ForkChange } from './protocol.js';
 

@@ -1,5 +1,5 @@
 /** The page's side of the run worker: one worker, requests answered in order, with progress. */
-import type { Timeline } from '../../../sim/trace/format.js';
+import type { Timeline } from '../../../sim/trace/index.js';
 import type { RunRequest, RunResponse } from './protocol.js';
 
 type Pending = {

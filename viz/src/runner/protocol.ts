@@ -1,5 +1,5 @@
 /** Messages between the page and the run worker. */
-import type { Timeline } from '../../../sim/trace/format.js';
+import type { Timeline } from '../../../sim/trace/index.js';
 
 /** A change that turns a run into a "what if" branch. */
 export type ForkChange =

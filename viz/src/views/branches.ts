@@ -2,7 +2,7 @@
  * "What if": the fork dialog (inject a fault into an entity at the playhead, or change a rule, and re-run), and the
  * branch tree beside the original run — switch between branches, and compare their metrics side by side.
  */
-import type { RunSummary } from '../../../sim/metrics/summary.js';
+import type { RunSummary } from '../../../sim/metrics/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { forkOptions } from '../model/fork-options.js';

@@ -3,7 +3,7 @@
  * the root fault, each step with its time — which rule decided it, and which part of the seed document it
  * illustrates.
  */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';

@@ -2,7 +2,7 @@
  * The inspector: the selected entity's current state, with the fields that the current step changed highlighted
  * (and their previous value), and the latest events about it.
  */
-import type { World } from '../../../sim/model/state.js';
+import type { World } from '../../../sim/spec/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { lastAtOrBefore } from '../model/analysis.js';

@@ -6,8 +6,8 @@
  * Messages inside a data centre take well under a millisecond; to be seen at all, each one is drawn for at least
  * about a second of wall-clock time at the current speed.
  */
-import type { World } from '../../../sim/model/state.js';
-import type { TimelineEvent } from '../../../sim/trace/format.js';
+import type { World } from '../../../sim/spec/index.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App, LoadedRun } from '../app.js';
 import { VERDICT_COLOURS } from '../colours.js';
 import { clear, h, svg } from '../dom.js';

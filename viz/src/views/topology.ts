@@ -3,7 +3,7 @@
  * collapsible levels. Below ~2,000 instances it draws SVG (one element per entity, easy to inspect and test); above,
  * a canvas that draws thousands of cells per frame in a few milliseconds, grouped by colour.
  */
-import type { ClusterState, InstanceState, NodeState, World } from '../../../sim/model/state.js';
+import type { ClusterState, InstanceState, NodeState, World } from '../../../sim/spec/index.js';
 import type { App } from '../app.js';
 import { INSTANCE_COLOURS, instanceColour, NODE_COLOURS, nodeBorder, nodeFill, udColour } from '../colours.js';
 import { clear, h, svg } from '../dom.js';

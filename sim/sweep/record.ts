@@ -3,7 +3,7 @@
  * the trace hash, the metrics of its RunSummary that sweeps aggregate, and its expectation results. A run that
  * threw records its error instead of metrics.
  */
-import type { RunSummary } from '../../metrics/summary.js';
+import type { RunSummary } from '../metrics/index.js';
 import type { ParamValue } from './params.js';
 
 export interface FaultMetrics {

@@ -7,13 +7,14 @@
  * Samples are gathered in a fixed order — combination, then fault (or role) id, then seed — before any arithmetic,
  * so it is byte-identical however the runs were scheduled, with 1 or K workers, whole or merged from shards.
  */
+
 import {
   type DistributionSummary,
   type Interval,
   pairedDifference,
   summarize,
   wilsonInterval,
-} from '../../metrics/stats.js';
+} from '../metrics/index.js';
 import type { SweepHeader } from './header.js';
 import { type Combination, combinations as gridOf, type ParamValue, paramsLabel } from './params.js';
 import type { RunRecord } from './record.js';

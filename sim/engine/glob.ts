@@ -24,3 +24,8 @@ export function matchGlob(pattern: string, id: string): boolean {
 export function isGlob(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?');
 }
+
+/** True when `glob` (from an expectation) names `text` literally or as a glob. */
+export function globMatches(glob: string, text: string): boolean {
+  return isGlob(glob) ? compileGlob(glob).test(text) : glob === text;
+}

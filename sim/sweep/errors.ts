@@ -16,3 +16,11 @@ export const EXIT_USAGE = 2;
 export const EXIT_BUG = 3;
 /** Stopped by SIGINT; the results file holds every finished run and the same command resumes. */
 export const EXIT_INTERRUPTED = 130;
+
+/** A decimal integer in [min, max], or a UserError naming the flag. */
+export function parseIntFlag(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(text)) throw new UserError(`--${flag} expects a whole number, got ${JSON.stringify(text)}`);
+  const n = Number(text);
+  if (!(n >= min && n <= max)) throw new UserError(`--${flag} must be between ${min} and ${max}, got ${text}`);
+  return n;
+}

@@ -4,7 +4,7 @@
  * of all of them (the first flag varies slowest, the last fastest).
  */
 import type { z } from 'zod';
-import { ScenarioSpec } from '../../scenario/schema.js';
+import { ScenarioSpec } from '../scenario/index.js';
 import { UserError } from './errors.js';
 import { closest } from './suggest.js';
 

@@ -13,8 +13,8 @@
  * The real thresholds are not published. The defaults are inferred: 10 failures within 1 minute block for 5 minutes.
  * Time is simulated µs passed in by the caller and must not decrease.
  */
-import type { Address } from '../network/address.js';
-import { type Decision, makeDecision } from '../network/rules/decision.js';
+import type { Address } from '../network/index.js';
+import { type Decision, makeDecision } from '../network/index.js';
 
 export interface DosGuardOptions {
   /** Failures within the window that trigger a block; an integer ≥ 1. */

@@ -10,7 +10,7 @@
  * `checkAdminAccess` applies its requirements in a fixed order and names the first one that fails.
  * Time is simulated µs passed in by the caller.
  */
-import { type Decision, makeDecision } from '../network/rules/decision.js';
+import { type Decision, makeDecision } from '../network/index.js';
 
 const US_PER_HOUR = 3_600_000_000;
 const US_PER_DAY = 24 * US_PER_HOUR;

@@ -8,7 +8,7 @@
  * - Some permissions imply others: CONTROL implies every database permission; ALTER implies the ALTER ANY … and
  *   CREATE … permissions. SQL has more than 100 permissions; this is a representative subset.
  */
-import type { Decision } from '../network/rules/decision.js';
+import type { Decision } from '../network/index.js';
 
 export const DATABASE_PERMISSIONS = [
   'CONNECT',

@@ -3,8 +3,7 @@
  * Kubernetes Indexed Jobs (`JOB_COMPLETION_INDEX`, count from `--shards N`) and Slurm job arrays (index =
  * `SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN`, count = `SLURM_ARRAY_TASK_COUNT`).
  */
-import { parseIntFlag } from './args.js';
-import { UserError } from './errors.js';
+import { parseIntFlag, UserError } from './errors.js';
 import type { Shard } from './plan.js';
 
 export interface ResolvedShard extends Shard {

@@ -1,0 +1,14 @@
+// The metrics layer: the run summary's shape, availability tracking, statistics over runs, and the human-readable
+// summary. It knows nothing of how a run is made.
+export { AvailabilityTracker } from './availability.js';
+export { formatHuman } from './format.js';
+export { type DistributionSummary, type Interval, pairedDifference, summarize, wilsonInterval } from './stats.js';
+export type {
+  Detector,
+  ExpectationResult,
+  FaultResult,
+  RoleResult,
+  RunSummary,
+  SecurityKindTally,
+  SecuritySummary,
+} from './summary.js';

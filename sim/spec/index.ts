@@ -1,0 +1,48 @@
+// The spec layer: the model's input, resolved — types for the world, policies, faults, upgrades, expectations and the
+// security configuration; the table of defaults; and the fault and traffic kinds. The scenario
+// layer (above) produces it from a file; the model (above) reads it. It imports only the engine, network and auth
+// layers.
+export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
+export { FAULT_KINDS, type FaultKind, TRAFFIC_KINDS, type TrafficKind } from './kinds.js';
+export type {
+  Expectation,
+  FaultSpecResolved,
+  Policies,
+  RandomFaultSpec,
+  ResolvedCluster,
+  ResolvedEndpoint,
+  ResolvedRack,
+  ResolvedRole,
+  ResolvedScenario,
+  ResolvedService,
+  ResolvedTarget,
+  ScriptedFaultSpec,
+  UpgradeSpecResolved,
+} from './scenario.js';
+export type {
+  FullRuleSet,
+  PortSpecValue,
+  ResolvedAclRule,
+  ResolvedEndpointAclRule,
+  ResolvedFirewallRule,
+  ResolvedHostRule,
+  ResolvedNsgRule,
+  ResolvedOpenPort,
+  ResolvedRuleSet,
+  ResolvedSecurity,
+  ResolvedSqlLogin,
+  ResolvedSqlUser,
+  ResolvedTraffic,
+  SecurityExpectation,
+} from './security.js';
+export type {
+  ClusterState,
+  InstanceState,
+  InstanceStatus,
+  NodeState,
+  NodeStatus,
+  RackState,
+  ServiceState,
+  VmStatus,
+  World,
+} from './world.js';

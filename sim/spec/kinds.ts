@@ -1,0 +1,39 @@
+/**
+ * The closed lists the model switches on: the kinds of fault it can inject and the kinds of scripted security traffic
+ * it can play. The scenario schema validates files against the same lists.
+ */
+
+export const FAULT_KINDS = [
+  'role.crash',
+  'role.hang',
+  'role.config-error',
+  'vm.crash',
+  'vm.hang',
+  'node.crash',
+  'node.hardware',
+  'host-agent.crash',
+  'rack.power-loss',
+  'fc.replica-crash',
+  'sql.replica-crash',
+  'watchdog.crash',
+  'network.partition',
+  'network.loss',
+  'network.latency',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const TRAFFIC_KINDS = [
+  'connect',
+  'sql-login',
+  'sql-brute-force',
+  'sql-spray',
+  'sql-create-login',
+  'install',
+  'admin-login',
+  'jit-request',
+  'create-account',
+  'build',
+  'release',
+  'misconfigure',
+] as const;
+export type TrafficKind = (typeof TRAFFIC_KINDS)[number];

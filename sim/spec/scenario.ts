@@ -1,0 +1,136 @@
+/**
+ * The model's input, resolved: the world to build (clusters, racks, services, roles), the policies (every timing and
+ * rate, in integer µs), the faults and upgrades to play, and the expectations to check. The scenario layer produces
+ * it from a file (`sim/scenario/resolve.ts`); the model only reads it. Types only, so the model never depends on how a
+ * scenario is parsed.
+ */
+import type { Distribution } from '../engine/index.js';
+import type { DEFAULTS } from './defaults.js';
+import type { FaultKind } from './kinds.js';
+import type { ResolvedSecurity, SecurityExpectation } from './security.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resolved policies: the same names as DEFAULTS; durations become integer µs with a `Us` suffix.
+
+type DefaultsShape = typeof DEFAULTS;
+type ResolvedSection<S> = {
+  [K in keyof S as S[K] extends { value: string } ? `${K & string}Us` : K]: S[K] extends { value: string }
+    ? number
+    : S[K] extends { value: boolean }
+      ? boolean
+      : number;
+};
+export type Policies = { [S in keyof DefaultsShape]: ResolvedSection<DefaultsShape[S]> };
+
+export interface ResolvedRack {
+  readonly id: string;
+  readonly nodes: string[];
+}
+export interface ResolvedCluster {
+  readonly id: string;
+  readonly racks: ResolvedRack[];
+}
+export interface ResolvedEndpoint {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'http' | 'https' | 'tcp' | 'udp';
+}
+export interface ResolvedRole {
+  /** "<service>.<role>" */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: 'web' | 'worker';
+  readonly instances: number;
+  readonly inputEndpoints: ResolvedEndpoint[];
+  readonly internalEndpoints: ResolvedEndpoint[];
+}
+export interface ResolvedService {
+  readonly id: string;
+  readonly cluster: number;
+  readonly updateDomains: number;
+  readonly roles: ResolvedRole[];
+}
+
+export type ResolvedTarget =
+  | { readonly kind: 'glob'; readonly pattern: string }
+  | { readonly kind: 'random'; readonly count: number; readonly among: string }
+  | { readonly kind: 'faultDomain'; readonly rack: string }
+  | { readonly kind: 'none' };
+
+interface FaultBase {
+  readonly kind: FaultKind;
+  readonly durationUs: number | null;
+  readonly groups: string[][] | null;
+  readonly lossRate: number;
+  readonly extraLatencyUs: number;
+  /** Index in the file's `faults` list. */
+  readonly index: number;
+}
+export interface ScriptedFaultSpec extends FaultBase {
+  readonly type: 'scripted';
+  readonly id: string | null;
+  readonly atUs: number;
+  readonly target: ResolvedTarget;
+}
+export interface RandomFaultSpec extends FaultBase {
+  readonly type: 'random';
+  readonly id: string | null;
+  readonly every: Distribution;
+  readonly targets: string;
+  readonly startUs: number;
+  readonly untilUs: number;
+}
+export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
+
+export interface UpgradeSpecResolved {
+  readonly id: string;
+  readonly atUs: number;
+  readonly service: number;
+  readonly kind: 'role' | 'os';
+  readonly failing: boolean;
+  readonly rollbackAfterUs: number | null;
+}
+
+export type Expectation =
+  | { readonly type: 'recovered'; readonly target: string; readonly withinUs: number; readonly index: number }
+  | {
+      readonly type: 'detected';
+      readonly target: string;
+      readonly withinUs: number;
+      readonly by: string | null;
+      readonly index: number;
+    }
+  | { readonly type: 'notDetected'; readonly target: string; readonly by: string | null; readonly index: number }
+  | {
+      readonly type: 'availability';
+      readonly role: string;
+      readonly atLeast: number;
+      readonly served: boolean;
+      readonly index: number;
+    }
+  | {
+      readonly type: 'metric';
+      readonly metric: string;
+      readonly atLeast: number | null;
+      readonly atMost: number | null;
+      /** `undefined` when not given; `null` expects a value never reached. */
+      readonly equals: number | string | boolean | null | undefined;
+      readonly index: number;
+    }
+  | SecurityExpectation; // security (issue 5)
+
+export interface ResolvedScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly durationUs: number;
+  readonly clusters: ResolvedCluster[];
+  readonly services: ResolvedService[];
+  readonly policies: Policies;
+  readonly faults: FaultSpecResolved[];
+  readonly upgrades: UpgradeSpecResolved[];
+  readonly expect: Expectation[];
+  readonly counts: { readonly nodes: number; readonly instances: number };
+  /** security (issue 5): present when the scenario has a `security:` section. */
+  readonly security?: ResolvedSecurity;
+}
