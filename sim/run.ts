@@ -8,7 +8,13 @@ import type { RunSummary } from './metrics/index.js';
 import { SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
 import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
-import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/index.js';
+import {
+  TIMELINE_FORMAT,
+  TIMELINE_VERSION,
+  type Timeline,
+  type TimelineHead,
+  type TimelineSink,
+} from './trace/index.js';
 import { VERSION } from './version.js';
 
 export interface RunOptions {
@@ -235,35 +241,62 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
   return summary;
 }
 
+/** Runs `sim` to `endUs`, reporting progress about 100 times when asked. */
+function runTo(sim: Simulation, endUs: number, onProgress: ((fraction: number) => void) | undefined): void {
+  if (onProgress) {
+    const steps = 100;
+    for (let k = 1; k <= steps; k++) {
+      sim.sched.run({ until: Math.floor((endUs * k) / steps) });
+      onProgress(k / steps);
+    }
+  } else {
+    sim.sched.run({ until: endUs });
+  }
+}
+
+function timelineHead(sim: Simulation, sc: ResolvedScenario, seed: number, endUs: number): TimelineHead {
+  return {
+    format: TIMELINE_FORMAT,
+    version: TIMELINE_VERSION,
+    fabricsim: VERSION,
+    scenario: { name: sc.name, resolved: sc },
+    seed,
+    durationUs: endUs,
+    initial: sim.initial,
+  };
+}
+
 /** Runs a resolved scenario to its end (or `untilUs`). */
 export function runResolved(sc: ResolvedScenario, opts: RunOptions = {}): RunOutput {
   const seed = opts.seed ?? sc.seed;
   const record = opts.record ?? true;
   const sim = createSimulation(sc, { seed, record });
   const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
-  if (opts.onProgress) {
-    const steps = 100;
-    for (let k = 1; k <= steps; k++) {
-      sim.sched.run({ until: Math.floor((endUs * k) / steps) });
-      opts.onProgress(k / steps);
-    }
-  } else {
-    sim.sched.run({ until: endUs });
-  }
+  runTo(sim, endUs, opts.onProgress);
   const summary = summarize(sim, sc, seed, endUs);
   const timeline: Timeline | null = record
-    ? {
-        format: TIMELINE_FORMAT,
-        version: TIMELINE_VERSION,
-        fabricsim: VERSION,
-        scenario: { name: sc.name, resolved: sc },
-        seed,
-        durationUs: endUs,
-        initial: sim.initial,
-        events: sim.rec.events!,
-        summary,
-        traceHash: summary.traceHash,
-      }
+    ? { ...timelineHead(sim, sc, seed, endUs), events: sim.rec.events!, summary, traceHash: summary.traceHash }
     : null;
   return { summary, timeline, sim };
+}
+
+/**
+ * Runs a resolved scenario with recording on, handing the timeline to `sink` as it is made (head, events, end)
+ * instead of keeping it: the document the sink sees is the one `runResolved` would return, in the same order.
+ */
+export function runStreamed(
+  sc: ResolvedScenario,
+  sink: TimelineSink,
+  opts: Omit<RunOptions, 'record'> = {},
+): { summary: RunSummary; sim: Simulation } {
+  const seed = opts.seed ?? sc.seed;
+  const sim = createSimulation(sc, { seed, record: true });
+  const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
+  sink.begin(timelineHead(sim, sc, seed, endUs));
+  sim.rec.streamTo((e) => sink.event(e));
+  runTo(sim, endUs, opts.onProgress);
+  const summary = summarize(sim, sc, seed, endUs);
+  sim.rec.flush();
+  sink.end(summary, summary.traceHash);
+  return { summary, sim };
 }

@@ -59,6 +59,26 @@ export function pickNode(
   return -1;
 }
 
+/** pickNode for a fresh placement: every node usable, racks tried from `start` on, round-robin (no order array). */
+function placeNode(cluster: ClusterState, start: number, slots: number): number {
+  const rackCount = cluster.racks.length;
+  const nodes = cluster.nodes;
+  for (let j = 0; j < rackCount; j++) {
+    const rack = cluster.racks[(start + j) % rackCount]!;
+    let best = -1;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    for (const ni of rack.nodes) {
+      const load = nodes[ni]!.instances.length;
+      if (load < slots && load < bestLoad) {
+        best = ni;
+        bestLoad = load;
+      }
+    }
+    if (best >= 0) return best;
+  }
+  return -1;
+}
+
 export function buildWorld(sc: ResolvedScenario): { world: World; ix: Indices } {
   const p = sc.policies;
   const clusters: ClusterState[] = sc.clusters.map((c) => {
@@ -89,8 +109,7 @@ export function buildWorld(sc: ResolvedScenario): { world: World; ix: Indices } 
       const rackCount = cluster.racks.length;
       const start = rackStart[s.cluster]!;
       for (let k = 0; k < r.instances; k++) {
-        const order = Array.from({ length: rackCount }, (_, j) => (start + k + j) % rackCount);
-        const node = pickNode(cluster, order, p.node.slots, () => true);
+        const node = placeNode(cluster, start + k, p.node.slots);
         const ii = cluster.instances.length;
         const inst: InstanceState = {
           id: `${r.id}.${k}`,
