@@ -637,3 +637,137 @@ describe('viewer (Chromium)', () => {
     expect(await page.locator('[data-testid=topology-legend] .legend-item').count()).toBeGreaterThan(8);
   });
 });
+
+/** The event log's shown rows and whether each lies inside the log's viewport (as a person would see it). */
+async function logRowsInView(page: Page): Promise<{ shown: number; outside: number; current: number | null }> {
+  await settle(page);
+  return page.evaluate(() => {
+    const vp = document.querySelector('[data-testid=log-viewport]')!.getBoundingClientRect();
+    let shown = 0;
+    let outside = 0;
+    let current: number | null = null;
+    for (const row of document.querySelectorAll<HTMLElement>('.log-rows .log-row')) {
+      if (row.style.display === 'none') continue;
+      const r = row.getBoundingClientRect();
+      // A row counts as seen when at least half of it lies inside the viewport.
+      const seen = Math.min(r.bottom, vp.bottom) - Math.max(r.top, vp.top) >= r.height / 2;
+      if (seen) shown++;
+      else if (r.bottom > vp.top - 30 && r.top < vp.bottom + 30) {
+        // a partly visible edge row: neither
+      } else outside++;
+      if (seen && row.classList.contains('current')) current = Number(row.dataset.id);
+    }
+    return { shown, outside, current };
+  });
+}
+
+describe('the viewer as a student uses it (Chromium)', () => {
+  it('shows the event log rows inside its viewport when a link opens a moment, and in every tour', async () => {
+    const t = 1_300_000_000;
+    const page = await openPage(`?timeline=/run.timeline.json&t=${t}`);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page);
+    const p = quick.events.filter((e) => e.t <= t).length;
+    expect(await position(page)).toBe(p);
+    const atMoment = await logRowsInView(page);
+    expect(atMoment.shown).toBeGreaterThan(3);
+    expect(atMoment.outside).toBe(0);
+    expect(atMoment.current).toBe(p - 1);
+    await shoot(page, '[data-testid=event-log]', 'student-log-at-moment');
+    for (const [query, hash] of [
+      ['?timeline=/run.timeline.json&tour=role-crash', quick.traceHash],
+      ['?timeline=/run.timeline.json&tour=node-healing', quick.traceHash],
+      ['?scenario=security-corpnet-acl&tour=attack', undefined],
+    ] as const) {
+      const tp = await openPage(query);
+      await tp.setViewportSize({ width: 1600, height: 1000 });
+      await waitForRun(tp, hash);
+      await tp.waitForSelector('[data-testid=tour-step][data-step="0"]');
+      await tp.click('[data-testid=tour-continue]');
+      await tp.waitForSelector('[data-testid=tour-step][data-step="1"]', { timeout: 20_000 });
+      const seen = await logRowsInView(tp);
+      expect(seen.shown, query).toBeGreaterThan(3);
+      expect(seen.outside, query).toBe(0);
+      expect(seen.current, query).toBe((await position(tp)) - 1);
+    }
+  });
+
+  it('rewrites the event log for another run, marking its current event', async () => {
+    const other = runToTimeline(
+      readFileSync('scenarios/security-corpnet-acl.yaml', 'utf8'),
+      'security-corpnet-acl.yaml',
+    );
+    const page = await openPage('?timeline=/run.timeline.json');
+    await waitForRun(page, quick.traceHash);
+    expect(await page.inputValue('[data-testid=scenario-select]')).toBe('quickstart');
+    // The attack tour on a run without attacks offers to run the scenario that has them.
+    await page.selectOption('[data-testid=tour-select]', 'attack');
+    await page.click('[data-testid=tour-open-scenario]');
+    await waitForRun(page, other.traceHash);
+    await page.waitForSelector('[data-testid=tour-step][data-step="0"]');
+    const rowsNow = () =>
+      page.$$eval('.log-rows .log-row', (els) =>
+        els
+          .filter((e) => (e as HTMLElement).style.display !== 'none')
+          .map((e) => ({
+            id: Number((e as HTMLElement).dataset.id),
+            kind: e.querySelector('.c-k')!.textContent,
+            text: e.querySelector('.c-x')!.textContent,
+            current: e.classList.contains('current'),
+          })),
+      );
+    await settle(page);
+    let rows = await rowsNow();
+    expect(rows.length).toBeGreaterThan(3);
+    for (const r of rows) {
+      expect(r.kind).toBe(other.events[r.id]!.k);
+      expect(r.text).toBe(other.events[r.id]!.x);
+      expect(r.current).toBe(false);
+    }
+    expect(await page.inputValue('[data-testid=scenario-select]')).toBe('security-corpnet-acl');
+    await page.evaluate(
+      (id) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(id),
+      10,
+    );
+    await settle(page);
+    rows = await rowsNow();
+    for (const r of rows) {
+      expect(r.text).toBe(other.events[r.id]!.x);
+      expect(r.current).toBe(r.id === 10);
+    }
+    // A file of a scenario that is not bundled: the menu names none.
+    const tl = structuredClone(quick) as { -readonly [K in keyof Timeline]: Timeline[K] };
+    (tl.scenario as { name: string }).name = 'my-own-scenario';
+    await page.setInputFiles('[data-testid=file-input]', {
+      name: 'mine.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(tl)),
+    });
+    await page.waitForSelector('[data-testid=run-info]:has-text("my-own-scenario")');
+    expect(await page.inputValue('[data-testid=scenario-select]')).toBe('');
+  });
+
+  it('keeps following the clock after an event is selected and playback goes on', async () => {
+    const page = await openPage('?timeline=/run.timeline.json');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page);
+    await page.locator('.log-rows .log-row').nth(2).click();
+    expect(await position(page)).toBe(3);
+    await page.evaluate(() =>
+      (window as never as { fabricsim: { app: { setSpeed(s: number): void; play(): void } } }).fabricsim.app.setSpeed(
+        5000,
+      ),
+    );
+    await page.keyboard.press(' ');
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector<HTMLElement>('[data-testid=clock]')?.dataset.position) > 60 ||
+        document.querySelector('[data-testid=play]')?.getAttribute('aria-pressed') === 'false',
+    );
+    await page.keyboard.press(' ');
+    const p = await position(page);
+    expect(p).toBeGreaterThan(30);
+    const seen = await logRowsInView(page);
+    expect(seen.current).toBe(p - 1);
+  });
+});
