@@ -198,7 +198,7 @@ describe('viewer (Chromium)', () => {
       probe,
     );
     await page.click('[data-testid=tab-network]');
-    await page.waitForSelector('.net-messages [data-verdict=denied]');
+    await page.waitForSelector('.net-messages [data-verdict=no-answer]');
     expect(Number(await page.locator('[data-testid=network]').getAttribute('data-count'))).toBeGreaterThan(0);
     const actors = new Set(quick.events.flatMap((e) => (e.m ? [e.m.from, e.m.to] : [])));
     expect(await page.locator('.net-static [data-actor]').count()).toBe(actors.size);
@@ -769,5 +769,84 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(p).toBeGreaterThan(30);
     const seen = await logRowsInView(page);
     expect(seen.current).toBe(p - 1);
+  });
+  it('draws every space-time message from its sender to its receiver, and tells a dead receiver from a denial', async () => {
+    const goTo = (page: Page, id: number) =>
+      page.evaluate(
+        (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+        id,
+      );
+    /** Checks every arrow and cross in the space-time view against its lanes; returns the fates seen. */
+    const checkArrows = async (page: Page) => {
+      await settle(page);
+      return page.evaluate(() => {
+        const laneY = new Map<string, number>();
+        for (const g of document.querySelectorAll<SVGGElement>('.st-svg .lane')) {
+          laneY.set(g.dataset.actor!, Number(g.querySelector('.lane-line')!.getAttribute('y1')));
+        }
+        const bad: string[] = [];
+        const fates: Record<string, number> = {};
+        for (const l of document.querySelectorAll<SVGLineElement>('.st-svg line.arrow')) {
+          const [from, to, fate] = [l.dataset.from!, l.dataset.to!, l.dataset.fate!];
+          fates[fate] = (fates[fate] ?? 0) + 1;
+          const y1 = Number(l.getAttribute('y1'));
+          const y2 = Number(l.getAttribute('y2'));
+          if (y1 !== laneY.get(from) || y2 !== laneY.get(to)) bad.push(`${from} → ${to}: ${y1} → ${y2}`);
+          const cross = document.querySelector<SVGPathElement>(`.st-svg .arrow-x[data-event="${l.dataset.event}"]`);
+          if ((fate === 'delivered') !== !cross) bad.push(`${from} → ${to} (${fate}): cross ${!!cross}`);
+          if (cross) {
+            // The cross lies on the message's own line.
+            const [x1, x2] = [Number(l.getAttribute('x1')), Number(l.getAttribute('x2'))];
+            const cx = Number(cross.dataset.x);
+            const cy = Number(cross.dataset.y);
+            const f = y2 !== y1 ? (cy - y1) / (y2 - y1) : (cx - x1) / (x2 - x1);
+            if (f < 0 || f > 1 || Math.abs(x1 + f * (x2 - x1) - cx) > 0.2)
+              bad.push(`${from} → ${to}: cross off its line`);
+            if (fate === 'no-answer' && cy !== y2)
+              bad.push(`${from} → ${to}: no answer, but the cross is not at ${to}`);
+          }
+        }
+        return { bad, fates };
+      });
+    };
+    // quickstart: the FC's polls to the crashed node's host agent, and the load balancer's probes, go unanswered.
+    const page = await openPage('?timeline=/run.timeline.json&tab=spacetime');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page);
+    const poll = quick.events.findIndex((e) => e.k === 'msg.poll' && e.m && !e.m.ok);
+    const silent = quick.events.findIndex((e) => e.k === 'node.silent');
+    await goTo(page, silent);
+    const seen = await checkArrows(page);
+    expect(seen.bad).toEqual([]);
+    expect(seen.fates['no-answer']).toBeGreaterThan(2);
+    expect(seen.fates.denied).toBeUndefined();
+    await shoot(page, '.tab-body', 'student-spacetime-no-answer');
+    await goTo(page, poll);
+    await settle(page);
+    expect(await page.getAttribute('[data-testid=message-fate]', 'data-fate')).toBe('no-answer');
+    const said = await page.textContent('[data-testid=message-fate]');
+    expect(said).toContain(`no answer: ${quick.events[poll]!.m!.to} is down`);
+    expect(said).not.toMatch(/denied|dropped/);
+    await page.click('[data-testid=tab-network]');
+    await page.waitForSelector(`.net-messages [data-event="${poll}"][data-verdict=no-answer]`);
+    expect(await page.locator('.network .legend [data-fate]').count()).toBe(4);
+    expect(await page.textContent('[data-testid=recent-messages]')).not.toMatch(/\bdenied\b/);
+    // A VLAN denial of a guest agent's connection to the FC: from the guest agent's lane toward the FC's.
+    const file = 'security-compute-connectivity.yaml';
+    const tl = runToTimeline(readFileSync(`scenarios/${file}`, 'utf8'), file);
+    const vlan = tl.events.findIndex((e) => e.m && !e.m.ok && (e.r ?? '').startsWith('vlan:'));
+    expect(vlan).toBeGreaterThanOrEqual(0);
+    const sec = await openPage('?scenario=security-compute-connectivity&tab=spacetime');
+    await sec.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(sec, tl.traceHash);
+    await goTo(sec, vlan);
+    const secSeen = await checkArrows(sec);
+    expect(secSeen.bad).toEqual([]);
+    const arrow = sec.locator(`.st-svg line.arrow[data-event="${vlan}"]`);
+    expect(await arrow.getAttribute('data-from')).toBe(tl.events[vlan]!.m!.from);
+    expect(await arrow.getAttribute('data-to')).toBe(tl.events[vlan]!.m!.to);
+    expect(await arrow.getAttribute('data-fate')).toBe('denied');
+    expect(await sec.textContent('[data-testid=message-fate]')).toContain(`denied by rule ${tl.events[vlan]!.r}`);
+    await shoot(sec, '.tab-body', 'student-spacetime-vlan');
   });
 });

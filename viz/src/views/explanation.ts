@@ -7,6 +7,7 @@ import type { TimelineEvent } from '../../../sim/trace/format.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
+import { messageFate } from '../model/fate.js';
 import { policyOfRule } from '../model/rules.js';
 import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
@@ -114,11 +115,12 @@ export class Explanation {
       }
     }
     if (e.m) {
+      const fate = messageFate(events, id);
       this.body.append(
         h(
           'p',
-          { class: `message ${e.m.ok ? 'ok' : 'denied'}` },
-          `Message ${e.m.from} → ${e.m.to}: ${e.m.ok ? 'delivered' : 'dropped or denied'}`,
+          { class: `message ${fate.fate}`, attrs: { 'data-testid': 'message-fate', 'data-fate': fate.fate } },
+          `Message ${e.m.from} → ${e.m.to}: ${fate.label}`,
           e.m.at > e.t ? ` (arrives after ${formatDuration(e.m.at - e.t)})` : '',
         ),
       );

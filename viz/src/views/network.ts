@@ -1,7 +1,7 @@
 /**
  * The network view: the internet, the corporate network, each cluster and the SQL cluster, with the firewalls
- * between them; messages are drawn while in flight, green when delivered and orange when dropped or denied (a denied
- * message stops at the wall). Hovering a message shows the rule that decided it.
+ * between them; messages are drawn while in flight, coloured by their fate (model/fate.ts): delivered, denied by a
+ * rule (it stops at the wall), unanswered by a receiver that is down (it reaches the receiver), or lost on the way. Hovering a message shows the rule that decided it.
  *
  * Messages inside a data centre take well under a millisecond; to be seen at all, each one is drawn for at least
  * about a second of wall-clock time at the current speed.
@@ -9,9 +9,10 @@
 import type { World } from '../../../sim/model/state.js';
 import type { TimelineEvent } from '../../../sim/trace/format.js';
 import type { App, LoadedRun } from '../app.js';
-import { VERDICT_COLOURS } from '../colours.js';
+import { FATE_COLOURS } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { type ActorPlace, placeActor, type Zone } from '../model/actors.js';
+import { FATE_LEGEND, type Fate, messageFate } from '../model/fate.js';
 import { messagesInWindow } from '../model/messages.js';
 import { formatClock } from '../model/time.js';
 
@@ -70,17 +71,13 @@ export class NetworkView {
       h(
         'div',
         { class: 'legend' },
-        h(
-          'span',
-          { class: 'legend-item' },
-          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.ok}` } }),
-          'delivered',
-        ),
-        h(
-          'span',
-          { class: 'legend-item' },
-          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.denied}` } }),
-          'dropped or denied (stops at the wall)',
+        ...(Object.keys(FATE_LEGEND) as Fate[]).map((f) =>
+          h(
+            'span',
+            { class: 'legend-item', data: { fate: f } },
+            h('span', { class: 'swatch round', attrs: { style: `background:${FATE_COLOURS[f]}` } }),
+            FATE_LEGEND[f],
+          ),
         ),
         h('span', { class: 'legend-item' }, h('span', { class: 'swatch wall-swatch' }), 'firewall / access list'),
         h('span', { class: 'muted' }, 'hover a message for the rule that decided it'),
@@ -215,19 +212,28 @@ export class NetworkView {
       if (!a || !b) continue;
       const flight = Math.max(m.at - e.t, lingerUs * 0.6);
       const route = routeBetween(a, b, l.walls);
-      // A denied message travels to the first wall on its way (or halfway) and stops there.
-      const stopAt = m.ok ? 1 : route.length > 2 ? segmentFraction(route, 1) : 0.5;
+      const { fate } = messageFate(events, id);
+      // Where it died: a denied message at the first wall on its way (or, inside one zone, at the receiver's host
+      // filter, just short of it); an unanswered one at the receiver; a lost one halfway.
+      const stopAt =
+        fate === 'delivered' || fate === 'no-answer'
+          ? 1
+          : fate === 'denied'
+            ? route.length > 2
+              ? segmentFraction(route, 1)
+              : 0.85
+            : 0.5;
       // The event under the playhead (or selected) is shown where it was decided, so a paused view explains it.
       const decided = id === run.replay.position - 1 || id === this.app.selectedEvent;
       const p = decided ? Math.max(stopAt, Math.min(1, (now - e.t) / flight)) : Math.min(1, (now - e.t) / flight);
       const [x, y] = pointAlong(route, Math.min(p, stopAt));
-      const colour = m.ok ? VERDICT_COLOURS.ok : VERDICT_COLOURS.denied;
+      const colour = FATE_COLOURS[fate];
       const faded = p >= stopAt ? Math.max(0.25, 1 - (now - e.t - flight * stopAt) / (lingerUs * 0.6)) : 1;
       const highlight = decided || (sel !== null && (sel === m.from || sel === m.to || sel === e.s));
       const g = svg('g', {
-        class: `msg ${m.ok ? 'ok' : 'denied'}${highlight ? ' highlight' : ''}`,
+        class: `msg ${fate}${highlight ? ' highlight' : ''}`,
         'data-event': id,
-        'data-verdict': m.ok ? 'ok' : 'denied',
+        'data-verdict': fate,
         opacity: faded.toFixed(2),
       });
       g.append(
@@ -238,11 +244,12 @@ export class NetworkView {
         }),
         svg('circle', { cx: x, cy: y, r: 5, fill: colour, class: 'msg-dot' }),
       );
-      if (!m.ok && p >= stopAt) {
+      if (fate !== 'delivered' && p >= stopAt) {
         g.append(
           svg('path', {
             d: `M${x - 5},${y - 5}L${x + 5},${y + 5}M${x + 5},${y - 5}L${x - 5},${y + 5}`,
             class: 'msg-x',
+            stroke: colour,
           }),
         );
       }
@@ -256,14 +263,14 @@ export class NetworkView {
     const latest = messagesInWindow(events, run.analysis.messages, run.replay.position, 0, now, RECENT).reverse();
     for (const id of latest) {
       const e = events[id]!;
+      const f = messageFate(events, id);
       this.recent.append(
         h(
           'li',
-          { class: e.m!.ok ? 'ok' : 'denied', on: { click: () => this.app.goToEvent(id) } },
+          { class: f.fate, data: { fate: f.fate }, on: { click: () => this.app.goToEvent(id) } },
           h('span', { class: 'time' }, formatClock(e.t)),
           ` ${e.m!.from} → ${e.m!.to} `,
-          h('strong', null, e.m!.ok ? 'delivered' : 'denied'),
-          e.r ? h('code', null, ` ${e.r}`) : null,
+          h('strong', { attrs: { style: `color:${FATE_COLOURS[f.fate]}` } }, f.label),
           ` — ${e.x}`,
         ),
       );
@@ -277,8 +284,7 @@ export class NetworkView {
       this.tooltip.style.display = 'none';
       return;
     }
-    const e = run.replay.events[Number(id)]!;
-    this.tooltip.textContent = describeMessage(e);
+    this.tooltip.textContent = describeMessage(run.replay.events, Number(id));
     const rect = this.el.getBoundingClientRect();
     this.tooltip.style.left = `${ev.clientX - rect.left + 14}px`;
     this.tooltip.style.top = `${ev.clientY - rect.top + 14}px`;
@@ -286,9 +292,12 @@ export class NetworkView {
   }
 }
 
-export function describeMessage(e: TimelineEvent): string {
+export function describeMessage(events: readonly TimelineEvent[], id: number): string {
+  const e = events[id]!;
   const m = e.m!;
-  return `${m.from} → ${m.to}: ${m.ok ? 'delivered' : 'dropped or denied'}${e.r ? ` — rule ${e.r}` : ' — no rule recorded'} (${e.x})`;
+  const f = messageFate(events, id);
+  const rule = f.fate === 'delivered' && e.r ? ` (rule ${e.r})` : '';
+  return `${m.from} → ${m.to}: ${f.label}${rule} — ${e.x}`;
 }
 
 function shortActor(a: string): string {

@@ -1,21 +1,28 @@
 /**
  * The space-time diagram: one horizontal lane per actor (outside clients, the FC, the load balancer, host agents,
  * watchdogs…), time running left to right over a window that ends at the playhead, and each message an arrow from
- * the sender's lane at its send time to the receiver's lane at its arrival. Selecting an actor filters the diagram
+ * the sender's lane at its send time to the receiver's lane at its arrival (a cross where one that failed died). Selecting an actor filters the diagram
  * to the actors it exchanged messages with.
  */
 import * as d3 from 'd3';
 import type { App, LoadedRun } from '../app.js';
-import { VERDICT_COLOURS } from '../colours.js';
+import { FATE_COLOURS } from '../colours.js';
 import { clear, h, setText } from '../dom.js';
 import { type ActorPlace, actorForEntity, GROUPS, placeActor } from '../model/actors.js';
+import { type Fate, messageFate } from '../model/fate.js';
 import { messagesInWindow } from '../model/messages.js';
 import { formatDuration, parseDuration, timeTicks } from '../model/time.js';
 
 const LANE_H = 24;
+/** Height of the header row above each group of lanes, where the group's name is written (never over a lane's). */
+const GROUP_H = 14;
+/** Characters of an actor's name that fit left of the lanes (11 px monospace, ~6.6 px a character). */
+const LABEL_CHARS = 23;
 const M = { top: 24, right: 16, bottom: 24, left: 170 };
 const MAX_LANES = 40;
 const MAX_ARROWS = 600;
+/** Horizontal run (px) of a message that failed at once, so that it still points from sender to receiver. */
+const FAILED_SLANT_PX = 10;
 
 export class SpaceTimeView {
   readonly el: HTMLElement;
@@ -139,7 +146,18 @@ export class SpaceTimeView {
       (a, b) => this.placeOf(run, a).group - this.placeOf(run, b).group || (a < b ? -1 : a > b ? 1 : 0),
     );
     const laneIndex = new Map(lanes.map((a, i) => [a, i]));
-    const height = M.top + M.bottom + Math.max(1, lanes.length) * LANE_H;
+    // Each lane's centre line: lanes stacked, with a header row opening each group.
+    const laneY: number[] = [];
+    let yCursor = M.top;
+    let prevGroup = -1;
+    for (const actor of lanes) {
+      const g = this.placeOf(run, actor).group;
+      if (g !== prevGroup) yCursor += GROUP_H;
+      prevGroup = g;
+      laneY.push(yCursor + LANE_H / 2);
+      yCursor += LANE_H;
+    }
+    const height = Math.max(yCursor, M.top + LANE_H) + M.bottom;
     const x = d3
       .scaleLinear()
       .domain([lo, hi])
@@ -149,10 +167,7 @@ export class SpaceTimeView {
     const node = svg.node()!;
     clear(node);
     const defs = svg.append('defs');
-    for (const [name, colour] of [
-      ['ok', VERDICT_COLOURS.ok],
-      ['denied', VERDICT_COLOURS.denied],
-    ] as const) {
+    for (const [name, colour] of Object.entries(FATE_COLOURS)) {
       defs
         .append('marker')
         .attr('id', `st-arrow-${name}`)
@@ -170,7 +185,7 @@ export class SpaceTimeView {
     const gl = svg.append('g').attr('class', 'lanes');
     let lastGroup = -1;
     lanes.forEach((actor, i) => {
-      const y = M.top + i * LANE_H + LANE_H / 2;
+      const y = laneY[i]!;
       const p = this.placeOf(run, actor);
       const lane = gl
         .append('g')
@@ -197,11 +212,12 @@ export class SpaceTimeView {
         .attr('y', y + 4)
         .attr('text-anchor', 'end')
         .attr('class', 'lane-label')
-        .text(actor.length > 26 ? `${actor.slice(0, 25)}…` : actor);
+        .text(shortLabel(actor));
+      lane.append('title').text(actor);
       if (p.group !== lastGroup) {
         gl.append('text')
           .attr('x', 4)
-          .attr('y', y - LANE_H / 2 + 9)
+          .attr('y', y - LANE_H / 2 - 3)
           .attr('class', 'group-label')
           .text(GROUPS[p.group] ?? '');
         lastGroup = p.group;
@@ -227,34 +243,62 @@ export class SpaceTimeView {
       const a = laneIndex.get(m.from);
       const b = laneIndex.get(m.to);
       if (a === undefined || b === undefined) continue;
-      const ya = M.top + a * LANE_H + LANE_H / 2;
-      const yb = M.top + b * LANE_H + LANE_H / 2;
-      // An undelivered message ends halfway to its receiver, with a cross.
-      const x2 = x(Math.min(m.at, hi));
-      const yEnd = m.ok ? yb : ya + (yb - ya) / 2;
-      const xEnd = m.ok ? x2 : x(e.t) + (x2 - x(e.t)) / 2;
-      const name = m.ok ? 'ok' : 'denied';
+      const ya = laneY[a]!;
+      const yb = laneY[b]!;
+      // Every message runs from its sender's lane to its receiver's. One that failed at once (arrival = send time)
+      // still slants a little, so that its direction reads; where it died is marked on that line: at a wall (a
+      // denial), at the receiver (no answer), or on the way (lost). The part it never travelled is dashed.
+      const fate: Fate = messageFate(events, id).fate;
+      const x1 = x(e.t);
+      const dy = Math.abs(yb - ya);
+      const x2 = m.ok ? x(Math.min(m.at, hi)) : x1 + FAILED_SLANT_PX + dy * 0.2;
+      // A denial happens at the wall just outside the sender: half a lane from it, between two lanes, so the cross
+      // never sits on an unrelated actor's lane. A loss happens on the way: on the lane boundary nearest halfway.
+      const dies =
+        fate === 'delivered' || fate === 'no-answer' || dy === 0
+          ? 1
+          : fate === 'denied'
+            ? Math.min(1, LANE_H / 2 / dy)
+            : Math.min(1, (Math.floor(dy / 2 / LANE_H) * LANE_H + LANE_H / 2) / dy);
+      const xd = x1 + (x2 - x1) * dies;
+      const yd = ya + (yb - ya) * dies;
+      const colour = FATE_COLOURS[fate];
+      const title = `${m.from} → ${m.to}: ${messageFate(events, id).label} — ${e.x}`;
       const line = ga
         .append('line')
-        .attr('class', `arrow ${name}${id === this.app.selectedEvent ? ' selected' : ''}`)
+        .attr('class', `arrow ${fate}${id === this.app.selectedEvent ? ' selected' : ''}`)
         .attr('data-event', id)
-        .attr('x1', x(e.t))
+        .attr('data-from', m.from)
+        .attr('data-to', m.to)
+        .attr('data-fate', fate)
+        .attr('x1', x1)
         .attr('y1', ya)
-        .attr('x2', xEnd)
-        .attr('y2', yEnd)
-        .attr('stroke', VERDICT_COLOURS[name])
-        .attr('marker-end', m.ok ? 'url(#st-arrow-ok)' : null)
+        .attr('x2', x2)
+        .attr('y2', yb)
+        .attr('stroke', colour)
+        .attr('stroke-dasharray', dies < 1 ? '3 3' : null)
+        .attr('marker-end', fate === 'delivered' ? `url(#st-arrow-delivered)` : null)
         .on('click', () => this.app.goToEvent(id));
-      line
-        .append('title')
-        .text(`${m.from} → ${m.to}: ${m.ok ? 'delivered' : 'dropped/denied'}${e.r ? ` (rule ${e.r})` : ''} — ${e.x}`);
-      if (!m.ok) {
+      line.append('title').text(title);
+      if (dies < 1) {
+        ga.append('line')
+          .attr('class', 'arrow-part')
+          .attr('x1', x1)
+          .attr('y1', ya)
+          .attr('x2', xd)
+          .attr('y2', yd)
+          .attr('stroke', colour);
+      }
+      if (fate !== 'delivered') {
         ga.append('path')
           .attr('class', 'arrow-x')
-          .attr(
-            'd',
-            `M${xEnd - 4},${yEnd - 4}L${xEnd + 4},${yEnd + 4}M${xEnd + 4},${yEnd - 4}L${xEnd - 4},${yEnd + 4}`,
-          );
+          .attr('data-event', id)
+          .attr('data-x', xd.toFixed(1))
+          .attr('data-y', yd.toFixed(1))
+          .attr('stroke', colour)
+          .attr('d', `M${xd - 4},${yd - 4}L${xd + 4},${yd + 4}M${xd + 4},${yd - 4}L${xd - 4},${yd + 4}`)
+          .append('title')
+          .text(title);
       }
       drawn++;
     }
@@ -273,4 +317,11 @@ export class SpaceTimeView {
     this.el.dataset.lanes = String(lanes.length);
     this.el.dataset.count = String(drawn);
   }
+}
+
+/** An actor's name cut to fit left of its lane, keeping both ends ("internet:2001:db…:3e4f"). */
+function shortLabel(actor: string): string {
+  if (actor.length <= LABEL_CHARS) return actor;
+  const tail = 6;
+  return `${actor.slice(0, LABEL_CHARS - tail - 1)}…${actor.slice(-tail)}`;
 }
