@@ -849,4 +849,59 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(await sec.textContent('[data-testid=message-fate]')).toContain(`denied by rule ${tl.events[vlan]!.r}`);
     await shoot(sec, '.tab-body', 'student-spacetime-vlan');
   });
+  it("lays out the Network view without overlapping labels, and routes each message through its own zone's wall", async () => {
+    const file = 'security-corpnet-acl.yaml';
+    const tl = runToTimeline(readFileSync(`scenarios/${file}`, 'utf8'), file);
+    const page = await openPage('?scenario=security-corpnet-acl&tab=network');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page, tl.traceHash);
+    // An admitted corporate-network connection to the cluster's management endpoint.
+    const corp = tl.events.findIndex(
+      (e) => e.m?.ok === true && e.m.from.startsWith('corpnet:') && e.m.to.startsWith('fc:'),
+    );
+    expect(corp).toBeGreaterThanOrEqual(0);
+    await page.evaluate(
+      (id) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(id),
+      corp,
+    );
+    await page.waitForSelector(`.net-messages [data-event="${corp}"]`);
+    const layout = await page.evaluate((id) => {
+      const box = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom };
+      };
+      const texts = [...document.querySelectorAll('.net-static text')].map((t) => ({ text: t.textContent, ...box(t) }));
+      const walls = [...document.querySelectorAll<SVGRectElement>('.net-static rect.wall')].map((w) => ({
+        label: w.dataset.wall!,
+        x: Number(w.getAttribute('x')) + 4,
+        y0: Number(w.getAttribute('y')),
+        y1: Number(w.getAttribute('y')) + Number(w.getAttribute('height')),
+      }));
+      const points = document
+        .querySelector(`.net-messages [data-event="${id}"] polyline`)!
+        .getAttribute('points')!
+        .split(' ')
+        .map((p) => p.split(',').map(Number) as [number, number]);
+      return { texts, walls, points };
+    }, corp);
+    const overlaps: string[] = [];
+    layout.texts.forEach((a, i) => {
+      for (const b of layout.texts.slice(i + 1)) {
+        const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+        const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+        if (w > 0.5 && h > 0.5) overlaps.push(`"${a.text}" × "${b.text}"`);
+      }
+    });
+    expect(overlaps).toEqual([]);
+    expect(layout.texts.filter((t) => t.text?.startsWith('198.51.100.')).length).toBeGreaterThan(3);
+    const edge = layout.walls.find((w) => w.label.startsWith('edge'))!;
+    const corpWall = layout.walls.find((w) => w.label.startsWith('corpnet'))!;
+    const through = layout.points.filter(([x]) => x === corpWall.x);
+    expect(through.length).toBe(1);
+    const [, y] = through[0]!;
+    expect(y).toBeGreaterThanOrEqual(corpWall.y0);
+    expect(y).toBeLessThanOrEqual(corpWall.y1);
+    expect(y < edge.y0 || y > edge.y1).toBe(true);
+    await shoot(page, '.tab-body', 'student-network-labels');
+  });
 });

@@ -24,6 +24,11 @@ const MAX_MESSAGES = 300;
 const MAX_ACTORS_DRAWN = 300;
 const LABELLED_ACTORS = 14;
 const RECENT = 8;
+/** Actor labels: 10 px text, about 6 px a character; a row at least this tall; room for the dot and a gap. */
+const LABEL_CHAR_PX = 6;
+const LABEL_ROW_PX = 15;
+const LABEL_PAD_PX = 18;
+const MIN_LABEL_CHARS = 9;
 
 interface Box {
   readonly x: number;
@@ -32,7 +37,7 @@ interface Box {
   readonly h: number;
 }
 
-interface Wall {
+export interface Wall {
   readonly x: number;
   readonly y0: number;
   readonly y1: number;
@@ -44,6 +49,8 @@ interface NetLayout {
   readonly walls: Wall[];
   readonly pos: Map<string, [number, number]>;
   readonly places: Map<string, ActorPlace>;
+  /** The label drawn beside each actor, cut to fit its column; actors without one are named by their tooltip. */
+  readonly labels: Map<string, string>;
 }
 
 export class NetworkView {
@@ -152,7 +159,7 @@ export class NetworkView {
     }
     for (const w of l.walls) {
       this.staticG.append(
-        svg('rect', { x: w.x - 4, y: w.y0, width: 8, height: w.y1 - w.y0, class: 'wall', rx: 2 }),
+        svg('rect', { x: w.x - 4, y: w.y0, width: 8, height: w.y1 - w.y0, class: 'wall', rx: 2, 'data-wall': w.label }),
         svg('text', { x: w.x, y: w.y1 + 12, class: 'wall-label', 'text-anchor': 'middle' }, w.label),
       );
     }
@@ -173,9 +180,8 @@ export class NetworkView {
       if (n > MAX_ACTORS_DRAWN) continue;
       const g = svg('g', { class: 'actor', 'data-actor': actor });
       g.append(svg('circle', { cx: x, cy: y, r: 4 }));
-      if ((totals.get(key) ?? 0) <= LABELLED_ACTORS) {
-        g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, shortActor(actor)));
-      }
+      const label = l.labels.get(actor);
+      if (label) g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, label));
       g.append(svg('title', {}, actor));
       this.staticG.append(g);
       drawn++;
@@ -300,8 +306,17 @@ export function describeMessage(events: readonly TimelineEvent[], id: number): s
   return `${m.from} → ${m.to}: ${f.label}${rule} — ${e.x}`;
 }
 
-function shortActor(a: string): string {
-  return a.length > 22 ? `${a.slice(0, 21)}…` : a;
+/** Inside the Internet or Corporate network box, an address needs no "internet:" / "corpnet:" before it. */
+function inZone(actor: string, zone: Zone): string {
+  const i = actor.indexOf(':');
+  return (zone === 'internet' || zone === 'corpnet') && actor.slice(0, i) === zone ? actor.slice(i + 1) : actor;
+}
+
+/** An actor's name in at most `chars` characters, keeping both ends ("internet:2001:d…a0c:3e4f"). */
+function shortActor(a: string, chars: number): string {
+  if (a.length <= chars) return a;
+  const tail = Math.min(8, Math.floor(chars / 3));
+  return `${a.slice(0, chars - tail - 1)}…${a.slice(-tail)}`;
 }
 
 function buildLayout(run: LoadedRun, width: number): NetLayout {
@@ -369,6 +384,7 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
       1,
     );
   const pos = new Map<string, [number, number]>();
+  const labels = new Map<string, string>();
   for (const b of boxes) {
     const list = (byBox.get(b.key) ?? []).slice().sort((x, y) => {
       const gx = places.get(x)!.group;
@@ -377,40 +393,52 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
     });
     if (list.length === 0) continue;
     const inner = { x: b.box.x + 12, y: b.box.y + 30, w: b.box.w - 24, h: b.box.h - 40 };
-    const labelled = list.length <= LABELLED_ACTORS;
-    const colW = labelled ? Math.max(110, inner.w / 2) : 14;
-    const cols = Math.max(1, Math.floor(inner.w / colW));
+    // Labelled: as many columns as the rows need at a readable height, each label cut to its column's width.
+    // Otherwise a dense grid of dots (each named by its tooltip).
+    const rowsFit = Math.max(1, Math.floor(inner.h / LABEL_ROW_PX));
+    const labelCols = Math.ceil(list.length / rowsFit);
+    const chars = Math.floor((inner.w / labelCols - LABEL_PAD_PX) / LABEL_CHAR_PX);
+    const labelled = list.length <= LABELLED_ACTORS && chars >= MIN_LABEL_CHARS;
+    const cols = labelled ? labelCols : Math.max(1, Math.floor(inner.w / 14));
     const rows = Math.ceil(list.length / cols);
     const rowH = Math.max(6, Math.min(22, inner.h / Math.max(1, rows)));
     list.forEach((actor, i) => {
       const x = inner.x + (i % cols) * (inner.w / cols) + 4;
       const y = inner.y + Math.floor(i / cols) * rowH + 4;
       pos.set(actor, [x, Math.min(y, b.box.y + b.box.h - 6)]);
+      if (labelled) labels.set(actor, shortActor(inZone(actor, b.zone), chars));
     });
   }
-  return { boxes, walls, pos, places };
+  return { boxes, walls, pos, places, labels };
 }
 
-/** The route from a to b: straight, or through the wall(s) it crosses (a waypoint on each). */
-function routeBetween(a: [number, number], b: [number, number], walls: readonly Wall[]): [number, number][] {
+/**
+ * The route from a to b: straight, or through the wall(s) it crosses (a waypoint on each). Where two walls stand at
+ * the same x (the internet's and the corporate network's), the message goes through the one in front of the zone
+ * its outer end is in — a corporate-network message never passes through the internet's edge.
+ */
+export function routeBetween(a: [number, number], b: [number, number], walls: readonly Wall[]): [number, number][] {
   const route: [number, number][] = [a];
   const [x0, y0] = a;
   const [x1, y1] = b;
-  const crossed = walls
-    .filter((w) => (w.x - x0) * (w.x - x1) < 0)
-    .map((w) => {
-      const f = (w.x - x0) / (x1 - x0);
-      const y = Math.max(w.y0 + 4, Math.min(w.y1 - 4, y0 + f * (y1 - y0)));
-      return [w.x, y, f] as const;
-    })
-    .sort((p, q) => p[2] - q[2]);
-  // Two walls at the same x (internet/corpnet): keep the one on the source's side.
-  const seen = new Set<number>();
-  for (const [x, y] of crossed) {
-    if (seen.has(x)) continue;
-    seen.add(x);
-    route.push([x, y]);
+  const byX = new Map<number, Wall[]>();
+  for (const w of walls) {
+    if ((w.x - x0) * (w.x - x1) >= 0) continue;
+    const list = byX.get(w.x);
+    if (list) list.push(w);
+    else byX.set(w.x, [w]);
   }
+  const crossings: [number, number, number][] = [];
+  for (const [wx, list] of byX) {
+    // The end on the wall's outer (left) side decides which of the walls at this x it goes through.
+    const outerY = x0 < wx ? y0 : y1;
+    const dist = (w: Wall) => (outerY < w.y0 ? w.y0 - outerY : outerY > w.y1 ? outerY - w.y1 : 0);
+    const w = list.reduce((best, c) => (dist(c) < dist(best) ? c : best));
+    const f = (wx - x0) / (x1 - x0);
+    crossings.push([wx, Math.max(w.y0 + 4, Math.min(w.y1 - 4, y0 + f * (y1 - y0))), f]);
+  }
+  crossings.sort((p, q) => p[2] - q[2]);
+  for (const [x, y] of crossings) route.push([x, y]);
   route.push(b);
   return route;
 }
