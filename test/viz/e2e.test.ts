@@ -904,4 +904,24 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(y < edge.y0 || y > edge.y1).toBe(true);
     await shoot(page, '.tab-body', 'student-network-labels');
   });
+  it('names the part of the document an event illustrates by its kind: a node crash is about service healing', async () => {
+    const page = await openPage();
+    await waitForRun(page);
+    const topicAt = async (id: number) => {
+      await page.evaluate(
+        (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+        id,
+      );
+      await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${id}"]`);
+      return page.textContent('[data-testid=topic]');
+    };
+    const nodeCrash = quick.events.findIndex((e) => e.k === 'fault.start' && e.r === 'fault:node.crash');
+    expect(await topicAt(nodeCrash)).toContain('failed node');
+    const probe = quick.events.findIndex((e) => e.k === 'msg.probe');
+    expect(await topicAt(probe)).toContain('health checks');
+    const roleCrash = quick.events.findIndex((e) => e.k === 'fault.start' && e.r === 'fault:role.crash');
+    const topic = await topicAt(roleCrash);
+    expect(topic).toContain('Role instance monitoring and restart');
+    expect(topic).not.toContain('failed node');
+  });
 });

@@ -3,7 +3,6 @@
  * the root fault, each step with its time — which rule decided it, and which part of the seed document it
  * illustrates.
  */
-import type { TimelineEvent } from '../../../sim/trace/format.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
@@ -11,7 +10,7 @@ import { messageFate } from '../model/fate.js';
 import { policyOfRule } from '../model/rules.js';
 import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
-import { kindText, topicText } from '../topics.js';
+import { kindText, topicForEvent } from '../topics.js';
 import { throttledWhilePlaying } from './throttle.js';
 
 export class Explanation {
@@ -165,9 +164,8 @@ export class Explanation {
     );
     if (chain.truncated)
       this.body.append(h('p', { class: 'hint' }, '(the chain is longer; its first steps are not shown)'));
-    // Topic: the event's own, or the nearest one up its chain.
-    const tp = e.tp ?? nearestTopic(events, chain.ids);
-    const topic = topicText(tp);
+    // Topic: the section of the document this kind of event illustrates.
+    const topic = topicForEvent(events, id);
     if (topic) {
       this.body.append(
         h(
@@ -179,12 +177,4 @@ export class Explanation {
       );
     }
   }
-}
-
-function nearestTopic(events: readonly TimelineEvent[], chain: readonly number[]): string | undefined {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const tp = events[chain[i]!]!.tp;
-    if (tp) return tp;
-  }
-  return undefined;
 }
