@@ -856,6 +856,27 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(await arrow.getAttribute('data-fate')).toBe('denied');
     expect(await sec.textContent('[data-testid=message-fate]')).toContain(`denied by rule ${tl.events[vlan]!.r}`);
     await shoot(sec, '.tab-body', 'student-spacetime-vlan');
+    // Lane names are whole inside the view (none cut at its left edge) and no group name covers one.
+    const labels = await sec.evaluate(() => {
+      const svgLeft = document.querySelector('.st-svg')!.getBoundingClientRect().left;
+      const box = (el: Element) => el.getBoundingClientRect();
+      const lanes = [...document.querySelectorAll('.st-svg .lane-label')].map(box);
+      const groups = [...document.querySelectorAll('.st-svg .group-label')].map(box);
+      const cut = lanes.filter((r) => r.left < svgLeft).length;
+      let covered = 0;
+      for (const g of groups)
+        for (const l of lanes)
+          if (
+            Math.min(g.right, l.right) - Math.max(g.left, l.left) > 0.5 &&
+            Math.min(g.bottom, l.bottom) - Math.max(g.top, l.top) > 0.5
+          )
+            covered++;
+      return { lanes: lanes.length, groups: groups.length, cut, covered };
+    });
+    expect(labels.lanes).toBeGreaterThan(5);
+    expect(labels.groups).toBeGreaterThan(1);
+    expect(labels.cut).toBe(0);
+    expect(labels.covered).toBe(0);
   });
   it("lays out the Network view without overlapping labels, and routes each message through its own zone's wall", async () => {
     const file = 'security-corpnet-acl.yaml';
