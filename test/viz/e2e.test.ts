@@ -646,6 +646,13 @@ describe('viewer (Chromium)', () => {
   });
 });
 
+/** A time as the viewer's clock shows it (HH:MM:SS.mmm). */
+function formatClockUs(us: number): string {
+  const ms = Math.floor(us / 1000);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(Math.floor(ms / 3_600_000))}:${p(Math.floor(ms / 60_000) % 60)}:${p(Math.floor(ms / 1000) % 60)}.${p(ms % 1000, 3)}`;
+}
+
 /** The event log's shown rows and whether each lies inside the log's viewport (as a person would see it). */
 async function logRowsInView(page: Page): Promise<{ shown: number; outside: number; current: number | null }> {
   await settle(page);
@@ -952,5 +959,58 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const topic = await topicAt(roleCrash);
     expect(topic).toContain('Role instance monitoring and restart');
     expect(topic).not.toContain('failed node');
+  });
+  it('draws the recovery ladder beside the selected node or instance: the rung it is on, time spent, next deadline', async () => {
+    const file = 'node-crash-healing.yaml';
+    const tl = runToTimeline(readFileSync(`scenarios/${file}`, 'utf8'), file);
+    const page = await openPage('?scenario=node-crash-healing');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page, tl.traceHash);
+    const go = async (id: number, sel: string) => {
+      await page.evaluate(
+        ([i, s]) => {
+          const app = (
+            window as never as { fabricsim: { app: { goToEvent(i: number): void; select(s: string): void } } }
+          ).fabricsim.app;
+          app.goToEvent(i as number);
+          app.select(s as string);
+        },
+        [id, sel] as const,
+      );
+      await settle(page);
+      await page.waitForSelector('[data-testid=ladder]');
+      return page.$$eval('[data-testid=ladder] .rung', (els) =>
+        Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.rung, (e as HTMLElement).dataset.state])),
+      );
+    };
+    const second = tl.events.findIndex((e, i) => e.k === 'fault.start' && i > 0);
+    const node = tl.events[second]!.s;
+    const reboot = tl.events.findIndex((e, i) => i > second && e.k === 'node.reboot');
+    // On the host-reboot rung, with the boot wait armed by the reboot as the deadline for the next rung.
+    expect(await go(reboot, node)).toEqual({
+      restart: 'skipped',
+      vm: 'skipped',
+      host: 'current',
+      healing: 'ahead',
+      repair: 'ahead',
+    });
+    const wait = tl.events[reboot]!.d!.reduce((a, d) => (d.t > a.t ? d : a));
+    expect(await page.textContent('[data-testid=ladder-deadline]')).toContain(`next rung by ${formatClockUs(wait.t)}`);
+    await shoot(page, '[data-testid=inspector]', 'student-ladder-host');
+    // Out for repair, its instance healed onto another node.
+    const moved = tl.events.findIndex((e, i) => i > reboot && e.k === 'instance.moved');
+    expect(await go(moved, node)).toMatchObject({ host: 'done', healing: 'done', repair: 'current' });
+    const inst = tl.events[moved]!.s;
+    expect(await go(moved, inst)).toMatchObject({ host: 'done', healing: 'done' });
+    // After the recovery the ladder says so.
+    const recovered = tl.events.findIndex((e, i) => i > moved && e.k === 'recover');
+    await go(recovered, node);
+    expect(await page.getAttribute('[data-testid=ladder]', 'data-recovered')).toBe('true');
+    // A role crash climbs only the first rung.
+    await page.selectOption('[data-testid=scenario-select]', 'quickstart');
+    await page.click('[data-testid=run-scenario]');
+    await waitForRun(page, quick.traceHash);
+    const restart = quick.events.findIndex((e) => e.k === 'instance.restart');
+    expect(await go(restart, quick.events[restart]!.s)).toMatchObject({ restart: 'current', vm: 'ahead' });
   });
 });
