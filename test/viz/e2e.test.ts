@@ -1013,4 +1013,43 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const restart = quick.events.findIndex((e) => e.k === 'instance.restart');
     expect(await go(restart, quick.events[restart]!.s)).toMatchObject({ restart: 'current', vm: 'ahead' });
   });
+  it('marks everything that is not Ready on the canvas topology, with rings and an overview strip', async () => {
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', bigPath);
+    await waitForRun(page);
+    expect(await page.getAttribute('[data-testid=topology]', 'data-mode')).toBe('canvas');
+    expect(await attr(page, '[data-testid=topology]', 'data-not-ready')).toBe('0');
+    await page.evaluate(() =>
+      (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(4 * 60e6),
+    );
+    await settle(page);
+    const world = (await pageState(page)) as World;
+    const notReady =
+      world.clusters.reduce(
+        (n, c) =>
+          n +
+          c.nodes.filter((x) => x.status !== 'Ready').length +
+          c.instances.filter((x) => x.status !== 'Ready').length,
+        0,
+      ) ?? 0;
+    expect(notReady).toBeGreaterThan(1);
+    expect(Number(await attr(page, '[data-testid=topology]', 'data-not-ready'))).toBe(notReady);
+    // The overview strip at the canvas's right edge shows them, whatever part of the layout is in view.
+    const box = (await page.locator('.topo-canvas').boundingBox())!;
+    const strip = await page.screenshot({
+      clip: { x: box.x + box.width - 8, y: box.y, width: 8, height: box.height },
+      path: join(SHOTS, 'student-topology-strip.png'),
+    });
+    const img = decodePng(strip);
+    let marked = 0;
+    for (let i = 0; i < img.rgba.length; i += 4) {
+      const [r, g, b] = [img.rgba[i]!, img.rgba[i + 1]!, img.rgba[i + 2]!];
+      if (r > 150 && g < 140 && b < 100)
+        marked++; // orange-red: Unhealthy node border or Unresponsive instance
+      else if (r < 160 && g < 160 && b < 170 && Math.abs(r - b) < 30) marked++; // grey: Stopped instances
+    }
+    expect(marked).toBeGreaterThan(0);
+    await shoot(page, '.tab-body', 'student-topology-not-ready');
+  });
 });

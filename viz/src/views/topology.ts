@@ -18,6 +18,13 @@ import {
   type TopologySink,
 } from '../model/topology-layout.js';
 
+/** Instances and nodes drawn smaller than this (px) get a ring of this size when they are not Ready. */
+const RING_PX = 9;
+/** Width (px) of the overview strip at the canvas's right edge. */
+const STRIP_PX = 8;
+/** The hit id of the overview strip (a click there scrolls to that part of the layout). */
+const OVERVIEW_HIT = '\u0000overview';
+
 /** Above this many instances the view draws on a canvas. */
 export const CANVAS_THRESHOLD = 2000;
 const CANVAS_FONT = '11px system-ui, sans-serif';
@@ -91,6 +98,8 @@ export class TopologyView {
   private lastKey = '';
   private hits = new HitList();
   private readonly hitList = new HitList();
+  /** Things not Ready in the last canvas frame: x, y, size, isNode (1/0), colour — five entries each, reused. */
+  private readonly alerts: (number | string)[] = [];
   private spacer: HTMLElement | null = null;
   /** The stage's visible height and scroll offset, kept by a ResizeObserver and the scroll event. */
   private stageHeight = 0;
@@ -428,6 +437,14 @@ export class TopologyView {
 
   // --- Canvas ------------------------------------------------------------------------------------------------
 
+  /** The canvas lays the topology out left of the overview strip (the options object is kept while width holds). */
+  private stripped(opts: TopologyOptions): TopologyOptions {
+    const width = opts.width - STRIP_PX - 4;
+    if (this.strippedOpts?.src !== opts) this.strippedOpts = { src: opts, opts: { ...opts, width } };
+    return this.strippedOpts.opts;
+  }
+  private strippedOpts: { src: TopologyOptions; opts: TopologyOptions } | null = null;
+
   private drawCanvas(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
     if (this.svgEl) {
       this.svgEl.remove();
@@ -443,7 +460,7 @@ export class TopologyView {
     // part of the stage and follows the scroll, and only what is in view is drawn. The height is re-measured (a
     // layout without drawing) when the options change; a change caused by moving instances is caught after drawing.
     if (this.canvasHeight === 0 || this.canvasLayoutKey !== layoutKey(opts)) {
-      this.canvasHeight = layoutTopology(world, opts, NULL_SINK).height + 34;
+      this.canvasHeight = layoutTopology(world, this.stripped(opts), NULL_SINK).height + 34;
       this.canvasLayoutKey = layoutKey(opts);
     }
     const fullHeight = this.canvasHeight;
@@ -481,6 +498,11 @@ export class TopologyView {
     for (const list of nodeFills.values()) list.length = 0;
     for (const list of nodeStrokes.values()) list.length = 0;
     const agentDown: number[] = [];
+    // Everything not Ready, anywhere in the layout (not only in view): rings around the small ones in view, and
+    // marks on the overview strip at the right edge, so that a fault among 100,000 instances is found at a glance.
+    const alerts = this.alerts;
+    alerts.length = 0;
+    let alertCount = 0;
     const nodeTexts: [string, number, number][] = [];
     const outlines: [number, number, number, number, string][] = [];
     const sel = this.app.selection;
@@ -525,6 +547,10 @@ export class TopologyView {
         if (touchedAny && touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+        if (n.status !== 'Ready') {
+          alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(n.status));
+          alertCount++;
+        }
         if (!visible(y, hgt)) return;
         // Deferred and batched by colour: one fill and one stroke per node state, not one per node.
         bucket(nodeFills, nodeFill(n.status)).push(x, y, w, hgt);
@@ -536,6 +562,10 @@ export class TopologyView {
         if (touchedAny && touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       instance: (_c, ci, inst, ii, x, y, size) => {
+        if (inst.status !== 'Ready') {
+          alerts.push(x, y, size, 0, instanceColour(inst.status));
+          alertCount++;
+        }
         if (y + size < top || y > bottom) return;
         const colour = colourBy === 'ud' ? udColour(inst.ud) : instanceColour(inst.status);
         if (colour !== lastColour) {
@@ -562,7 +592,7 @@ export class TopologyView {
         ctx.fillText(text, x, y);
       },
     };
-    const m = layoutTopology(world, opts, sink);
+    const m = layoutTopology(world, this.stripped(opts), sink);
     for (const [colour, xs] of nodeFills) {
       if (xs.length === 0) continue;
       ctx.fillStyle = colour;
@@ -600,6 +630,29 @@ export class TopologyView {
       }
       ctx.fill();
     }
+    // Rings: a small instance or node that is not Ready gets a ring of at least RING_PX, in its state's colour.
+    ctx.lineWidth = 2;
+    for (let i = 0; i < alerts.length; i += 5) {
+      const [ax, ay, size] = [alerts[i] as number, alerts[i + 1] as number, alerts[i + 2] as number];
+      if (size >= RING_PX || ay + size < top || ay > bottom) continue;
+      ctx.strokeStyle = alerts[i + 4] as string;
+      ctx.beginPath();
+      ctx.arc(ax + size / 2, ay + size / 2, RING_PX / 2, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+    // The overview strip: the whole layout's height squeezed into the visible one; a mark for each thing not Ready.
+    const stripX = opts.width - STRIP_PX;
+    ctx.fillStyle = '#f1f4f7';
+    ctx.fillRect(stripX, top, STRIP_PX, viewH);
+    ctx.fillStyle = 'rgba(31,111,235,0.18)';
+    ctx.fillRect(stripX, top + (top / fullHeight) * viewH, STRIP_PX, Math.max(2, (viewH / fullHeight) * viewH));
+    for (let i = 0; i < alerts.length; i += 5) {
+      ctx.fillStyle = alerts[i + 4] as string;
+      const ay = top + ((alerts[i + 1] as number) / fullHeight) * viewH;
+      ctx.fillRect(stripX + ((alerts[i + 3] as number) ? 0 : STRIP_PX / 2), ay, STRIP_PX / 2, 2);
+    }
+    hits.add(stripX, top, STRIP_PX, viewH, OVERVIEW_HIT, 'toggle');
+    this.el.dataset.notReady = String(alertCount);
     ctx.lineWidth = 2;
     for (const [x, y, w, hgt, colour] of outlines) {
       ctx.strokeStyle = colour;
@@ -656,6 +709,13 @@ export class TopologyView {
   private onClick(ev: MouseEvent): void {
     const hit = this.hitAt(ev);
     if (!hit) return;
+    if (hit.id === OVERVIEW_HIT) {
+      // The strip maps the whole layout onto the visible height: scroll so that the clicked part is in the middle.
+      const rect = this.stage.getBoundingClientRect();
+      const frac = (ev.clientY - rect.top) / Math.max(1, rect.height);
+      this.stage.scrollTop = Math.max(0, frac * this.canvasHeight - rect.height / 2);
+      return;
+    }
     if (hit.action === 'toggle') {
       const run = this.app.run;
       const ref = run?.entities.get(hit.id);
