@@ -1052,4 +1052,38 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(marked).toBeGreaterThan(0);
     await shoot(page, '.tab-body', 'student-topology-not-ready');
   });
+  it('counts messages by group in Space-time when there are too many to draw one by one', async () => {
+    const text = BIG_SCENARIO.replace(
+      '  - { id: crash, at: 2m, kind: node.crash, target: c0-r2-n3 }',
+      '  - { id: power, at: 2m, kind: rack.power-loss, target: c0-r2, duration: 20m }',
+    );
+    const tl = runToTimeline(text, 'canvas-power.yaml');
+    const path = join(work, 'canvas-power.timeline.json');
+    writeFileSync(path, JSON.stringify(tl));
+    const page = await openPage('?tab=spacetime');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', path);
+    await waitForRun(page, tl.traceHash);
+    const t = 7 * 60e6;
+    await page.evaluate(
+      (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+      t,
+    );
+    await page.click('[data-testid=tab-spacetime]');
+    await settle(page);
+    const inWindow = tl.events.filter((e) => e.m && e.t >= t - 5 * 60e6 && e.t <= t);
+    expect(inWindow.length).toBeGreaterThan(300);
+    expect(await attr(page, '[data-testid=spacetime]', 'data-mode')).toBe('aggregate');
+    expect(Number(await attr(page, '[data-testid=spacetime]', 'data-count'))).toBe(inWindow.length);
+    // Every message is counted once, in a bin of its fate; a few group lanes replace thousands of actor lanes.
+    const bins = await page.$$eval('.st-svg line.arrow-bin', (els) =>
+      els.map((e) => ({ fate: (e as SVGElement).dataset.fate!, n: Number((e as SVGElement).dataset.count) })),
+    );
+    expect(bins.reduce((a, b) => a + b.n, 0)).toBe(inWindow.length);
+    const failed = inWindow.filter((e) => !e.m!.ok).length;
+    expect(bins.filter((b) => b.fate !== 'delivered').reduce((a, b) => a + b.n, 0)).toBe(failed);
+    expect(bins.length).toBeLessThan(inWindow.length / 3);
+    expect(Number(await attr(page, '[data-testid=spacetime]', 'data-lanes'))).toBeLessThanOrEqual(9);
+    await shoot(page, '.tab-body', 'student-spacetime-aggregate');
+  });
 });

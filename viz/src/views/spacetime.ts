@@ -20,7 +20,13 @@ const GROUP_H = 14;
 const LABEL_CHARS = 23;
 const M = { top: 24, right: 16, bottom: 24, left: 170 };
 const MAX_LANES = 40;
-const MAX_ARROWS = 600;
+/** Most messages looked at in the window; beyond AGGREGATE_ABOVE they are drawn counted, by group, not one by one. */
+const MAX_AGGREGATED = 200_000;
+const AGGREGATE_ABOVE = 300;
+/** Width (px) of a time bin in the aggregated diagram. */
+const BIN_PX = 24;
+/** Counts are written on every LABEL_EVERY-th bin only, so that they never run into each other. */
+const LABEL_EVERY = 4;
 /** Horizontal run (px) of a message that failed at once, so that it still points from sender to receiver. */
 const FAILED_SLANT_PX = 10;
 
@@ -101,6 +107,130 @@ export class SpaceTimeView {
     if (visible) this.render();
   }
 
+  /**
+   * The aggregated diagram: one lane per group of actors (with how many it holds), and for each time bin and pair
+   * of groups and fate, one line whose width grows with the count — the number written on the busiest ones. What is
+   * not delivered stays apart by colour, so a region's faults show as a few thick lines, not a wall of orange.
+   */
+  private renderAggregate(run: LoadedRun, ids: readonly number[], lo: number, hi: number, now: number): void {
+    const events = run.replay.events;
+    const groupActors = new Map<number, Set<string>>();
+    const bins = new Map<string, { from: number; to: number; fate: Fate; bin: number; n: number }>();
+    const x = d3
+      .scaleLinear()
+      .domain([lo, hi])
+      .range([M.left, this.width - M.right]);
+    const fates: Record<string, number> = {};
+    for (const id of ids) {
+      const m = events[id]!.m!;
+      const gf = this.placeOf(run, m.from).group;
+      const gt = this.placeOf(run, m.to).group;
+      for (const [g, a] of [
+        [gf, m.from],
+        [gt, m.to],
+      ] as const) {
+        let set = groupActors.get(g);
+        if (!set) groupActors.set(g, (set = new Set()));
+        set.add(a);
+      }
+      const fate = messageFate(events, id).fate;
+      fates[fate] = (fates[fate] ?? 0) + 1;
+      const bin = Math.floor((x(events[id]!.t) - M.left) / BIN_PX);
+      const key = `${gf}|${gt}|${fate}|${bin}`;
+      const b = bins.get(key);
+      if (b) b.n++;
+      else bins.set(key, { from: gf, to: gt, fate, bin, n: 1 });
+    }
+    const groups = [...groupActors.keys()].sort((a, b) => a - b);
+    const laneOf = new Map(groups.map((g, i) => [g, i]));
+    const laneY = (i: number) => M.top + GROUP_H + i * LANE_H * 1.5 + LANE_H * 0.75;
+    const height = laneY(groups.length - 1) + LANE_H + M.bottom;
+    const svg = this.svgSel;
+    svg.attr('width', this.width).attr('height', height);
+    clear(svg.node()!);
+    const gl = svg.append('g').attr('class', 'lanes');
+    groups.forEach((g, i) => {
+      const y = laneY(i);
+      const lane = gl
+        .append('g')
+        .attr('class', 'lane group-lane')
+        .attr('data-group', GROUPS[g] ?? '');
+      lane
+        .append('rect')
+        .attr('x', 0)
+        .attr('y', y - LANE_H * 0.75)
+        .attr('width', this.width)
+        .attr('height', LANE_H * 1.5)
+        .attr('class', i % 2 ? 'lane-bg odd' : 'lane-bg');
+      lane
+        .append('line')
+        .attr('x1', M.left)
+        .attr('x2', this.width - M.right)
+        .attr('y1', y)
+        .attr('y2', y)
+        .attr('class', 'lane-line');
+      lane
+        .append('text')
+        .attr('x', M.left - 8)
+        .attr('y', y + 4)
+        .attr('text-anchor', 'end')
+        .attr('class', 'lane-label')
+        .text(`${GROUPS[g] ?? ''} (${groupActors.get(g)!.size.toLocaleString('en')})`);
+    });
+    svg
+      .append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${height - M.bottom})`)
+      .call(
+        d3
+          .axisBottom<number>(x)
+          .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
+          .tickFormat((d) => formatDuration(Number(d))),
+      );
+    const ga = svg.append('g').attr('class', 'arrows aggregated');
+    // Failures last, so that they are drawn over the routine traffic.
+    const order: Fate[] = ['delivered', 'lost', 'no-answer', 'denied'];
+    const sorted = [...bins.values()].sort((a, b) => order.indexOf(a.fate) - order.indexOf(b.fate));
+    for (const b of sorted) {
+      const x1 = M.left + b.bin * BIN_PX + BIN_PX / 2;
+      const ya = laneY(laneOf.get(b.from)!);
+      const yb = laneY(laneOf.get(b.to)!);
+      const w = Math.min(9, 1 + Math.log2(b.n));
+      const line = ga
+        .append('line')
+        .attr('class', `arrow-bin ${b.fate}`)
+        .attr('data-fate', b.fate)
+        .attr('data-count', b.n)
+        .attr('x1', x1)
+        .attr('y1', ya)
+        .attr('x2', x1 + (b.fate === 'delivered' ? BIN_PX / 2 : 4))
+        .attr('y2', ya === yb ? ya - LANE_H / 2 : yb)
+        .attr('stroke', FATE_COLOURS[b.fate])
+        .attr('stroke-width', w)
+        .attr('stroke-opacity', b.fate === 'delivered' ? 0.35 : 0.85);
+      line.append('title').text(`${b.n} message(s) ${GROUPS[b.from]} → ${GROUPS[b.to]}: ${b.fate}`);
+      if (b.n >= 10 && b.fate !== 'delivered' && b.bin % LABEL_EVERY === 0) {
+        ga.append('text')
+          .attr('class', 'bin-count')
+          .attr('x', x1 + 5)
+          .attr('y', ya + (ya === yb ? -LANE_H / 2 : (yb - ya) / 2))
+          .text(shortCount(b.n));
+      }
+    }
+    svg
+      .append('line')
+      .attr('class', 'playhead')
+      .attr('x1', x(now))
+      .attr('x2', x(now))
+      .attr('y1', M.top - 6)
+      .attr('y2', height - M.bottom);
+    const parts = (Object.keys(fates) as Fate[]).map((f) => `${shortCount(fates[f]!)} ${f}`).join(', ');
+    setText(this.note, `${groups.length} groups · ${ids.length.toLocaleString('en')} messages counted (${parts})`);
+    this.el.dataset.mode = 'aggregate';
+    this.el.dataset.lanes = String(groups.length);
+    this.el.dataset.count = String(ids.length);
+  }
+
   private placeOf(run: LoadedRun, actor: string): ActorPlace {
     if (this.placesRun !== run) {
       this.places = new Map();
@@ -121,12 +251,18 @@ export class SpaceTimeView {
     const lo = now - this.spanUs;
     const hi = now + this.spanUs * 0.08;
     const events = run.replay.events;
-    let ids = messagesInWindow(events, run.analysis.messages, run.replay.position, lo, now, MAX_ARROWS);
+    let ids = messagesInWindow(events, run.analysis.messages, run.replay.position, lo, now, MAX_AGGREGATED);
     // Around the selection: keep the messages to or from its actor.
     const sel = this.app.selection;
     const focus = sel ? actorForEntity(sel, run.analysis.actors) : undefined;
     if (focus && this.aroundBox.checked)
       ids = ids.filter((id) => events[id]!.m!.from === focus || events[id]!.m!.to === focus);
+    // Too many to read one by one (a region's thousands of agents): one lane per group, messages counted.
+    if (ids.length > AGGREGATE_ABOVE) {
+      this.renderAggregate(run, ids, lo, hi, now);
+      return;
+    }
+    this.el.dataset.mode = 'messages';
     // Lanes: the selected actor, then the endpoints of the most recent messages, a pair at a time while they fit —
     // so with thousands of actors the diagram keeps whole conversations rather than the first lanes alphabetically.
     const laneSet = new Set<string>();
@@ -317,6 +453,11 @@ export class SpaceTimeView {
     this.el.dataset.lanes = String(lanes.length);
     this.el.dataset.count = String(drawn);
   }
+}
+
+/** A count, short: 7, 1.2k, 35k. */
+function shortCount(n: number): string {
+  return n < 1000 ? String(n) : n < 10_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
 }
 
 /** An actor's name cut to fit left of its lane, keeping both ends ("internet:2001:db…:3e4f"). */
