@@ -1086,4 +1086,51 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(Number(await attr(page, '[data-testid=spacetime]', 'data-lanes'))).toBeLessThanOrEqual(9);
     await shoot(page, '.tab-body', 'student-spacetime-aggregate');
   });
+  it('draws the healthy poll rhythm faintly before the missing answers, and counts missed polls on the node', async () => {
+    const page = await openPage();
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page);
+    const crash = quick.events.find((e) => e.k === 'fault.start' && e.r === 'fault:node.crash')!;
+    const node = crash.s;
+    const fails = quick.events.filter((e) => e.k === 'msg.poll' && e.s === `ha:${node}` && e.m && !e.m.ok);
+    const silent = quick.events.find((e) => e.k === 'node.silent' && e.s === node)!;
+    const seek = (t: number) =>
+      page.evaluate(
+        (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+        t,
+      );
+    const badge = async () => {
+      await settle(page);
+      const el = page.locator(`.topo-svg .missed-polls[data-node="${node}"]`);
+      return (await el.count()) ? await el.textContent() : null;
+    };
+    await seek(crash.t - 1);
+    expect(await badge()).toBeNull();
+    await seek(fails[1]!.t);
+    expect(await badge()).toBe('2/4 missed');
+    await seek(silent.t);
+    expect(await badge()).toBe('4/4 missed → silent');
+    await shoot(page, '.tab-body', 'student-missed-polls');
+    // Space-time: answered polls before the crash drawn faint at the poll interval, none while the node is down.
+    await page.click('[data-testid=tab-spacetime]');
+    await settle(page);
+    const beats = await page.$$eval(`.st-svg line.beat[data-to="ha:${node}"]`, (els) =>
+      els.map((e) => Number(e.getAttribute('x1'))),
+    );
+    const xs = await page.$$eval(`.st-svg line.arrow[data-to="ha:${node}"]`, (els) =>
+      els.map((e) => Number(e.getAttribute('x1'))),
+    );
+    expect(xs.length).toBeGreaterThanOrEqual(4);
+    expect(beats.length).toBeGreaterThan(5);
+    const firstFail = Math.min(...xs);
+    expect(beats.every((bx) => bx < firstFail)).toBe(true);
+    // One beat per poll interval (15 s): evenly spaced.
+    const gaps = beats
+      .slice(1)
+      .map((bx, i) => bx - beats[i]!)
+      .sort((a, b) => a - b);
+    expect(gaps.at(-1)! - gaps[0]!).toBeLessThan(1);
+    expect(Math.abs(firstFail - beats.at(-1)! - gaps[0]!)).toBeLessThan(1);
+    await shoot(page, '.tab-body', 'student-rhythm');
+  });
 });

@@ -10,6 +10,7 @@ import { FATE_COLOURS } from '../colours.js';
 import { clear, h, setText } from '../dom.js';
 import { type ActorPlace, actorForEntity, GROUPS, placeActor } from '../model/actors.js';
 import { type Fate, messageFate } from '../model/fate.js';
+import { elidedBeats, rhythmIntervals } from '../model/heartbeat.js';
 import { messagesInWindow } from '../model/messages.js';
 import { formatDuration, parseDuration, timeTicks } from '../model/time.js';
 
@@ -370,6 +371,38 @@ export class SpaceTimeView {
           .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
           .tickFormat((d) => formatDuration(Number(d))),
       );
+    // The healthy rhythm, faint: the polls and probes that were answered (the engine records only the unanswered
+    // ones), recovered from their interval, between the lanes of each host or guest agent and its poller.
+    const { pollUs, probeUs } = rhythmIntervals(
+      (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+    );
+    const gb = svg.append('g').attr('class', 'beats');
+    let beats = 0;
+    for (const actor of lanes) {
+      const prefix = actor.slice(0, actor.indexOf(':'));
+      const kind = prefix === 'ha' ? 'msg.poll' : prefix === 'ga' ? 'msg.probe' : '';
+      if (!kind) continue;
+      const received = run.analysis.bySubject.get(actor);
+      const firstId = received?.find((id) => events[id]!.k === kind);
+      if (firstId === undefined) continue;
+      const from = laneIndex.get(events[firstId]!.m!.from);
+      if (from === undefined) continue;
+      const ya = laneY[from]!;
+      const yb = laneY[laneIndex.get(actor)!]!;
+      const times = elidedBeats(events, received, kind, kind === 'msg.poll' ? pollUs : probeUs, Math.max(lo, 0), now);
+      for (const t of times) {
+        gb.append('line')
+          .attr('class', 'beat')
+          .attr('data-to', actor)
+          .attr('x1', x(t))
+          .attr('y1', ya)
+          .attr('x2', x(t) + FAILED_SLANT_PX / 2)
+          .attr('y2', yb)
+          .attr('stroke', FATE_COLOURS.delivered);
+      }
+      beats += times.length;
+    }
+    this.el.dataset.beats = String(beats);
     // Arrows.
     const ga = svg.append('g').attr('class', 'arrows');
     let drawn = 0;

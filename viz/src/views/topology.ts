@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { INSTANCE_COLOURS, instanceColour, NODE_COLOURS, nodeBorder, nodeFill, udColour } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { pathTarget } from '../model/entities.js';
+import { missedPolls, rhythmIntervals } from '../model/heartbeat.js';
 import {
   type Counts,
   describeCounts,
@@ -317,6 +318,17 @@ export class TopologyView {
           frag.append(svg('text', { x: x + w - 10, y: y + 11, class: 'node-label', 'text-anchor': 'end' }, n.id));
         }
         if (!n.hostAgentUp) frag.append(svg('circle', { cx: x + w - 5, cy: y + 5, r: 2.5, class: 'agent-down' }));
+        // The missed-poll counter: how many of the FC's polls this node has left unanswered in a row.
+        const miss = this.missedOf(n.id);
+        if (miss) {
+          frag.append(
+            svg(
+              'text',
+              { x: x + 3, y: y + 11, class: 'missed-polls', 'data-node': n.id, 'data-missed': miss.missed },
+              miss.text,
+            ),
+          );
+        }
         if (!expanded) {
           frag.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted} inst.`));
         }
@@ -436,6 +448,50 @@ export class TopologyView {
   }
 
   // --- Canvas ------------------------------------------------------------------------------------------------
+
+  private pollsRun: unknown = null;
+  private polls: { polls: Map<string, Int32Array>; silent: Map<string, Int32Array> } = {
+    polls: new Map(),
+    silent: new Map(),
+  };
+
+  /** The missed-poll badge of a node ("2/4", "4/4 → silent"), or null when its last poll was answered. */
+  private missedOf(node: string): { missed: number; text: string } | null {
+    const run = this.app.run;
+    if (!run) return null;
+    if (this.pollsRun !== run) {
+      // Once per run: the polls to each host agent and each node's "silent" events, from one pass.
+      this.pollsRun = run;
+      const polls = new Map<string, number[]>();
+      const silent = new Map<string, number[]>();
+      run.replay.events.forEach((e, i) => {
+        const into = e.k === 'msg.poll' ? polls : e.k === 'node.silent' ? silent : null;
+        if (!into) return;
+        const key = e.k === 'msg.poll' ? e.s.slice(e.s.indexOf(':') + 1) : e.s;
+        const list = into.get(key);
+        if (list) list.push(i);
+        else into.set(key, [i]);
+      });
+      const pack = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
+      this.polls = { polls: pack(polls), silent: pack(silent) };
+    }
+    const agent = this.polls.polls.get(node);
+    if (!agent) return null;
+    const { pollUs, missedPolls: limit } = rhythmIntervals(
+      (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+    );
+    const m = missedPolls(
+      run.replay.events,
+      agent,
+      this.polls.silent.get(node),
+      run.replay.position,
+      this.app.timeUs,
+      pollUs,
+    );
+    if (m.missed === 0) return null;
+    const shown = limit > 0 ? Math.min(m.missed, limit) : m.missed;
+    return { missed: m.missed, text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}` };
+  }
 
   /** The canvas lays the topology out left of the overview strip (the options object is kept while width holds). */
   private stripped(opts: TopologyOptions): TopologyOptions {
