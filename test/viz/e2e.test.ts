@@ -1133,4 +1133,40 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(Math.abs(firstFail - beats.at(-1)! - gaps[0]!)).toBeLessThan(1);
     await shoot(page, '.tab-body', 'student-rhythm');
   });
+  it('shows the access list behind a firewall decision, the matching rule highlighted below those that did not match', async () => {
+    const file = 'security-corpnet-acl.yaml';
+    const tl = runToTimeline(readFileSync(`scenarios/${file}`, 'utf8'), file);
+    const page = await openPage('?scenario=security-corpnet-acl');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await waitForRun(page, tl.traceHash);
+    const rowsOf = async (id: number) => {
+      await page.evaluate(
+        (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+        id,
+      );
+      await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${id}"]`);
+      return page.$$eval('[data-testid=rule-table] tr.rule-row', (els) =>
+        els.map((e) => [(e as HTMLElement).dataset.rule, (e as HTMLElement).dataset.state ?? '']),
+      );
+    };
+    // Denied from the internet: the corpnet rule above did not match; others-to-management did.
+    const denied = tl.events.findIndex((e) => e.r === 'list:boundary-c0:others-to-management');
+    expect(denied).toBeGreaterThanOrEqual(0);
+    const rows = await rowsOf(denied);
+    expect(rows.slice(0, 3)).toEqual([
+      ['corpnet-to-management', 'no match'],
+      ['others-to-management', 'match'],
+      [rows[2]![0], 'not tried'],
+    ]);
+    expect(await page.getAttribute('[data-testid=rule-table]', 'data-list')).toBe('boundary-c0');
+    expect(await page.locator('[data-testid=rule-table] tr.match').textContent()).toContain('deny');
+    await shoot(page, '[data-testid=explanation]', 'student-rule-table');
+    // Admitted from the corporate network: the first rule matched.
+    const allowed = tl.events.findIndex((e) => e.r === 'list:boundary-c0:corpnet-to-management');
+    expect(allowed).toBeGreaterThanOrEqual(0);
+    expect((await rowsOf(allowed))[0]).toEqual(['corpnet-to-management', 'match']);
+    // A decision that is not an access list's shows no table.
+    const other = tl.events.findIndex((e) => e.r && !/^(list|default):/.test(e.r));
+    if (other >= 0) expect(await rowsOf(other)).toEqual([]);
+  });
 });
