@@ -1132,6 +1132,14 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(gaps.at(-1)! - gaps[0]!).toBeLessThan(1);
     expect(Math.abs(firstFail - beats.at(-1)! - gaps[0]!)).toBeLessThan(1);
     await shoot(page, '.tab-body', 'student-rhythm');
+    // Network: answered polls to the node pass as faint dots before the crash; none while it is down.
+    await page.click('[data-testid=tab-network]');
+    await seek(crash.t - 1);
+    await settle(page);
+    expect(await page.locator(`.net-messages .beat-dot[data-to="ha:${node}"]`).count()).toBeGreaterThan(0);
+    await seek(silent.t);
+    await settle(page);
+    expect(await page.locator(`.net-messages .beat-dot[data-to="ha:${node}"]`).count()).toBe(0);
   });
   it('shows the access list behind a firewall decision, the matching rule highlighted below those that did not match', async () => {
     const file = 'security-corpnet-acl.yaml';

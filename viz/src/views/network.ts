@@ -13,6 +13,7 @@ import { FATE_COLOURS } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { type ActorPlace, placeActor, type Zone } from '../model/actors.js';
 import { FATE_LEGEND, type Fate, messageFate } from '../model/fate.js';
+import { elidedBeats, rhythmIntervals } from '../model/heartbeat.js';
 import { messagesInWindow } from '../model/messages.js';
 import { formatClock } from '../model/time.js';
 
@@ -29,6 +30,8 @@ const LABEL_CHAR_PX = 6;
 const LABEL_ROW_PX = 15;
 const LABEL_PAD_PX = 18;
 const MIN_LABEL_CHARS = 9;
+/** Most answered (elided) polls and probes drawn at once. */
+const MAX_BEATS = 300;
 
 interface Box {
   readonly x: number;
@@ -264,6 +267,7 @@ export class NetworkView {
     }
     this.msgG.dataset.count = String(drawn);
     this.el.dataset.count = String(drawn);
+    this.drawBeats(run, l, now, lingerUs);
     // The latest messages as text, with their verdict and rule.
     clear(this.recent);
     const latest = messagesInWindow(events, run.analysis.messages, run.replay.position, 0, now, RECENT).reverse();
@@ -281,6 +285,63 @@ export class NetworkView {
         ),
       );
     }
+  }
+
+  /** Per run: the recorded polls and probes by receiver (message event ids, ascending), built on first use. */
+  private routine: { run: LoadedRun; byReceiver: Map<string, Int32Array> } | null = null;
+
+  /**
+   * The healthy rhythm: polls and probes answered in the last moment (elided by the engine, recovered from their
+   * interval — model/heartbeat.ts) drawn as faint dots at their receivers, for the agents that ever had one recorded.
+   */
+  private drawBeats(run: LoadedRun, l: NetLayout, now: number, lingerUs: number): void {
+    if (this.routine?.run !== run) {
+      const lists = new Map<string, number[]>();
+      for (const id of run.analysis.messages) {
+        const e = run.replay.events[id]!;
+        if (e.k !== 'msg.poll' && e.k !== 'msg.probe') continue;
+        const list = lists.get(e.m!.to);
+        if (list) list.push(id);
+        else lists.set(e.m!.to, [id]);
+      }
+      this.routine = { run, byReceiver: new Map([...lists].map(([k, v]) => [k, Int32Array.from(v)])) };
+    }
+    const { pollUs, probeUs } = rhythmIntervals(
+      (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+    );
+    let beats = 0;
+    for (const [to, ids] of this.routine.byReceiver) {
+      if (beats >= MAX_BEATS) break;
+      const kind = run.replay.events[ids[0]!]!.k;
+      const from = run.replay.events[ids[0]!]!.m!.from;
+      const a = l.pos.get(from);
+      const b = l.pos.get(to);
+      if (!a || !b) continue;
+      const times = elidedBeats(
+        run.replay.events,
+        ids,
+        kind,
+        kind === 'msg.poll' ? pollUs : probeUs,
+        now - Math.max(lingerUs, 1),
+        now,
+        4,
+      );
+      for (const t of times) {
+        const f = Math.min(1, (now - t) / Math.max(1, lingerUs * 0.6));
+        this.msgG.append(
+          svg('circle', {
+            cx: a[0] + (b[0] - a[0]) * f,
+            cy: a[1] + (b[1] - a[1]) * f,
+            r: 3,
+            fill: FATE_COLOURS.delivered,
+            class: 'beat-dot',
+            'data-to': to,
+          }),
+        );
+        beats++;
+      }
+    }
+    this.msgG.dataset.beats = String(beats);
   }
 
   private onHover(ev: MouseEvent): void {
