@@ -336,6 +336,7 @@ export class NetworkView {
             fill: FATE_COLOURS.delivered,
             class: 'beat-dot',
             'data-to': to,
+            'data-t': t,
           }),
         );
         beats++;

@@ -101,6 +101,8 @@ export class TopologyView {
   private readonly hitList = new HitList();
   /** Things not Ready in the last canvas frame: x, y, size, isNode (1/0), colour — five entries each, reused. */
   private readonly alerts: (number | string)[] = [];
+  private readonly ringBuckets = new Map<string, number[]>();
+  private readonly markBuckets = new Map<string, number[]>();
   private spacer: HTMLElement | null = null;
   /** The stage's visible height and scroll offset, kept by a ResizeObserver and the scroll event. */
   private stageHeight = 0;
@@ -686,26 +688,44 @@ export class TopologyView {
       }
       ctx.fill();
     }
-    // Rings: a small instance or node that is not Ready gets a ring of at least RING_PX, in its state's colour.
-    ctx.lineWidth = 2;
+    // Rings: a small instance or node that is not Ready gets a ring of at least RING_PX, in its state's colour; and
+    // the overview strip: the whole layout's height squeezed into the visible one, a mark for each thing not Ready.
+    // Both batched by colour (one path each), like the cells.
+    const rings = this.ringBuckets;
+    const marks = this.markBuckets;
+    for (const list of rings.values()) list.length = 0;
+    for (const list of marks.values()) list.length = 0;
+    const stripX = opts.width - STRIP_PX;
     for (let i = 0; i < alerts.length; i += 5) {
       const [ax, ay, size] = [alerts[i] as number, alerts[i + 1] as number, alerts[i + 2] as number];
-      if (size >= RING_PX || ay + size < top || ay > bottom) continue;
-      ctx.strokeStyle = alerts[i + 4] as string;
+      const colour = alerts[i + 4] as string;
+      bucket(marks, colour).push(
+        stripX + ((alerts[i + 3] as number) ? 0 : STRIP_PX / 2),
+        top + Math.floor((ay / fullHeight) * viewH),
+      );
+      if (size < RING_PX && ay + size >= top && ay <= bottom) bucket(rings, colour).push(ax + size / 2, ay + size / 2);
+    }
+    ctx.lineWidth = 2;
+    for (const [colour, xs] of rings) {
+      if (xs.length === 0) continue;
+      ctx.strokeStyle = colour;
       ctx.beginPath();
-      ctx.arc(ax + size / 2, ay + size / 2, RING_PX / 2, 0, Math.PI * 2);
+      for (let i = 0; i < xs.length; i += 2) {
+        ctx.moveTo(xs[i]! + RING_PX / 2, xs[i + 1]!);
+        ctx.arc(xs[i]!, xs[i + 1]!, RING_PX / 2, 0, Math.PI * 2);
+      }
       ctx.stroke();
     }
-    // The overview strip: the whole layout's height squeezed into the visible one; a mark for each thing not Ready.
-    const stripX = opts.width - STRIP_PX;
     ctx.fillStyle = '#f1f4f7';
     ctx.fillRect(stripX, top, STRIP_PX, viewH);
     ctx.fillStyle = 'rgba(31,111,235,0.18)';
     ctx.fillRect(stripX, top + (top / fullHeight) * viewH, STRIP_PX, Math.max(2, (viewH / fullHeight) * viewH));
-    for (let i = 0; i < alerts.length; i += 5) {
-      ctx.fillStyle = alerts[i + 4] as string;
-      const ay = top + ((alerts[i + 1] as number) / fullHeight) * viewH;
-      ctx.fillRect(stripX + ((alerts[i + 3] as number) ? 0 : STRIP_PX / 2), ay, STRIP_PX / 2, 2);
+    for (const [colour, xs] of marks) {
+      if (xs.length === 0) continue;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 2) ctx.rect(xs[i]!, xs[i + 1]!, STRIP_PX / 2, 2);
+      ctx.fill();
     }
     hits.add(stripX, top, STRIP_PX, viewH, OVERVIEW_HIT, 'toggle');
     this.el.dataset.notReady = String(alertCount);
