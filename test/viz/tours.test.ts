@@ -125,4 +125,13 @@ describe('guided tours', () => {
     expect(qk).toContain('node.ready');
     expect(qk).not.toContain('healing.start');
   });
+
+  it('has nothing to show (only captions) for a tour whose story the run does not hold', () => {
+    const attack = TOURS.find((t) => t.id === 'attack')!;
+    const atEvents = (name: string) => planTour(runs.get(name)!.events, attack.steps).some((s) => s.event >= 0);
+    expect(atEvents('quickstart')).toBe(false);
+    expect(atEvents('security-corpnet-acl')).toBe(true);
+    const role = TOURS.find((t) => t.id === 'role-crash')!;
+    expect(planTour(runs.get('node-crash-healing')!.events, role.steps).some((s) => s.event >= 0)).toBe(false);
+  });
 });

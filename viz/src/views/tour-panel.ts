@@ -51,7 +51,8 @@ export class TourPanel {
       this.renderMessage('Open a run first.');
       return;
     }
-    const anyMatch = planTour(run.replay.events, tour.steps).length > 1;
+    // The tour has something to show when Continue would stop at one of this run's events (not only at captions).
+    const anyMatch = planTour(run.replay.events, tour.steps).some((stop) => stop.event >= 0);
     if (!anyMatch) {
       this.renderMessage(`This run has no ${tour.needs}.`, this.hasScenario(tour.scenario) ? tour.scenario : undefined);
       return;
