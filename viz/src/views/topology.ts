@@ -326,7 +326,14 @@ export class TopologyView {
           frag.append(
             svg(
               'text',
-              { x: x + 3, y: y + 11, class: 'missed-polls', 'data-node': n.id, 'data-missed': miss.missed },
+              {
+                x: x + w - 4,
+                y: y + hgt - 3,
+                'text-anchor': 'end',
+                class: 'missed-polls',
+                'data-node': n.id,
+                'data-missed': miss.missed,
+              },
               miss.text,
             ),
           );
