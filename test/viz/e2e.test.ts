@@ -779,7 +779,8 @@ describe('the viewer as a student uses it (Chromium)', () => {
         Number(document.querySelector<HTMLElement>('[data-testid=clock]')?.dataset.position) > 60 ||
         document.querySelector('[data-testid=play]')?.getAttribute('aria-pressed') === 'false',
     );
-    await page.keyboard.press(' ');
+    // Pause (not Space: at the end of the run Space would start again from the beginning).
+    await page.evaluate(() => (window as never as { fabricsim: { app: { pause(): void } } }).fabricsim.app.pause());
     const p = await position(page);
     expect(p).toBeGreaterThan(30);
     const seen = await logRowsInView(page);
