@@ -774,11 +774,13 @@ describe('the viewer as a student uses it (Chromium)', () => {
       ),
     );
     await page.keyboard.press(' ');
-    await page.waitForFunction(
-      () =>
-        Number(document.querySelector<HTMLElement>('[data-testid=clock]')?.dataset.position) > 60 ||
-        document.querySelector('[data-testid=play]')?.getAttribute('aria-pressed') === 'false',
-    );
+    // Until well into the run (or its end); read from the app, not the button, which updates a frame later.
+    await page.waitForFunction(() => {
+      const app = (
+        window as never as { fabricsim: { app: { playing: boolean; run: { replay: { position: number } } } } }
+      ).fabricsim.app;
+      return app.run.replay.position > 60 || !app.playing;
+    });
     // Pause (not Space: at the end of the run Space would start again from the beginning).
     await page.evaluate(() => (window as never as { fabricsim: { app: { pause(): void } } }).fabricsim.app.pause());
     const p = await position(page);
