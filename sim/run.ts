@@ -4,7 +4,7 @@
  */
 
 import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
-import type { RunSummary } from './metrics/index.js';
+import type { FaultArrivals, RunSummary } from './metrics/index.js';
 import { SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
 import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
@@ -60,6 +60,45 @@ export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; re
   return sim;
 }
 
+/**
+ * The id of a fault process: the scenario's id, or "f<n>" for the n-th entry (1-based) of `faults:`. A scripted fault
+ * on several targets gives "<id>/<target>"; a random process's arrivals are "<id>#<k>" (k-th arrival, 1-based).
+ */
+export function processId(f: FaultSpecResolved): string {
+  return f.id ?? `f${f.index + 1}`;
+}
+
+/**
+ * A fault arrived at a target that was already down, so it changed nothing; it is still recorded (event and count),
+ * so that the true arrival rate can be recovered from the output.
+ */
+function missedArrival(sim: Simulation, kind: string, target: string, id: string): void {
+  sim.change(
+    'fault.missed',
+    target,
+    -1,
+    () => `fault ${id}: ${kind} arrives at ${target}, already down: no change`,
+    null,
+    {
+      r: `fault:${kind}`,
+    },
+  );
+}
+
+/** Arrivals per fault process of each simulation (counted by the schedulers above). */
+const arrivalTallies = new WeakMap<Simulation, FaultArrivals[]>();
+
+function tally(sim: Simulation, f: FaultSpecResolved): FaultArrivals {
+  let list = arrivalTallies.get(sim);
+  if (list === undefined) {
+    list = [];
+    arrivalTallies.set(sim, list);
+  }
+  const t: FaultArrivals = { id: processId(f), kind: f.kind, arrivals: 0, missed: 0 };
+  list.push(t);
+  return t;
+}
+
 function faultExtra(f: FaultSpecResolved) {
   return { groups: f.groups, lossRate: f.lossRate, extraLatencyUs: f.extraLatencyUs };
 }
@@ -71,6 +110,7 @@ function scheduleScripted(
   rng: Random,
 ): void {
   const space = FAULT_TARGETS[f.kind];
+  const counts = tally(sim, f);
   sim.sched.at(f.atUs, () => {
     let targets: string[];
     const t = f.target;
@@ -87,9 +127,14 @@ function scheduleScripted(
       targets = targetsInRack(sim, t.rack, space);
     }
     const single = targets.length === 1;
+    const base = processId(f);
     for (const target of targets) {
-      const id = f.id === null ? null : single ? f.id : `${f.id}/${target}`;
-      sim.inject(f.kind, target, f.durationUs, id, faultExtra(f));
+      const id = single ? base : `${base}/${target}`;
+      counts.arrivals++;
+      if (!sim.inject(f.kind, target, f.durationUs, id, faultExtra(f))) {
+        counts.missed++;
+        missedArrival(sim, f.kind, target, id);
+      }
     }
   });
 }
@@ -116,8 +161,16 @@ function scheduleRandom(
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   const streams = targets.map((t) => base.fork(forkName(t)));
   const end = Math.min(f.untilUs, durationUs);
+  const process = processId(f);
+  const counts = tally(sim, f);
   const fire = (slot: number): void => {
-    sim.inject(f.kind, targets[slot]!, f.durationUs, null, faultExtra(f));
+    // The id names the arrival (process and arrival index), not the count of accepted faults, so the same arrival
+    // has the same id under every parameter value of a sweep.
+    const id = `${process}#${++counts.arrivals}`;
+    if (!sim.inject(f.kind, targets[slot]!, f.durationUs, id, faultExtra(f))) {
+      counts.missed++;
+      missedArrival(sim, f.kind, targets[slot]!, id);
+    }
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
     if (next <= end) sim.sched.at(next, fire, slot);
   };
@@ -148,6 +201,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
     eventCounts: sim.rec.countsByKind(),
     defaults,
     faults: sim.faults.results,
+    faultArrivals: (arrivalTallies.get(sim) ?? []).map((a) => ({ ...a })),
     roles: sim.ix.roleIds.map((id, r) => ({
       id,
       instances: sim.ix.roleSizes[r]!,

@@ -6,6 +6,7 @@ export { type DistributionSummary, type Interval, pairedDifference, summarize, w
 export type {
   Detector,
   ExpectationResult,
+  FaultArrivals,
   FaultResult,
   RoleResult,
   RunSummary,

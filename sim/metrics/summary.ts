@@ -7,7 +7,11 @@
 export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'failover-manager';
 
 export interface FaultResult {
-  /** Scenario-given id, or "f<n>" in injection order. */
+  /**
+   * Names the arrival, the same under every parameter value of a sweep: the scenario-given id or "f<n>" (n-th entry
+   * of `faults:`), "<id>/<target>" for a scripted fault on several targets, "<id>#<k>" for a random process's k-th
+   * arrival.
+   */
   readonly id: string;
   readonly kind: string;
   /** The entity the fault hit (node, instance, rack, replica…). */
@@ -24,6 +28,17 @@ export interface FaultResult {
   ttrUs: number | null;
   /** Timeline event id of the fault's start (for opening the replay there). */
   readonly event: number;
+}
+
+/** Arrivals of one fault process (an entry of the scenario's `faults:`), including those that changed nothing. */
+export interface FaultArrivals {
+  /** The process id (so `faultArrivals[f1]` in a metric path): the scenario's id, or "f<n>" for the n-th entry of `faults:`. */
+  readonly id: string;
+  readonly kind: string;
+  /** Every arrival (one per target for a scripted fault on several targets). */
+  arrivals: number;
+  /** Arrivals at a target that was already down: recorded as `fault.missed`, no fault opened. */
+  missed: number;
 }
 
 export interface RoleResult {
@@ -79,6 +94,8 @@ export interface RunSummary {
   readonly eventCounts: Record<string, number>;
   readonly defaults: Record<string, string | number | boolean>;
   readonly faults: FaultResult[];
+  /** Per fault process: arrivals and arrivals that hit a target already down (in the order of `faults:`). */
+  readonly faultArrivals: FaultArrivals[];
   readonly roles: RoleResult[];
   readonly fc: { noQuorumUs: number; leaderChanges: number };
   readonly watchdogs: { id: string; blindUs: number }[];

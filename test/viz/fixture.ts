@@ -129,6 +129,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
       events: events.length,
       eventCounts: {},
       defaults: {},
+      faultArrivals: [],
       faults: [
         {
           id: 'f1',

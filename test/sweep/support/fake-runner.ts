@@ -144,6 +144,10 @@ export function runScenario(
     eventCounts: {},
     defaults: {},
     faults,
+    faultArrivals: [
+      { id: 'f1', kind: 'node.crash', arrivals: faults.filter((f) => f.kind === 'node.crash').length, missed: 0 },
+      { id: 'f2', kind: 'role.crash', arrivals: faults.filter((f) => f.kind === 'role.crash').length, missed: 0 },
+    ],
     roles: [
       { id: 'shop.web', instances: 2, availability, servedAvailability: availability, readyFraction: availability },
       { id: 'shop.<b>worker</b>', instances: 2, availability: 1, servedAvailability: 1, readyFraction: 1 },
