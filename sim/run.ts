@@ -7,7 +7,7 @@ import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
 import type { FaultArrivals, RunSummary } from './metrics/index.js';
 import { SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
-import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
+import { type FaultSpecResolved, processId, type ResolvedScenario, type ScriptedFaultSpec } from './spec/index.js';
 import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/index.js';
 import { VERSION } from './version.js';
 
@@ -58,14 +58,6 @@ export function createSimulation(sc: ResolvedScenario, opts: { seed?: number; re
   // security (issue 5): rules on every message, and the scripted traffic, when the scenario has `security:`.
   if (sc.security) SecurityModel.attach(sim, sc, sc.security, rng.fork('security'), seed);
   return sim;
-}
-
-/**
- * The id of a fault process: the scenario's id, or "f<n>" for the n-th entry (1-based) of `faults:`. A scripted fault
- * on several targets gives "<id>/<target>"; a random process's arrivals are "<id>#<k>" (k-th arrival, 1-based).
- */
-export function processId(f: FaultSpecResolved): string {
-  return f.id ?? `f${f.index + 1}`;
 }
 
 /**

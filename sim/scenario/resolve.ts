@@ -6,6 +6,7 @@
  * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
  * the document, so the loader can point at the line and column.
  */
+
 import type { Distribution } from '../engine/index.js';
 import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
 import type {
@@ -22,6 +23,7 @@ import type {
 } from '../spec/index.js';
 import { DEFAULTS } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
+import { checkMetricPath, summaryShape } from './metric-path.js';
 import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)
 import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
@@ -528,6 +530,8 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
   const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  const shape = summaryShape({ services, policies, faults });
+  for (const e of expect) if (e.type === 'metric') checkMetricPath(e.metric, shape, ['expect', e.index, 'metric']);
   // security (issue 5)
   const security =
     file.security === undefined
