@@ -9,11 +9,28 @@ import { compileGlob, formatDuration } from '../engine/index.js';
 import type { FaultResult } from '../metrics/index.js';
 import type { Deadline } from '../trace/index.js';
 import { FaultBook } from './faults.js';
-import type { Recipe, Simulation } from './simulation.js';
+import type { FabricController } from './fc.js';
+import type { FcReplicas } from './fc-replicas.js';
+import type { GuestAgent } from './guest-agent.js';
+import type { Kernel, Recipe } from './kernel.js';
+import type { SqlReplicas } from './sql-replicas.js';
 import { powerDown, topicOfFault } from './steps.js';
 
+/** The actors a fault reaches beyond the world itself (their own memory: config errors, hardware faults, leases…). */
+export interface InjectorActors {
+  readonly guest: GuestAgent;
+  readonly fc: FabricController;
+  readonly replicas: FcReplicas;
+  readonly sql: SqlReplicas;
+  /** Wakes every poller (a network condition began or ended). */
+  readonly disturbAll: () => void;
+}
+
 export class FaultInjector {
-  constructor(private readonly sim: Simulation) {}
+  constructor(
+    private readonly k: Kernel,
+    private readonly a: InjectorActors,
+  ) {}
 
   private faultSeq = 0;
 
@@ -67,7 +84,7 @@ export class FaultInjector {
   ): { result: FaultResult; event: number } {
     const fid = givenId ?? `f${++this.faultSeq}`;
     if (givenId !== null) this.faultSeq++;
-    const event = this.sim.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
+    const event = this.k.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
       tp: topicOfFault(kind),
       r: `fault:${kind}`,
       d,
@@ -76,7 +93,7 @@ export class FaultInjector {
       id: fid,
       kind,
       target,
-      atUs: this.sim.now,
+      atUs: this.k.now,
       affected,
       detectedAtUs: null,
       detectedBy: null,
@@ -89,16 +106,16 @@ export class FaultInjector {
   }
 
   private isWell = (key: number): boolean => {
-    if (key < 1 << 26) return this.sim.healthyFlag[key] === 1;
-    if (key < 1 << 27) return this.sim.settledFlag[key - (1 << 26)] === 1;
+    if (key < 1 << 26) return this.k.healthyFlag[key] === 1;
+    if (key < 1 << 27) return this.k.settledFlag[key - (1 << 26)] === 1;
     return true;
   };
 
   private injectInstance(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
-    const gi = this.sim.ix.instById.get(target);
+    const gi = this.k.ix.instById.get(target);
     if (gi === undefined) throw new Error(`unknown instance ${target}`);
-    const inst = this.sim.inst(gi);
-    if (!this.sim.isHealthy(inst)) return false;
+    const inst = this.k.inst(gi);
+    if (!this.k.isHealthy(inst)) return false;
     const texts: Record<string, string> = {
       'role.crash': `the role process of ${target} crashes`,
       'role.hang': `the role process of ${target} hangs in an infinite loop`,
@@ -106,7 +123,7 @@ export class FaultInjector {
       'vm.crash': `the guest VM of ${target} crashes`,
       'vm.hang': `the guest VM of ${target} hangs`,
     };
-    const recipe = this.sim.mutInst(gi, (i) => {
+    const recipe = this.k.mutInst(gi, (i) => {
       if (kind === 'role.hang') i.hung = true;
       else if (kind === 'vm.crash') {
         i.vm = 'Down';
@@ -124,99 +141,99 @@ export class FaultInjector {
       texts[kind]!,
       kind === 'role.crash' || kind === 'role.config-error' ? null : recipe,
     );
-    const f = this.sim.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
-    if (kind === 'role.crash') this.sim.crashRole(gi, event, 'crash');
+    const f = this.k.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
+    if (kind === 'role.crash') this.a.guest.crashRole(gi, event, 'crash');
     else if (kind === 'role.config-error') {
-      this.sim.configError[gi] = 1;
-      this.sim.crashRole(gi, event, 'bad configuration');
-    } else if (kind === 'vm.crash' || kind === 'vm.hang') this.sim.clearInstTimer(gi);
+      this.a.guest.setConfigError(gi, true);
+      this.a.guest.crashRole(gi, event, 'bad configuration');
+    } else if (kind === 'vm.crash' || kind === 'vm.hang') this.k.clearInstTimer(gi);
     if (durationUs !== null) {
-      this.sim.sched.after(durationUs, (x) => this.endInstanceFault(x, kind, event), gi);
+      this.k.sched.after(durationUs, (x) => this.endInstanceFault(x, kind, event), gi);
     }
     void f;
     return true;
   }
 
   private endInstanceFault(gi: number, kind: string, cause: number): void {
-    const inst = this.sim.inst(gi);
+    const inst = this.k.inst(gi);
     if (kind === 'role.hang' && inst.hung) {
-      this.sim.change(
+      this.k.change(
         'fault.end',
         inst.id,
         cause,
         `the hang of ${inst.id} ends`,
-        this.sim.mutInst(gi, (i) => {
+        this.k.mutInst(gi, (i) => {
           i.hung = false;
         }),
         { tp: 'role-monitoring' },
       );
     } else if (kind === 'vm.hang' && inst.vm === 'Hung') {
-      this.sim.change(
+      this.k.change(
         'fault.end',
         inst.id,
         cause,
         `the guest VM of ${inst.id} resumes`,
-        this.sim.mutInst(gi, (i) => {
+        this.k.mutInst(gi, (i) => {
           i.vm = 'Running';
           i.status = 'Ready';
         }),
         { tp: 'role-monitoring' },
       );
-    } else if (kind === 'role.config-error' && this.sim.configError[gi] === 1) {
-      this.sim.configError[gi] = 0;
-      const id = this.sim.change(
+    } else if (kind === 'role.config-error' && this.a.guest.hasConfigError(gi)) {
+      this.a.guest.setConfigError(gi, false);
+      const id = this.k.change(
         'fault.end',
         inst.id,
         cause,
         `the configuration of ${inst.id} is fixed and the role redeployed`,
-        this.sim.mutInst(gi, (i) => {
+        this.k.mutInst(gi, (i) => {
           i.crashLoop = false;
         }),
         { tp: 'role-monitoring' },
       );
-      this.sim.crashTimes[gi]!.length = 0;
-      if (inst.vm === 'Running' && inst.status === 'Stopped') this.sim.startRole(gi, id);
+      this.a.guest.forgetCrashes(gi);
+      if (inst.vm === 'Running' && inst.status === 'Stopped') this.a.guest.startRole(gi, id);
     }
   }
 
   private injectNode(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
-    const gn = this.sim.ix.nodeById.get(target);
+    const gn = this.k.ix.nodeById.get(target);
     if (gn === undefined) throw new Error(`unknown node ${target}`);
-    const node = this.sim.node(gn);
+    const node = this.k.node(gn);
     if (!node.powered || !node.hostAgentUp || node.status !== 'Ready') return false;
-    const insts = this.sim.instOnNode(gn);
-    const affected = insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length;
+    const insts = this.k.instOnNode(gn);
+    const affected = insts.filter((gi) => this.k.healthyFlag[gi] === 1).length;
     const texts: Record<string, string> = {
       'node.crash': `the host OS of ${target} crashes, taking its ${insts.length} VM(s) down`,
       'node.hardware': `${target} suffers a hardware fault, taking its ${insts.length} VM(s) down`,
       'host-agent.crash': `the host agent of ${target} crashes (its VMs keep running)`,
     };
-    if (kind === 'node.hardware') this.sim.hwFault[gn] = 1;
-    if (durationUs !== null) this.sim.downUntil[gn] = this.sim.now + durationUs;
-    for (const gi of insts) if (kind !== 'host-agent.crash') this.sim.clearInstTimer(gi);
+    if (kind === 'node.hardware') this.a.fc.markHardwareFault(gn);
+    if (durationUs !== null) this.a.fc.keepDownUntil(gn, this.k.now + durationUs);
+    for (const gi of insts) if (kind !== 'host-agent.crash') this.k.clearInstTimer(gi);
     const { result, event } = this.newFault(kind, target, givenId, affected, texts[kind]!, (w) => {
-      const c = w.clusters[this.sim.ix.nodeCluster[gn]!]!;
-      const n = c.nodes[this.sim.ix.nodeLocal[gn]!]!;
+      const c = w.clusters[this.k.ix.nodeCluster[gn]!]!;
+      const n = c.nodes[this.k.ix.nodeLocal[gn]!]!;
       if (kind === 'host-agent.crash') n.hostAgentUp = false;
       else powerDown(c, n);
     });
-    this.sim.nodeCause[gn] = event;
-    for (const gi of insts) this.sim.instCause[gi] = event;
-    this.sim.faults.open(result, [FaultBook.keyNode(gn), ...insts.map(FaultBook.keyInstance)], this.isWell, () => true);
+    this.k.nodeCause[gn] = event;
+    for (const gi of insts) this.k.instCause[gi] = event;
+    this.k.faults.open(result, [FaultBook.keyNode(gn), ...insts.map(FaultBook.keyInstance)], this.isWell, () => true);
     return true;
   }
 
   private injectRack(target: string, durationUs: number | null, givenId: string | null): boolean {
-    const loc = this.sim.ix.rackById.get(target);
+    const loc = this.k.ix.rackById.get(target);
     if (!loc) throw new Error(`unknown rack ${target}`);
-    const c = this.sim.world.clusters[loc.cluster]!;
+    const c = this.k.world.clusters[loc.cluster]!;
     const rack = c.racks[loc.rack]!;
     if (!rack.powered) return false;
-    const gns = rack.nodes.map((ni) => this.sim.ix.nodeOffset[loc.cluster]! + ni);
-    const insts = gns.flatMap((gn) => this.sim.instOnNode(gn));
-    const affected = insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length;
-    for (const gn of gns) if (durationUs !== null) this.sim.downUntil[gn] = this.sim.now + durationUs;
-    for (const gi of insts) this.sim.clearInstTimer(gi);
+    const gns = rack.nodes.map((ni) => this.k.ix.nodeOffset[loc.cluster]! + ni);
+    const insts = gns.flatMap((gn) => this.k.instOnNode(gn));
+    const affected = insts.filter((gi) => this.k.healthyFlag[gi] === 1).length;
+    for (const gn of gns) if (durationUs !== null) this.a.fc.keepDownUntil(gn, this.k.now + durationUs);
+    for (const gi of insts) this.k.clearInstTimer(gi);
     const { result, event } = this.newFault(
       'rack.power-loss',
       target,
@@ -230,17 +247,17 @@ export class FaultInjector {
         for (const ni of r.nodes) powerDown(cl, cl.nodes[ni]!);
       },
     );
-    for (const gn of gns) this.sim.nodeCause[gn] = event;
-    for (const gi of insts) this.sim.instCause[gi] = event;
-    this.sim.faults.open(
+    for (const gn of gns) this.k.nodeCause[gn] = event;
+    for (const gi of insts) this.k.instCause[gi] = event;
+    this.k.faults.open(
       result,
       [...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
       this.isWell,
       () => true,
     );
     if (durationUs !== null) {
-      this.sim.sched.after(durationUs, () => {
-        const id = this.sim.change(
+      this.k.sched.after(durationUs, () => {
+        const id = this.k.change(
           'fault.end',
           target,
           event,
@@ -252,10 +269,10 @@ export class FaultInjector {
         );
         // Nodes still waiting for their reboot come up now; nodes already out for repair return through repair.
         for (const gn of gns) {
-          const n = this.sim.node(gn);
+          const n = this.k.node(gn);
           if (!n.powered && (n.status === 'Recovering' || n.status === 'Ready' || n.status === 'Unhealthy')) {
-            this.sim.nodeCause[gn] = id;
-            this.sim.powerOn(gn, 'node.boot', `${n.id} powers up`);
+            this.k.nodeCause[gn] = id;
+            this.a.fc.powerOn(gn, 'node.boot', `${n.id} powers up`);
           }
         }
       });
@@ -265,16 +282,16 @@ export class FaultInjector {
 
   private replicaIndex(target: string): { ci: number; r: number } {
     const m = /^fc:(.+)\/(\d+)$/.exec(target);
-    const ci = m ? this.sim.world.clusters.findIndex((c) => c.id === m[1]) : -1;
+    const ci = m ? this.k.world.clusters.findIndex((c) => c.id === m[1]) : -1;
     if (!m || ci < 0) throw new Error(`unknown FC replica ${target}`);
     return { ci, r: Number(m[2]) };
   }
 
   private injectFcReplica(target: string, durationUs: number | null, givenId: string | null): boolean {
     const { ci, r } = this.replicaIndex(target);
-    const rep = this.sim.world.clusters[ci]!.fc.replicas[r]!;
+    const rep = this.k.world.clusters[ci]!.fc.replicas[r]!;
     if (!rep.up) return false;
-    const wasLeader = this.sim.world.clusters[ci]!.fc.leader === r;
+    const wasLeader = this.k.world.clusters[ci]!.fc.leader === r;
     const { result, event } = this.newFault(
       'fc.replica-crash',
       target,
@@ -288,15 +305,15 @@ export class FaultInjector {
         if (fc.leader === r) fc.leader = -1;
       },
     );
-    if (wasLeader) this.sim.noLeaderSince[ci] = this.sim.now;
-    this.sim.faults.open(result, [this.sim.faults.keyOther(`fc:${ci}`)], this.isWell, () => {
-      const fc = this.sim.world.clusters[ci]!.fc;
+    if (wasLeader) this.a.replicas.leaderLost(ci);
+    this.k.faults.open(result, [this.k.faults.keyOther(`fc:${ci}`)], this.isWell, () => {
+      const fc = this.k.world.clusters[ci]!.fc;
       return fc.replicas[r]!.up && fc.leader >= 0;
     });
-    const back = durationUs ?? this.sim.p.fc.replicaRestartTimeUs;
-    this.sim.sched.after(back, () => {
-      this.sim.heard[ci]![r] = this.sim.now;
-      this.sim.change(
+    const back = durationUs ?? this.k.p.fc.replicaRestartTimeUs;
+    this.k.sched.after(back, () => {
+      this.a.replicas.heardNow(ci, r);
+      this.k.change(
         'fc.replica-up',
         target,
         event,
@@ -315,7 +332,7 @@ export class FaultInjector {
     if (!m) throw new Error(`unknown SQL replica ${target}`);
     const d = Number(m[1]);
     const r = Number(m[2]);
-    const db = this.sim.world.sql.databases[d]!;
+    const db = this.k.world.sql.databases[d]!;
     const rep = db.replicas[r]!;
     if (!rep.up) return false;
     const primary = rep.role === 'primary';
@@ -334,21 +351,21 @@ export class FaultInjector {
         }
       },
     );
-    this.sim.sqlAvailabilityChanged(d);
-    this.sim.faults.open(
+    this.a.sql.sqlAvailabilityChanged(d);
+    this.k.faults.open(
       result,
-      [this.sim.faults.keyOther(`sql:${d}`), this.sim.faults.keyOther(`sqlr:${target}`)],
+      [this.k.faults.keyOther(`sql:${d}`), this.k.faults.keyOther(`sqlr:${target}`)],
       this.isWell,
       () => {
-        const x = this.sim.world.sql.databases[d]!;
+        const x = this.k.world.sql.databases[d]!;
         return x.available && x.replicas.every((y) => y.up);
       },
     );
-    if (primary) this.sim.sched.after(this.sim.p.sql.failoverTimeUs, this.sim.onFailover, d);
+    if (primary) this.k.sched.after(this.k.p.sql.failoverTimeUs, this.a.sql.onFailover, d);
     if (durationUs !== null) {
-      this.sim.sched.after(durationUs, () => {
-        if (!this.sim.world.sql.databases[d]!.replicas[r]!.up)
-          this.sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${target} comes back`);
+      this.k.sched.after(durationUs, () => {
+        if (!this.k.world.sql.databases[d]!.replicas[r]!.up)
+          this.a.sql.setReplicaUp(d, r, 'fault.end', `SQL replica ${target} comes back`);
       });
     }
     return true;
@@ -358,7 +375,7 @@ export class FaultInjector {
     const m = /^watchdog:(\d+)$/.exec(target);
     if (!m) throw new Error(`unknown watchdog ${target}`);
     const w = Number(m[1]);
-    if (!this.sim.world.watchdogs[w]!.up) return false;
+    if (!this.k.world.watchdogs[w]!.up) return false;
     const { result, event } = this.newFault(
       'watchdog.crash',
       target,
@@ -369,17 +386,11 @@ export class FaultInjector {
         x.watchdogs[w]!.up = false;
       },
     );
-    this.sim.wdDownSince[w] = this.sim.now;
-    this.sim.faults.open(
-      result,
-      [this.sim.faults.keyOther(`wd:${w}`)],
-      this.isWell,
-      () => this.sim.world.watchdogs[w]!.up,
-    );
-    this.sim.sched.after(durationUs ?? this.sim.p.watchdog.restartTimeUs, () => {
-      this.sim.watchdogBlindUs[w] = this.sim.watchdogBlindUs[w]! + (this.sim.now - this.sim.wdDownSince[w]!);
-      this.sim.wdDownSince[w] = -1;
-      const id = this.sim.change(
+    this.a.sql.watchdogDown(w);
+    this.k.faults.open(result, [this.k.faults.keyOther(`wd:${w}`)], this.isWell, () => this.k.world.watchdogs[w]!.up);
+    this.k.sched.after(durationUs ?? this.k.p.watchdog.restartTimeUs, () => {
+      this.a.sql.watchdogUp(w);
+      const id = this.k.change(
         'watchdog.up',
         target,
         event,
@@ -389,8 +400,8 @@ export class FaultInjector {
         },
         { tp: 'watchdogs' },
       );
-      this.sim.detect(this.sim.faults.keyOther(`wd:${w}`), 'watchdog', id);
-      this.sim.watchdogCheck(w);
+      this.k.detect(this.k.faults.keyOther(`wd:${w}`), 'watchdog', id);
+      this.a.sql.watchdogCheck(w);
     });
     return true;
   }
@@ -403,15 +414,15 @@ export class FaultInjector {
   ): boolean {
     const groups = extra.groups ?? null;
     const condKind = kind === 'network.partition' ? 'partition' : kind === 'network.loss' ? 'loss' : 'latency';
-    const cond = this.sim.net.begin(condKind, groups, extra.lossRate ?? 0, extra.extraLatencyUs ?? 0);
+    const cond = this.k.net.begin(condKind, groups, extra.lossRate ?? 0, extra.extraLatencyUs ?? 0);
     // Affected: nodes named by the groups (all nodes when the condition has no groups), and their instances.
     const res = groups ? groups.flat().map(compileGlob) : null;
     const gns: number[] = [];
-    for (let gn = 0; gn < this.sim.ix.nodeCluster.length; gn++) {
-      const id = this.sim.node(gn).id;
+    for (let gn = 0; gn < this.k.ix.nodeCluster.length; gn++) {
+      const id = this.k.node(gn).id;
       if (res === null || res.some((re) => re.test(id) || re.test(`ha:${id}`))) gns.push(gn);
     }
-    const insts = gns.flatMap((gn) => this.sim.instOnNode(gn));
+    const insts = gns.flatMap((gn) => this.k.instOnNode(gn));
     const desc =
       kind === 'network.partition'
         ? `the network splits into ${groups!.length} groups that cannot reach each other (${groups!.map((g) => g.join(' ')).join(' | ')})`
@@ -423,27 +434,27 @@ export class FaultInjector {
       kind,
       groups ? groups.flat().join(' ') : 'network',
       givenId,
-      insts.filter((gi) => this.sim.healthyFlag[gi] === 1).length,
+      insts.filter((gi) => this.k.healthyFlag[gi] === 1).length,
       desc,
       null,
-      [{ t: this.sim.now + durationUs, k: 'fault.end', s: 'network' }],
+      [{ t: this.k.now + durationUs, k: 'fault.end', s: 'network' }],
     );
-    const endKey = this.sim.faults.keyOther(`net:${event}`);
-    this.sim.faults.open(
+    const endKey = this.k.faults.keyOther(`net:${event}`);
+    this.k.faults.open(
       result,
       [endKey, ...gns.map(FaultBook.keyNode), ...insts.map(FaultBook.keyInstance)],
       this.isWell,
       () => ended,
     );
-    this.sim.disturbAll();
-    this.sim.sched.after(durationUs, () => {
-      this.sim.net.end(cond);
+    this.a.disturbAll();
+    this.k.sched.after(durationUs, () => {
+      this.k.net.end(cond);
       ended = true;
-      const id = this.sim.change('fault.end', 'network', event, `the network condition of ${result.id} ends`, null, {
+      const id = this.k.change('fault.end', 'network', event, `the network condition of ${result.id} ends`, null, {
         tp: 'role-monitoring',
       });
-      this.sim.otherTouched(`net:${event}`, id);
-      this.sim.disturbAll();
+      this.k.otherTouched(`net:${event}`, id);
+      this.a.disturbAll();
     });
     return true;
   }

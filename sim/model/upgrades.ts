@@ -5,7 +5,10 @@
  */
 import { formatDuration } from '../engine/index.js';
 import { FaultBook } from './faults.js';
-import type { Simulation } from './simulation.js';
+import type { FcReplicas } from './fc-replicas.js';
+import type { GuestAgent, Versions } from './guest-agent.js';
+import type { HostAgent } from './host-agent.js';
+import type { Kernel } from './kernel.js';
 
 export interface UpgradeRequest {
   id: string;
@@ -15,14 +18,24 @@ export interface UpgradeRequest {
   rollbackAfterUs: number | null;
 }
 
-export class Upgrades {
-  constructor(private readonly sim: Simulation) {}
+/** The actors an upgrade drives: role restarts (guest agent), VM reboots (host agent), waiting for a leader. */
+export interface UpgradeActors {
+  readonly guest: GuestAgent;
+  readonly host: HostAgent;
+  readonly replicas: FcReplicas;
+}
+
+export class Upgrades implements Versions {
+  /** Set by the composition root (the guest agent asks this walker which versions fail). */
+  a!: UpgradeActors;
+
+  constructor(private readonly k: Kernel) {}
 
   private failingVersions = new Map<number, number>();
 
   /** The instance runs the version of a failing update: it crashes at every start. */
   failingVersion(gi: number): boolean {
-    const inst = this.sim.inst(gi);
+    const inst = this.k.inst(gi);
     return this.failingVersions.get(inst.service) === inst.version;
   }
 
@@ -33,10 +46,10 @@ export class Upgrades {
     failing: boolean;
     rollbackAfterUs: number | null;
   }): void {
-    const svc = this.sim.world.services[u.service]!;
+    const svc = this.k.world.services[u.service]!;
     const ci = svc.cluster;
     if (svc.upgrade !== null && (svc.upgrade.status === 'walking' || svc.upgrade.status === 'rolling-back')) {
-      this.sim.change(
+      this.k.change(
         'upgrade.refused',
         svc.id,
         -1,
@@ -50,10 +63,10 @@ export class Upgrades {
     }
     const toVersion =
       Math.max(
-        ...svc.roles.flatMap((r) => r.instances.map((ii) => this.sim.world.clusters[ci]!.instances[ii]!.version)),
+        ...svc.roles.flatMap((r) => r.instances.map((ii) => this.k.world.clusters[ci]!.instances[ii]!.version)),
       ) + 1;
     if (u.failing) this.failingVersions.set(u.service, toVersion);
-    const id = this.sim.change(
+    const id = this.k.change(
       'upgrade.start',
       svc.id,
       -1,
@@ -65,7 +78,7 @@ export class Upgrades {
       { tp: 'change-management' },
     );
     this.upgradeCtx.set(u.service, { ...u, toVersion, cause: id, udStart: 0 });
-    this.sim.fcAct(ci, () => this.walkNextUd(u.service));
+    this.a.replicas.act(ci, () => this.walkNextUd(u.service));
   }
 
   private upgradeCtx = new Map<
@@ -84,12 +97,12 @@ export class Upgrades {
 
   private walkNextUd(s: number): void {
     const ctx = this.upgradeCtx.get(s)!;
-    const svc = this.sim.world.services[s]!;
+    const svc = this.k.world.services[s]!;
     const up = svc.upgrade!;
     if (up.status !== 'walking') return;
     const ud = up.ud + 1;
     if (ud >= svc.updateDomains) {
-      this.sim.change(
+      this.k.change(
         'upgrade.done',
         svc.id,
         ctx.cause,
@@ -102,11 +115,11 @@ export class Upgrades {
       return;
     }
     const ci = svc.cluster;
-    const off = this.sim.ix.instOffset[ci]!;
+    const off = this.k.ix.instOffset[ci]!;
     const members = svc.roles
       .flatMap((r) => r.instances)
-      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.ud === ud);
-    const id = this.sim.change(
+      .filter((ii) => this.k.world.clusters[ci]!.instances[ii]!.ud === ud);
+    const id = this.k.change(
       'upgrade.ud',
       svc.id,
       ctx.cause,
@@ -124,76 +137,76 @@ export class Upgrades {
       },
       {
         tp: 'change-management',
-        d: [{ t: this.sim.now + this.sim.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }],
+        d: [{ t: this.k.now + this.k.p.role.upgradeWaitUs, k: 'upgrade.deadline', s: svc.id }],
       },
     );
     ctx.cause = id;
-    ctx.udStart = this.sim.now;
+    ctx.udStart = this.k.now;
     for (const ii of members) {
       const gi = off + ii;
-      if (this.sim.inst(gi).node < 0) continue;
-      this.sim.instCause[gi] = id;
-      this.sim.crashTimes[gi]!.length = 0;
-      if (ctx.kind === 'os') this.sim.setInstTimer(gi, this.sim.p.hostAgent.vmRebootTimeUs, this.sim.onVmUp);
+      if (this.k.inst(gi).node < 0) continue;
+      this.k.instCause[gi] = id;
+      this.a.guest.forgetCrashes(gi);
+      if (ctx.kind === 'os') this.k.setInstTimer(gi, this.k.p.hostAgent.vmRebootTimeUs, this.a.host.onVmUp);
       else {
-        this.sim.clearInstTimer(gi);
+        this.k.clearInstTimer(gi);
         this.startRoleAfterRecycle(gi, id);
       }
     }
-    this.sim.sched.after(this.sim.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
+    this.k.sched.after(this.k.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
   }
 
   private startRoleAfterRecycle(gi: number, cause: number): void {
-    this.sim.setInstTimer(gi, this.sim.p.role.restartDelayUs, (x) => {
-      this.sim.instTimer[x] = -1;
-      if (this.sim.inst(x).vm === 'Running') this.sim.startRole(x, cause);
+    this.k.setInstTimer(gi, this.k.p.role.restartDelayUs, (x) => {
+      this.k.instTimer[x] = -1;
+      if (this.k.inst(x).vm === 'Running') this.a.guest.startRole(x, cause);
     });
   }
 
   private readonly onUpgradeCheck = (s: number): void => {
     const ctx = this.upgradeCtx.get(s);
-    const svc = this.sim.world.services[s]!;
+    const svc = this.k.world.services[s]!;
     const up = svc.upgrade;
     if (!ctx || !up || up.status !== 'walking') return;
     const ci = svc.cluster;
     const members = svc.roles
       .flatMap((r) => r.instances)
-      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.ud === up.ud);
-    const off = this.sim.ix.instOffset[ci]!;
-    const healthy = members.every((ii) => this.sim.healthyFlag[off + ii] === 1 || this.sim.inst(off + ii).node < 0);
+      .filter((ii) => this.k.world.clusters[ci]!.instances[ii]!.ud === up.ud);
+    const off = this.k.ix.instOffset[ci]!;
+    const healthy = members.every((ii) => this.k.healthyFlag[off + ii] === 1 || this.k.inst(off + ii).node < 0);
     if (healthy) {
-      this.sim.fcAct(ci, () => this.walkNextUd(s));
+      this.a.replicas.act(ci, () => this.walkNextUd(s));
       return;
     }
-    if (this.sim.now - ctx.udStart >= this.sim.p.role.upgradeWaitUs) {
-      const id = this.sim.change(
+    if (this.k.now - ctx.udStart >= this.k.p.role.upgradeWaitUs) {
+      const id = this.k.change(
         'upgrade.stuck',
         svc.id,
         ctx.cause,
         () =>
-          `upgrade ${ctx.id}: update domain ${up.ud} not healthy within ${formatDuration(this.sim.p.role.upgradeWaitUs)}: the deployment is stuck`,
+          `upgrade ${ctx.id}: update domain ${up.ud} not healthy within ${formatDuration(this.k.p.role.upgradeWaitUs)}: the deployment is stuck`,
         (w) => {
           w.services[s]!.upgrade!.status = 'stuck';
         },
-        { tp: 'change-management', r: `role.upgradeWait=${formatDuration(this.sim.p.role.upgradeWaitUs)}` },
+        { tp: 'change-management', r: `role.upgradeWait=${formatDuration(this.k.p.role.upgradeWaitUs)}` },
       );
-      for (const ii of members) this.sim.detect(FaultBook.keyInstance(off + ii), 'fc', id);
+      for (const ii of members) this.k.detect(FaultBook.keyInstance(off + ii), 'fc', id);
       ctx.cause = id;
-      if (ctx.rollbackAfterUs !== null) this.sim.sched.after(ctx.rollbackAfterUs, this.onRollback, s);
+      if (ctx.rollbackAfterUs !== null) this.k.sched.after(ctx.rollbackAfterUs, this.onRollback, s);
       return;
     }
-    this.sim.sched.after(this.sim.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
+    this.k.sched.after(this.k.p.fc.pollIntervalUs, this.onUpgradeCheck, s);
   };
 
   private readonly onRollback = (s: number): void => {
     const ctx = this.upgradeCtx.get(s)!;
-    const svc = this.sim.world.services[s]!;
+    const svc = this.k.world.services[s]!;
     const ci = svc.cluster;
-    const off = this.sim.ix.instOffset[ci]!;
+    const off = this.k.ix.instOffset[ci]!;
     const upgraded = svc.roles
       .flatMap((r) => r.instances)
-      .filter((ii) => this.sim.world.clusters[ci]!.instances[ii]!.version === ctx.toVersion);
-    const id = this.sim.change(
+      .filter((ii) => this.k.world.clusters[ci]!.instances[ii]!.version === ctx.toVersion);
+    const id = this.k.change(
       'upgrade.rollback',
       svc.id,
       ctx.cause,
@@ -212,8 +225,8 @@ export class Upgrades {
     );
     for (const ii of upgraded) {
       const gi = off + ii;
-      this.sim.crashTimes[gi]!.length = 0;
-      if (this.sim.inst(gi).status === 'Recycling') this.startRoleAfterRecycle(gi, id);
+      this.a.guest.forgetCrashes(gi);
+      if (this.k.inst(gi).status === 'Recycling') this.startRoleAfterRecycle(gi, id);
     }
   };
 }

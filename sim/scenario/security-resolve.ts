@@ -4,7 +4,11 @@
  * once so that a mistake is reported at its path in the file, not in the middle of a run.
  *
  * The result is plain JSON (it is part of the resolved scenario that timelines carry); the model compiles it.
- * Only types are imported from resolve.ts, which imports this module.
+ * The resolved types live in the spec layer (sim/spec/security.ts).
+ *
+ * Longer than ~600 lines on purpose: it resolves every part of the security section (rule sets, SQL logins and users,
+ * builds, access, traffic, expectations) against one set of names and one set of checks (CIDRs, ports, passwords,
+ * permissions); split, each part would re-import the same helpers.
  */
 
 import {

@@ -16,8 +16,8 @@ import type { Actor, Decision, DeliveryPolicy } from '../../network/index.js';
 import type { ResolvedSecurity, World } from '../../spec/index.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
+import type { RuleBook } from './packet-path.js';
 import { type Endpoint, EP } from './plan.js';
-import type { RuleBook } from './rules.js';
 
 /** Infrastructure paths a rule change blocks. */
 export interface BlockedPaths {

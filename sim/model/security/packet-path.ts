@@ -1,5 +1,5 @@
 /**
- * The network rule book: the rule engines of `sim/network/rules` compiled from the effective configuration, chained
+ * The path of a packet, the part of the security model that decides one: the network rule book, the rule engines of `sim/network/rules` compiled from the effective configuration, chained
  * in the order a packet meets them, and one question answered: may `src` open a connection to `dst` on this port?
  *
  * The chain, for a connection's opening packet:
@@ -18,6 +18,9 @@
  * which instances are in rotation — and allocates nothing once a VM's host filter exists. Established connections are
  * the model's business: a rule change never cuts a connection already admitted (flows have durations).
  * The decision returned for an admitted connection is the innermost layer's.
+ *
+ * About 600 lines: one class whose compile and evaluate halves share the per-cluster tables; splitting them would
+ * expose those tables.
  */
 
 import type { AclRule } from '../../network/index.js';

@@ -1,5 +1,5 @@
 /**
- * The security model: attaches to a `Simulation`, compiles the scenario's rule sets, installs them on the network
+ * The security actor, the one that plays the traffic: attaches to a `Simulation`, compiles the scenario's rule sets, installs them on the network
  * (so the FC's polls and the load balancer's probes meet them too), runs the scripted traffic — connections, SQL
  * logins and attacks on them, installations, admin logins, builds and releases, misconfigurations — and records, for
  * every attempt, what decided it.
@@ -12,6 +12,10 @@
  *
  * Nothing here changes the world state (the security state — rules, logins, builds, grants — lives beside it), so
  * events carry no patches; the trace hash covers them all.
+ *
+ * Longer than ~600 lines on purpose: one method per kind of scripted traffic (twelve kinds), all recording through
+ * the same attempt path (`attempt` → oracle → book); the pieces it drives are already separate modules (packet-path,
+ * infra, sql, access, builds, book, oracle).
  */
 
 import type { Random } from '../../engine/index.js';
@@ -37,8 +41,8 @@ import { generateCandidates } from './candidates.js';
 import { Endpoints } from './endpoints.js';
 import { type BlockedPaths, InfraPolicy } from './infra.js';
 import { INVARIANTS, type Invariant, PolicyOracle } from './oracle.js';
+import { RuleBook } from './packet-path.js';
 import { AddressPlan, type Endpoint, EP } from './plan.js';
-import { RuleBook } from './rules.js';
 import { SqlServer } from './sql.js';
 
 const MODELS = new WeakMap<Simulation, SecurityModel>();

@@ -1,0 +1,332 @@
+/**
+ * The fabric controller's care of nodes: it polls every node's host agent (while its cluster has an FC leader),
+ * declares a node silent after missed polls, and walks the recovery ladder — reboot, wait for the boot, take the
+ * node out of service (repair, or human investigation after repeated failures) and hand its instances to service
+ * healing. Actions wait for an FC leader (fc-replicas.ts).
+ */
+import { formatDuration } from '../engine/index.js';
+import type { FcReplicas, LeaderListener } from './fc-replicas.js';
+import type { Healing } from './healing.js';
+import type { HostAgent } from './host-agent.js';
+import { type Kernel, OUT_OF_SERVICE } from './kernel.js';
+import { PollerSet } from './pollers.js';
+import { powerDown } from './steps.js';
+
+export class FabricController implements LeaderListener {
+  private readonly fcPoll: PollerSet;
+  // Node memory (global node index).
+  private readonly hwFault: Uint8Array;
+  /** A crash or outage that keeps the node from booting until this time. */
+  private readonly downUntil: Float64Array;
+  private readonly nodeFailures: number[][];
+  private readonly bootDeadline: Float64Array;
+
+  constructor(
+    private readonly k: Kernel,
+    private readonly replicas: FcReplicas,
+    private readonly healing: Healing,
+    private readonly host: HostAgent,
+  ) {
+    const nodes = k.ix.nodeCluster.length;
+    this.hwFault = new Uint8Array(nodes);
+    this.downUntil = new Float64Array(nodes);
+    this.nodeFailures = Array.from({ length: nodes }, () => []);
+    this.bootDeadline = new Float64Array(nodes).fill(-1);
+    const fcI = k.p.fc.pollIntervalUs;
+    this.fcPoll = new PollerSet(
+      k.sched,
+      nodes,
+      fcI,
+      k.p.fc.pollTimeoutUs,
+      k.phases('fc', nodes, fcI),
+      k.p.network.elideRoutine,
+      {
+        gate: (gn) => this.fcGate(gn),
+        probe: (gn, n) => this.fcProbe(gn, n),
+        quiet: (gn) => this.fcQuiet(gn),
+        onMiss: (gn, missed) => this.fcMiss(gn, missed),
+        onOk: (gn) => this.fcOk(gn),
+        onFail: (gn) => k.recordPollFail(k.actors.fc[k.ix.nodeCluster[gn]!]!, k.actors.ha[gn]!, 'fc', k.nodeCause[gn]!),
+      },
+    );
+  }
+
+  start(): void {
+    this.fcPoll.start();
+  }
+  disturb(gn: number): void {
+    this.fcPoll.disturb(gn);
+  }
+  /** A leader was elected in cluster `ci`: its polls resume. */
+  leaderElected(ci: number): void {
+    const off = this.k.ix.nodeOffset[ci]!;
+    const n = this.k.world.clusters[ci]!.nodes.length;
+    for (let i = 0; i < n; i++) this.fcPoll.disturb(off + i);
+  }
+  /** Hardware diagnostics will report a fault: the node goes out for repair instead of rebooting. */
+  markHardwareFault(gn: number): void {
+    this.hwFault[gn] = 1;
+  }
+  /** The node cannot boot before `untilUs` (an outage with a duration). */
+  keepDownUntil(gn: number, untilUs: number): void {
+    this.downUntil[gn] = untilUs;
+  }
+
+  private fcGate(gn: number): boolean {
+    return this.k.hasLeader(this.k.ix.nodeCluster[gn]!) && !OUT_OF_SERVICE.has(this.k.node(gn).status);
+  }
+  private fcProbe(gn: number, n: number): boolean {
+    const node = this.k.node(gn);
+    if (!node.powered || !node.hostAgentUp) return false;
+    if (!this.k.net.disturbed) return true;
+    const fc = this.k.actors.fc[this.k.ix.nodeCluster[gn]!]!;
+    const a = this.k.net.deliver(fc, this.k.actors.ha[gn]!, gn + (1 << 29), 2 * n);
+    if (a.delayUs < 0) return false;
+    const b = this.k.net.deliver(this.k.actors.ha[gn]!, fc, gn + (1 << 29), 2 * n + 1);
+    return b.delayUs >= 0 && a.delayUs + b.delayUs <= this.k.p.fc.pollTimeoutUs;
+  }
+  private fcQuiet(gn: number): boolean {
+    const n = this.k.node(gn);
+    return n.powered && n.hostAgentUp && n.status === 'Ready' && !this.k.net.disturbed;
+  }
+  private fcOk(gn: number): void {
+    const node = this.k.node(gn);
+    if (node.status === 'Ready') return;
+    if (node.status === 'Recovering' || node.status === 'Unhealthy' || node.status === 'Booting') {
+      const id = this.k.change(
+        'node.ready',
+        node.id,
+        this.k.nodeCause[gn]!,
+        `FC hears ${node.id}'s host agent again: node Ready`,
+        this.k.mutNode(gn, (n) => {
+          n.status = 'Ready';
+        }),
+        { tp: 'role-monitoring' },
+      );
+      this.k.nodeCause[gn] = id;
+      this.bootDeadline[gn] = -1;
+      this.healing.placeUnplaced(this.k.ix.nodeCluster[gn]!, id);
+    }
+  }
+  /**
+   * The failure detector, the FC's one decision on a node's health: after `missed` consecutive unanswered polls, is
+   * the node silent? Today a fixed count (`fc.missedPolls`); the single point a detection policy would replace.
+   */
+  private declaresSilent(_gn: number, missed: number): boolean {
+    return missed >= this.k.p.fc.missedPolls;
+  }
+
+  private fcMiss(gn: number, missed: number): void {
+    const node = this.k.node(gn);
+    if (node.status !== 'Ready' || !this.declaresSilent(gn, missed)) return;
+    const ci = this.k.ix.nodeCluster[gn]!;
+    const id = this.k.change(
+      'node.silent',
+      node.id,
+      this.k.nodeCause[gn]!,
+      () => `FC: ${missed} polls of ${node.id} went unanswered; node declared silent (Unhealthy)`,
+      this.k.mutNode(gn, (n) => {
+        n.status = 'Unhealthy';
+      }),
+      { tp: 'role-monitoring', r: `fc.missedPolls=${this.k.p.fc.missedPolls}` },
+    );
+    this.k.nodeCause[gn] = id;
+    this.k.detectNode(gn, 'fc', id);
+    this.replicas.act(ci, () => this.handleSilentNode(gn));
+  }
+
+  private handleSilentNode(gn: number): void {
+    const node = this.k.node(gn);
+    if (node.status !== 'Unhealthy') return;
+    const now = this.k.now;
+    const fails = this.nodeFailures[gn]!;
+    fails.push(now);
+    while (fails.length > 0 && fails[0]! <= now - this.k.p.node.failureWindowUs) fails.shift();
+    const leaderTag = this.k.leaderTag(this.k.ix.nodeCluster[gn]!);
+    if (fails.length >= this.k.p.node.failuresForInvestigate) {
+      this.takeOutOfService(
+        gn,
+        'HumanInvestigate',
+        `${fails.length} failures within ${formatDuration(this.k.p.node.failureWindowUs)}`,
+        `node.failuresForInvestigate=${this.k.p.node.failuresForInvestigate}`,
+      );
+      return;
+    }
+    if (this.hwFault[gn] === 1) {
+      this.takeOutOfService(gn, 'OutForRepair', 'hardware diagnostics report a fault', leaderTag);
+      return;
+    }
+    if (this.k.p.fc.rebootAttempts < 1) {
+      this.takeOutOfService(gn, 'OutForRepair', 'no reboot attempts allowed', 'fc.rebootAttempts=0');
+      return;
+    }
+    this.rebootNode(gn, leaderTag);
+  }
+
+  private rebootNode(gn: number, rule: string): void {
+    const node = this.k.node(gn);
+    const insts = this.k.instOnNode(gn);
+    for (const gi of insts) this.k.clearInstTimer(gi);
+    const bootAt = this.k.now + this.k.p.node.rebootTimeUs;
+    const waitUntil = this.k.now + this.k.p.fc.bootWaitUs;
+    const id = this.k.change(
+      'node.reboot',
+      node.id,
+      this.k.nodeCause[gn]!,
+      () =>
+        `FC reboots ${node.id} (its VMs go down with it); it waits up to ${formatDuration(this.k.p.fc.bootWaitUs)} for it`,
+      (w) => {
+        const c = w.clusters[this.k.ix.nodeCluster[gn]!]!;
+        const n = c.nodes[this.k.ix.nodeLocal[gn]!]!;
+        n.status = 'Recovering';
+        powerDown(c, n);
+      },
+      {
+        tp: 'role-monitoring',
+        r: rule,
+        d: [
+          { t: bootAt, k: 'node.boot', s: node.id },
+          { t: waitUntil, k: 'fc.bootWait', s: node.id },
+        ],
+      },
+    );
+    this.k.nodeCause[gn] = id;
+    this.k.sched.at(bootAt, this.onNodeBooted, gn);
+    this.bootDeadline[gn] = waitUntil;
+    this.k.sched.at(waitUntil, this.onBootWait, gn);
+  }
+
+  private canBoot(gn: number): boolean {
+    const ci = this.k.ix.nodeCluster[gn]!;
+    const node = this.k.node(gn);
+    return (
+      this.hwFault[gn] === 0 &&
+      this.downUntil[gn]! <= this.k.now &&
+      this.k.world.clusters[ci]!.racks[node.rack]!.powered
+    );
+  }
+
+  private readonly onNodeBooted = (gn: number): void => {
+    const node = this.k.node(gn);
+    if (node.status !== 'Recovering' && node.status !== 'Booting') return;
+    if (!this.canBoot(gn)) {
+      this.k.nodeCause[gn] = this.k.change(
+        'node.boot-failed',
+        node.id,
+        this.k.nodeCause[gn]!,
+        `${node.id} does not come back from its reboot`,
+        null,
+        {
+          tp: 'role-monitoring',
+        },
+      );
+      return;
+    }
+    this.powerOn(gn, 'node.boot', `${node.id} has rebooted; its host agent is up`);
+  };
+
+  /** The node's host OS and agent come up, and the VMs placed on it start. */
+  powerOn(gn: number, kind: string, text: string): void {
+    const insts = this.k.instOnNode(gn);
+    const id = this.k.change(
+      kind,
+      this.k.node(gn).id,
+      this.k.nodeCause[gn]!,
+      text,
+      (w) => {
+        const c = w.clusters[this.k.ix.nodeCluster[gn]!]!;
+        const n = c.nodes[this.k.ix.nodeLocal[gn]!]!;
+        n.powered = true;
+        n.hostAgentUp = true;
+        for (const ii of n.instances) {
+          const i = c.instances[ii]!;
+          i.vm = 'Rebooting';
+          i.status = 'Starting';
+        }
+      },
+      { tp: 'role-monitoring' },
+    );
+    this.k.nodeCause[gn] = id;
+    this.fcPoll.reset(gn);
+    for (const gi of insts) {
+      this.k.instCause[gi] = id;
+      this.host.bootVm(gi, 0);
+    }
+  }
+
+  private readonly onBootWait = (gn: number): void => {
+    if (this.bootDeadline[gn] !== this.k.now) return;
+    this.bootDeadline[gn] = -1;
+    const node = this.k.node(gn);
+    if (node.status === 'Ready' || OUT_OF_SERVICE.has(node.status)) return;
+    const ci = this.k.ix.nodeCluster[gn]!;
+    this.replicas.act(ci, () => {
+      const n = this.k.node(gn);
+      if (n.status === 'Ready' || OUT_OF_SERVICE.has(n.status)) return;
+      this.takeOutOfService(
+        gn,
+        'OutForRepair',
+        `not back within the boot wait of ${formatDuration(this.k.p.fc.bootWaitUs)}`,
+        `fc.bootWait=${formatDuration(this.k.p.fc.bootWaitUs)}`,
+      );
+    });
+  };
+
+  /** Marks the node out of service and heals its instances onto healthy nodes in other fault domains. */
+  private takeOutOfService(
+    gn: number,
+    status: 'OutForRepair' | 'HumanInvestigate' | 'Dead',
+    why: string,
+    rule: string,
+  ): void {
+    const node = this.k.node(gn);
+    const back =
+      status === 'HumanInvestigate'
+        ? this.k.p.node.investigateTimeUs
+        : Math.max(this.k.p.node.repairTimeUs, this.downUntil[gn]! - this.k.now);
+    const id = this.k.change(
+      status === 'OutForRepair'
+        ? 'node.out-for-repair'
+        : status === 'HumanInvestigate'
+          ? 'node.human-investigate'
+          : 'node.dead',
+      node.id,
+      this.k.nodeCause[gn]!,
+      () => `FC takes ${node.id} out of service (${status}): ${why}`,
+      (w) => {
+        const c = w.clusters[this.k.ix.nodeCluster[gn]!]!;
+        const n = c.nodes[this.k.ix.nodeLocal[gn]!]!;
+        n.status = status;
+        n.failures = this.nodeFailures[gn]!.length;
+        // Whatever still runs there is shut down: the node leaves service.
+        powerDown(c, n);
+      },
+      { tp: 'service-healing', r: rule, d: [{ t: this.k.now + back, k: 'node.repaired', s: node.id }] },
+    );
+    this.k.nodeCause[gn] = id;
+    this.healing.heal(gn, id);
+    this.k.sched.after(back, this.onRepaired, gn);
+  }
+
+  private readonly onRepaired = (gn: number): void => {
+    const node = this.k.node(gn);
+    if (!OUT_OF_SERVICE.has(node.status)) return;
+    if (this.downUntil[gn]! > this.k.now) {
+      this.k.sched.at(this.downUntil[gn]!, this.onRepaired, gn);
+      return;
+    }
+    this.hwFault[gn] = 0;
+    const id = this.k.change(
+      'node.repaired',
+      node.id,
+      this.k.nodeCause[gn]!,
+      `${node.id} is repaired and boots again`,
+      this.k.mutNode(gn, (n) => {
+        n.status = 'Booting';
+      }),
+      { tp: 'service-healing', d: [{ t: this.k.now + this.k.p.node.osStartTimeUs, k: 'node.boot', s: node.id }] },
+    );
+    this.k.nodeCause[gn] = id;
+    this.k.sched.after(this.k.p.node.osStartTimeUs, this.onNodeBooted, gn);
+  };
+}

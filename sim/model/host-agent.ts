@@ -1,0 +1,112 @@
+/**
+ * The host agent, on each node: polls the guest agent of every VM on the node, and reboots a VM whose guest has not
+ * answered for the guest timeout. Also brings a VM up (after a reboot, a node boot, or healing onto a new node) and
+ * hands it to the guest agent, which starts the role.
+ */
+import { formatDuration } from '../engine/index.js';
+import type { GuestAgent } from './guest-agent.js';
+import type { Kernel } from './kernel.js';
+import { PollerSet } from './pollers.js';
+
+export class HostAgent {
+  /** The host agent's polls of each instance's guest agent (global instance index). */
+  private readonly gaPoll: PollerSet;
+  /** 1 while the host agent is rebooting the instance's VM. */
+  private readonly vmRebooting: Uint8Array;
+
+  constructor(
+    private readonly k: Kernel,
+    private readonly guest: GuestAgent,
+  ) {
+    const insts = k.ix.instCluster.length;
+    this.vmRebooting = new Uint8Array(insts);
+    const gaI = k.p.hostAgent.guestPollIntervalUs;
+    this.gaPoll = new PollerSet(k.sched, insts, gaI, gaI, k.phases('guest', insts, gaI), k.p.network.elideRoutine, {
+      gate: (gi) => this.gaGate(gi),
+      probe: (gi, n) => this.gaProbe(gi, n),
+      quiet: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
+      onMiss: (gi) => this.gaMiss(gi),
+      onOk: () => {},
+    });
+  }
+
+  start(): void {
+    this.gaPoll.start();
+  }
+  disturb(gi: number): void {
+    this.gaPoll.disturb(gi);
+  }
+
+  /** Brings the instance's VM up after `delayUs` (its role then starts). */
+  bootVm(gi: number, delayUs: number): void {
+    this.vmRebooting[gi] = 0;
+    this.k.setInstTimer(gi, delayUs, this.onVmUp);
+  }
+
+  /** A VM comes up (after a reboot, a node boot or healing onto a new node): its role starts. */
+  readonly onVmUp = (gi: number): void => {
+    this.k.instTimer[gi] = -1;
+    const inst = this.k.inst(gi);
+    const gn = this.k.nodeOfInst(gi);
+    if (gn < 0 || !this.k.node(gn).powered) return;
+    this.vmRebooting[gi] = 0;
+    const id = this.k.change(
+      'vm.ready',
+      inst.id,
+      this.k.instCause[gi]!,
+      `VM of ${inst.id} is running`,
+      this.k.mutInst(gi, (i) => {
+        i.vm = 'Running';
+        i.hung = false;
+        i.crashLoop = false;
+      }),
+    );
+    this.gaPoll.reset(gi);
+    this.guest.forgetCrashes(gi);
+    this.guest.startRole(gi, id);
+  };
+
+  private gaGate(gi: number): boolean {
+    const gn = this.k.nodeOfInst(gi);
+    if (gn < 0) return false;
+    const n = this.k.node(gn);
+    return n.powered && n.hostAgentUp && this.vmRebooting[gi] === 0 && this.k.inst(gi).vm !== 'Rebooting';
+  }
+  private gaProbe(gi: number, n: number): boolean {
+    const inst = this.k.inst(gi);
+    if (inst.vm !== 'Running') return false;
+    if (!this.k.net.disturbed) return true;
+    const gn = this.k.nodeOfInst(gi);
+    const d = this.k.net.deliver(this.k.actors.ha[gn]!, this.k.actors.ga[gi]!, gi, 2 * n);
+    return (
+      d.delayUs >= 0 && this.k.net.deliver(this.k.actors.ga[gi]!, this.k.actors.ha[gn]!, gi, 2 * n + 1).delayUs >= 0
+    );
+  }
+  private gaMiss(gi: number): void {
+    if (this.k.now - this.gaPoll.lastOk[gi]! < this.k.p.hostAgent.guestTimeoutUs) return;
+    if (this.vmRebooting[gi] === 1) return;
+    const inst = this.k.inst(gi);
+    this.vmRebooting[gi] = 1;
+    this.k.clearInstTimer(gi);
+    const id = this.k.change(
+      'vm.reboot',
+      inst.id,
+      this.k.instCause[gi]!,
+      () =>
+        `host agent got no heartbeat from the guest of ${inst.id} for ${formatDuration(this.k.p.hostAgent.guestTimeoutUs)}: rebooting the VM`,
+      this.k.mutInst(gi, (i) => {
+        i.vm = 'Rebooting';
+        i.status = 'Starting';
+        i.hung = false;
+      }),
+      {
+        tp: 'role-monitoring',
+        r: `hostAgent.guestTimeout=${formatDuration(this.k.p.hostAgent.guestTimeoutUs)}`,
+        d: [{ t: this.k.now + this.k.p.hostAgent.vmRebootTimeUs, k: 'vm.ready', s: inst.id }],
+      },
+    );
+    this.k.detectInstance(gi, 'host-agent', id);
+    this.k.instCause[gi] = id;
+    this.k.setInstTimer(gi, this.k.p.hostAgent.vmRebootTimeUs, this.onVmUp);
+  }
+}

@@ -1,0 +1,362 @@
+/**
+ * The kernel of the model: the world and its one door, `change()` (an immer recipe, recorded with its patches), the
+ * indices from global instance/node numbers to the world's arrays, per-instance timers, the causal chain (the last
+ * event behind each instance and node), the health flags that feed availability and close faults, and detection.
+ *
+ * Actors (fc.ts, fc-replicas.ts, host-agent.ts, guest-agent.ts, load-balancer.ts, healing.ts, sql-replicas.ts,
+ * upgrades.ts, inject.ts) hold their own memory and act on the world only through the kernel. The kernel knows no
+ * actor: when a change touches an instance or a node it calls `wake`, which the composition root
+ * (simulation.ts) points at the pollers that watch it.
+ *
+ * World state (`world`) is changed only through `change()`. Actor-internal memory (poll counters, timers, back-off)
+ * lives in flat arrays beside it: it is not part of what a viewer shows, and keeping it out of immer keeps the event
+ * path cheap.
+ */
+import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
+import type { Random } from '../engine/index.js';
+import { Scheduler } from '../engine/index.js';
+import type { Detector } from '../metrics/index.js';
+import { AvailabilityTracker, formatHuman } from '../metrics/index.js';
+import { type Actor, Network } from '../network/index.js';
+import type { ClusterState, InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
+import type { Patch } from '../trace/index.js';
+import { type EventExtras, Recorder } from '../trace/index.js';
+import { buildWorld, type Indices } from './build.js';
+import { FaultBook, type OpenFault } from './faults.js';
+import { topicOfFault } from './steps.js';
+
+enablePatches();
+
+export type Recipe = (draft: World) => void;
+
+export const OUT_OF_SERVICE = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly record: boolean;
+  readonly rng: Random;
+}
+
+/** Who to wake when a change touches an instance or a node: the pollers that watch it (set by simulation.ts). */
+export interface Wakeups {
+  instance(gi: number): void;
+  node(gn: number): void;
+}
+
+/** The network names of the model's actors, resolved once (a poll or a lease exchange allocates nothing). */
+export interface ActorNames {
+  /** Per cluster. */
+  readonly fc: Actor[];
+  /** Per cluster × replica. */
+  readonly replica: Actor[][];
+  /** Per global node. */
+  readonly ha: Actor[];
+  /** Per global instance (re-made when healing moves the instance). */
+  readonly ga: Actor[];
+  /** Per global instance: the load balancer of its role. */
+  readonly lb: Actor[];
+}
+
+export class Kernel {
+  readonly sched = new Scheduler(4096);
+  readonly rec: Recorder;
+  readonly net: Network;
+  readonly ix: Indices;
+  readonly p: Policies;
+  readonly initial: World;
+  world: World;
+  readonly faults = new FaultBook();
+  readonly avail: AvailabilityTracker;
+  readonly rng: Random;
+  readonly actors: ActorNames;
+  /** Set by the composition root before the run starts. */
+  wake: Wakeups = { instance: () => {}, node: () => {} };
+
+  private readonly immer = new Immer({ autoFreeze: false });
+
+  // Health indices (global instance / node index): what availability and fault recovery follow.
+  readonly healthyFlag: Uint8Array;
+  private readonly servedFlag: Uint8Array;
+  readonly settledFlag: Uint8Array;
+
+  // The pending lifecycle step of each instance, and the causal chain.
+  readonly instTimer: Float64Array;
+  readonly instCause: Float64Array;
+  readonly nodeCause: Float64Array;
+
+  constructor(
+    readonly sc: ResolvedScenario,
+    opts: SimulationOptions,
+  ) {
+    this.p = sc.policies;
+    this.rng = opts.rng;
+    this.rec = new Recorder(opts.record);
+    this.net = new Network(opts.seed, this.p.network.latencyUs, this.p.network.internetLatencyUs);
+    const { world, ix } = buildWorld(sc);
+    this.world = world;
+    this.initial = structuredClone(world);
+    this.ix = ix;
+    const nodes = ix.nodeCluster.length;
+    const insts = ix.instCluster.length;
+    this.avail = new AvailabilityTracker(ix.roleSizes, ix.roleKinds);
+
+    this.healthyFlag = new Uint8Array(insts);
+    this.servedFlag = new Uint8Array(insts);
+    this.instTimer = new Float64Array(insts).fill(-1);
+    this.instCause = new Float64Array(insts).fill(-1);
+    this.settledFlag = new Uint8Array(nodes).fill(1);
+    this.nodeCause = new Float64Array(nodes).fill(-1);
+
+    // Actors.
+    const ha: Actor[] = [];
+    for (const c of world.clusters) for (const n of c.nodes) ha.push({ name: `ha:${n.id}`, node: n.id });
+    const ga: Actor[] = [];
+    const lb: Actor[] = [];
+    for (let gi = 0; gi < insts; gi++) {
+      const inst = this.inst(gi);
+      const node = inst.node >= 0 ? this.clusterOfInst(gi).nodes[inst.node]!.id : '';
+      ga.push({ name: `ga:${inst.id}`, node });
+      lb.push({ name: `lb:${inst.role}`, node: '' });
+    }
+    this.actors = {
+      fc: world.clusters.map((c) => ({ name: `fc:${c.id}`, node: '' })),
+      replica: world.clusters.map((c) => c.fc.replicas.map((r) => ({ name: r.id, node: '' }))),
+      ha,
+      ga,
+      lb,
+    };
+
+    // Initial flags: every placed instance is healthy, web instances in rotation.
+    for (let gi = 0; gi < insts; gi++) {
+      const inst = this.inst(gi);
+      const h = this.isHealthy(inst);
+      const s = h && inst.inRotation;
+      this.healthyFlag[gi] = h ? 1 : 0;
+      this.servedFlag[gi] = s ? 1 : 0;
+      if (h || s) this.avail.change(ix.instRole[gi]!, 0, h ? 1 : 0, s ? 1 : 0);
+    }
+  }
+
+  /** Poll phases for `count` targets, from their own stream (adding a poller kind never moves another's phases). */
+  phases(name: string, count: number, interval: number): Float64Array {
+    const r = this.rng.fork('phases').fork(name);
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = Math.floor(r.next() * interval);
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Accessors
+
+  get now(): number {
+    return this.sched.now;
+  }
+  inst(gi: number): InstanceState {
+    return this.world.clusters[this.ix.instCluster[gi]!]!.instances[this.ix.instLocal[gi]!]!;
+  }
+  node(gn: number): NodeState {
+    return this.world.clusters[this.ix.nodeCluster[gn]!]!.nodes[this.ix.nodeLocal[gn]!]!;
+  }
+  clusterOfInst(gi: number): ClusterState {
+    return this.world.clusters[this.ix.instCluster[gi]!]!;
+  }
+  /** Global node index of an instance's node, or -1. */
+  nodeOfInst(gi: number): number {
+    const n = this.inst(gi).node;
+    return n < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + n;
+  }
+  instOnNode(gn: number): number[] {
+    const off = this.ix.instOffset[this.ix.nodeCluster[gn]!]!;
+    return this.node(gn).instances.map((ii) => off + ii);
+  }
+  isHealthy(inst: InstanceState): boolean {
+    return inst.status === 'Ready' && !inst.hung && inst.vm === 'Running' && inst.node >= 0;
+  }
+  private isSettled(n: NodeState): boolean {
+    return (n.status === 'Ready' && n.powered && n.hostAgentUp) || OUT_OF_SERVICE.has(n.status);
+  }
+  hasLeader(ci: number): boolean {
+    return this.world.clusters[ci]!.fc.leader >= 0;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Changing the world
+
+  /** Applies `recipe`, records the event with its patches and returns the event id. */
+  change(
+    k: string,
+    s: string,
+    c: number,
+    text: string | (() => string),
+    recipe: Recipe | null,
+    extras?: EventExtras,
+  ): number {
+    let patches: ImmerPatch[] | undefined;
+    if (recipe !== null) {
+      const [next, ps] = this.immer.produceWithPatches(this.world, recipe);
+      this.world = next;
+      if (ps.length > 0) patches = ps;
+    }
+    const id = this.rec.emit(this.now, k, s, c, text, patches as Patch[] | undefined, extras);
+    if (patches !== undefined) this.afterChange(patches, id);
+    return id;
+  }
+
+  /** Follows the patches of one event: updates health flags, availability, fault recovery, and wakes pollers. */
+  private afterChange(patches: ImmerPatch[], id: number): void {
+    let lastInst = -1;
+    let lastNode = -1;
+    for (const patch of patches) {
+      const path = patch.path;
+      const head = path[0];
+      if (head === 'clusters') {
+        const ci = path[1] as number;
+        const what = path[2];
+        if (what === 'instances' && typeof path[3] === 'number') {
+          const gi = this.ix.instOffset[ci]! + path[3];
+          if (gi !== lastInst) {
+            lastInst = gi;
+            this.instanceTouched(gi, id);
+          }
+        } else if (what === 'nodes' && typeof path[3] === 'number') {
+          const gn = this.ix.nodeOffset[ci]! + path[3];
+          if (gn !== lastNode) {
+            lastNode = gn;
+            this.nodeTouched(gn, id);
+          }
+        } else if (what === 'fc') {
+          this.otherTouched(`fc:${ci}`, id);
+        }
+      } else if (head === 'sql') {
+        this.otherTouched(`sql:${path[2] as number}`, id);
+      } else if (head === 'watchdogs') {
+        this.otherTouched(`wd:${path[1] as number}`, id);
+      }
+    }
+  }
+
+  private instanceTouched(gi: number, cause: number): void {
+    const inst = this.inst(gi);
+    const h = this.isHealthy(inst);
+    const s = h && inst.inRotation;
+    const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;
+    const ds = (s ? 1 : 0) - this.servedFlag[gi]!;
+    if (dh !== 0 || ds !== 0) {
+      this.avail.change(this.ix.instRole[gi]!, this.now, dh, ds);
+      this.healthyFlag[gi] = h ? 1 : 0;
+      this.servedFlag[gi] = s ? 1 : 0;
+    }
+    if (dh !== 0) this.recoverIfDone(this.faults.flip(FaultBook.keyInstance(gi), h), cause);
+    this.wake.instance(gi);
+  }
+
+  private nodeTouched(gn: number, cause: number): void {
+    const settled = this.isSettled(this.node(gn));
+    if ((settled ? 1 : 0) !== this.settledFlag[gn]) {
+      this.settledFlag[gn] = settled ? 1 : 0;
+      this.recoverIfDone(this.faults.flip(FaultBook.keyNode(gn), settled), cause);
+    }
+    this.wake.node(gn);
+    for (const gi of this.instOnNode(gn)) this.wake.instance(gi);
+  }
+
+  otherTouched(name: string, cause: number): void {
+    const key = this.faults.keyOther(name);
+    this.recoverIfDone(this.faults.watching(key), cause);
+  }
+
+  private recoverIfDone(candidates: readonly OpenFault[], cause: number): void {
+    if (candidates.length === 0) return;
+    for (const f of [...candidates]) {
+      if (!f.open || f.bad !== 0 || !f.condition()) continue;
+      this.faults.close(f, this.now);
+      const r = f.result;
+      this.rec.emit(
+        this.now,
+        'recover',
+        r.target,
+        cause,
+        () => `${r.id} (${r.kind} on ${r.target}) recovered after ${formatHuman(r.ttrUs ?? 0)}`,
+        undefined,
+        {
+          tp: topicOfFault(r.kind),
+        },
+      );
+    }
+  }
+
+  detect(key: number, by: Detector, cause: number): void {
+    for (const f of this.faults.detect(key, by, this.now)) {
+      const r = f.result;
+      this.rec.emit(
+        this.now,
+        'detect',
+        r.target,
+        cause,
+        () => `${r.id} (${r.kind} on ${r.target}) detected by ${by} after ${formatHuman(r.ttdUs ?? 0)}`,
+        undefined,
+        {
+          tp: topicOfFault(r.kind),
+          r: `detector:${by}`,
+        },
+      );
+    }
+  }
+
+  detectInstance(gi: number, by: Detector, cause: number): void {
+    this.detect(FaultBook.keyInstance(gi), by, cause);
+  }
+
+  detectNode(gn: number, by: Detector, cause: number): void {
+    this.detect(FaultBook.keyNode(gn), by, cause);
+    for (const gi of this.instOnNode(gn)) this.detect(FaultBook.keyInstance(gi), by, cause);
+  }
+
+  recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', cause: number): void {
+    const fc = what === 'fc';
+    this.rec.emit(
+      this.now,
+      fc ? 'msg.poll' : 'msg.probe',
+      to.name,
+      cause,
+      () => `${fc ? 'FC heartbeat poll' : 'load-balancer probe'} to ${to.name} gets no answer`,
+      undefined,
+      {
+        m: { from: from.name, to: to.name, at: this.now, ok: false },
+        tp: fc ? 'role-monitoring' : 'compute-connectivity',
+      },
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Instance timers: one pending lifecycle step per instance.
+
+  setInstTimer(gi: number, delayUs: number, fn: (gi: number) => void): void {
+    this.clearInstTimer(gi);
+    this.instTimer[gi] = this.sched.after(delayUs, fn, gi);
+  }
+  clearInstTimer(gi: number): void {
+    const h = this.instTimer[gi]!;
+    if (h >= 0) this.sched.cancel(h as never);
+    this.instTimer[gi] = -1;
+  }
+
+  mutInst(gi: number, fn: (i: InstanceState) => void): Recipe {
+    const ci = this.ix.instCluster[gi]!;
+    const ii = this.ix.instLocal[gi]!;
+    return (w) => fn(w.clusters[ci]!.instances[ii]!);
+  }
+  mutNode(gn: number, fn: (n: NodeState, c: ClusterState) => void): Recipe {
+    const ci = this.ix.nodeCluster[gn]!;
+    const ni = this.ix.nodeLocal[gn]!;
+    return (w) => fn(w.clusters[ci]!.nodes[ni]!, w.clusters[ci]!);
+  }
+
+  /** Starts the role process on a running VM: Busy while OnStart runs, then Ready (or a crash on a bad config). */
+
+  /** "fc.leader=<replica>": the rule tag of an FC action. */
+  leaderTag(ci: number): string {
+    const c = this.world.clusters[ci]!;
+    return `fc.leader=${c.fc.replicas[c.fc.leader]?.id ?? 'none'}`;
+  }
+}

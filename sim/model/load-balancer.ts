@@ -1,0 +1,86 @@
+/**
+ * The load balancer of each web role: probes every instance, takes one out of rotation after consecutive failed
+ * probes, and puts it back when it answers again. The only actor that sees a hung role.
+ */
+import type { Kernel } from './kernel.js';
+import { PollerSet } from './pollers.js';
+
+export class LoadBalancer {
+  private readonly lbPoll: PollerSet;
+
+  constructor(private readonly k: Kernel) {
+    const insts = k.ix.instCluster.length;
+    const lbI = k.p.loadBalancer.probeIntervalUs;
+    this.lbPoll = new PollerSet(
+      k.sched,
+      insts,
+      lbI,
+      k.p.loadBalancer.probeTimeoutUs,
+      k.phases('lb', insts, lbI),
+      k.p.network.elideRoutine,
+      {
+        gate: (gi) => k.ix.roleKinds[k.ix.instRole[gi]!] === 'web',
+        probe: (gi, n) => this.lbProbe(gi, n),
+        quiet: (gi) => this.lbQuiet(gi),
+        onMiss: (gi, missed) => this.lbMiss(gi, missed),
+        onOk: (gi) => this.lbOk(gi),
+        onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', k.instCause[gi]!),
+      },
+    );
+  }
+
+  start(): void {
+    this.lbPoll.start();
+  }
+  disturb(gi: number): void {
+    this.lbPoll.disturb(gi);
+  }
+
+  private lbProbe(gi: number, n: number): boolean {
+    const inst = this.k.inst(gi);
+    if (!this.k.isHealthy(inst)) return false;
+    const gn = this.k.nodeOfInst(gi);
+    if (gn < 0 || !this.k.node(gn).powered) return false;
+    if (!this.k.net.disturbed) return true;
+    const a = this.k.net.deliver(this.k.actors.lb[gi]!, this.k.actors.ga[gi]!, gi + (1 << 28), 2 * n);
+    if (a.delayUs < 0) return false;
+    let rtt = a.delayUs;
+    const b = this.k.net.deliver(this.k.actors.ga[gi]!, this.k.actors.lb[gi]!, gi + (1 << 28), 2 * n + 1);
+    if (b.delayUs < 0) return false;
+    rtt += b.delayUs;
+    return rtt <= this.k.p.loadBalancer.probeTimeoutUs;
+  }
+  private lbQuiet(gi: number): boolean {
+    const inst = this.k.inst(gi);
+    return this.k.isHealthy(inst) && inst.inRotation && !this.k.net.disturbed;
+  }
+  private lbMiss(gi: number, missed: number): void {
+    const inst = this.k.inst(gi);
+    if (missed < this.k.p.loadBalancer.probeMisses || !inst.inRotation) return;
+    const id = this.k.change(
+      'lb.out',
+      inst.id,
+      this.k.instCause[gi]!,
+      () => `load balancer: ${missed} probes of ${inst.id} failed; taken out of rotation`,
+      this.k.mutInst(gi, (i) => {
+        i.inRotation = false;
+      }),
+      { tp: 'compute-connectivity', r: `loadBalancer.probeMisses=${this.k.p.loadBalancer.probeMisses}` },
+    );
+    this.k.detectInstance(gi, 'load-balancer', id);
+  }
+  private lbOk(gi: number): void {
+    const inst = this.k.inst(gi);
+    if (inst.inRotation || !this.k.isHealthy(inst)) return;
+    this.k.change(
+      'lb.in',
+      inst.id,
+      this.k.instCause[gi]!,
+      `load balancer: ${inst.id} answers its probe; back in rotation`,
+      this.k.mutInst(gi, (i) => {
+        i.inRotation = true;
+      }),
+      { tp: 'compute-connectivity' },
+    );
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The SQL Database cluster: replicas per database (one primary), failover to an up secondary, and watchdogs whose
+ * periodic checks find replicas down and start a rebuild on another node. Counts failovers, unavailable time and the
+ * time watchdogs are down (blind).
+ */
+import { formatDuration } from '../engine/index.js';
+import type { Kernel } from './kernel.js';
+
+export class SqlReplicas {
+  sqlFailovers = 0;
+  sqlUnavailableUs = 0;
+  readonly watchdogBlindUs: Float64Array;
+  private readonly sqlRebuilding: Set<string> = new Set();
+  private readonly sqlDownSince: Float64Array;
+  private readonly wdDownSince: Float64Array;
+
+  constructor(private readonly k: Kernel) {
+    const world = k.world;
+    this.sqlDownSince = new Float64Array(world.sql.databases.length).fill(-1);
+    this.wdDownSince = new Float64Array(world.watchdogs.length).fill(-1);
+    this.watchdogBlindUs = new Float64Array(world.watchdogs.length);
+  }
+
+  /** Watchdog `w` went down: it is blind from now. */
+  watchdogDown(w: number): void {
+    this.wdDownSince[w] = this.k.now;
+  }
+  /** Watchdog `w` is back: the blind time since it went down is counted. */
+  watchdogUp(w: number): void {
+    this.watchdogBlindUs[w] = this.watchdogBlindUs[w]! + (this.k.now - this.wdDownSince[w]!);
+    this.wdDownSince[w] = -1;
+  }
+
+  start(): void {
+    for (let w = 0; w < this.k.world.watchdogs.length; w++) {
+      const phase = Math.floor(this.k.rng.fork('phases').fork('watchdog').next() * this.k.p.watchdog.intervalUs);
+      this.k.sched.at(phase + w, this.onWatchdogTick, w);
+    }
+  }
+
+  /** Closes the books at `endUs`. */
+  finish(endUs: number): void {
+    for (let w = 0; w < this.wdDownSince.length; w++) {
+      const since = this.wdDownSince[w]!;
+      if (since >= 0) {
+        this.watchdogBlindUs[w] = this.watchdogBlindUs[w]! + (endUs - since);
+        this.wdDownSince[w] = endUs;
+      }
+    }
+    for (let d = 0; d < this.sqlDownSince.length; d++) {
+      const since = this.sqlDownSince[d]!;
+      if (since >= 0) {
+        this.sqlUnavailableUs += endUs - since;
+        this.sqlDownSince[d] = endUs;
+      }
+    }
+  }
+
+  private readonly onWatchdogTick = (w: number): void => {
+    this.k.sched.after(this.k.p.watchdog.intervalUs, this.onWatchdogTick, w);
+    this.watchdogCheck(w);
+  };
+
+  /** One watchdog cycle: every replica found down gets a repair (a rebuild on another node), once. */
+  watchdogCheck(w: number): void {
+    if (!this.k.world.watchdogs[w]!.up) return;
+    this.k.world.sql.databases.forEach((db, d) => {
+      db.replicas.forEach((r, ri) => {
+        if (r.up || this.sqlRebuilding.has(r.id)) return;
+        this.sqlRebuilding.add(r.id);
+        const id = this.k.change(
+          'watchdog.alert',
+          r.id,
+          -1,
+          () => `watchdog ${w} finds replica ${r.id} of ${db.id} down: repair starts`,
+          null,
+          {
+            tp: 'watchdogs',
+          },
+        );
+        this.k.detect(this.k.faults.keyOther(`sqlr:${r.id}`), 'watchdog', id);
+        this.k.sched.after(this.k.p.sql.replicaRebuildTimeUs, this.onReplicaRebuilt, d * 64 + ri);
+      });
+    });
+  }
+
+  private readonly onReplicaRebuilt = (code: number): void => {
+    const d = Math.floor(code / 64);
+    const r = code % 64;
+    const rep = this.k.world.sql.databases[d]!.replicas[r]!;
+    this.sqlRebuilding.delete(rep.id);
+    if (rep.up) return;
+    this.setReplicaUp(d, r, 'sql.rebuilt', `replica ${rep.id} rebuilt and back in the replica set`);
+  };
+
+  setReplicaUp(d: number, r: number, kind: string, text: string): void {
+    this.k.change(
+      kind,
+      this.k.world.sql.databases[d]!.replicas[r]!.id,
+      -1,
+      text,
+      (w) => {
+        const db = w.sql.databases[d]!;
+        db.replicas[r]!.up = true;
+        if (!db.replicas.some((x) => x.up && x.role === 'primary')) {
+          for (const x of db.replicas) x.role = 'secondary';
+          db.replicas[r]!.role = 'primary';
+          db.available = true;
+        }
+      },
+      { tp: 'watchdogs' },
+    );
+    this.sqlAvailabilityChanged(d);
+  }
+
+  sqlAvailabilityChanged(d: number): void {
+    const db = this.k.world.sql.databases[d]!;
+    if (!db.available && this.sqlDownSince[d]! < 0) this.sqlDownSince[d] = this.k.now;
+    if (db.available && this.sqlDownSince[d]! >= 0) {
+      this.sqlUnavailableUs += this.k.now - this.sqlDownSince[d]!;
+      this.sqlDownSince[d] = -1;
+    }
+  }
+
+  readonly onFailover = (d: number): void => {
+    const db = this.k.world.sql.databases[d]!;
+    if (db.available) return;
+    const next = db.replicas.findIndex((r) => r.up);
+    if (next < 0) return;
+    const id = this.k.change(
+      'sql.failover',
+      db.replicas[next]!.id,
+      -1,
+      () => `${db.id} fails over: ${db.replicas[next]!.id} becomes the primary`,
+      (w) => {
+        const x = w.sql.databases[d]!;
+        for (const r of x.replicas) if (r.role === 'primary') r.role = 'secondary';
+        x.replicas[next]!.role = 'primary';
+        x.available = true;
+      },
+      { tp: 'watchdogs', r: `sql.failoverTime=${formatDuration(this.k.p.sql.failoverTimeUs)}` },
+    );
+    this.sqlFailovers++;
+    this.sqlAvailabilityChanged(d);
+    for (const r of db.replicas) this.k.detect(this.k.faults.keyOther(`sqlr:${r.id}`), 'failover-manager', id);
+  };
+}
