@@ -159,6 +159,12 @@ function resolvePolicies(file: ScenarioFile): Policies {
   if (p.loadBalancer.probeIntervalUs <= 0) {
     throw new ScenarioIssue(['policies', 'loadBalancer', 'probeInterval'], 'must be greater than 0');
   }
+  if (p.loadBalancer.probeTimeoutUs <= p.loadBalancer.probeIntervalUs) {
+    throw new ScenarioIssue(
+      ['policies', 'loadBalancer', 'probeTimeout'],
+      'must be longer than probeInterval (the timeout is the whole window without an answer, over several probes)',
+    );
+  }
   if (p.fc.missedPolls < 1) throw new ScenarioIssue(['policies', 'fc', 'missedPolls'], 'must be at least 1');
   if (p.fc.replicas < 1 || !Number.isInteger(p.fc.replicas)) {
     throw new ScenarioIssue(['policies', 'fc', 'replicas'], 'must be a whole number of at least 1');

@@ -68,8 +68,11 @@ export const DEFAULTS = {
   },
   loadBalancer: {
     probeInterval: doc('15s', 'custom probe interval 15 s (minimum 5 s).'),
-    probeTimeout: doc('31s', 'custom probe timeout 31 s (minimum 11 s).'),
-    probeMisses: doc(2, 'about two missed probes take an instance out of rotation.'),
+    probeTimeout: doc(
+      '31s',
+      'an instance that has not answered a probe for 31 s since its last good reply is taken out of rotation; ' +
+        'the interval is slightly less than half the timeout, so two full probes fit in it.',
+    ),
   },
   sql: {
     databases: inferred(1, 'databases in the SQL Database cluster (0 leaves the SQL cluster out).'),
