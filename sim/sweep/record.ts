@@ -26,7 +26,16 @@ export interface RoleMetrics {
 }
 
 export interface RunMetrics {
+  /** The run's simulated length (µs): the observation time behind rates, and where censoring happens. */
+  readonly durationUs?: number;
   readonly faults: readonly FaultMetrics[];
+  /** Per fault process: every arrival, and those that found their target already down (absent in old files). */
+  readonly faultArrivals?: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly arrivals: number;
+    readonly missed: number;
+  }[];
   readonly roles: readonly RoleMetrics[];
   readonly security: {
     readonly attempts: number;
@@ -66,6 +75,7 @@ export function recordOf(
     traceHash: s.traceHash,
     events: s.events,
     metrics: {
+      durationUs: s.durationUs,
       faults: s.faults.map((f) => ({
         id: f.id,
         kind: f.kind,
@@ -75,6 +85,7 @@ export function recordOf(
         ttrUs: f.ttrUs,
         detectedBy: f.detectedBy,
       })),
+      faultArrivals: s.faultArrivals.map((a) => ({ id: a.id, kind: a.kind, arrivals: a.arrivals, missed: a.missed })),
       roles: s.roles.map((r) => ({
         id: r.id,
         availability: r.availability,
