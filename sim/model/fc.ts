@@ -96,7 +96,7 @@ export class FabricController implements LeaderListener {
       const id = this.k.change(
         'node.ready',
         node.id,
-        this.k.nodeCause[gn]!,
+        this.k.causeOr(this.k.nodeCause[gn]!),
         `FC hears ${node.id}'s host agent again: node Ready`,
         this.k.mutNode(gn, (n) => {
           n.status = 'Ready';
@@ -123,7 +123,7 @@ export class FabricController implements LeaderListener {
     const id = this.k.change(
       'node.silent',
       node.id,
-      this.k.nodeCause[gn]!,
+      this.k.causeOr(this.k.nodeCause[gn]!),
       () => `FC: ${missed} polls of ${node.id} went unanswered; node declared silent (Unhealthy)`,
       this.k.mutNode(gn, (n) => {
         n.status = 'Unhealthy';

@@ -83,6 +83,10 @@ export class Kernel {
   readonly instTimer: Float64Array;
   readonly instCause: Float64Array;
   readonly nodeCause: Float64Array;
+  /** The event behind the network's current condition (a network fault's start or end), −1 before any. */
+  netCause = -1;
+  /** Causes of entities without an index: "fc:<cluster>", "sqlr:<replica id>", "sqldb:<database>". */
+  readonly otherCause = new Map<string, number>();
 
   constructor(
     readonly sc: ResolvedScenario,
@@ -312,13 +316,23 @@ export class Kernel {
     for (const gi of this.instOnNode(gn)) this.detect(FaultBook.keyInstance(gi), by, cause);
   }
 
+  /** `cause`, or — when the entity has none — the network's condition (a failed poll on a disturbed network). */
+  causeOr(cause: number): number {
+    return cause >= 0 ? cause : this.netCause;
+  }
+
+  /** The recorded cause of an entity without an index (see otherCause), or the network's condition. */
+  causeOf(key: string): number {
+    return this.otherCause.get(key) ?? this.netCause;
+  }
+
   recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', cause: number): void {
     const fc = what === 'fc';
     this.rec.emit(
       this.now,
       fc ? 'msg.poll' : 'msg.probe',
       to.name,
-      cause,
+      this.causeOr(cause),
       () => `${fc ? 'FC heartbeat poll' : 'load-balancer probe'} to ${to.name} gets no answer`,
       undefined,
       {

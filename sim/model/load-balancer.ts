@@ -73,7 +73,7 @@ export class LoadBalancer {
     const id = this.k.change(
       'lb.out',
       inst.id,
-      this.k.instCause[gi]!,
+      this.k.causeOr(this.k.instCause[gi]!),
       () =>
         `load balancer: no probe of ${inst.id} answered within ${formatDuration(timeout)} of its last good reply; taken out of rotation`,
       this.k.mutInst(gi, (i) => {
@@ -89,7 +89,7 @@ export class LoadBalancer {
     this.k.change(
       'lb.in',
       inst.id,
-      this.k.instCause[gi]!,
+      this.k.causeOr(this.k.instCause[gi]!),
       `load balancer: ${inst.id} answers its probe; back in rotation`,
       this.k.mutInst(gi, (i) => {
         i.inRotation = true;

@@ -71,13 +71,14 @@ export class SqlReplicas {
         const id = this.k.change(
           'watchdog.alert',
           r.id,
-          -1,
+          this.k.causeOf(`sqlr:${r.id}`),
           () => `watchdog ${w} finds replica ${r.id} of ${db.id} down: repair starts`,
           null,
           {
             tp: 'watchdogs',
           },
         );
+        this.k.otherCause.set(`sqlr:${r.id}`, id);
         this.k.detect(this.k.faults.keyOther(`sqlr:${r.id}`), 'watchdog', id);
         this.k.sched.after(this.k.p.sql.replicaRebuildTimeUs, this.onReplicaRebuilt, d * 64 + ri);
       });
@@ -97,7 +98,7 @@ export class SqlReplicas {
     this.k.change(
       kind,
       this.k.world.sql.databases[d]!.replicas[r]!.id,
-      -1,
+      this.k.causeOf(`sqlr:${this.k.world.sql.databases[d]!.replicas[r]!.id}`),
       text,
       (w) => {
         const db = w.sql.databases[d]!;
@@ -130,7 +131,7 @@ export class SqlReplicas {
     const id = this.k.change(
       'sql.failover',
       db.replicas[next]!.id,
-      -1,
+      this.k.causeOf(`sqldb:${d}`),
       () => `${db.id} fails over: ${db.replicas[next]!.id} becomes the primary`,
       (w) => {
         const x = w.sql.databases[d]!;
