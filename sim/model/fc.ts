@@ -4,7 +4,7 @@
  * node out of service (repair, or human investigation after repeated failures) and hand its instances to service
  * healing. Actions wait for an FC leader (fc-replicas.ts).
  */
-import { formatDuration } from '../engine/index.js';
+import { formatDuration, type Random } from '../engine/index.js';
 import type { FcReplicas, LeaderListener } from './fc-replicas.js';
 import type { Healing } from './healing.js';
 import type { HostAgent } from './host-agent.js';
@@ -163,11 +163,26 @@ export class FabricController implements LeaderListener {
     this.rebootNode(gn, leaderTag);
   }
 
+  /** Per node, the stream host reboot lengths are drawn from (made on first use). */
+  private readonly rebootStreams = new Map<number, Random>();
+
+  /** A documented range ("usually 10–15 minutes"), not a constant: rebootTime + U(0, rebootSpread), whole µs. */
+  private rebootLengthUs(gn: number): number {
+    const spread = this.k.p.node.rebootSpreadUs;
+    if (spread <= 0) return this.k.p.node.rebootTimeUs;
+    let r = this.rebootStreams.get(gn);
+    if (r === undefined) {
+      r = this.k.rng.fork('node-reboot').fork(this.k.node(gn).id);
+      this.rebootStreams.set(gn, r);
+    }
+    return this.k.p.node.rebootTimeUs + Math.floor(r.uniform(0, spread));
+  }
+
   private rebootNode(gn: number, rule: string): void {
     const node = this.k.node(gn);
     const insts = this.k.instOnNode(gn);
     for (const gi of insts) this.k.clearInstTimer(gi);
-    const bootAt = this.k.now + this.k.p.node.rebootTimeUs;
+    const bootAt = this.k.now + this.rebootLengthUs(gn);
     const waitUntil = this.k.now + this.k.p.fc.bootWaitUs;
     const id = this.k.change(
       'node.reboot',

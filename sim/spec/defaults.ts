@@ -45,7 +45,15 @@ export const DEFAULTS = {
     replicaRestartTime: inferred('5m', 'a crashed FC replica is restarted after this long.'),
   },
   node: {
-    rebootTime: doc('10m', 'a host reboot; “the VM is usually back in 10–15 minutes on the same host”.'),
+    rebootTime: doc(
+      '7m30s',
+      'shortest host reboot; each reboot takes rebootTime + U(0, rebootSpread), drawn per node from a named stream. ' +
+        'With detection (about 1 min) and role start (2 min), “the VM is usually back in 10–15 minutes on the same host”.',
+    ),
+    rebootSpread: doc(
+      '3m30s',
+      'spread of a host reboot’s length (uniform): with detection and role start the VM is back in about 10.5–14.5 min.',
+    ),
     osStartTime: doc('10m', 'OS start takes about 10 minutes (node state reference).'),
     repairTime: inferred('2d', 'a node out for repair comes back after this long.'),
     investigateTime: inferred('7d', 'a node under human investigation comes back after this long.'),
