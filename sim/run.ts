@@ -203,7 +203,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
     })),
     fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
     watchdogs: sim.world.watchdogs.map((w, i) => ({ id: w.id, blindUs: sim.watchdogBlindUs[i]! })),
-    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs },
+    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs, blindUs: sim.sqlBlindUs },
     // security (issue 5)
     security: SecurityModel.of(sim)?.summary(endUs) ?? {
       attempts: 0,

@@ -98,8 +98,10 @@ export interface RunSummary {
   readonly faultArrivals: FaultArrivals[];
   readonly roles: RoleResult[];
   readonly fc: { noQuorumUs: number; leaderChanges: number };
+  /** Per watchdog: the time it was down (blind itself), µs. */
   readonly watchdogs: { id: string; blindUs: number }[];
-  readonly sql: { failovers: number; unavailableUs: number };
+  /** `blindUs`: time with no live watchdog covering the SQL cluster (the cluster is blind), µs. */
+  readonly sql: { failovers: number; unavailableUs: number; blindUs: number };
   readonly security: SecuritySummary;
   readonly expectations: ExpectationResult[];
 }

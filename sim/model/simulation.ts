@@ -152,6 +152,10 @@ export class Simulation {
   get watchdogBlindUs(): Float64Array {
     return this.sql.watchdogBlindUs;
   }
+  /** Time with no live watchdog covering the SQL cluster, µs. */
+  get sqlBlindUs(): number {
+    return this.sql.clusterBlindUs;
+  }
   get sqlFailovers(): number {
     return this.sql.sqlFailovers;
   }

@@ -70,7 +70,7 @@ export function summaryShape(sc: Pick<ResolvedScenario, 'services' | 'policies' 
     roles: byIds(roles, obj(['id', 'instances', 'availability', 'servedAvailability', 'readyFraction'])),
     fc: obj(['noQuorumUs', 'leaderChanges']),
     watchdogs: byIds(watchdogs, obj(['id', 'blindUs'])),
-    sql: obj(['failovers', 'unavailableUs']),
+    sql: obj(['failovers', 'unavailableUs', 'blindUs']),
     security: obj(['attempts', 'allowed', 'denied', 'violations', 'exposureUs'], {
       byKind: { t: 'map', keys: null, value: tally },
     }),

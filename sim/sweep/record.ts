@@ -45,7 +45,7 @@ export interface RunMetrics {
     readonly exposureUs: number;
   };
   readonly fc: { readonly noQuorumUs: number; readonly leaderChanges: number };
-  readonly sql: { readonly failovers: number; readonly unavailableUs: number };
+  readonly sql: { readonly failovers: number; readonly unavailableUs: number; readonly blindUs?: number };
 }
 
 export interface RunRecord {
@@ -100,7 +100,7 @@ export function recordOf(
         exposureUs: s.security.exposureUs,
       },
       fc: { noQuorumUs: s.fc.noQuorumUs, leaderChanges: s.fc.leaderChanges },
-      sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs },
+      sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs, blindUs: s.sql.blindUs },
     },
     expectations: s.expectations.map((e) => ({ name: e.name, passed: e.passed, measured: e.measured })),
   };
