@@ -17,6 +17,7 @@ export type {
   Detector,
   ExpectationResult,
   FaultArrivals,
+  FaultDomainResult,
   FaultResult,
   RoleResult,
   RunSummary,

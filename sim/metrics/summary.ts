@@ -51,6 +51,19 @@ export interface RoleResult {
   servedAvailability: number;
   /** Time-average of (Ready instances / instances). */
   readyFraction: number;
+  /** Time with no instance Ready (µs): the merged down intervals of the role, overlapping faults counted once. */
+  downUs: number;
+  /** Time with at least one instance not Ready (µs), merged the same way. */
+  degradedUs: number;
+}
+
+/** A fault domain (rack): the merged time during which at least one of its nodes was down. */
+export interface FaultDomainResult {
+  /** Rack id. */
+  readonly id: string;
+  readonly nodes: number;
+  /** Time with at least one node not up (not Ready, powered and with its host agent), µs; overlaps counted once. */
+  downUs: number;
 }
 
 export interface SecurityKindTally {
@@ -97,6 +110,8 @@ export interface RunSummary {
   /** Per fault process: arrivals and arrivals that hit a target already down (in the order of `faults:`). */
   readonly faultArrivals: FaultArrivals[];
   readonly roles: RoleResult[];
+  /** Per fault domain (rack), in topology order. */
+  readonly faultDomains: FaultDomainResult[];
   readonly fc: { noQuorumUs: number; leaderChanges: number };
   /** Per watchdog: the time it was down (blind itself), µs. */
   readonly watchdogs: { id: string; blindUs: number }[];

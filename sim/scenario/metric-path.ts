@@ -36,8 +36,9 @@ const byIds = (ids: readonly string[], value: Shape, accepts: (id: string) => bo
 });
 
 /** The shape of a RunSummary for this scenario. */
-export function summaryShape(sc: Pick<ResolvedScenario, 'services' | 'policies' | 'faults'>): Shape {
+export function summaryShape(sc: Pick<ResolvedScenario, 'clusters' | 'services' | 'policies' | 'faults'>): Shape {
   const roles = sc.services.flatMap((s) => s.roles.map((r) => r.id));
+  const racks = sc.clusters.flatMap((c) => c.racks.map((r) => r.id));
   const watchdogs = Array.from({ length: sc.policies.watchdog.count }, (_, i) => `watchdog:${i}`);
   const processes = sc.faults.map(processId);
   const scripted = sc.faults.filter((f): f is ScriptedFaultSpec => f.type === 'scripted').map(processId);
@@ -67,7 +68,11 @@ export function summaryShape(sc: Pick<ResolvedScenario, 'services' | 'policies' 
     defaults: { t: 'map', keys: defaults, value: leaf },
     faults: byIds(scripted, fault, isFaultId),
     faultArrivals: byIds(processes, obj(['id', 'kind', 'arrivals', 'missed'])),
-    roles: byIds(roles, obj(['id', 'instances', 'availability', 'servedAvailability', 'readyFraction'])),
+    roles: byIds(
+      roles,
+      obj(['id', 'instances', 'availability', 'servedAvailability', 'readyFraction', 'downUs', 'degradedUs']),
+    ),
+    faultDomains: byIds(racks, obj(['id', 'nodes', 'downUs'])),
     fc: obj(['noQuorumUs', 'leaderChanges']),
     watchdogs: byIds(watchdogs, obj(['id', 'blindUs'])),
     sql: obj(['failovers', 'unavailableUs', 'blindUs']),

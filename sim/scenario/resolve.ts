@@ -536,7 +536,7 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
   const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
-  const shape = summaryShape({ services, policies, faults });
+  const shape = summaryShape({ clusters, services, policies, faults });
   for (const e of expect) if (e.type === 'metric') checkMetricPath(e.metric, shape, ['expect', e.index, 'metric']);
   // security (issue 5)
   const security =

@@ -146,6 +146,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
         },
       ],
       roles: [],
+      faultDomains: [],
       fc: { noQuorumUs: 0, leaderChanges: 0 },
       watchdogs: [],
       sql: { failovers: 0, unavailableUs: 0, blindUs: 0 },
