@@ -244,15 +244,18 @@ const SPECS: readonly RowSpec[] = [
     },
   },
   {
-    behaviour: 'Crash loop: 5 crashes within 15 min → marked unhealthy, not restarted',
+    behaviour: 'Crash loop: 5 crashes within 15 min → alerted and reported to the FC, which reimages the instance',
     documented: 'inferred: 5 crashes / 15 min, back-off 1 s doubling to 5 min',
     source: 'inferred',
     scenario: 'config-error.yaml',
     what: 'crashes before the crash loop is declared',
     unit: 'count',
     band: [5, 5],
-    bandText: '5 crashes, then no restart',
-    measure: (t) => (first(t, 'instance.crash-loop') ? (t.summary.eventCounts['instance.crash'] ?? 0) : null),
+    bandText: '5 crashes, then a reimage',
+    measure: (t) =>
+      first(t, 'instance.crash-loop') && first(t, 'instance.reimage')
+        ? (t.summary.eventCounts['instance.crash'] ?? 0)
+        : null,
   },
   {
     behaviour: 'Repeated node failures → HumanInvestigate',

@@ -67,6 +67,8 @@ export class Simulation {
     this.fc = new FabricController(k, this.replicas, this.healing, this.host);
     this.lb = new LoadBalancer(k);
     this.replicas.listener = this.fc;
+    this.fc.guest = this.guest;
+    this.guest.handler = this.fc;
     this.upgrades.a = { guest: this.guest, host: this.host, replicas: this.replicas };
     this.injector = new FaultInjector(k, {
       guest: this.guest,
