@@ -21,6 +21,8 @@ export interface FaultResult {
   readonly affected: number;
   detectedAtUs: number | null;
   detectedBy: Detector | null;
+  /** When each component first noticed the fault (the first is detectedAtUs/detectedBy), in time order. */
+  readonly detections: { readonly by: Detector; readonly atUs: number }[];
   recoveredAtUs: number | null;
   /** detectedAtUs − atUs, or null when never detected. */
   ttdUs: number | null;

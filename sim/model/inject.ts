@@ -97,6 +97,7 @@ export class FaultInjector {
       affected,
       detectedAtUs: null,
       detectedBy: null,
+      detections: [],
       recoveredAtUs: null,
       ttdUs: null,
       ttrUs: null,

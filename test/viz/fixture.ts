@@ -139,6 +139,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
           affected: 1,
           detectedAtUs: 60 * S,
           detectedBy: 'host-agent',
+          detections: [{ by: 'host-agent', atUs: 60 * S }],
           recoveredAtUs: 183 * S,
           ttdUs: 0,
           ttrUs: 123 * S,

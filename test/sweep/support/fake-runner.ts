@@ -122,6 +122,7 @@ export function runScenario(
       affected: 1,
       detectedAtUs: detected ? atUs + ttdUs : null,
       detectedBy: detected ? 'fc' : null,
+      detections: detected ? [{ by: 'fc', atUs: atUs + ttdUs }] : [],
       recoveredAtUs: recovered ? atUs + ttrUs : null,
       ttdUs: detected ? ttdUs : null,
       ttrUs: recovered ? ttrUs : null,
