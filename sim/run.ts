@@ -4,10 +4,10 @@
  */
 
 import { compileGlob, type EventHandle, makeSampler, Random, TraceHash } from './engine/index.js';
-import type { RunSummary } from './metrics/index.js';
+import type { FaultArrivals, RunSummary } from './metrics/index.js';
 import { SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
-import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
+import { type FaultSpecResolved, processId, type ResolvedScenario, type ScriptedFaultSpec } from './spec/index.js';
 import {
   TIMELINE_FORMAT,
   TIMELINE_VERSION,
@@ -83,6 +83,37 @@ export function createSimulation(
   return sim;
 }
 
+/**
+ * A fault arrived at a target that was already down, so it changed nothing; it is still recorded (event and count),
+ * so that the true arrival rate can be recovered from the output.
+ */
+function missedArrival(sim: Simulation, kind: string, target: string, id: string): void {
+  sim.change(
+    'fault.missed',
+    target,
+    -1,
+    () => `fault ${id}: ${kind} arrives at ${target}, already down: no change`,
+    null,
+    {
+      r: `fault:${kind}`,
+    },
+  );
+}
+
+/** Arrivals per fault process of each simulation (counted by the schedulers above). */
+const arrivalTallies = new WeakMap<Simulation, FaultArrivals[]>();
+
+function tally(sim: Simulation, f: FaultSpecResolved): FaultArrivals {
+  let list = arrivalTallies.get(sim);
+  if (list === undefined) {
+    list = [];
+    arrivalTallies.set(sim, list);
+  }
+  const t: FaultArrivals = { id: processId(f), kind: f.kind, arrivals: 0, missed: 0 };
+  list.push(t);
+  return t;
+}
+
 function faultExtra(f: FaultSpecResolved) {
   return { groups: f.groups, lossRate: f.lossRate, extraLatencyUs: f.extraLatencyUs };
 }
@@ -94,6 +125,7 @@ function scheduleScripted(
   rng: Random,
 ): void {
   const space = FAULT_TARGETS[f.kind];
+  const counts = tally(sim, f);
   sim.sched.at(f.atUs, () => {
     let targets: string[];
     const t = f.target;
@@ -110,9 +142,14 @@ function scheduleScripted(
       targets = targetsInRack(sim, t.rack, space);
     }
     const single = targets.length === 1;
+    const base = processId(f);
     for (const target of targets) {
-      const id = f.id === null ? null : single ? f.id : `${f.id}/${target}`;
-      sim.inject(f.kind, target, f.durationUs, id, faultExtra(f));
+      const id = single ? base : `${base}/${target}`;
+      counts.arrivals++;
+      if (!sim.inject(f.kind, target, f.durationUs, id, faultExtra(f))) {
+        counts.missed++;
+        missedArrival(sim, f.kind, target, id);
+      }
     }
   });
 }
@@ -154,11 +191,22 @@ function scheduleRandom(
       sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${targets[slot]!} comes back`);
     }
   };
+  const process = processId(f);
+  const counts = tally(sim, f);
   const fire = (slot: number): void => {
+    // The id names the arrival (process and arrival index), not the count of accepted faults, so the same arrival
+    // has the same id under every parameter value of a sweep.
+    const id = `${process}#${++counts.arrivals}`;
     const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
-    if (sqlReplicas === null) sim.inject(f.kind, targets[slot]!, lasts, null, faultExtra(f));
-    else if (sim.inject(f.kind, targets[slot]!, null, null, faultExtra(f))) {
-      repairing[slot] = sim.sched.after(lasts!, repaired, slot);
+    let accepted: boolean;
+    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, faultExtra(f));
+    else {
+      accepted = sim.inject(f.kind, targets[slot]!, null, id, faultExtra(f));
+      if (accepted) repairing[slot] = sim.sched.after(lasts!, repaired, slot);
+    }
+    if (!accepted) {
+      counts.missed++;
+      missedArrival(sim, f.kind, targets[slot]!, id);
     }
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
     if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
@@ -216,16 +264,20 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
     eventCounts: sim.rec.countsByKind(),
     defaults,
     faults: sim.faults.results,
+    faultArrivals: (arrivalTallies.get(sim) ?? []).map((a) => ({ ...a })),
     roles: sim.ix.roleIds.map((id, r) => ({
       id,
       instances: sim.ix.roleSizes[r]!,
       availability: avail[r]!.availability,
       servedAvailability: avail[r]!.servedAvailability,
       readyFraction: avail[r]!.readyFraction,
+      downUs: avail[r]!.downUs,
+      degradedUs: avail[r]!.degradedUs,
     })),
+    faultDomains: sim.faultDomains(),
     fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
     watchdogs: sim.world.watchdogs.map((w, i) => ({ id: w.id, blindUs: sim.watchdogBlindUs[i]! })),
-    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs },
+    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs, blindUs: sim.sqlBlindUs },
     // security (issue 5)
     security: SecurityModel.of(sim)?.summary(endUs) ?? {
       attempts: 0,

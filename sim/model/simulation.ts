@@ -18,7 +18,7 @@
  * out for repair; hardware faults go out for repair at once; repeated failures → human investigation.
  * A hung role is not seen by the FC at all: only the load balancer's probe takes it out of rotation.
  */
-import type { Detector } from '../metrics/index.js';
+import type { Detector, FaultDomainResult } from '../metrics/index.js';
 import type { InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
 import type { EventExtras } from '../trace/index.js';
 import { FabricController } from './fc.js';
@@ -67,6 +67,8 @@ export class Simulation {
     this.fc = new FabricController(k, this.replicas, this.healing, this.host);
     this.lb = new LoadBalancer(k);
     this.replicas.listener = this.fc;
+    this.fc.guest = this.guest;
+    this.guest.handler = this.fc;
     this.upgrades.a = { guest: this.guest, host: this.host, replicas: this.replicas };
     this.injector = new FaultInjector(k, {
       guest: this.guest,
@@ -152,6 +154,15 @@ export class Simulation {
   get watchdogBlindUs(): Float64Array {
     return this.sql.watchdogBlindUs;
   }
+  /** Per fault domain (rack): merged time with at least one node down. Call after finish(). */
+  faultDomains(): FaultDomainResult[] {
+    return this.k.rackIds.map((id, r) => ({ id, nodes: this.k.rackNodes[r]!, downUs: this.k.rackDownUs[r]! }));
+  }
+
+  /** Time with no live watchdog covering the SQL cluster, µs. */
+  get sqlBlindUs(): number {
+    return this.sql.clusterBlindUs;
+  }
   get sqlFailovers(): number {
     return this.sql.sqlFailovers;
   }
@@ -201,6 +212,7 @@ export class Simulation {
 
   /** Ends the run at `endUs`: closes the books on time-integrated metrics. */
   finish(endUs: number): void {
+    this.k.finishFaultDomains(endUs);
     this.replicas.finish(endUs);
     this.sql.finish(endUs);
   }

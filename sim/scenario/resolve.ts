@@ -6,6 +6,7 @@
  * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
  * the document, so the loader can point at the line and column.
  */
+
 import type { Distribution } from '../engine/index.js';
 import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
 import type {
@@ -23,6 +24,7 @@ import type {
 } from '../spec/index.js';
 import { DEFAULTS } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
+import { checkMetricPath, summaryShape } from './metric-path.js';
 import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)
 import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
@@ -157,6 +159,12 @@ function resolvePolicies(file: ScenarioFile): Policies {
   }
   if (p.loadBalancer.probeIntervalUs <= 0) {
     throw new ScenarioIssue(['policies', 'loadBalancer', 'probeInterval'], 'must be greater than 0');
+  }
+  if (p.loadBalancer.probeTimeoutUs <= p.loadBalancer.probeIntervalUs) {
+    throw new ScenarioIssue(
+      ['policies', 'loadBalancer', 'probeTimeout'],
+      'must be longer than probeInterval (the timeout is the whole window without an answer, over several probes)',
+    );
   }
   if (p.fc.missedPolls < 1) throw new ScenarioIssue(['policies', 'fc', 'missedPolls'], 'must be at least 1');
   if (p.fc.replicas < 1 || !Number.isInteger(p.fc.replicas)) {
@@ -552,6 +560,8 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
       });
     } else expect.push(resolveExpectation(e, i, services));
   });
+  const shape = summaryShape({ clusters, services, policies, faults });
+  for (const e of expect) if (e.type === 'metric') checkMetricPath(e.metric, shape, ['expect', e.index, 'metric']);
   // security (issue 5)
   const security =
     file.security === undefined

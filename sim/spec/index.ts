@@ -20,6 +20,7 @@ export type {
   ScriptedFaultSpec,
   UpgradeSpecResolved,
 } from './scenario.js';
+export { processId } from './scenario.js';
 export type {
   FullRuleSet,
   PortSpecValue,

@@ -84,6 +84,15 @@ export interface RandomFaultSpec extends FaultBase {
 }
 export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
 
+/**
+ * The id of a fault process: the scenario's id, or "f<n>" for the n-th entry (1-based) of `faults:`. A scripted fault
+ * on several targets gives "<id>/<target>"; a random process's arrivals are "<id>#<k>" (k-th arrival, 1-based).
+ * Ids name arrivals, never a count of accepted faults, so they pair across the parameter values of a sweep.
+ */
+export function processId(f: Pick<FaultBase, 'index'> & { readonly id: string | null }): string {
+  return f.id ?? `f${f.index + 1}`;
+}
+
 export interface UpgradeSpecResolved {
   readonly id: string;
   readonly atUs: number;

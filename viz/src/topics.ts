@@ -119,6 +119,7 @@ export function topicText(tp: string | undefined): TopicText | undefined {
 const KIND_TEXTS: Record<string, string> = {
   'fault.start': 'Something broke: the scenario (or chance) injected a fault here.',
   'fault.end': 'The fault’s cause went away (for example a partition healed).',
+  'fault.missed': 'A fault arrived at something that was already down, so it changed nothing; it is still counted.',
   'node.silent': 'The fabric controller stopped hearing from this node and declared it silent.',
   'node.state': 'The node moved to a new state in its life cycle.',
   'instance.state': 'A role instance moved to a new state.',
