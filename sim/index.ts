@@ -72,6 +72,14 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 
 export { type CheckableRun, type CheckResult, checkRun, ExpectationInputError } from './check/index.js';
 export { DurationError, formatDuration, parseDuration } from './engine/index.js';
+export {
+  type ChunkSink,
+  EXPORT_FORMATS,
+  ExportError,
+  type ExportFormat,
+  exportFileName,
+  exportTimeline,
+} from './export/index.js';
 export type { Detector, ExpectationResult, FaultResult, RoleResult, RunSummary } from './metrics/index.js';
 export { BUILT_IN_POLICIES, isModulePath, type PluginModules, POLICY_PATHS, PolicyError } from './model/index.js';
 export { createSimulation, type RunOptions } from './run.js';

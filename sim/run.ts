@@ -3,12 +3,18 @@
  * the end, and returns the summary (metrics, expectations, trace hash) and, when recording, the timeline.
  */
 
-import { compileGlob, makeSampler, Random, TraceHash } from './engine/index.js';
-import type { RunSummary } from './metrics/index.js';
+import { compileGlob, type EventHandle, makeSampler, Random, TraceHash } from './engine/index.js';
+import type { FaultArrivals, RunSummary } from './metrics/index.js';
 import { type PluginModules, SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
-import type { FaultSpecResolved, ResolvedScenario, ScriptedFaultSpec } from './spec/index.js';
-import { TIMELINE_FORMAT, TIMELINE_VERSION, type Timeline } from './trace/index.js';
+import { type FaultSpecResolved, processId, type ResolvedScenario, type ScriptedFaultSpec } from './spec/index.js';
+import {
+  TIMELINE_FORMAT,
+  TIMELINE_VERSION,
+  type Timeline,
+  type TimelineHead,
+  type TimelineSink,
+} from './trace/index.js';
 import { VERSION } from './version.js';
 
 export interface RunOptions {
@@ -45,13 +51,27 @@ function forkName(s: string): string {
   return s.replaceAll('/', '|');
 }
 
+/**
+ * What importance splitting (sim/estimate/) needs from a run: after it resalts the random streams at a split, it
+ * calls `redraw()` so that every pending clock that is memoryless (the next arrival of an exponential fault
+ * process) is drawn again from the new streams. Exact for exponential clocks: the time left is again exponential
+ * with the same mean. Other clocks keep their drawn times (still exact; branches are then more alike).
+ */
+export interface SplitHooks {
+  readonly redraw: (() => void)[];
+  /** Set by createSimulation: the run's root stream, to resalt. */
+  rng?: Random;
+}
+
 /** Creates a simulation with its faults and upgrades scheduled, ready to run. */
 export function createSimulation(
   sc: ResolvedScenario,
-  opts: { seed?: number; record?: boolean; plugins?: PluginModules } = {},
+  opts: { seed?: number; record?: boolean; salt?: string; split?: SplitHooks; plugins?: PluginModules } = {},
 ): Simulation {
   const seed = opts.seed ?? sc.seed;
   const rng = Random.root(seed);
+  if (opts.salt !== undefined) rng.resalt(opts.salt);
+  if (opts.split !== undefined) opts.split.rng = rng;
   const sim = new Simulation(sc, {
     seed,
     record: opts.record ?? true,
@@ -63,7 +83,7 @@ export function createSimulation(
 
   for (const f of sc.faults) {
     if (f.type === 'scripted') scheduleScripted(sim, f, spaces, rng);
-    else scheduleRandom(sim, f, spaces, rng, sc.durationUs);
+    else scheduleRandom(sim, f, spaces, rng, sc.durationUs, opts.split);
   }
   for (const u of sc.upgrades) {
     sim.sched.at(u.atUs, () => sim.startUpgrade(u));
@@ -71,6 +91,37 @@ export function createSimulation(
   // security (issue 5): rules on every message, and the scripted traffic, when the scenario has `security:`.
   if (sc.security) SecurityModel.attach(sim, sc, sc.security, rng.fork('security'), seed);
   return sim;
+}
+
+/**
+ * A fault arrived at a target that was already down, so it changed nothing; it is still recorded (event and count),
+ * so that the true arrival rate can be recovered from the output.
+ */
+function missedArrival(sim: Simulation, kind: string, target: string, id: string): void {
+  sim.change(
+    'fault.missed',
+    target,
+    -1,
+    () => `fault ${id}: ${kind} arrives at ${target}, already down: no change`,
+    null,
+    {
+      r: `fault:${kind}`,
+    },
+  );
+}
+
+/** Arrivals per fault process of each simulation (counted by the schedulers above). */
+const arrivalTallies = new WeakMap<Simulation, FaultArrivals[]>();
+
+function tally(sim: Simulation, f: FaultSpecResolved): FaultArrivals {
+  let list = arrivalTallies.get(sim);
+  if (list === undefined) {
+    list = [];
+    arrivalTallies.set(sim, list);
+  }
+  const t: FaultArrivals = { id: processId(f), kind: f.kind, arrivals: 0, missed: 0 };
+  list.push(t);
+  return t;
 }
 
 function faultExtra(f: FaultSpecResolved) {
@@ -84,6 +135,7 @@ function scheduleScripted(
   rng: Random,
 ): void {
   const space = FAULT_TARGETS[f.kind];
+  const counts = tally(sim, f);
   sim.sched.at(f.atUs, () => {
     let targets: string[];
     const t = f.target;
@@ -100,9 +152,14 @@ function scheduleScripted(
       targets = targetsInRack(sim, t.rack, space);
     }
     const single = targets.length === 1;
+    const base = processId(f);
     for (const target of targets) {
-      const id = f.id === null ? null : single ? f.id : `${f.id}/${target}`;
-      sim.inject(f.kind, target, f.durationUs, id, faultExtra(f));
+      const id = single ? base : `${base}/${target}`;
+      counts.arrivals++;
+      if (!sim.inject(f.kind, target, f.durationUs, id, faultExtra(f))) {
+        counts.missed++;
+        missedArrival(sim, f.kind, target, id);
+      }
     }
   });
 }
@@ -122,22 +179,78 @@ function scheduleRandom(
   spaces: ReturnType<typeof idSpaces>,
   rng: Random,
   durationUs: number,
+  split?: SplitHooks,
 ): void {
   const re = compileGlob(f.targets);
   const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   const streams = targets.map((t) => base.fork(forkName(t)));
+  // estimate (issue 16): a repair-time distribution draws from its own stream per target, one draw per fault.
+  const repair = f.repair === undefined ? null : makeSampler(f.repair);
+  const repairStreams = repair === null ? [] : streams.map((r) => r.fork('repair'));
   const end = Math.min(f.untilUs, durationUs);
+  const pending: EventHandle[] = new Array(targets.length).fill(-1);
+  // SQL replicas come back through a public method, so their repair is scheduled here, where a split can draw it
+  // again; other kinds hand the drawn duration to inject, which ends the fault itself.
+  const sqlReplicas = repair !== null && f.kind === 'sql.replica-crash' ? targets.map(sqlReplicaOf) : null;
+  const repairing: EventHandle[] = new Array(targets.length).fill(-1);
+  const repaired = (slot: number): void => {
+    const [d, r] = sqlReplicas![slot]!;
+    if (!sim.world.sql.databases[d]!.replicas[r]!.up) {
+      sim.setReplicaUp(d, r, 'fault.end', `SQL replica ${targets[slot]!} comes back`);
+    }
+  };
+  const process = processId(f);
+  const counts = tally(sim, f);
   const fire = (slot: number): void => {
-    sim.inject(f.kind, targets[slot]!, f.durationUs, null, faultExtra(f));
+    // The id names the arrival (process and arrival index), not the count of accepted faults, so the same arrival
+    // has the same id under every parameter value of a sweep.
+    const id = `${process}#${++counts.arrivals}`;
+    const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
+    let accepted: boolean;
+    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, faultExtra(f));
+    else {
+      accepted = sim.inject(f.kind, targets[slot]!, null, id, faultExtra(f));
+      if (accepted) repairing[slot] = sim.sched.after(lasts!, repaired, slot);
+    }
+    if (!accepted) {
+      counts.missed++;
+      missedArrival(sim, f.kind, targets[slot]!, id);
+    }
     const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
-    if (next <= end) sim.sched.at(next, fire, slot);
+    if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
   for (let slot = 0; slot < targets.length; slot++) {
     const first = f.startUs + Math.max(0, Math.round(sample(streams[slot]!)));
-    if (first <= end) sim.sched.at(first, fire, slot);
+    if (first <= end) pending[slot] = sim.sched.at(first, fire, slot);
   }
+  if (split !== undefined && f.every.kind === 'exponential') {
+    split.redraw.push(() => {
+      // Every slot's clock is drawn again, also those whose last draw fell after the end and left nothing pending.
+      for (let slot = 0; slot < targets.length; slot++) {
+        sim.sched.cancel(pending[slot]!);
+        const from = Math.max(sim.now, f.startUs);
+        const next = from + Math.max(from === sim.now ? 1 : 0, Math.round(sample(streams[slot]!)));
+        if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
+      }
+    });
+  }
+  if (split !== undefined && sqlReplicas !== null && f.repair!.kind === 'exponential') {
+    split.redraw.push(() => {
+      for (let slot = 0; slot < targets.length; slot++) {
+        if (!sim.sched.cancel(repairing[slot]!)) continue;
+        const lasts = Math.max(1, Math.round(repair!(repairStreams[slot]!)));
+        repairing[slot] = sim.sched.after(lasts, repaired, slot);
+      }
+    });
+  }
+}
+
+function sqlReplicaOf(target: string): [number, number] {
+  const m = /^sql:db(\d+)\/(\d+)$/.exec(target);
+  if (!m) throw new Error(`unknown SQL replica ${target}`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** Collects the summary of a finished simulation. */
@@ -161,16 +274,20 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
     eventCounts: sim.rec.countsByKind(),
     defaults,
     faults: sim.faults.results,
+    faultArrivals: (arrivalTallies.get(sim) ?? []).map((a) => ({ ...a })),
     roles: sim.ix.roleIds.map((id, r) => ({
       id,
       instances: sim.ix.roleSizes[r]!,
       availability: avail[r]!.availability,
       servedAvailability: avail[r]!.servedAvailability,
       readyFraction: avail[r]!.readyFraction,
+      downUs: avail[r]!.downUs,
+      degradedUs: avail[r]!.degradedUs,
     })),
+    faultDomains: sim.faultDomains(),
     fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
     watchdogs: sim.world.watchdogs.map((w, i) => ({ id: w.id, blindUs: sim.watchdogBlindUs[i]! })),
-    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs },
+    sql: { failovers: sim.sqlFailovers, unavailableUs: sim.sqlUnavailableUs, blindUs: sim.sqlBlindUs },
     // security (issue 5)
     security: SecurityModel.of(sim)?.summary(endUs) ?? {
       attempts: 0,
@@ -186,35 +303,62 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
   return summary;
 }
 
+/** Runs `sim` to `endUs`, reporting progress about 100 times when asked. */
+function runTo(sim: Simulation, endUs: number, onProgress: ((fraction: number) => void) | undefined): void {
+  if (onProgress) {
+    const steps = 100;
+    for (let k = 1; k <= steps; k++) {
+      sim.sched.run({ until: Math.floor((endUs * k) / steps) });
+      onProgress(k / steps);
+    }
+  } else {
+    sim.sched.run({ until: endUs });
+  }
+}
+
+function timelineHead(sim: Simulation, sc: ResolvedScenario, seed: number, endUs: number): TimelineHead {
+  return {
+    format: TIMELINE_FORMAT,
+    version: TIMELINE_VERSION,
+    fabricsim: VERSION,
+    scenario: { name: sc.name, resolved: sc },
+    seed,
+    durationUs: endUs,
+    initial: sim.initial,
+  };
+}
+
 /** Runs a resolved scenario to its end (or `untilUs`). */
 export function runResolved(sc: ResolvedScenario, opts: RunOptions = {}): RunOutput {
   const seed = opts.seed ?? sc.seed;
   const record = opts.record ?? true;
   const sim = createSimulation(sc, { seed, record, ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }) });
   const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
-  if (opts.onProgress) {
-    const steps = 100;
-    for (let k = 1; k <= steps; k++) {
-      sim.sched.run({ until: Math.floor((endUs * k) / steps) });
-      opts.onProgress(k / steps);
-    }
-  } else {
-    sim.sched.run({ until: endUs });
-  }
+  runTo(sim, endUs, opts.onProgress);
   const summary = summarize(sim, sc, seed, endUs);
   const timeline: Timeline | null = record
-    ? {
-        format: TIMELINE_FORMAT,
-        version: TIMELINE_VERSION,
-        fabricsim: VERSION,
-        scenario: { name: sc.name, resolved: sc },
-        seed,
-        durationUs: endUs,
-        initial: sim.initial,
-        events: sim.rec.events!,
-        summary,
-        traceHash: summary.traceHash,
-      }
+    ? { ...timelineHead(sim, sc, seed, endUs), events: sim.rec.events!, summary, traceHash: summary.traceHash }
     : null;
   return { summary, timeline, sim };
+}
+
+/**
+ * Runs a resolved scenario with recording on, handing the timeline to `sink` as it is made (head, events, end)
+ * instead of keeping it: the document the sink sees is the one `runResolved` would return, in the same order.
+ */
+export function runStreamed(
+  sc: ResolvedScenario,
+  sink: TimelineSink,
+  opts: Omit<RunOptions, 'record'> = {},
+): { summary: RunSummary; sim: Simulation } {
+  const seed = opts.seed ?? sc.seed;
+  const sim = createSimulation(sc, { seed, record: true });
+  const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
+  sink.begin(timelineHead(sim, sc, seed, endUs));
+  sim.rec.streamTo((e) => sink.event(e));
+  runTo(sim, endUs, opts.onProgress);
+  const summary = summarize(sim, sc, seed, endUs);
+  sim.rec.flush();
+  sink.end(summary, summary.traceHash);
+  return { summary, sim };
 }

@@ -66,6 +66,10 @@ function resolveEntry(entry: unknown, sc: Pick<ResolvedScenario, 'services'>): E
     });
     throw new ExpectationInputError(`invalid expectation: ${e.path === '' ? '' : `${e.path}: `}${e.detail}`);
   }
+  if ('probability' in parsed.data)
+    throw new ExpectationInputError(
+      'invalid expectation: a probability is decided over many runs (fabricsim check or estimate), not against one run',
+    );
   try {
     return resolveExpectation(parsed.data, 0, sc.services);
   } catch (e) {

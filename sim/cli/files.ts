@@ -148,3 +148,71 @@ export function writeFileAtomic(path: string, data: string, fs: AtomicFs = nodeF
     throw new CliError(`cannot write ${path}: ${fsReason(e)}`);
   }
 }
+
+/** A file being written piece by piece to a temporary name; `commit` renames it into place, `abort` removes it. */
+export interface AtomicWriter {
+  write(text: string): void;
+  /** Flushes, closes and renames the file over `path`; returns the bytes written. */
+  commit(): number;
+  /** Closes and removes the temporary file (an existing `path` is left untouched). Never throws. */
+  abort(): void;
+}
+
+/**
+ * Opens `path.tmp-<pid>` for writing in pieces, for outputs too large to build in memory first (a recorded region).
+ * The same guarantees as `writeFileAtomic`: on any failure nothing is left behind and the CliError names `path`.
+ */
+export function openAtomicWriter(path: string, fs: AtomicFs & Pick<typeof nodeFs, 'writeSync'> = nodeFs): AtomicWriter {
+  const tmp = `${path}.tmp-${process.pid}`;
+  let fd: number | undefined;
+  let bytes = 0;
+  const fail = (e: unknown): never => {
+    writer.abort();
+    throw new CliError(`cannot write ${path}: ${fsReason(e)}`);
+  };
+  const writer: AtomicWriter = {
+    write(text) {
+      if (fd === undefined) throw new Error(`openAtomicWriter: ${path} is closed`);
+      try {
+        const buf = Buffer.from(text, 'utf8');
+        let off = 0;
+        while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+        bytes += buf.length;
+      } catch (e) {
+        fail(e);
+      }
+    },
+    commit() {
+      try {
+        fs.fsyncSync(fd!);
+        fs.closeSync(fd!);
+        fd = undefined;
+        fs.renameSync(tmp, path);
+      } catch (e) {
+        fail(e);
+      }
+      return bytes;
+    },
+    abort() {
+      if (fd !== undefined) {
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // Already failing; the first error is the one to report.
+        }
+        fd = undefined;
+      }
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // Nothing more can be done.
+      }
+    },
+  };
+  try {
+    fd = fs.openSync(tmp, 'w');
+  } catch (e) {
+    fail(e);
+  }
+  return writer;
+}

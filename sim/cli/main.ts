@@ -5,12 +5,14 @@
  * Exit codes: 0 ok; 1 an expectation failed or timelines differ; 2 a user's mistake (one line on stderr, never a
  * stack trace); 3 a bug (message, "this is a bug", stack).
  */
+import { ExportError } from '../export/index.js';
 import { VERSION } from '../index.js';
 import { didYouMean, ScenarioError } from '../scenario/index.js';
 import { TimelineError } from '../trace/index.js';
 import {
   checkCommand,
   diffCommand,
+  exportCommand,
   runCommand,
   schemaCommand,
   serveCommand,
@@ -31,16 +33,20 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   check: checkCommand,
   diff: diffCommand,
+  export: exportCommand,
   schema: schemaCommand,
   start: startCommand,
   serve: serveCommand,
   validate: validateCommand,
   sweep: async (argv, io) => (await import('./sweep/index.js')).sweepCommand(argv, io),
-  merge: async (argv, io) => (await import('./sweep/index.js')).mergeCommand(argv, io),
+  merge: async (argv, io) => (await import('./explore/index.js')).mergeDispatch(argv, io),
+  estimate: async (argv, io) => (await import('./estimate/index.js')).estimateCommand(argv, io),
+  shrink: async (argv, io) => (await import('./explore/index.js')).shrinkCommand(argv, io),
+  explore: async (argv, io) => (await import('./explore/index.js')).exploreCommand(argv, io),
 };
 
 function isUserError(e: unknown): e is Error {
-  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError;
+  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError || e instanceof ExportError;
 }
 
 async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {

@@ -13,7 +13,6 @@
 const OFFSET_HI = 0xcbf29ce4;
 const OFFSET_LO = 0x84222325;
 const PRIME_LO = 0x1b3;
-const TWO_POW_32 = 4294967296;
 
 // Scratch space for updateNumber; little-endian on every platform via DataView.
 const scratch = new DataView(new ArrayBuffer(8));
@@ -24,19 +23,40 @@ export class TraceHash {
 
   /** Hashes one byte (0–255). */
   private byte(b: number): void {
-    const lo = this.lo ^ b;
-    // (hi·2^32 + lo) · (2^40 + 0x1b3) mod 2^64: lo · 0x1b3 < 2^41 is exact in a double; lo · 2^40 only reaches the
-    // high half, as lo << 8.
-    const t = (lo >>> 0) * PRIME_LO;
-    const newLo = t >>> 0;
-    this.hi = (Math.imul(this.hi, PRIME_LO) + (t - newLo) / TWO_POW_32 + (lo << 8)) >>> 0;
-    this.lo = newLo;
+    // (hi·2^32 + lo) · (2^40 + 0x1b3) mod 2^64 in 32-bit integer steps: lo · 0x1b3 gives the new low word and a carry
+    // into the high word (computed in 16-bit halves, as lo · 0x1b3 < 2^41); lo · 2^40 only reaches the high word, as
+    // lo << 8.
+    const x = this.lo ^ b;
+    const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+    this.lo = Math.imul(x, PRIME_LO) >>> 0;
+    this.hi = (Math.imul(this.hi, PRIME_LO) + carry + (x << 8)) >>> 0;
   }
 
   /** Hashes the UTF-8 bytes of `s`. */
   update(s: string): void {
     const n = s.length;
-    for (let i = 0; i < n; i++) {
+    // ASCII, the common case, with the state in locals; the first other character hands over to `updateFrom`.
+    let hi = this.hi;
+    let lo = this.lo;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      const x = lo ^ c;
+      // As in byte(), inlined.
+      const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+      lo = Math.imul(x, PRIME_LO) >>> 0;
+      hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
+    }
+    this.hi = hi >>> 0;
+    this.lo = lo;
+    if (i < n) this.updateFrom(s, i);
+  }
+
+  /** Hashes the UTF-8 bytes of `s` from code unit `start` on. */
+  private updateFrom(s: string, start: number): void {
+    const n = s.length;
+    for (let i = start; i < n; i++) {
       let c = s.charCodeAt(i);
       if (c < 0x80) {
         this.byte(c);

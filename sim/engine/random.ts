@@ -1,5 +1,3 @@
-import seedrandom from 'seedrandom';
-
 /**
  * Seeded random streams.
  *
@@ -8,10 +6,20 @@ import seedrandom from 'seedrandom';
  * the order in which forks are made nor on how many numbers any other stream has drawn — so adding a consumer never
  * shifts another's draws.
  *
- * Generator: seedrandom's `alea` (Baagøe), chosen for speed: on Node 20 here it draws ~145 M numbers/s against
+ * Generator: Baagøe's Alea, chosen for speed: on Node 20 here seedrandom's `alea` draws ~145 M numbers/s against
  * ~95 M/s for xor128 and tychei and ~30 M/s for seedrandom's default ARC4. Each draw is a multiple of 2^-32 in [0, 1).
  * Alea seeds itself by running its Mash hash over the seed string; a stream's seed string is built from the root seed
  * and the path in an unambiguous way (see `streamKey`), so distinct (seed, path) pairs give distinct streams.
+ *
+ * The generator is written out here (`mash` and `Random.next` below) rather than taken from seedrandom: it draws exactly the numbers
+ * seedrandom's `alea` draws for the same seed string (a test checks this), but a stream is four numbers in its Random
+ * object instead of a set of closures, and it is seeded only when it first draws. A region schedules one stream per target
+ * of each random fault process (about 210,000), so construction cost is set-up time.
+ *
+ * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
+ * once from (root seed, path, salt) — with sfc32, see below — so that runs which re-execute the same prefix draw
+ * differently from a chosen moment on. The family keeps a list of its streams for this. A run that never calls
+ * `resalt` draws exactly what it drew before the feature existed.
  */
 
 const TWO_PI = 2 * Math.PI;
@@ -26,17 +34,123 @@ export function streamKey(seed: string, path: string): string {
   return seed.length + ':' + seed + '|' + path;
 }
 
+const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
+
+/**
+ * Baagøe's Mash hash, as in seedrandom's alea.js: a running state `n` fed one UTF-16 code unit at a time. Returns the
+ * state after `data`; the value Mash itself returns is that state's low 32 bits scaled by 2^-32.
+ */
+function mash(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000;
+  }
+  return n;
+}
+
+/** Mash's state after the three ' ' calls Alea starts with, and the three values they returned. */
+const MASH_SPACE_1 = mash(0xefc8249d, ' ');
+const MASH_SPACE_2 = mash(MASH_SPACE_1, ' ');
+const MASH_SPACE_3 = mash(MASH_SPACE_2, ' ');
+
+/** The streams of one root, and the salt they currently draw under ('' = none) with its two 32-bit hashes. */
+interface Family {
+  salt: string;
+  saltHash1: number;
+  saltHash2: number;
+  readonly members: Random[];
+}
+
 export class Random {
   /** '' for the root; 'faults', 'faults/node-3' … for forks. */
   readonly path: string;
   /** The root seed, as a string (`Random.root(42)` and `Random.root('42')` are the same stream). */
   readonly seed: string;
-  private readonly prng: () => number;
+  // 0: not seeded yet (it is seeded by its first draw); 1: Alea; 2: sfc32 (after a resalt of its family).
+  private mode = 0;
+  // Alea's state: three fractions and a carry.
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private c = 0;
+  // sfc32's state (32-bit words), used only after a resalt.
+  private a = 0;
+  private b = 0;
+  private w = 0;
+  private d = 0;
+  private readonly family: Family;
 
-  private constructor(seed: string, path: string) {
+  private constructor(seed: string, path: string, family: Family | null) {
     this.seed = seed;
     this.path = path;
-    this.prng = seedrandom.alea(streamKey(seed, path));
+    this.family = family ?? { salt: '', saltHash1: 0, saltHash2: 0, members: [] };
+    this.family.members.push(this);
+  }
+
+  /** Seeds the stream on its first draw: Alea from its key, or, once the family is salted, sfc32. */
+  private seedNow(): void {
+    const f = this.family;
+    if (f.salt === '') {
+      this.seedAlea();
+      return;
+    }
+    // sfc32 from two 32-bit hashes of the key and two of the salt, warmed up by 12 rounds as its author recommends.
+    // Splitting resalts thousands of times a second, and Alea's Mash seeding of a string costs more than a hundred
+    // draws; two streams share a sequence only if both 64-bit hash pairs collide.
+    const key = streamKey(this.seed, this.path);
+    const k1 = hashString32(key);
+    const k2 = hashString32(key + '/');
+    const s1 = f.saltHash1;
+    const s2 = f.saltHash2;
+    this.a = fmix32((k1 ^ s1) >>> 0);
+    this.b = fmix32(((k2 ^ s2) + 0x9e3779b9) >>> 0);
+    this.w = fmix32((Math.imul(k1, 0x85ebca6b) ^ Math.imul(s2, 0xc2b2ae35) ^ k2 ^ s1) >>> 0);
+    this.d = 1;
+    this.mode = 2;
+    for (let i = 0; i < 12; i++) this.nextSfc();
+  }
+
+  /** One sfc32 draw (Chris Doty-Humphrey's; PractRand passes to 2^40+ bytes): a multiple of 2^-32 in [0, 1). */
+  private nextSfc(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.w + (this.w << 3)) | 0;
+    let c = (this.w << 21) | (this.w >>> 11);
+    c = (c + t) | 0;
+    this.w = c;
+    return (t >>> 0) / TWO_POW_32;
+  }
+
+  /** The draw when the stream is not (yet) on Alea: seed it, then draw from whichever generator it now uses. */
+  private nextSlow(): number {
+    if (this.mode === 0) this.seedNow();
+    return this.mode === 1 ? this.next() : this.nextSfc();
+  }
+
+  /** Alea's seeding from the stream's key, as seedrandom's alea.js does it. */
+  private seedAlea(): void {
+    const key = streamKey(this.seed, this.path);
+    let n = mash(MASH_SPACE_3, key);
+    let s0 = (MASH_SPACE_1 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s0 < 0) s0 += 1;
+    n = mash(n, key);
+    let s1 = (MASH_SPACE_2 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s1 < 0) s1 += 1;
+    n = mash(n, key);
+    let s2 = (MASH_SPACE_3 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+    if (s2 < 0) s2 += 1;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.c = 1;
+    this.mode = 1;
   }
 
   /** The root stream of a run. `seed` is a finite number or a string. */
@@ -46,7 +160,28 @@ export class Random {
     } else if (typeof seed !== 'string') {
       throw new TypeError(`Random.root: seed must be a number or a string (got ${typeof seed})`);
     }
-    return new Random(String(seed), '');
+    return new Random(String(seed), '', null);
+  }
+
+  /**
+   * Re-seeds every stream of this root's family (made before or after this call) from (root seed, path, `salt`):
+   * from now on each draws a fresh sequence that depends only on those three, whatever it drew before. `salt` is a
+   * non-empty string; resalting with the same salt twice restarts the same sequences.
+   */
+  resalt(salt: string): void {
+    if (typeof salt !== 'string' || salt.length === 0) {
+      throw new RangeError(`Random.resalt: salt must be a non-empty string (got ${JSON.stringify(salt)})`);
+    }
+    const f = this.family;
+    f.salt = salt;
+    f.saltHash1 = hashString32(salt);
+    f.saltHash2 = hashString32(salt + '/');
+    for (const r of f.members) r.mode = 0;
+  }
+
+  /** The salt the family currently draws under ('' when never resalted). */
+  get salt(): string {
+    return this.family.salt;
   }
 
   /**
@@ -57,28 +192,33 @@ export class Random {
     if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
       throw new RangeError(`Random.fork: name must be a non-empty string without '/' (got ${JSON.stringify(name)})`);
     }
-    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name);
+    return new Random(this.seed, this.path === '' ? name : this.path + '/' + name, this.family);
   }
 
   /** [0, 1), uniformly distributed; a multiple of 2^-32. */
   next(): number {
-    return this.prng();
+    if (this.mode !== 1) return this.nextSlow();
+    const t = 2091639 * this.s0 + this.c * TWO_POW_M32;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    const c = t | 0;
+    this.c = c;
+    return (this.s2 = t - c);
   }
 
   /** [0, 1) with 53 random bits (two draws). */
   next53(): number {
-    const p = this.prng;
-    return p() + ((p() * 0x200000) | 0) * TWO_POW_M53;
+    return this.next() + ((this.next() * 0x200000) | 0) * TWO_POW_M53;
   }
 
   /** True with probability `p` (one draw). */
   chance(p: number): boolean {
-    return this.prng() < p;
+    return this.next() < p;
   }
 
   /** [min, max), uniformly distributed (one draw). */
   uniform(min: number, max: number): number {
-    return min + (max - min) * this.prng();
+    return min + (max - min) * this.next();
   }
 
   /**
@@ -94,19 +234,18 @@ export class Random {
     ) {
       throw new RangeError(`Random.int: need safe integers min ≤ maxInclusive (got ${min}, ${maxInclusive})`);
     }
-    return min + Math.floor((span <= TWO_POW_32 ? this.prng() : this.next53()) * span);
+    return min + Math.floor((span <= TWO_POW_32 ? this.next() : this.next53()) * span);
   }
 
   /** Exponentially distributed with the given mean (> 0): −mean · ln(1 − u), one draw. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.prng());
+    return -mean * Math.log(1 - this.next());
   }
 
   /** Normally distributed (Box–Muller, two draws per value, nothing cached between calls). */
   normal(mean: number, sd: number): number {
-    const p = this.prng;
-    const u1 = 1 - p(); // (0, 1]: log stays finite
-    const u2 = p();
+    const u1 = 1 - this.next(); // (0, 1]: log stays finite
+    const u2 = this.next();
     return mean + sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
   }
 
@@ -117,21 +256,20 @@ export class Random {
 
   /** Weibull distributed: scale · (−ln(1 − u))^(1/shape), one draw. */
   weibull(shape: number, scale: number): number {
-    return scale * (-Math.log(1 - this.prng())) ** (1 / shape);
+    return scale * (-Math.log(1 - this.next())) ** (1 / shape);
   }
 
   /** A uniformly chosen element (one draw). Throws on an empty array. */
   choice<T>(items: readonly T[]): T {
     const n = items.length;
     if (n === 0) throw new RangeError('Random.choice: no items to choose from');
-    return items[Math.floor(this.prng() * n)] as T;
+    return items[Math.floor(this.next() * n)] as T;
   }
 
   /** Shuffles `items` in place (Fisher–Yates, n − 1 draws) and returns it. */
   shuffle<T>(items: T[]): T[] {
-    const p = this.prng;
     for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(p() * (i + 1));
+      const j = Math.floor(this.next() * (i + 1));
       const tmp = items[i] as T;
       items[i] = items[j] as T;
       items[j] = tmp;

@@ -3,7 +3,8 @@
  *
  * For each role: the time with at least one healthy instance (running availability), the time with at least one
  * healthy instance in the load balancer's rotation (served availability), and the integral of the healthy count
- * (mean Ready fraction). Counters change only when an instance's flags flip, so the cost is per state change, not per
+ * (mean Ready fraction), and the time with at least one instance not healthy (degraded). Each is a merged interval:
+ * overlapping faults on one role count their common time once. Counters change only when an instance's flags flip, so the cost is per state change, not per
  * event.
  */
 export class AvailabilityTracker {
@@ -13,6 +14,7 @@ export class AvailabilityTracker {
   private readonly upUs: Float64Array;
   private readonly servedUs: Float64Array;
   private readonly readyIntegral: Float64Array;
+  private readonly fullUs: Float64Array;
 
   constructor(
     private readonly sizes: Int32Array,
@@ -25,6 +27,7 @@ export class AvailabilityTracker {
     this.upUs = new Float64Array(n);
     this.servedUs = new Float64Array(n);
     this.readyIntegral = new Float64Array(n);
+    this.fullUs = new Float64Array(n);
   }
 
   private advance(r: number, now: number): void {
@@ -32,6 +35,7 @@ export class AvailabilityTracker {
     if (dt > 0) {
       if (this.healthy[r]! > 0) this.upUs[r] = this.upUs[r]! + dt;
       if (this.served[r]! > 0) this.servedUs[r] = this.servedUs[r]! + dt;
+      if (this.healthy[r]! >= this.sizes[r]!) this.fullUs[r] = this.fullUs[r]! + dt;
       this.readyIntegral[r] = this.readyIntegral[r]! + dt * this.healthy[r]!;
       this.last[r] = now;
     }
@@ -49,7 +53,13 @@ export class AvailabilityTracker {
   }
 
   /** Results over [0, endUs]. Worker roles are never in rotation; their served availability equals running. */
-  results(endUs: number): { availability: number; servedAvailability: number; readyFraction: number }[] {
+  results(endUs: number): {
+    availability: number;
+    servedAvailability: number;
+    readyFraction: number;
+    downUs: number;
+    degradedUs: number;
+  }[] {
     const out = [];
     for (let r = 0; r < this.sizes.length; r++) {
       this.advance(r, endUs);
@@ -59,6 +69,8 @@ export class AvailabilityTracker {
         availability,
         servedAvailability: this.kinds[r] === 'web' ? this.servedUs[r]! / span : availability,
         readyFraction: this.sizes[r]! > 0 ? this.readyIntegral[r]! / span / this.sizes[r]! : 0,
+        downUs: Math.max(0, endUs - this.upUs[r]!),
+        degradedUs: Math.max(0, endUs - this.fullUs[r]!),
       });
     }
     return out;

@@ -7,7 +7,11 @@
 export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'failover-manager';
 
 export interface FaultResult {
-  /** Scenario-given id, or "f<n>" in injection order. */
+  /**
+   * Names the arrival, the same under every parameter value of a sweep: the scenario-given id or "f<n>" (n-th entry
+   * of `faults:`), "<id>/<target>" for a scripted fault on several targets, "<id>#<k>" for a random process's k-th
+   * arrival.
+   */
   readonly id: string;
   readonly kind: string;
   /** The entity the fault hit (node, instance, rack, replica…). */
@@ -17,6 +21,8 @@ export interface FaultResult {
   readonly affected: number;
   detectedAtUs: number | null;
   detectedBy: Detector | null;
+  /** When each component first noticed the fault (the first is detectedAtUs/detectedBy), in time order. */
+  readonly detections: { readonly by: Detector; readonly atUs: number }[];
   recoveredAtUs: number | null;
   /** detectedAtUs − atUs, or null when never detected. */
   ttdUs: number | null;
@@ -24,6 +30,17 @@ export interface FaultResult {
   ttrUs: number | null;
   /** Timeline event id of the fault's start (for opening the replay there). */
   readonly event: number;
+}
+
+/** Arrivals of one fault process (an entry of the scenario's `faults:`), including those that changed nothing. */
+export interface FaultArrivals {
+  /** The process id (so `faultArrivals[f1]` in a metric path): the scenario's id, or "f<n>" for the n-th entry of `faults:`. */
+  readonly id: string;
+  readonly kind: string;
+  /** Every arrival (one per target for a scripted fault on several targets). */
+  arrivals: number;
+  /** Arrivals at a target that was already down: recorded as `fault.missed`, no fault opened. */
+  missed: number;
 }
 
 export interface RoleResult {
@@ -36,6 +53,19 @@ export interface RoleResult {
   servedAvailability: number;
   /** Time-average of (Ready instances / instances). */
   readyFraction: number;
+  /** Time with no instance Ready (µs): the merged down intervals of the role, overlapping faults counted once. */
+  downUs: number;
+  /** Time with at least one instance not Ready (µs), merged the same way. */
+  degradedUs: number;
+}
+
+/** A fault domain (rack): the merged time during which at least one of its nodes was down. */
+export interface FaultDomainResult {
+  /** Rack id. */
+  readonly id: string;
+  readonly nodes: number;
+  /** Time with at least one node not up (not Ready, powered and with its host agent), µs; overlaps counted once. */
+  downUs: number;
 }
 
 export interface SecurityKindTally {
@@ -79,10 +109,16 @@ export interface RunSummary {
   readonly eventCounts: Record<string, number>;
   readonly defaults: Record<string, string | number | boolean>;
   readonly faults: FaultResult[];
+  /** Per fault process: arrivals and arrivals that hit a target already down (in the order of `faults:`). */
+  readonly faultArrivals: FaultArrivals[];
   readonly roles: RoleResult[];
+  /** Per fault domain (rack), in topology order. */
+  readonly faultDomains: FaultDomainResult[];
   readonly fc: { noQuorumUs: number; leaderChanges: number };
+  /** Per watchdog: the time it was down (blind itself), µs. */
   readonly watchdogs: { id: string; blindUs: number }[];
-  readonly sql: { failovers: number; unavailableUs: number };
+  /** `blindUs`: time with no live watchdog covering the SQL cluster (the cluster is blind), µs. */
+  readonly sql: { failovers: number; unavailableUs: number; blindUs: number };
   readonly security: SecuritySummary;
   readonly expectations: ExpectationResult[];
 }

@@ -65,6 +65,26 @@ export function pickNode(
   return -1;
 }
 
+/** pickNode for a fresh placement: every node usable, racks tried from `start` on, round-robin (no order array). */
+function placeNode(cluster: ClusterState, start: number, slots: number): number {
+  const rackCount = cluster.racks.length;
+  const nodes = cluster.nodes;
+  for (let j = 0; j < rackCount; j++) {
+    const rack = cluster.racks[(start + j) % rackCount]!;
+    let best = -1;
+    let bestLoad = Number.POSITIVE_INFINITY;
+    for (const ni of rack.nodes) {
+      const load = nodes[ni]!.instances.length;
+      if (load < slots && load < bestLoad) {
+        best = ni;
+        bestLoad = load;
+      }
+    }
+    if (best >= 0) return best;
+  }
+  return -1;
+}
+
 /** What a placement policy sees of `cluster` when placing an instance of `role`. */
 export function placementRequest(
   cluster: ClusterState,
@@ -144,8 +164,7 @@ export function buildWorld(
       for (let k = 0; k < r.instances; k++) {
         let node: number;
         if (placement === null) {
-          const order = Array.from({ length: rackCount }, (_, j) => (start + k + j) % rackCount);
-          node = pickNode(cluster, order, p.node.slots, () => true);
+          node = placeNode(cluster, start + k, p.node.slots);
         } else {
           const req = placementRequest(cluster, `${r.id}.${k}`, r.id, true, -1, p.node.slots, () => true);
           node = checkPlacement(who, req, placement.place(req, env!), cluster, p.node.slots, () => true);

@@ -70,10 +70,16 @@ export class FaultBook {
     return this.watchers.get(key) ?? EMPTY;
   }
 
-  /** Marks the open faults watching `key` detected by `by` at `now` (the first detection wins). */
+  /**
+   * Marks the open faults watching `key` detected by `by` at `now`: each detector's first time is kept; the first
+   * detection of all sets detectedAtUs/detectedBy and is returned (for its event).
+   */
   detect(key: number, by: Detector, now: number): OpenFault[] {
     const out: OpenFault[] = [];
     for (const f of this.watching(key)) {
+      if (f.open && now >= f.result.atUs && !f.result.detections.some((d) => d.by === by)) {
+        f.result.detections.push({ by, atUs: now });
+      }
       if (f.open && f.result.detectedAtUs === null && now >= f.result.atUs) {
         f.result.detectedAtUs = now;
         f.result.detectedBy = by;

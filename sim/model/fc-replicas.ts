@@ -99,10 +99,10 @@ export class FcReplicas {
       }
       if (acks >= majority) this.leaseUntil[ci] = now + lease;
       else if (now >= this.leaseUntil[ci]!) {
-        this.k.change(
+        const lost = this.k.change(
           'fc.lease-lost',
           reps[L]!.id,
-          -1,
+          this.k.causeOf(`fc:${ci}`),
           () =>
             `FC leader ${reps[L]!.id} reached only ${acks} of ${reps.length} replicas; its lease ran out and it stops acting`,
           (w) => {
@@ -112,6 +112,7 @@ export class FcReplicas {
           },
           { r: `fc.leaseDuration=${formatDuration(lease)}`, tp: 'role-monitoring' },
         );
+        this.k.otherCause.set(`fc:${ci}`, lost);
         this.noLeaderSince[ci] = now;
       }
     }
@@ -130,7 +131,7 @@ export class FcReplicas {
       const id = this.k.change(
         'fc.leader',
         reps[r]!.id,
-        -1,
+        this.k.causeOf(`fc:${ci}`),
         () => `${reps[r]!.id} wins ${votes} of ${reps.length} votes and leads the FC (term ${term})`,
         (w) => {
           const fc = w.clusters[ci]!.fc;

@@ -4,17 +4,22 @@
  * node out of service (repair, or human investigation after repeated failures) and hand its instances to service
  * healing. Actions wait for an FC leader (fc-replicas.ts).
  */
-import { formatDuration } from '../engine/index.js';
+import { formatDuration, type Random } from '../engine/index.js';
 import type { HeartbeatView } from '../spec/index.js';
 import type { FcReplicas, LeaderListener } from './fc-replicas.js';
+import type { CrashLoopHandler, GuestAgent } from './guest-agent.js';
 import type { Healing } from './healing.js';
 import type { HostAgent } from './host-agent.js';
 import { type Kernel, OUT_OF_SERVICE } from './kernel.js';
 import { PollerSet } from './pollers.js';
 import { powerDown } from './steps.js';
 
-export class FabricController implements LeaderListener {
+export class FabricController implements LeaderListener, CrashLoopHandler {
   private readonly fcPoll: PollerSet;
+  /** The guest agents (set by the composition root): a corrective step clears a local configuration problem. */
+  guest: GuestAgent | null = null;
+  /** Per instance: when the FC last corrected a crash loop (−1: never), for the escalation reimage → move. */
+  private readonly lastCorrection: Float64Array;
   // Node memory (global node index).
   private readonly hwFault: Uint8Array;
   /** A crash or outage that keeps the node from booting until this time. */
@@ -54,6 +59,7 @@ export class FabricController implements LeaderListener {
       timeoutUs: k.p.fc.pollTimeoutUs,
       intervals: [],
     };
+    this.lastCorrection = new Float64Array(k.ix.instCluster.length).fill(-1);
     const fcI = k.p.fc.pollIntervalUs;
     this.fcPoll = new PollerSet(
       k.sched,
@@ -145,7 +151,7 @@ export class FabricController implements LeaderListener {
       const id = this.k.change(
         'node.ready',
         node.id,
-        this.k.nodeCause[gn]!,
+        this.k.causeOr(this.k.nodeCause[gn]!),
         `FC hears ${node.id}'s host agent again: node Ready`,
         this.k.mutNode(gn, (n) => {
           n.status = 'Ready';
@@ -188,7 +194,7 @@ export class FabricController implements LeaderListener {
     const id = this.k.change(
       'node.silent',
       node.id,
-      this.k.nodeCause[gn]!,
+      this.k.causeOr(this.k.nodeCause[gn]!),
       label === null
         ? () => `FC: ${missed} polls of ${node.id} went unanswered; node declared silent (Unhealthy)`
         : `FC: ${missed} polls of ${node.id} went unanswered; ${label} declares it silent (Unhealthy)${why === '' ? '' : `: ${why}`}`,
@@ -230,11 +236,81 @@ export class FabricController implements LeaderListener {
     this.rebootNode(gn, leaderTag);
   }
 
+  /**
+   * A crash loop reported by an instance's guest agent. The report reaches the FC with the next heartbeat (one poll
+   * interval); the FC then takes the next corrective step: reimage the instance (a fresh VM on the same node), or —
+   * if it already did so within `node.failureWindow` — move it to a node in another fault domain.
+   */
+  crashLoop(gi: number, cause: number): void {
+    const ci = this.k.ix.instCluster[gi]!;
+    this.k.sched.after(this.k.p.fc.pollIntervalUs, () => this.replicas.act(ci, () => this.correct(gi, cause)));
+  }
+
+  private correct(gi: number, cause: number): void {
+    const inst = this.k.inst(gi);
+    if (!inst.crashLoop || inst.node < 0) return;
+    const last = this.lastCorrection[gi]!;
+    const move = last >= 0 && this.k.now - last < this.k.p.node.failureWindowUs;
+    this.lastCorrection[gi] = this.k.now;
+    // A fresh VM, here or elsewhere: a configuration problem local to the instance does not survive it.
+    this.guest?.setConfigError(gi, false);
+    this.guest?.forgetCrashes(gi);
+    if (move) {
+      const id = this.k.change(
+        'instance.correct',
+        inst.id,
+        cause,
+        () => `FC: ${inst.id} loops again after a reimage; it is moved to another node`,
+        null,
+        { tp: 'service-healing', r: this.k.leaderTag(ci(this.k, gi)) },
+      );
+      this.k.detectInstance(gi, 'fc', id);
+      this.healing.move(gi, id);
+      return;
+    }
+    const id = this.k.change(
+      'instance.reimage',
+      inst.id,
+      cause,
+      () => `FC: ${inst.id} is in a crash loop; it is reimaged (a fresh VM on the same node)`,
+      this.k.mutInst(gi, (i) => {
+        i.vm = 'Rebooting';
+        i.status = 'Starting';
+        i.hung = false;
+        i.crashLoop = false;
+      }),
+      {
+        tp: 'role-monitoring',
+        r: this.k.leaderTag(ci(this.k, gi)),
+        d: [{ t: this.k.now + this.k.p.hostAgent.vmRebootTimeUs, k: 'vm.ready', s: inst.id }],
+      },
+    );
+    this.k.detectInstance(gi, 'fc', id);
+    this.k.instCause[gi] = id;
+    this.k.clearInstTimer(gi);
+    this.host.bootVm(gi, this.k.p.hostAgent.vmRebootTimeUs);
+  }
+
+  /** Per node, the stream host reboot lengths are drawn from (made on first use). */
+  private readonly rebootStreams = new Map<number, Random>();
+
+  /** A documented range ("usually 10–15 minutes"), not a constant: rebootTime + U(0, rebootSpread), whole µs. */
+  private rebootLengthUs(gn: number): number {
+    const spread = this.k.p.node.rebootSpreadUs;
+    if (spread <= 0) return this.k.p.node.rebootTimeUs;
+    let r = this.rebootStreams.get(gn);
+    if (r === undefined) {
+      r = this.k.rng.fork('node-reboot').fork(this.k.node(gn).id);
+      this.rebootStreams.set(gn, r);
+    }
+    return this.k.p.node.rebootTimeUs + Math.floor(r.uniform(0, spread));
+  }
+
   private rebootNode(gn: number, rule: string): void {
     const node = this.k.node(gn);
     const insts = this.k.instOnNode(gn);
     for (const gi of insts) this.k.clearInstTimer(gi);
-    const bootAt = this.k.now + this.k.p.node.rebootTimeUs;
+    const bootAt = this.k.now + this.rebootLengthUs(gn);
     const waitUntil = this.k.now + this.k.p.fc.bootWaitUs;
     const id = this.k.change(
       'node.reboot',
@@ -398,3 +474,5 @@ export class FabricController implements LeaderListener {
     this.k.sched.after(this.k.p.node.osStartTimeUs, this.onNodeBooted, gn);
   };
 }
+
+const ci = (k: Kernel, gi: number): number => k.ix.instCluster[gi]!;

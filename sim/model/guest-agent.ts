@@ -1,6 +1,12 @@
 /**
  * The guest agent, inside each role instance's VM: starts the role process (Busy while OnStart runs, then Ready),
- * sees it exit at once, restarts it with exponential back-off, and gives up on a crash loop (alerted, left stopped).
+ * sees it exit at once, restarts it with exponential back-off, and on a crash loop alerts and reports it to the FC.
+ *
+ * The FC's corrective escalation (restart → reimage → move): a crash loop is reported to the FC, which reimages the
+ * instance (a fresh VM: a configuration problem local to the instance is gone), and if it loops again within a day,
+ * moves it to another node (service healing). A problem in the deployed package (a failing version) is cured by
+ * neither: the instance is alerted once and restarts keep going at the capped back-off, so nothing is stopped for
+ * good — independent crashes that happen to bunch up end in a reimage, never in an instance left stopped.
  */
 import { formatDuration } from '../engine/index.js';
 import type { Deadline } from '../trace/index.js';
@@ -11,7 +17,15 @@ export interface Versions {
   failingVersion(gi: number): boolean;
 }
 
+/** Where the guest agent reports a crash loop (the FC's corrective escalation); set by the composition root. */
+export interface CrashLoopHandler {
+  crashLoop(gi: number, cause: number): void;
+}
+
 export class GuestAgent {
+  handler: CrashLoopHandler | null = null;
+  /** 1 once a package crash loop has been alerted (restarts continue without a new alert). */
+  private readonly alerted: Uint8Array;
   /** 1 while a role.config-error fault holds the instance. */
   private readonly configError: Uint8Array;
   /** Recent crash times per instance, for the crash-loop rule. */
@@ -23,6 +37,7 @@ export class GuestAgent {
   ) {
     const insts = k.ix.instCluster.length;
     this.configError = new Uint8Array(insts);
+    this.alerted = new Uint8Array(insts);
     this.crashTimes = Array.from({ length: insts }, () => []);
   }
 
@@ -35,6 +50,7 @@ export class GuestAgent {
   /** A fresh VM or version: earlier crashes no longer count toward a crash loop. */
   forgetCrashes(gi: number): void {
     this.crashTimes[gi]!.length = 0;
+    this.alerted[gi] = 0;
   }
 
   /** Starts the role process on a running VM: Busy while OnStart runs, then Ready (or a crash on a bad config). */
@@ -96,13 +112,16 @@ export class GuestAgent {
       { tp: 'role-monitoring' },
     );
     this.k.detectInstance(gi, 'guest-agent', id);
-    if (crashes >= this.k.p.role.crashLoopCrashes) {
+    const pkg = this.versions.failingVersion(gi);
+    if (crashes >= this.k.p.role.crashLoopCrashes && this.alerted[gi] === 0) {
       const alert = this.k.change(
         'instance.crash-loop',
         inst.id,
         id,
         () =>
-          `${inst.id} crashed ${crashes} times within ${formatDuration(window)}: marked unhealthy and alerted, not restarted again`,
+          pkg
+            ? `${inst.id} crashed ${crashes} times within ${formatDuration(window)}: the deployed package is at fault; alerted, restarts go on every ${formatDuration(this.k.p.role.backoffMaxUs)}`
+            : `${inst.id} crashed ${crashes} times within ${formatDuration(window)}: marked unhealthy, alerted and reported to the FC`,
         this.k.mutInst(gi, (i) => {
           i.crashLoop = true;
         }),
@@ -110,6 +129,12 @@ export class GuestAgent {
       );
       this.k.instCause[gi] = alert;
       this.k.clearInstTimer(gi);
+      if (pkg || this.handler === null) {
+        this.alerted[gi] = 1;
+        this.k.setInstTimer(gi, this.k.p.role.backoffMaxUs, this.onRestart);
+      } else {
+        this.handler.crashLoop(gi, alert);
+      }
       return;
     }
     const delay = Math.min(this.k.p.role.backoffMaxUs, this.k.p.role.restartDelayUs * 2 ** (crashes - 1));
@@ -124,7 +149,8 @@ export class GuestAgent {
   private readonly onRestart = (gi: number): void => {
     this.k.instTimer[gi] = -1;
     const inst = this.k.inst(gi);
-    if (inst.vm !== 'Running' || inst.crashLoop || inst.status !== 'Stopped') return;
+    if (inst.vm !== 'Running' || inst.status !== 'Stopped') return;
+    if (inst.crashLoop && this.alerted[gi] === 0) return;
     const id = this.k.change(
       'instance.restart',
       inst.id,

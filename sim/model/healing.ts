@@ -59,6 +59,13 @@ export class Healing {
     return l === null ? '' : ` (placed by ${l})`;
   }
 
+  /** The FC's last corrective step for a crash-looping instance: move it to a node in another fault domain. */
+  move(gi: number, cause: number): void {
+    const inst = this.k.inst(gi);
+    const rack = inst.node >= 0 ? this.k.world.clusters[this.k.ix.instCluster[gi]!]!.nodes[inst.node]!.rack : -1;
+    this.placeElsewhere(gi, rack, cause);
+  }
+
   private placeElsewhere(gi: number, avoidRack: number, cause: number): void {
     const ci = this.k.ix.instCluster[gi]!;
     const inst = this.k.inst(gi);

@@ -91,7 +91,7 @@ export class HostAgent {
     const id = this.k.change(
       'vm.reboot',
       inst.id,
-      this.k.instCause[gi]!,
+      this.k.causeOr(this.k.instCause[gi]!),
       () =>
         `host agent got no heartbeat from the guest of ${inst.id} for ${formatDuration(this.k.p.hostAgent.guestTimeoutUs)}: rebooting the VM`,
       this.k.mutInst(gi, (i) => {

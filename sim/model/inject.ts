@@ -97,6 +97,7 @@ export class FaultInjector {
       affected,
       detectedAtUs: null,
       detectedBy: null,
+      detections: [],
       recoveredAtUs: null,
       ttdUs: null,
       ttrUs: null,
@@ -142,6 +143,7 @@ export class FaultInjector {
       kind === 'role.crash' || kind === 'role.config-error' ? null : recipe,
     );
     const f = this.k.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
+    this.k.instCause[gi] = event;
     if (kind === 'role.crash') this.a.guest.crashRole(gi, event, 'crash');
     else if (kind === 'role.config-error') {
       this.a.guest.setConfigError(gi, true);
@@ -305,6 +307,7 @@ export class FaultInjector {
         if (fc.leader === r) fc.leader = -1;
       },
     );
+    this.k.otherCause.set(`fc:${ci}`, event);
     if (wasLeader) this.a.replicas.leaderLost(ci);
     this.k.faults.open(result, [this.k.faults.keyOther(`fc:${ci}`)], this.isWell, () => {
       const fc = this.k.world.clusters[ci]!.fc;
@@ -336,7 +339,7 @@ export class FaultInjector {
     const rep = db.replicas[r]!;
     if (!rep.up) return false;
     const primary = rep.role === 'primary';
-    const { result } = this.newFault(
+    const { result, event } = this.newFault(
       'sql.replica-crash',
       target,
       givenId,
@@ -351,6 +354,8 @@ export class FaultInjector {
         }
       },
     );
+    this.k.otherCause.set(`sqlr:${target}`, event);
+    if (primary) this.k.otherCause.set(`sqldb:${d}`, event);
     this.a.sql.sqlAvailabilityChanged(d);
     this.k.faults.open(
       result,
@@ -446,6 +451,8 @@ export class FaultInjector {
       this.isWell,
       () => ended,
     );
+    this.k.netCause = event;
+    for (let ci = 0; ci < this.k.world.clusters.length; ci++) this.k.otherCause.set(`fc:${ci}`, event);
     this.a.disturbAll();
     this.k.sched.after(durationUs, () => {
       this.k.net.end(cond);
@@ -453,6 +460,7 @@ export class FaultInjector {
       const id = this.k.change('fault.end', 'network', event, `the network condition of ${result.id} ends`, null, {
         tp: 'role-monitoring',
       });
+      this.k.netCause = id;
       this.k.otherTouched(`net:${event}`, id);
       this.a.disturbAll();
     });

@@ -61,11 +61,12 @@ export interface ActorNames {
 }
 
 export class Kernel {
-  readonly sched = new Scheduler(4096);
+  readonly sched = new Scheduler(64);
   readonly rec: Recorder;
   readonly net: Network;
   readonly ix: Indices;
   readonly p: Policies;
+  /** The world as built (a copy kept apart from `world` when recording). */
   readonly initial: World;
   world: World;
   readonly faults = new FaultBook();
@@ -88,6 +89,19 @@ export class Kernel {
   readonly instTimer: Float64Array;
   readonly instCause: Float64Array;
   readonly nodeCause: Float64Array;
+  /** Fault domains (racks, in topology order): node → rack, nodes down per rack, since when, merged down time. */
+  readonly rackIds: string[] = [];
+  readonly rackNodes: number[] = [];
+  private readonly nodeRack: Int32Array;
+  private readonly nodeUpFlag: Uint8Array;
+  private readonly rackDownCount: Int32Array;
+  private readonly rackDownSince: Float64Array;
+  readonly rackDownUs: Float64Array;
+
+  /** The event behind the network's current condition (a network fault's start or end), −1 before any. */
+  netCause = -1;
+  /** Causes of entities without an index: "fc:<cluster>", "sqlr:<replica id>", "sqldb:<database>". */
+  readonly otherCause = new Map<string, number>();
 
   constructor(
     readonly sc: ResolvedScenario,
@@ -105,7 +119,9 @@ export class Kernel {
       this.policies.who.placement,
     );
     this.world = world;
-    this.initial = structuredClone(world);
+    // A copy for the timeline's `initial` only when recording: immer never changes the base state it is given, so
+    // with recording off nothing reads it and the built world itself stands for it (a region's copy costs ~0.3 s).
+    this.initial = opts.record ? structuredClone(world) : world;
     this.ix = ix;
     const nodes = ix.nodeCluster.length;
     const insts = ix.instCluster.length;
@@ -117,6 +133,22 @@ export class Kernel {
     this.instCause = new Float64Array(insts).fill(-1);
     this.settledFlag = new Uint8Array(nodes).fill(1);
     this.nodeCause = new Float64Array(nodes).fill(-1);
+    this.nodeRack = new Int32Array(nodes);
+    this.nodeUpFlag = new Uint8Array(nodes).fill(1);
+    {
+      let gn = 0;
+      for (const c of world.clusters) {
+        const base = this.rackIds.length;
+        for (const r of c.racks) {
+          this.rackIds.push(r.id);
+          this.rackNodes.push(r.nodes.length);
+        }
+        for (const n of c.nodes) this.nodeRack[gn++] = base + n.rack;
+      }
+    }
+    this.rackDownCount = new Int32Array(this.rackIds.length);
+    this.rackDownSince = new Float64Array(this.rackIds.length).fill(-1);
+    this.rackDownUs = new Float64Array(this.rackIds.length);
 
     // Actors.
     const ha: Actor[] = [];
@@ -261,8 +293,33 @@ export class Kernel {
     this.wake.instance(gi);
   }
 
+  /** Node `gn` went down or came up: its fault domain's merged down time starts or ends. */
+  private nodeUpChanged(gn: number, up: boolean): void {
+    const r = this.nodeRack[gn]!;
+    this.nodeUpFlag[gn] = up ? 1 : 0;
+    if (!up) {
+      if (this.rackDownCount[r]!++ === 0) this.rackDownSince[r] = this.now;
+    } else if (--this.rackDownCount[r]! === 0) {
+      this.rackDownUs[r] = this.rackDownUs[r]! + (this.now - this.rackDownSince[r]!);
+      this.rackDownSince[r] = -1;
+    }
+  }
+
+  /** Closes the fault domains' books at `endUs`. */
+  finishFaultDomains(endUs: number): void {
+    for (let r = 0; r < this.rackIds.length; r++) {
+      if (this.rackDownSince[r]! >= 0) {
+        this.rackDownUs[r] = this.rackDownUs[r]! + (endUs - this.rackDownSince[r]!);
+        this.rackDownSince[r] = endUs;
+      }
+    }
+  }
+
   private nodeTouched(gn: number, cause: number): void {
-    const settled = this.isSettled(this.node(gn));
+    const n = this.node(gn);
+    const up = n.status === 'Ready' && n.powered && n.hostAgentUp;
+    if ((up ? 1 : 0) !== this.nodeUpFlag[gn]) this.nodeUpChanged(gn, up);
+    const settled = this.isSettled(n);
     if ((settled ? 1 : 0) !== this.settledFlag[gn]) {
       this.settledFlag[gn] = settled ? 1 : 0;
       this.recoverIfDone(this.faults.flip(FaultBook.keyNode(gn), settled), cause);
@@ -323,13 +380,23 @@ export class Kernel {
     for (const gi of this.instOnNode(gn)) this.detect(FaultBook.keyInstance(gi), by, cause);
   }
 
+  /** `cause`, or — when the entity has none — the network's condition (a failed poll on a disturbed network). */
+  causeOr(cause: number): number {
+    return cause >= 0 ? cause : this.netCause;
+  }
+
+  /** The recorded cause of an entity without an index (see otherCause), or the network's condition. */
+  causeOf(key: string): number {
+    return this.otherCause.get(key) ?? this.netCause;
+  }
+
   recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', cause: number): void {
     const fc = what === 'fc';
     this.rec.emit(
       this.now,
       fc ? 'msg.poll' : 'msg.probe',
       to.name,
-      cause,
+      this.causeOr(cause),
       () => `${fc ? 'FC heartbeat poll' : 'load-balancer probe'} to ${to.name} gets no answer`,
       undefined,
       {

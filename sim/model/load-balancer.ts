@@ -1,7 +1,14 @@
 /**
- * The load balancer of each web role: probes every instance, takes one out of rotation after consecutive failed
- * probes, and puts it back when it answers again. The only actor that sees a hung role.
+ * The load balancer of each web role: probes every instance every `probeInterval`, takes one out of rotation when no
+ * probe has been answered for `probeTimeout` since its last good reply, and puts it back when it answers again. The
+ * only actor that sees a hung role.
+ *
+ * As documented, the timeout is the whole window, not each probe's: with the defaults (15 s, 31 s) two full probes fit
+ * in it, and a hung instance is out 31 s after its last good reply (16–31 s after it hung). A probe sent at s fails if
+ * its reply is not back by the window's end, lastOk + timeout = s + (timeout − interval) for the first probe after
+ * the last good one; the poller's per-probe deadline is that difference.
  */
+import { formatDuration } from '../engine/index.js';
 import type { Kernel } from './kernel.js';
 import { PollerSet } from './pollers.js';
 
@@ -15,7 +22,7 @@ export class LoadBalancer {
       k.sched,
       insts,
       lbI,
-      k.p.loadBalancer.probeTimeoutUs,
+      this.windowAfterProbeUs(),
       k.phases('lb', insts, lbI),
       k.p.network.elideRoutine,
       {
@@ -27,6 +34,11 @@ export class LoadBalancer {
         onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', k.instCause[gi]!),
       },
     );
+  }
+
+  /** Time from the first probe after the last good reply to the end of the timeout window. */
+  private windowAfterProbeUs(): number {
+    return this.k.p.loadBalancer.probeTimeoutUs - this.k.p.loadBalancer.probeIntervalUs;
   }
 
   start(): void {
@@ -48,24 +60,26 @@ export class LoadBalancer {
     const b = this.k.net.deliver(this.k.actors.ga[gi]!, this.k.actors.lb[gi]!, gi + (1 << 28), 2 * n + 1);
     if (b.delayUs < 0) return false;
     rtt += b.delayUs;
-    return rtt <= this.k.p.loadBalancer.probeTimeoutUs;
+    return rtt <= this.windowAfterProbeUs();
   }
   private lbQuiet(gi: number): boolean {
     const inst = this.k.inst(gi);
     return this.k.isHealthy(inst) && inst.inRotation && !this.k.net.disturbed;
   }
-  private lbMiss(gi: number, missed: number): void {
+  private lbMiss(gi: number, _missed: number): void {
     const inst = this.k.inst(gi);
-    if (missed < this.k.p.loadBalancer.probeMisses || !inst.inRotation) return;
+    if (!inst.inRotation) return;
+    const timeout = this.k.p.loadBalancer.probeTimeoutUs;
     const id = this.k.change(
       'lb.out',
       inst.id,
-      this.k.instCause[gi]!,
-      () => `load balancer: ${missed} probes of ${inst.id} failed; taken out of rotation`,
+      this.k.causeOr(this.k.instCause[gi]!),
+      () =>
+        `load balancer: no probe of ${inst.id} answered within ${formatDuration(timeout)} of its last good reply; taken out of rotation`,
       this.k.mutInst(gi, (i) => {
         i.inRotation = false;
       }),
-      { tp: 'compute-connectivity', r: `loadBalancer.probeMisses=${this.k.p.loadBalancer.probeMisses}` },
+      { tp: 'compute-connectivity', r: `loadBalancer.probeTimeout=${formatDuration(timeout)}` },
     );
     this.k.detectInstance(gi, 'load-balancer', id);
   }
@@ -75,7 +89,7 @@ export class LoadBalancer {
     this.k.change(
       'lb.in',
       inst.id,
-      this.k.instCause[gi]!,
+      this.k.causeOr(this.k.instCause[gi]!),
       `load balancer: ${inst.id} answers its probe; back in rotation`,
       this.k.mutInst(gi, (i) => {
         i.inRotation = true;

@@ -19,7 +19,7 @@
  * out for repair; hardware faults go out for repair at once; repeated failures → human investigation.
  * A hung role is not seen by the FC at all: only the load balancer's probe takes it out of rotation.
  */
-import type { Detector } from '../metrics/index.js';
+import type { Detector, FaultDomainResult } from '../metrics/index.js';
 import type { InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
 import type { EventExtras } from '../trace/index.js';
 import { FabricController } from './fc.js';
@@ -68,6 +68,8 @@ export class Simulation {
     this.fc = new FabricController(k, this.replicas, this.healing, this.host);
     this.lb = new LoadBalancer(k);
     this.replicas.listener = this.fc;
+    this.fc.guest = this.guest;
+    this.guest.handler = this.fc;
     this.upgrades.a = { guest: this.guest, host: this.host, replicas: this.replicas };
     this.injector = new FaultInjector(k, {
       guest: this.guest,
@@ -153,6 +155,15 @@ export class Simulation {
   get watchdogBlindUs(): Float64Array {
     return this.sql.watchdogBlindUs;
   }
+  /** Per fault domain (rack): merged time with at least one node down. Call after finish(). */
+  faultDomains(): FaultDomainResult[] {
+    return this.k.rackIds.map((id, r) => ({ id, nodes: this.k.rackNodes[r]!, downUs: this.k.rackDownUs[r]! }));
+  }
+
+  /** Time with no live watchdog covering the SQL cluster, µs. */
+  get sqlBlindUs(): number {
+    return this.sql.clusterBlindUs;
+  }
   get sqlFailovers(): number {
     return this.sql.sqlFailovers;
   }
@@ -162,6 +173,11 @@ export class Simulation {
 
   // -------------------------------------------------------------------------------------------------------------
   // Faults and upgrades (sim/model/inject.ts, sim/model/upgrades.ts)
+
+  /** Brings a SQL replica back (the end of a random fault's drawn repair time). */
+  setReplicaUp(d: number, r: number, kind: string, text: string): void {
+    this.sql.setReplicaUp(d, r, kind, text);
+  }
 
   /** Injects a fault now; false (nothing recorded) when it would change nothing. See FaultInjector.inject. */
   inject(...args: Parameters<FaultInjector['inject']>): boolean {
@@ -197,6 +213,7 @@ export class Simulation {
 
   /** Ends the run at `endUs`: closes the books on time-integrated metrics. */
   finish(endUs: number): void {
+    this.k.finishFaultDomains(endUs);
     this.replicas.finish(endUs);
     this.sql.finish(endUs);
   }

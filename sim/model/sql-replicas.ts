@@ -21,17 +21,28 @@ export class SqlReplicas {
     this.watchdogBlindUs = new Float64Array(world.watchdogs.length);
   }
 
-  /** Watchdog `w` went down: it is blind from now. */
+  /** Time with no live watchdog covering the SQL cluster (the cluster is blind), µs. */
+  clusterBlindUs = 0;
+  /** Since when no watchdog is up, or −1. A run with no watchdog at all is blind from its start. */
+  private blindSince = -1;
+
+  /** Watchdog `w` went down (already marked down in the world): it is blind from now; the cluster too if none is left. */
   watchdogDown(w: number): void {
     this.wdDownSince[w] = this.k.now;
+    if (this.blindSince < 0 && !this.k.world.watchdogs.some((x) => x.up)) this.blindSince = this.k.now;
   }
-  /** Watchdog `w` is back: the blind time since it went down is counted. */
+  /** Watchdog `w` is back: the time it was down is counted, and the cluster's blindness ends. */
   watchdogUp(w: number): void {
     this.watchdogBlindUs[w] = this.watchdogBlindUs[w]! + (this.k.now - this.wdDownSince[w]!);
     this.wdDownSince[w] = -1;
+    if (this.blindSince >= 0) {
+      this.clusterBlindUs += this.k.now - this.blindSince;
+      this.blindSince = -1;
+    }
   }
 
   start(): void {
+    if (this.k.world.watchdogs.length === 0 && this.k.world.sql.databases.length > 0) this.blindSince = this.k.now;
     for (let w = 0; w < this.k.world.watchdogs.length; w++) {
       const phase = Math.floor(this.k.rng.fork('phases').fork('watchdog').next() * this.k.p.watchdog.intervalUs);
       this.k.sched.at(phase + w, this.onWatchdogTick, w);
@@ -46,6 +57,10 @@ export class SqlReplicas {
         this.watchdogBlindUs[w] = this.watchdogBlindUs[w]! + (endUs - since);
         this.wdDownSince[w] = endUs;
       }
+    }
+    if (this.blindSince >= 0) {
+      this.clusterBlindUs += endUs - this.blindSince;
+      this.blindSince = endUs;
     }
     for (let d = 0; d < this.sqlDownSince.length; d++) {
       const since = this.sqlDownSince[d]!;
@@ -71,13 +86,14 @@ export class SqlReplicas {
         const id = this.k.change(
           'watchdog.alert',
           r.id,
-          -1,
+          this.k.causeOf(`sqlr:${r.id}`),
           () => `watchdog ${w} finds replica ${r.id} of ${db.id} down: repair starts`,
           null,
           {
             tp: 'watchdogs',
           },
         );
+        this.k.otherCause.set(`sqlr:${r.id}`, id);
         this.k.detect(this.k.faults.keyOther(`sqlr:${r.id}`), 'watchdog', id);
         this.k.sched.after(this.k.p.sql.replicaRebuildTimeUs, this.onReplicaRebuilt, d * 64 + ri);
       });
@@ -97,7 +113,7 @@ export class SqlReplicas {
     this.k.change(
       kind,
       this.k.world.sql.databases[d]!.replicas[r]!.id,
-      -1,
+      this.k.causeOf(`sqlr:${this.k.world.sql.databases[d]!.replicas[r]!.id}`),
       text,
       (w) => {
         const db = w.sql.databases[d]!;
@@ -130,7 +146,7 @@ export class SqlReplicas {
     const id = this.k.change(
       'sql.failover',
       db.replicas[next]!.id,
-      -1,
+      this.k.causeOf(`sqldb:${d}`),
       () => `${db.id} fails over: ${db.replicas[next]!.id} becomes the primary`,
       (w) => {
         const x = w.sql.databases[d]!;

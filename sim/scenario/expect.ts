@@ -57,6 +57,12 @@ export function evaluateExpectations(
       case 'violations':
       case 'exposure':
         return evaluateSecurityExpectation(e, summary, security);
+      case 'sometimes': {
+        // explore (issue 13): in one run, reached or not; `explore` reports it over all its runs.
+        const n = summary.eventCounts[e.event] ?? 0;
+        const name = `sometimes ${e.event}`;
+        return { name, passed: n > 0, measured: n > 0 ? `reached ${n}×` : 'not reached', bound: 'reached', atUs: null };
+      }
       case 'recovered': {
         const name = `recovered ${e.target} within ${formatDuration(e.withinUs)}`;
         const fs = matchFaults(summary.faults, e.target);
@@ -79,17 +85,25 @@ export function evaluateExpectations(
         const fs = matchFaults(summary.faults, e.target);
         if (fs.length === 0)
           return { name, passed: false, measured: 'no fault matched', bound: formatDuration(e.withinUs), atUs: null };
-        const bad = fs.find(
-          (f) => f.ttdUs === null || f.ttdUs > e.withinUs || (e.by !== null && f.detectedBy !== e.by),
-        );
-        const worst = bad ?? fs.reduce((a, b) => ((a.ttdUs ?? 0) >= (b.ttdUs ?? 0) ? a : b));
+        // With `by`, the time that component first noticed the fault (not necessarily the first detection of all).
+        const ttd = (f: FaultResult): number | null => {
+          if (e.by === null) return f.ttdUs;
+          const d = f.detections.find((x) => x.by === e.by);
+          return d === undefined ? null : d.atUs - f.atUs;
+        };
+        const bad = fs.find((f) => {
+          const t = ttd(f);
+          return t === null || t > e.withinUs;
+        });
+        const worst = bad ?? fs.reduce((a, b) => ((ttd(a) ?? 0) >= (ttd(b) ?? 0) ? a : b));
+        const wt = ttd(worst);
         return {
           name,
           passed: bad === undefined,
           measured:
-            worst.ttdUs === null
-              ? `${worst.id} never detected`
-              : `${formatHuman(worst.ttdUs)} by ${worst.detectedBy} (${worst.id})`,
+            wt === null
+              ? `${worst.id} never detected${e.by ? ` by ${e.by}` : ''}`
+              : `${formatHuman(wt)} by ${e.by ?? worst.detectedBy} (${worst.id})`,
           bound: `${formatDuration(e.withinUs)}${e.by ? ` by ${e.by}` : ''}`,
           atUs: bad ? bad.atUs + e.withinUs : null,
         };
@@ -98,13 +112,19 @@ export function evaluateExpectations(
         const name = `${e.target} not detected${e.by ? ` by ${e.by}` : ''}`;
         const fs = matchFaults(summary.faults, e.target);
         if (fs.length === 0) return { name, passed: false, measured: 'no fault matched', bound: 'never', atUs: null };
-        const seen = fs.find((f) => f.detectedAtUs !== null && (e.by === null || f.detectedBy === e.by));
+        // With `by`: that component never noticed the fault (even after another one did).
+        const when = (f: FaultResult): { by: string; atUs: number } | null => {
+          if (e.by === null) return f.detectedAtUs === null ? null : { by: f.detectedBy ?? '', atUs: f.detectedAtUs };
+          return f.detections.find((d) => d.by === e.by) ?? null;
+        };
+        const seen = fs.find((f) => when(f) !== null);
+        const w = seen ? when(seen)! : null;
         return {
           name,
           passed: seen === undefined,
-          measured: seen ? `detected by ${seen.detectedBy} after ${fmt(seen.ttdUs)} (${seen.id})` : 'not detected',
+          measured: seen && w ? `detected by ${w.by} after ${fmt(w.atUs - seen.atUs)} (${seen.id})` : 'not detected',
           bound: 'never',
-          atUs: seen?.detectedAtUs ?? null,
+          atUs: w?.atUs ?? null,
         };
       }
       case 'availability': {

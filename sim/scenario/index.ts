@@ -1,4 +1,7 @@
 // The scenario layer: the file format (schema, defaults), loading with located errors, and resolution.
+
+// The spec's types that callers of the scenario layer meet most.
+export type { Expectation, ResolvedScenario } from '../spec/index.js';
 export { DEFAULTS, type DefaultEntry, type Defaults, FAULT_KINDS, type FaultKind } from '../spec/index.js';
 export {
   type DocPath,
@@ -9,7 +12,7 @@ export {
   ScenarioIssue,
   type SourceLocation,
 } from './errors.js';
-export { assertExpectations, ExpectationFailure, evaluateExpectations } from './expect.js';
+export { assertExpectations, ExpectationFailure, evaluateExpectations, lookupMetric, matchFaults } from './expect.js';
 export {
   canonicalJson,
   deepMerge,
@@ -22,7 +25,7 @@ export {
   type ScenarioSource,
   scenarioHash,
 } from './load.js';
-export { FAULT_TARGETS, idSpaces, resolveExpectation, resolveScenario } from './resolve.js';
+export { FAULT_TARGETS, idSpaces, parseDistribution, resolveExpectation, resolveScenario } from './resolve.js';
 export {
   type ClusterFile,
   type ExpectationFile,

@@ -6,6 +6,7 @@
  * Semantic mistakes (an unknown node, a glob that matches nothing) are thrown as `ScenarioIssue`s carrying the path in
  * the document, so the loader can point at the line and column.
  */
+
 import type { Distribution } from '../engine/index.js';
 import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
 import { BUILT_IN_POLICIES, isModulePath } from '../model/index.js';
@@ -16,6 +17,7 @@ import type {
   Policies,
   PolicyChoice,
   PolicyChoices,
+  ProbabilityExpectation,
   ResolvedCluster,
   ResolvedRack,
   ResolvedScenario,
@@ -25,6 +27,7 @@ import type {
 } from '../spec/index.js';
 import { DEFAULTS } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
+import { checkMetricPath, summaryShape } from './metric-path.js';
 import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)
 import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
@@ -159,6 +162,12 @@ function resolvePolicies(file: ScenarioFile): Policies {
   }
   if (p.loadBalancer.probeIntervalUs <= 0) {
     throw new ScenarioIssue(['policies', 'loadBalancer', 'probeInterval'], 'must be greater than 0');
+  }
+  if (p.loadBalancer.probeTimeoutUs <= p.loadBalancer.probeIntervalUs) {
+    throw new ScenarioIssue(
+      ['policies', 'loadBalancer', 'probeTimeout'],
+      'must be longer than probeInterval (the timeout is the whole window without an answer, over several probes)',
+    );
   }
   if (p.fc.missedPolls < 1) throw new ScenarioIssue(['policies', 'fc', 'missedPolls'], 'must be at least 1');
   if (p.fc.replicas < 1 || !Number.isInteger(p.fc.replicas)) {
@@ -442,6 +451,9 @@ function resolveFault(
   const every = parseDistribution(rf.every, [...path, 'every'], defaults[f.kind] ?? null);
   const targets = rf.targets ?? '*';
   checkGlobMatches(targets, spaces[space], [...path, 'targets'], space);
+  if (rf.repair !== undefined && f.duration !== undefined) {
+    throw new ScenarioIssue([...path, 'repair'], 'give either duration or repair, not both');
+  }
   return {
     type: 'random',
     every,
@@ -449,6 +461,7 @@ function resolveFault(
     startUs: rf.start === undefined ? 0 : duration(rf.start, [...path, 'start']),
     untilUs: rf.until === undefined ? durationUs : duration(rf.until, [...path, 'until']),
     ...base,
+    ...(rf.repair === undefined ? {} : { repair: parseDistribution(rf.repair, [...path, 'repair'], null) }),
   };
 }
 
@@ -468,7 +481,11 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
   };
 }
 
-export function resolveExpectation(e: ExpectationFile, index: number, services: ResolvedService[]): Expectation {
+export function resolveExpectation(
+  e: Exclude<ExpectationFile, { probability: unknown }>,
+  index: number,
+  services: ResolvedService[],
+): Expectation {
   const path: Path = ['expect', index];
   if (isSecurityExpectationFile(e)) return resolveSecurityExpectation(e, index); // security (issue 5)
   if ('recovered' in e) {
@@ -488,6 +505,7 @@ export function resolveExpectation(e: ExpectationFile, index: number, services: 
       index,
     };
   }
+  if ('sometimes' in e) return { type: 'sometimes', event: e.sometimes.event, index }; // explore (issue 13)
   if ('notDetected' in e)
     return { type: 'notDetected', target: e.notDetected.target, by: e.notDetected.by ?? null, index };
   if ('availability' in e) {
@@ -555,7 +573,23 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     }
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
-  const expect = (file.expect ?? []).map((e, i) => resolveExpectation(e, i, services));
+  const expect: Expectation[] = [];
+  const probabilities: ProbabilityExpectation[] = [];
+  (file.expect ?? []).forEach((e, i) => {
+    if ('probability' in e) {
+      const p = e.probability;
+      probabilities.push({
+        index: i,
+        event: p.event,
+        atMost: p.atMost,
+        confidence: p.confidence ?? 0.95,
+        method: p.method ?? 'splitting',
+        effort: p.effort ?? null,
+      });
+    } else expect.push(resolveExpectation(e, i, services));
+  });
+  const shape = summaryShape({ clusters, services, policies, faults });
+  for (const e of expect) if (e.type === 'metric') checkMetricPath(e.metric, shape, ['expect', e.index, 'metric']);
   // security (issue 5)
   const security =
     file.security === undefined
@@ -575,5 +609,6 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     expect,
     counts: { nodes: spaces.node.length, instances: spaces.instance.length },
     ...(security === undefined ? {} : { security }),
+    ...(probabilities.length === 0 ? {} : { probabilities }),
   };
 }

@@ -182,6 +182,11 @@ export const RandomFault = z.strictObject({
   targets: z.string().optional().describe('Glob over the fault kind’s targets (default all).'),
   start: Duration.optional().describe('Faults start after this time (default 0).'),
   until: Duration.optional().describe('No new faults after this time (default the end of the run).'),
+  // estimate (issue 16): random repair times, for models with a closed-form answer (k-of-n with repairs).
+  repair: z
+    .union([DistributionText, EmpiricalDistribution])
+    .optional()
+    .describe('Each fault lasts a time drawn from this distribution (its own stream per target); instead of duration.'),
   ...FaultCommon,
 });
 
@@ -247,7 +252,64 @@ export const ExpectationSpec = z.union([
   }),
   // security (issue 5): denied, allowed, never, violations, exposure.
   ...SECURITY_EXPECTATIONS,
+  // estimate (issue 16): a probability over many runs, decided by a sequential test (docs/estimate.md).
+  z.strictObject({
+    probability: z.strictObject({
+      event: z.string().describe('An event expression, e.g. "replicasDown(db0) >= 3" (docs/estimate.md).'),
+      atMost: z.number().min(0).max(1).describe('Passes when P(event within a run) ≤ this.'),
+      confidence: z.number().gt(0).lt(1).optional().describe('Confidence of the decision (default 0.95).'),
+      method: z.enum(['crude', 'splitting']).optional().describe('Default splitting.'),
+      effort: z.number().int().min(1).optional().describe('Trials per stage (or crude runs per replication).'),
+    }),
+  }),
+  // explore (issue 13): a state some run should reach.
+  z.strictObject({
+    sometimes: z
+      .strictObject({ event: z.string().min(1).describe('An event kind, e.g. "node.out-for-repair".') })
+      .describe('Reached when a run records this event at least once; explore reports it covered or a GAP.'),
+  }),
 ]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exploration (issue 13): the fault space `fabricsim explore` searches.
+
+/** Fault kinds an exploration can draw: those aimed at one target (network faults need groups or rates). */
+export const EXPLORE_KINDS = FAULT_KINDS.filter((k) => !k.startsWith('network.'));
+
+export const ExploreSpec = z
+  .strictObject({
+    faults: z.strictObject({
+      kinds: z
+        .array(z.enum(EXPLORE_KINDS as [FaultKind, ...FaultKind[]]))
+        .min(1)
+        .describe('Fault kinds to draw.'),
+      max: z.number().int().min(1).max(50).describe('At most this many faults added to each run.'),
+      min: z.number().int().min(0).optional().describe('At least this many (default 1).'),
+      window: z
+        .tuple([Duration, Duration])
+        .optional()
+        .describe('Faults start between these times (default the whole run).'),
+      targets: z.string().optional().describe('Glob limiting the targets (default every target of each kind).'),
+      duration: z
+        .union([Duration, DistributionText])
+        .optional()
+        .describe('How long each drawn fault lasts: a duration or a distribution (default the kind’s own recovery).'),
+    }),
+    strategy: z
+      .enum(['random', 'swarm', 'coverage'])
+      .optional()
+      .describe('random draws; swarm also switches kinds and targets off per run; coverage prefers new coverage.'),
+    runs: z.number().int().min(1).optional().describe('Runs when --runs and --time are not given (default 200).'),
+    lanes: z
+      .number()
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Independent lanes of runs (default 8): the unit of parallelism, sharding and feedback.'),
+    invariants: z.boolean().optional().describe('Check the model invariants at every step (default true).'),
+  })
+  .describe('The fault space that `fabricsim explore` searches.');
 
 // ---------------------------------------------------------------------------------------------------------------
 // The document
@@ -268,6 +330,7 @@ export const ScenarioSpec = z
     upgrades: z.array(UpgradeSpec).optional(),
     expect: z.array(ExpectationSpec).optional(),
     security: SecuritySpec.optional(), // security (issue 5)
+    explore: ExploreSpec.optional(), // explore (issue 13)
   })
   .describe('A fabricsim scenario (format version 1).');
 
@@ -277,6 +340,7 @@ export type ServiceFile = z.infer<typeof ServiceSpec>;
 export type FaultFile = z.infer<typeof FaultSpec>;
 export type ExpectationFile = z.infer<typeof ExpectationSpec>;
 export type UpgradeFile = z.infer<typeof UpgradeSpec>;
+export type ExploreFile = z.infer<typeof ExploreSpec>;
 
 /** The JSON Schema of the scenario format, for editors and `fabricsim schema`. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -45,7 +45,15 @@ export const DEFAULTS = {
     replicaRestartTime: inferred('5m', 'a crashed FC replica is restarted after this long.'),
   },
   node: {
-    rebootTime: doc('10m', 'a host reboot; “the VM is usually back in 10–15 minutes on the same host”.'),
+    rebootTime: doc(
+      '7m30s',
+      'shortest host reboot; each reboot takes rebootTime + U(0, rebootSpread), drawn per node from a named stream. ' +
+        'With detection (about 1 min) and role start (2 min), “the VM is usually back in 10–15 minutes on the same host”.',
+    ),
+    rebootSpread: doc(
+      '3m30s',
+      'spread of a host reboot’s length (uniform): with detection and role start the VM is back in about 10.5–14.5 min.',
+    ),
     osStartTime: doc('10m', 'OS start takes about 10 minutes (node state reference).'),
     repairTime: inferred('2d', 'a node out for repair comes back after this long.'),
     investigateTime: inferred('7d', 'a node under human investigation comes back after this long.'),
@@ -68,8 +76,11 @@ export const DEFAULTS = {
   },
   loadBalancer: {
     probeInterval: doc('15s', 'custom probe interval 15 s (minimum 5 s).'),
-    probeTimeout: doc('31s', 'custom probe timeout 31 s (minimum 11 s).'),
-    probeMisses: doc(2, 'about two missed probes take an instance out of rotation.'),
+    probeTimeout: doc(
+      '31s',
+      'an instance that has not answered a probe for 31 s since its last good reply is taken out of rotation; ' +
+        'the interval is slightly less than half the timeout, so two full probes fit in it.',
+    ),
   },
   sql: {
     databases: inferred(1, 'databases in the SQL Database cluster (0 leaves the SQL cluster out).'),

@@ -24,6 +24,7 @@ export type {
   Expectation,
   FaultSpecResolved,
   Policies,
+  ProbabilityExpectation,
   RandomFaultSpec,
   ResolvedCluster,
   ResolvedEndpoint,
@@ -35,6 +36,7 @@ export type {
   ScriptedFaultSpec,
   UpgradeSpecResolved,
 } from './scenario.js';
+export { processId } from './scenario.js';
 export type {
   FullRuleSet,
   PortSpecValue,

@@ -80,8 +80,19 @@ export interface RandomFaultSpec extends FaultBase {
   readonly targets: string;
   readonly startUs: number;
   readonly untilUs: number;
+  /** How long each fault lasts, drawn per fault (instead of `durationUs`); absent when not given. */
+  readonly repair?: Distribution;
 }
 export type FaultSpecResolved = ScriptedFaultSpec | RandomFaultSpec;
+
+/**
+ * The id of a fault process: the scenario's id, or "f<n>" for the n-th entry (1-based) of `faults:`. A scripted fault
+ * on several targets gives "<id>/<target>"; a random process's arrivals are "<id>#<k>" (k-th arrival, 1-based).
+ * Ids name arrivals, never a count of accepted faults, so they pair across the parameter values of a sweep.
+ */
+export function processId(f: Pick<FaultBase, 'index'> & { readonly id: string | null }): string {
+  return f.id ?? `f${f.index + 1}`;
+}
 
 export interface UpgradeSpecResolved {
   readonly id: string;
@@ -118,7 +129,8 @@ export type Expectation =
       readonly equals: number | string | boolean | null | undefined;
       readonly index: number;
     }
-  | SecurityExpectation; // security (issue 5)
+  | SecurityExpectation // security (issue 5)
+  | { readonly type: 'sometimes'; readonly event: string; readonly index: number }; // explore (issue 13)
 
 export interface ResolvedScenario {
   readonly name: string;
@@ -136,4 +148,17 @@ export interface ResolvedScenario {
   readonly counts: { readonly nodes: number; readonly instances: number };
   /** security (issue 5): present when the scenario has a `security:` section. */
   readonly security?: ResolvedSecurity;
+  /** estimate (issue 16): `probability` expectations, decided over many runs by `check`; absent when none. */
+  readonly probabilities?: ProbabilityExpectation[];
+}
+
+/** An `expect: [{ probability: … }]` entry: P(event within a run) ≤ atMost, decided at `confidence`. */
+export interface ProbabilityExpectation {
+  /** Index in the file's `expect` list. */
+  readonly index: number;
+  readonly event: string;
+  readonly atMost: number;
+  readonly confidence: number;
+  readonly method: 'crude' | 'splitting';
+  readonly effort: number | null;
 }

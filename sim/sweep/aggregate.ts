@@ -8,10 +8,15 @@
  * so it is byte-identical however the runs were scheduled, with 1 or K workers, whole or merged from shards.
  */
 
+import { type MergedCoverage, mergeCoverage } from '../explore/index.js';
 import {
   type DistributionSummary,
+  downtimePerYearUs,
   type Interval,
+  nines,
   pairedDifference,
+  type RateEstimate,
+  rateEstimate,
   summarize,
   wilsonInterval,
 } from '../metrics/index.js';
@@ -27,7 +32,11 @@ export const MAX_ALL_PAIRS = 6;
 export const METHODS = {
   percentiles: 'nearest rank: the ⌈p·n⌉-th smallest value',
   percentileCi: '95 % two-sided, from order statistics: ranks from the exact binomial distribution (equal tails)',
-  mean: 'over the finite values only (censored values are counted in n and in the censored share, not in the mean)',
+  mean: 'over the finite values only, always shown with the number of censored values beside it (they count in n and in the censored share, not in the mean); with censored values it is a lower bound of the true mean',
+  mttr: 'recoveries over total time on test: the finite recovery times plus, for each fault not recovered, the time from its start to the end of its run (censored there); exact Poisson interval, assuming exponential repair times',
+  mttf: 'observed time (sum of the runs’ lengths) over arrivals of that kind anywhere in the run, counting arrivals that found their target already down; exact Poisson interval; with no arrival, the rule of three (rate < 3 / time, one-sided 95 %)',
+  availability:
+    'nines = −log10(1 − mean availability) and downtime per year = (1 − mean) × 365.25 d, with bounds from the mean’s t-interval; runs with any downtime counted, and with none seen, the rule of three bounds their share below 3 / runs',
   meanCi: '95 % Student t-interval',
   passRateCi: '95 % Wilson score interval',
   censoring:
@@ -48,6 +57,8 @@ export interface MetricDef {
   /** What +∞ means for this metric, or null when it cannot be censored. */
   readonly censoredMeans: string | null;
   readonly percentiles: readonly number[];
+  /** What the end of the run does to this figure (stated with each figure). */
+  readonly censoring: string;
 }
 
 export interface MetricCell {
@@ -94,6 +105,43 @@ export interface DifferenceCell {
   readonly bHigher: number;
 }
 
+/** Availability of one role in one combination, in the units a reliability engineer reads. */
+export interface RoleFigureCell {
+  readonly combo: string;
+  readonly runs: number;
+  readonly mean: number | null;
+  readonly ci: Interval;
+  /** −log10(1 − mean); +∞ with no downtime at all. */
+  readonly nines: number | null;
+  readonly ninesCi: Interval;
+  readonly downtimePerYearUs: number | null;
+  readonly downtimePerYearCi: Interval;
+  /** Runs with any unavailability. */
+  readonly runsWithDowntime: number;
+  /** With no run showing downtime: the share of runs with downtime is below this (rule of three, 3 / runs). */
+  readonly ruleOfThree: number | null;
+}
+
+/** Counts and rates of one fault kind in one combination. */
+export interface FaultFigureCell {
+  readonly combo: string;
+  readonly runs: number;
+  /** Observed time: the sum of the runs' lengths (µs). */
+  readonly exposureUs: number;
+  /** Every arrival of this kind (opened faults and those that found their target already down). */
+  readonly arrivals: number;
+  readonly missed: number;
+  /** Faults opened (arrivals that changed something). */
+  readonly faults: number;
+  readonly recovered: number;
+  /** Faults not recovered by the end of their run. */
+  readonly censored: number;
+  /** Mean time between arrivals of this kind anywhere in the run (not per target). */
+  readonly mttf: RateEstimate;
+  /** Mean time to recover with censoring (total time on test over recoveries). */
+  readonly mttr: RateEstimate;
+}
+
 export interface SweepSummary {
   readonly format: typeof SUMMARY_FORMAT;
   readonly version: 1;
@@ -117,6 +165,16 @@ export interface SweepSummary {
     readonly params: Readonly<Record<string, ParamValue>>;
   }[];
   readonly metrics: readonly MetricSummary[];
+  readonly roleFigures: readonly {
+    readonly role: string;
+    readonly censoring: string;
+    readonly byCombination: readonly RoleFigureCell[];
+  }[];
+  readonly faultFigures: readonly {
+    readonly kind: string;
+    readonly censoring: string;
+    readonly byCombination: readonly FaultFigureCell[];
+  }[];
   readonly expectations: readonly { readonly name: string; readonly byCombination: readonly PassRateCell[] }[];
   readonly differences: readonly {
     readonly a: string;
@@ -176,6 +234,12 @@ interface Extractor {
 }
 
 const TIME_PERCENTILES = [0.5, 0.9, 0.99] as const;
+const ROLE_SHARES = [
+  ['availability', 'availability'],
+  ['servedAvailability', 'served availability'],
+  ['readyFraction', 'ready fraction'],
+] as const;
+const ROLE_CENSORING = 'measured over the run: an outage still open at the end counts only up to the end of the run';
 const SHARE_PERCENTILES = [0.5, 0.1, 0.01] as const;
 
 function faultExtractor(kind: 'ttr' | 'ttd', faultKind: string | null): Extractor {
@@ -188,6 +252,7 @@ function faultExtractor(kind: 'ttr' | 'ttd', faultKind: string | null): Extracto
       better: 'lower',
       censoredMeans: kind === 'ttr' ? 'not recovered' : 'not detected',
       percentiles: TIME_PERCENTILES,
+      censoring: `a fault ${kind === 'ttr' ? 'not recovered' : 'not detected'} by the end of its run is censored there and counts as +∞`,
     },
     take: (rec, out) => {
       for (const f of rec.metrics!.faults) {
@@ -218,22 +283,25 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
     for (const k of byKind) out.push(faultExtractor(kind, k));
   }
   for (const role of [...roles].sort(naturalCompare)) {
-    out.push({
-      def: {
-        key: `availability[${role}]`,
-        label: `availability of ${role}`,
-        unit: 'share',
-        better: 'higher',
-        censoredMeans: null,
-        percentiles: SHARE_PERCENTILES,
-      },
-      take: (rec, out) => {
-        for (const r of rec.metrics!.roles) {
-          if (r.id === role)
-            out.push({ item: r.id, seed: rec.seed, value: r.availability, pairKey: `${rec.seed}\u0000${r.id}` });
-        }
-      },
-    });
+    for (const [field, label] of ROLE_SHARES) {
+      out.push({
+        def: {
+          key: `${field}[${role}]`,
+          label: `${label} of ${role}`,
+          unit: 'share',
+          better: 'higher',
+          censoredMeans: null,
+          percentiles: SHARE_PERCENTILES,
+          censoring: ROLE_CENSORING,
+        },
+        take: (rec, out) => {
+          for (const r of rec.metrics!.roles) {
+            if (r.id === role)
+              out.push({ item: r.id, seed: rec.seed, value: r[field], pairKey: `${rec.seed}\u0000${r.id}` });
+          }
+        },
+      });
+    }
   }
   out.push({
     def: {
@@ -243,6 +311,7 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
       better: 'lower',
       censoredMeans: null,
       percentiles: TIME_PERCENTILES,
+      censoring: 'counted within the run; nothing after its end',
     },
     take: (rec, out) => {
       out.push({ item: '', seed: rec.seed, value: rec.metrics!.security.violations, pairKey: String(rec.seed) });
@@ -256,6 +325,7 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
       better: 'lower',
       censoredMeans: null,
       percentiles: TIME_PERCENTILES,
+      censoring: 'a stretch without quorum still open at the end counts up to the end of the run',
     },
     take: (rec, out) => {
       out.push({ item: '', seed: rec.seed, value: rec.metrics!.fc.noQuorumUs, pairKey: String(rec.seed) });
@@ -286,6 +356,8 @@ export function combinationsOf(header: Pick<SweepHeader, 'parameters'>): Combina
 export interface Gathered {
   readonly combos: readonly Combination[];
   readonly metrics: readonly { readonly def: MetricDef; readonly byCombo: readonly Sample[][] }[];
+  /** Coverage over all runs (issue 13). */
+  readonly coverage?: MergedCoverage;
 }
 
 export function gather(header: SweepHeader, records: readonly RunRecord[]): Gathered {
@@ -302,7 +374,8 @@ export function gather(header: SweepHeader, records: readonly RunRecord[]): Gath
       return sortSamples(samples);
     }),
   }));
-  return { combos, metrics };
+  const sorted = [...ok].sort((a, b) => a.run - b.run);
+  return { combos, metrics, coverage: mergeCoverage(sorted.map((r) => r.coverage ?? {})) };
 }
 
 /** Pairs of combinations compared: every pair (a < b) up to MAX_ALL_PAIRS combinations, else each against c0. */
@@ -336,6 +409,11 @@ export function summarizeSweep(header: SweepHeader, records: readonly RunRecord[
       ),
     ),
   }));
+
+  const byCombo: RunRecord[][] = combos.map(() => []);
+  for (const r of sorted) if (r.error === undefined && r.metrics !== undefined) byCombo[r.combo]?.push(r);
+  const roleFigures = roleFiguresOf(metricSummaries, combos.length, byCombo);
+  const faultFigures = faultFiguresOf(combos, byCombo);
 
   // Expectations: names in order of first appearance (combination, run, position).
   const names: string[] = [];
@@ -386,9 +464,122 @@ export function summarizeSweep(header: SweepHeader, records: readonly RunRecord[
     methods: METHODS,
     combinations: combos.map((c) => ({ id: c.id, label: paramsLabel(c.params), params: c.params })),
     metrics: metricSummaries,
+    roleFigures,
+    faultFigures,
     expectations,
     differences,
   };
+}
+
+function roleFiguresOf(
+  metrics: readonly MetricSummary[],
+  comboCount: number,
+  byCombo: readonly (readonly RunRecord[])[],
+): SweepSummary['roleFigures'] {
+  const out: { role: string; censoring: string; byCombination: RoleFigureCell[] }[] = [];
+  for (const m of metrics) {
+    if (!m.key.startsWith('availability[')) continue;
+    const role = m.key.slice('availability['.length, -1);
+    const cells: RoleFigureCell[] = [];
+    for (let c = 0; c < comboCount; c++) {
+      const cell = m.byCombination[c]!;
+      const runs = byCombo[c]!;
+      let runsWithDowntime = 0;
+      let n = 0;
+      for (const r of runs) {
+        for (const x of r.metrics!.roles) {
+          if (x.id !== role) continue;
+          n++;
+          if (x.availability < 1) runsWithDowntime++;
+        }
+      }
+      const mean = cell.mean.value;
+      // Higher availability → more nines, less downtime: the interval's bounds swap.
+      const lo = cell.mean.ci.lo;
+      const hi = cell.mean.ci.hi;
+      cells.push({
+        combo: cell.combo,
+        runs: n,
+        mean,
+        ci: cell.mean.ci,
+        nines: mean === null ? null : nines(mean),
+        ninesCi: { lo: lo === null ? null : nines(Math.max(0, lo)), hi: hi === null ? null : nines(Math.min(1, hi)) },
+        downtimePerYearUs: mean === null ? null : downtimePerYearUs(mean),
+        downtimePerYearCi: {
+          lo: hi === null ? null : downtimePerYearUs(Math.min(1, hi)),
+          hi: lo === null ? null : downtimePerYearUs(Math.max(0, lo)),
+        },
+        runsWithDowntime,
+        ruleOfThree: runsWithDowntime === 0 && n > 0 ? Math.min(1, 3 / n) : null,
+      });
+    }
+    out.push({ role, censoring: ROLE_CENSORING, byCombination: cells });
+  }
+  return out;
+}
+
+function faultFiguresOf(
+  combos: readonly Combination[],
+  byCombo: readonly (readonly RunRecord[])[],
+): SweepSummary['faultFigures'] {
+  const kinds = new Set<string>();
+  for (const runs of byCombo) {
+    for (const r of runs) {
+      for (const f of r.metrics!.faults) kinds.add(f.kind);
+      for (const a of r.metrics!.faultArrivals ?? []) kinds.add(a.kind);
+    }
+  }
+  return [...kinds].sort(naturalCompare).map((kind) => ({
+    kind,
+    censoring:
+      'runs end at their duration: a fault not recovered by then adds the time to the end of its run to the time on test but no recovery; arrivals after the end are not seen',
+    byCombination: combos.map((combo, c) => {
+      let exposureUs = 0;
+      let arrivals = 0;
+      let missed = 0;
+      let faults = 0;
+      let recovered = 0;
+      let timeOnTestUs = 0;
+      const runs = byCombo[c]!;
+      for (const r of runs) {
+        const m = r.metrics!;
+        const end = m.durationUs ?? 0;
+        exposureUs += end;
+        let opened = 0;
+        for (const f of m.faults) {
+          if (f.kind !== kind) continue;
+          opened++;
+          if (f.ttrUs !== null) {
+            recovered++;
+            timeOnTestUs += f.ttrUs;
+          } else {
+            timeOnTestUs += Math.max(0, end - f.atUs);
+          }
+        }
+        faults += opened;
+        if (m.faultArrivals === undefined) arrivals += opened;
+        else {
+          for (const a of m.faultArrivals) {
+            if (a.kind !== kind) continue;
+            arrivals += a.arrivals;
+            missed += a.missed;
+          }
+        }
+      }
+      return {
+        combo: combo.id,
+        runs: runs.length,
+        exposureUs,
+        arrivals,
+        missed,
+        faults,
+        recovered,
+        censored: faults - recovered,
+        mttf: rateEstimate(arrivals, exposureUs, CONFIDENCE),
+        mttr: rateEstimate(recovered, timeOnTestUs, CONFIDENCE),
+      };
+    }),
+  }));
 }
 
 function differenceOf(def: MetricDef, as: readonly Sample[], bs: readonly Sample[]): DifferenceCell {

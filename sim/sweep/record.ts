@@ -3,6 +3,7 @@
  * the trace hash, the metrics of its RunSummary that sweeps aggregate, and its expectation results. A run that
  * threw records its error instead of metrics.
  */
+import { type Coverage, coverageOfSummary } from '../explore/index.js';
 import type { RunSummary } from '../metrics/index.js';
 import type { ParamValue } from './params.js';
 
@@ -26,7 +27,16 @@ export interface RoleMetrics {
 }
 
 export interface RunMetrics {
+  /** The run's simulated length (µs): the observation time behind rates, and where censoring happens. */
+  readonly durationUs?: number;
   readonly faults: readonly FaultMetrics[];
+  /** Per fault process: every arrival, and those that found their target already down (absent in old files). */
+  readonly faultArrivals?: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly arrivals: number;
+    readonly missed: number;
+  }[];
   readonly roles: readonly RoleMetrics[];
   readonly security: {
     readonly attempts: number;
@@ -36,7 +46,7 @@ export interface RunMetrics {
     readonly exposureUs: number;
   };
   readonly fc: { readonly noQuorumUs: number; readonly leaderChanges: number };
-  readonly sql: { readonly failovers: number; readonly unavailableUs: number };
+  readonly sql: { readonly failovers: number; readonly unavailableUs: number; readonly blindUs?: number };
 }
 
 export interface RunRecord {
@@ -48,6 +58,8 @@ export interface RunRecord {
   readonly events?: number;
   readonly metrics?: RunMetrics;
   readonly expectations?: readonly { readonly name: string; readonly passed: boolean; readonly measured: string }[];
+  /** What the run reached (ladder rungs, events, fault kinds): for the report's coverage section (issue 13). */
+  readonly coverage?: Coverage;
   /** Set instead of the above when the run threw. */
   readonly error?: string;
 }
@@ -66,6 +78,7 @@ export function recordOf(
     traceHash: s.traceHash,
     events: s.events,
     metrics: {
+      durationUs: s.durationUs,
       faults: s.faults.map((f) => ({
         id: f.id,
         kind: f.kind,
@@ -75,6 +88,7 @@ export function recordOf(
         ttrUs: f.ttrUs,
         detectedBy: f.detectedBy,
       })),
+      faultArrivals: s.faultArrivals.map((a) => ({ id: a.id, kind: a.kind, arrivals: a.arrivals, missed: a.missed })),
       roles: s.roles.map((r) => ({
         id: r.id,
         availability: r.availability,
@@ -89,9 +103,10 @@ export function recordOf(
         exposureUs: s.security.exposureUs,
       },
       fc: { noQuorumUs: s.fc.noQuorumUs, leaderChanges: s.fc.leaderChanges },
-      sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs },
+      sql: { failovers: s.sql.failovers, unavailableUs: s.sql.unavailableUs, blindUs: s.sql.blindUs },
     },
     expectations: s.expectations.map((e) => ({ name: e.name, passed: e.passed, measured: e.measured })),
+    coverage: coverageOfSummary(s),
   };
 }
 

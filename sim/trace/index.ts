@@ -14,4 +14,5 @@ export {
   type Topic,
 } from './format.js';
 export { type EventExtras, Recorder } from './recorder.js';
+export { type TimelineHead, type TimelineSink, timelineWriter } from './stream.js';
 export { writeTimeline } from './write.js';

@@ -3,6 +3,10 @@
  * kept for the timeline. The hash covers a canonical encoding of (time, kind, subject, cause, rule, patches, message)
  * — never the human text — so rewording a message is not a behaviour change, and switching recording off changes
  * neither the hash nor any metric.
+ *
+ * Streaming (`streamTo`): events go to a sink instead of piling up in `events`, so a long recording is never held in
+ * memory. The model may still amend the event it recorded last (it adds the deadline a restart arms), so the last
+ * event stays in `events` until the next one arrives or `flush()` is called.
  */
 import { TraceHash } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
@@ -21,9 +25,29 @@ export class Recorder {
   count = 0;
   readonly counts = new Map<string, number>();
   private readonly hash = new TraceHash();
+  private sink: ((e: TimelineEvent) => void) | null = null;
 
   constructor(record: boolean) {
     this.events = record ? [] : null;
+  }
+
+  /**
+   * Sends recorded events to `sink` from now on, in order, each once it can no longer change: the events kept so far
+   * except the last go now, and `events` holds only the latest one. Recording must be on.
+   */
+  streamTo(sink: (e: TimelineEvent) => void): void {
+    const events = this.events;
+    if (events === null) throw new Error('Recorder.streamTo: recording is off');
+    for (let i = 0; i < events.length - 1; i++) sink(events[i]!);
+    if (events.length > 1) events.splice(0, events.length - 1);
+    this.sink = sink;
+  }
+
+  /** Sends the event still held back (the latest) to the sink. Call once, when the run is over. */
+  flush(): void {
+    if (this.sink === null || this.events === null) return;
+    for (const e of this.events) this.sink(e);
+    this.events.length = 0;
   }
 
   /**
@@ -65,7 +89,12 @@ export class Recorder {
       if (patches !== undefined) e.p = patches;
       if (m !== undefined) e.m = m;
       if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;
-      this.events.push(e);
+      if (this.sink !== null && this.events.length > 0) {
+        this.sink(this.events[0]!);
+        this.events[0] = e;
+      } else {
+        this.events.push(e);
+      }
     }
     return id;
   }

@@ -12,7 +12,15 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   heartbeat: () => import('./heartbeat.js'),
   'region-day': () => import('./region-day.js'),
   sweep: () => import('./sweep.js'),
+  explore: () => import('./explore.js'),
+  setup: () => import('./setup.js'),
+  'region-year': () => import('./region-year.js'),
+  recording: () => import('./recording.js'),
+  'sweep-region': () => import('./sweep-region.js'),
+  growth: () => import('./growth.js'),
   'viz-replay': () => import('./viz-replay.js'),
+  estimate: () => import('./estimate.js'),
+  export: () => import('./export.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -52,11 +52,17 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const seeds = Number(flag(args, 'seeds') ?? 1000);
+export async function run(
+  args: string[],
+  bench = 'sweep',
+  defaults: { seeds: number; scenario: string } = { seeds: 1000, scenario: 'scenarios/sweep-bench.yaml' },
+): Promise<number> {
+  const seeds = Number(flag(args, 'seeds') ?? defaults.seeds);
   const workers = Number(flag(args, 'workers') ?? 2);
-  const scenario = flag(args, 'scenario') ?? 'scenarios/sweep-bench.yaml';
-  console.log(`sweep: ${seeds} seeds of ${scenario}, 1 worker thread then ${workers}; ${availableParallelism()} cores`);
+  const scenario = flag(args, 'scenario') ?? defaults.scenario;
+  console.log(
+    `${bench}: ${seeds} seeds of ${scenario}, 1 worker thread then ${workers}; ${availableParallelism()} cores`,
+  );
   const base = await timedSweep(scenario, seeds, 1);
   if (base.code !== 0) return base.code;
   console.log(
@@ -74,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
   const runsPerSec = seeds / par.seconds;
   const baselineRunsPerSec = seeds / base.seconds;
   const summary = {
-    bench: 'sweep',
+    bench,
     runs: seeds,
     seconds: round(par.seconds, 3),
     runsPerSec: round(runsPerSec, 2),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../sim/cli/errors.js';
-import { writeFileAtomic } from '../../sim/cli/files.js';
+import { openAtomicWriter, writeFileAtomic } from '../../sim/cli/files.js';
 import { readTimeline } from '../../sim/trace/format.js';
 import { BROKEN, cli, FIXTURES, lines } from './helpers.js';
 
@@ -107,6 +107,42 @@ describe('writeFileAtomic', () => {
       },
     } as typeof fs;
     expect(() => writeFileAtomic(path, 'hello', failing)).toThrow(`cannot write ${path}: no space left on device`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('openAtomicWriter', () => {
+  it('writes the pieces in order under a temporary name, renamed into place on commit', () => {
+    const path = join(dir, 'c.txt');
+    const w = openAtomicWriter(path);
+    w.write('hé');
+    w.write('llo');
+    expect(fs.readdirSync(dir)).toEqual([`c.txt.tmp-${process.pid}`]);
+    expect(w.commit()).toBe(6);
+    expect(fs.readFileSync(path, 'utf8')).toBe('héllo');
+    expect(fs.readdirSync(dir)).toEqual(['c.txt']);
+  });
+
+  it('abort removes the temporary file and keeps the old file', () => {
+    const path = join(dir, 'd.txt');
+    fs.writeFileSync(path, 'old');
+    const w = openAtomicWriter(path);
+    w.write('new');
+    w.abort();
+    expect(fs.readFileSync(path, 'utf8')).toBe('old');
+    expect(fs.readdirSync(dir)).toEqual(['d.txt']);
+  });
+
+  it('on a failed write (disk full): a CliError naming the file, nothing left behind', () => {
+    const path = join(dir, 'e.txt');
+    const failing = {
+      ...fs,
+      writeSync: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    } as typeof fs;
+    const w = openAtomicWriter(path, failing);
+    expect(() => w.write('x')).toThrow(`cannot write ${path}: no space left on device`);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

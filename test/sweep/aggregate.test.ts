@@ -53,6 +53,64 @@ const records: RunRecord[] = [
   rec(5, [45, 55], 1),
 ];
 
+describe('summarizeSweep: counts, rates and availability figures', () => {
+  const withTime = records.map((r) => ({
+    ...r,
+    metrics: {
+      ...r.metrics!,
+      durationUs: 10_000,
+      faultArrivals: [{ id: 'f1', kind: 'node.crash', arrivals: 3, missed: 1 }],
+    },
+  }));
+  const s = summarizeSweep(header, withTime);
+
+  it('counts arrivals (with missed ones) and estimates MTTF over the observed time', () => {
+    const c0 = s.faultFigures.find((f) => f.kind === 'node.crash')!.byCombination[0]!;
+    expect([c0.runs, c0.exposureUs, c0.arrivals, c0.missed, c0.faults, c0.recovered, c0.censored]).toEqual([
+      3, 30_000, 9, 3, 6, 5, 1,
+    ]);
+    expect(c0.mttf.meanUs).toBe(30_000 / 9);
+    expect(c0.mttf.ci.lo!).toBeLessThan(30_000 / 9);
+    expect(c0.mttf.ci.hi!).toBeGreaterThan(30_000 / 9);
+  });
+
+  it('takes MTTR over the time on test, counting an unrecovered fault up to the end of its run', () => {
+    const c0 = s.faultFigures[0]!.byCombination[0]!;
+    // Recovered: 10, 20, 30, 40, 50; the fault f2 of run 1 (at 1000 µs) is censored at 10,000 µs → 9,000 µs.
+    expect(c0.mttr.meanUs).toBe((10 + 20 + 30 + 40 + 50 + 9000) / 5);
+  });
+
+  it('writes availability as nines and downtime per year, and uses the rule of three without downtime', () => {
+    const web = s.roleFigures.find((r) => r.role === 'shop.web')!;
+    const c0 = web.byCombination[0]!;
+    const mean = (0.99 + 0.98 + 1) / 3;
+    expect(c0.mean).toBeCloseTo(mean, 12);
+    expect(c0.nines).toBeCloseTo(-Math.log10(1 - mean), 12);
+    expect(c0.runsWithDowntime).toBe(2);
+    expect(c0.ruleOfThree).toBeNull();
+    const perfect = summarizeSweep(
+      header,
+      withTime.map((r) => ({
+        ...r,
+        metrics: { ...r.metrics, roles: [{ ...r.metrics.roles[0]!, availability: 1 }] },
+      })),
+    );
+    const p0 = perfect.roleFigures[0]!.byCombination[0]!;
+    expect([p0.nines, p0.downtimePerYearUs, p0.runsWithDowntime, p0.ruleOfThree]).toEqual([
+      Number.POSITIVE_INFINITY,
+      0,
+      0,
+      1,
+    ]);
+  });
+
+  it('states the censoring with each figure', () => {
+    for (const m of s.metrics) expect(m.censoring.length).toBeGreaterThan(10);
+    expect(s.faultFigures[0]!.censoring).toContain('end of its run');
+    expect(s.roleFigures[0]!.censoring).toContain('end of the run');
+  });
+});
+
 describe('summarizeSweep', () => {
   it('is the same whatever order the records come in', () => {
     const a = toJson(summarizeSweep(header, records));

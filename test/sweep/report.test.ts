@@ -69,6 +69,7 @@ describe('--report', () => {
         passBars: document.querySelectorAll('#passrates rect').length,
         forest: document.querySelectorAll('#differences circle').length,
         tables: document.querySelectorAll('#tables table').length,
+        coverage: [...document.querySelectorAll('#coverage figcaption')].map((f) => f.textContent),
         roleCaption: [...document.querySelectorAll('#availability figcaption')].map((f) => f.textContent),
       }));
       expect(facts.pwned).toBe(0);
@@ -83,6 +84,8 @@ describe('--report', () => {
       expect(facts.passBars).toBe(2);
       expect(facts.forest).toBeGreaterThan(0);
       expect(facts.tables).toBeGreaterThan(0);
+      // Coverage (issue 13): the ladder (from event counts; the stand-in runner records none) and the fault kinds.
+      expect(facts.coverage).toEqual(['recovery ladder (0/6 reached)', 'fault kinds (2/2 reached)']);
       expect(facts.roleCaption).toContain('availability of shop.<b>worker</b>');
     } finally {
       await browser.close();

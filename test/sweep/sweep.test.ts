@@ -28,7 +28,11 @@ describe('fabricsim sweep', () => {
     expect(out.stderr).toContain('policies.fc.pollInterval: 15s in the scenario; swept over 5s, 15s');
     expect(out.stderr).toContain('c3  policies.fc.missedPolls=4  policies.fc.pollInterval=15s');
     expect(out.stderr).toContain('4 combinations × 10 seeds (1…10) = 40 runs');
-    expect(out.stdout).toContain('recovery time (all faults) — ∞ = not recovered');
+    expect(out.stdout).toContain(
+      'recovery time (all faults) (a fault not recovered by the end of its run is censored there and counts as +∞)',
+    );
+    expect(out.stdout).toContain('MTTR with censoring = time on test / recoveries');
+    expect(out.stdout).toMatch(/availability of shop.web as nines and downtime per year/);
     expect(out.stdout).toMatch(
       /combo\s+n\s+unrecovered\s+mean \[95% CI\]\s+p50 \[95% CI\]\s+p90 \[95% CI\]\s+p99 \[95% CI\]\s+max/,
     );
@@ -87,7 +91,10 @@ describe('fabricsim sweep', () => {
       'events',
       'metrics',
       'expectations',
+      'coverage',
     ]);
+    // Coverage (issue 13): what the run's summary shows, keys sorted.
+    expect(Object.keys(rec.coverage)).toEqual(Object.keys(rec.coverage).sort());
   });
 
   it('a parameter typo exits 2 with a suggestion, before anything runs', async () => {

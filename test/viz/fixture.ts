@@ -129,6 +129,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
       events: events.length,
       eventCounts: {},
       defaults: {},
+      faultArrivals: [],
       faults: [
         {
           id: 'f1',
@@ -138,6 +139,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
           affected: 1,
           detectedAtUs: 60 * S,
           detectedBy: 'host-agent',
+          detections: [{ by: 'host-agent', atUs: 60 * S }],
           recoveredAtUs: 183 * S,
           ttdUs: 0,
           ttrUs: 123 * S,
@@ -145,9 +147,10 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
         },
       ],
       roles: [],
+      faultDomains: [],
       fc: { noQuorumUs: 0, leaderChanges: 0 },
       watchdogs: [],
-      sql: { failovers: 0, unavailableUs: 0 },
+      sql: { failovers: 0, unavailableUs: 0, blindUs: 0 },
       security: { attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {} },
       expectations: [
         { name: 'recovered c0-r0-n1 within 5m', passed: false, measured: '12m', bound: '5m', atUs: 900 * S },

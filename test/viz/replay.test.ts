@@ -160,7 +160,7 @@ describe('Replay', () => {
     expect(r.positionAtTime(Number.MAX_SAFE_INTEGER)).toBe(r.n);
   });
 
-  it('load() with a pause yields and reports progress, and builds the same keyframes as loadSync()', async () => {
+  it('load() with a pause hands the replay over at once, builds keyframes in the background, and is exact throughout', async () => {
     const tl = randomTimeline(9, 300);
     const seen: number[] = [];
     const r = await Replay.load(tl, {
@@ -168,10 +168,17 @@ describe('Replay', () => {
       onProgress: (f) => seen.push(f),
       pause: () => Promise.resolve(),
     });
+    const s = Replay.loadSync(tl, { keyframeEvery: 2 });
+    // Handed over before every keyframe exists; a seek ahead builds what it needs, with the same result.
+    expect(r.keyframesBuilt.built).toBeLessThan(r.keyframesBuilt.total);
+    for (const p of [0, 1, 77, 150, 299, 300]) expect(r.stateAt(p)).toEqual(s.stateAt(p));
+    await r.complete;
+    expect(r.keyframesBuilt.built).toBe(r.keyframesBuilt.total);
     expect(seen.at(-1)).toBe(1);
     expect(seen.length).toBeGreaterThan(1);
-    const s = Replay.loadSync(tl, { keyframeEvery: 2 });
-    for (const p of [0, 1, 77, 150, 299, 300]) expect(r.stateAt(p)).toEqual(s.stateAt(p));
+    for (const p of [0, 3, 150, 298, 300]) expect(r.stateAt(p)).toEqual(s.stateAt(p));
+    r.seek(200);
+    for (let p = 199; p >= 190; p--) expect(r.stepBack()).toEqual(s.stateAt(p));
   });
 });
 

@@ -51,6 +51,14 @@ export const UD_COLOURS = [
 
 export const VERDICT_COLOURS = { ok: '#1b9e5a', denied: '#d55e00', violation: '#b0003a' } as const;
 
+/** A message's fate (see model/fate.ts): a receiver that is down is not a firewall's denial, so it has its own hue. */
+export const FATE_COLOURS = {
+  delivered: VERDICT_COLOURS.ok,
+  denied: VERDICT_COLOURS.denied,
+  'no-answer': '#7a5cc2',
+  lost: '#7d8591',
+} as const;
+
 export const MARK_COLOURS = {
   fault: '#d55e00',
   'fault-end': '#c9a27e',

@@ -4,6 +4,7 @@
  */
 import { App } from './app.js';
 import { h } from './dom.js';
+import { exportMenu } from './export-menu.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -44,6 +45,7 @@ const fileInput = h('input', {
 const scenarioSelect = h(
   'select',
   { attrs: { 'aria-label': 'Bundled scenario', 'data-testid': 'scenario-select' } },
+  h('option', { attrs: { value: '', disabled: true } }, 'scenario…'),
   ...scenarioNames().map((n) => h('option', { attrs: { value: n } }, n)),
 );
 if (hasScenario('quickstart')) scenarioSelect.value = 'quickstart';
@@ -106,6 +108,7 @@ const header = h(
   seedInput,
   runButton,
   tourSelect,
+  exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
 );
@@ -242,11 +245,23 @@ app.onFrame((c) => {
       runInfo.dataset.traceHash = tl.traceHash;
       runInfo.dataset.events = String(tl.events.length);
       runInfo.dataset.branch = run.id;
+      scenarioSelect.value = menuScenario(run);
       runInfo.title = `loaded in ${Math.round(run.loadMs)} ms${run.bytes ? ` · ${(run.bytes / 1e6).toFixed(1)} MB` : ''}`;
     }
   }
   if (c.has('time') || c.has('select') || c.has('status')) scheduleUrlSync();
 });
+
+/**
+ * The bundled scenario the header's menu should name for a run: the one it was run from, or the one a timeline file
+ * was recorded from when it is bundled (matched by name); none (the placeholder) for anything else.
+ */
+function menuScenario(run: NonNullable<typeof app.run>): string {
+  const root = session.rootUrl.scenario;
+  if (root && hasScenario(root)) return root;
+  const name = run.timeline.scenario.name;
+  return hasScenario(name) ? name : '';
+}
 
 // --- Keyboard -------------------------------------------------------------------------------------------------
 

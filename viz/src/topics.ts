@@ -2,7 +2,8 @@
  * What each topic of the seed document means, explained for someone who has never seen a data centre.
  * Keys are the `tp` values of timeline events (TOPICS in sim/trace/format.ts); the texts are our own words.
  */
-import { TOPICS, type Topic } from '../../sim/trace/index.js';
+import { TOPICS } from '../../sim/trace/index.js';
+import { type TopicKey, topicOf } from './model/topic-of.js';
 
 export interface TopicText {
   /** Short title of the part of the document the event illustrates. */
@@ -11,7 +12,7 @@ export interface TopicText {
   readonly text: string;
 }
 
-export const TOPIC_TEXTS: Record<Topic, TopicText> = {
+export const TOPIC_TEXTS: Record<TopicKey, TopicText> = {
   'role-monitoring': {
     title: TOPICS['role-monitoring'],
     text:
@@ -21,19 +22,30 @@ export const TOPIC_TEXTS: Record<Topic, TopicText> = {
       'instance change colour, then come back to Ready.',
   },
   'service-healing': {
-    title: TOPICS['service-healing'],
+    title: `${TOPICS['service-healing']}`,
     text:
       'If a whole machine (a node) dies, restarting the program in place is impossible. The fabric controller ' +
-      'notices that the node has gone quiet, gives it a chance to reboot, and then starts its instances again on ' +
-      'healthy machines — preferably in another rack, so that one power or switch failure cannot take every copy ' +
-      'down. This is called service healing; it usually completes within a quarter of an hour.',
+      'polls every node’s host agent; when several polls in a row go unanswered it declares the node silent, ' +
+      'gives it a chance to reboot, and if it does not come back, starts its instances again on healthy machines ' +
+      '— preferably in another rack, so that one power or switch failure cannot take every copy down — and sends ' +
+      'the node out for repair. This is called service healing; it usually completes within a quarter of an hour.',
   },
   'compute-connectivity': {
-    title: TOPICS['compute-connectivity'],
+    title: `${TOPICS['compute-connectivity']}: who may reach a role`,
     text:
-      'Web roles are meant to be reached from the internet, through a load balancer that only sends visitors to ' +
-      'healthy instances. Worker roles can call out to the internet but cannot be called from it. In the replay, ' +
-      'the load balancer takes a sick instance out of rotation and puts it back once it answers again.',
+      'Web roles are meant to be reached from the internet, but only on the ports their service declares, ' +
+      'through the load balancer. Worker roles can call out to the internet but cannot be called from it. Every ' +
+      'other door is shut by layers of rules — the boundary’s access lists, network security groups, the VLANs ' +
+      'that keep customer machines away from the fabric controller, and a filter on each host. A connection that ' +
+      'no rule allows is refused at the first wall it meets; the replay names that rule.',
+  },
+  'lb-health': {
+    title: `${TOPICS['compute-connectivity']}: the load balancer’s health checks`,
+    text:
+      'Visitors reach a web role through a load balancer that spreads them over the role’s instances. Every few ' +
+      'seconds it asks each instance whether it is healthy; after a few unanswered checks in a row it stops ' +
+      'sending visitors there (out of rotation), and puts the instance back as soon as it answers again. The ' +
+      'other instances carry the load meanwhile.',
   },
   'software-installation': {
     title: TOPICS['software-installation'],
@@ -93,6 +105,11 @@ export const TOPIC_TEXTS: Record<Topic, TopicText> = {
   },
 };
 
+/** The topic an event illustrates (model/topic-of.ts) and its text. */
+export function topicForEvent(events: Parameters<typeof topicOf>[0], id: number): TopicText | undefined {
+  return topicText(topicOf(events, id));
+}
+
 export function topicText(tp: string | undefined): TopicText | undefined {
   if (!tp) return undefined;
   return (TOPIC_TEXTS as Record<string, TopicText>)[tp];
@@ -102,6 +119,7 @@ export function topicText(tp: string | undefined): TopicText | undefined {
 const KIND_TEXTS: Record<string, string> = {
   'fault.start': 'Something broke: the scenario (or chance) injected a fault here.',
   'fault.end': 'The fault’s cause went away (for example a partition healed).',
+  'fault.missed': 'A fault arrived at something that was already down, so it changed nothing; it is still counted.',
   'node.silent': 'The fabric controller stopped hearing from this node and declared it silent.',
   'node.state': 'The node moved to a new state in its life cycle.',
   'instance.state': 'A role instance moved to a new state.',

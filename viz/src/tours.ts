@@ -3,15 +3,81 @@
  * student who has never seen a data centre. A step without `match` is shown where the previous one was (an intro or
  * a conclusion); a step whose event never happens in this run is skipped.
  */
-import type { StepMatch } from './model/tour-match.js';
+import type { TimelineEvent } from '../../sim/trace/index.js';
+import { formatDuration } from './model/time.js';
+import { type Bound, bareSubject, descendsFrom, type StepMatch } from './model/tour-match.js';
 
 export type TourTab = 'topology' | 'network' | 'spacetime' | 'charts';
 
+/** What a caption may draw on: the run's events, the step's event, what is bound, and the run's policies. */
+export interface CaptionContext {
+  readonly events: readonly TimelineEvent[];
+  readonly event: number;
+  readonly bound: Bound | null;
+  /** The scenario's resolved policies (`timeline.scenario.resolved.policies`). */
+  readonly policies: unknown;
+}
+
+/**
+ * What a caption says the picture shows about the step event's subject (after the event), so that a test can hold
+ * the caption to the state: its status (one of), whether it is in the load balancer's rotation, whether it runs.
+ */
+export interface StepClaim {
+  readonly status?: readonly string[];
+  readonly inRotation?: boolean;
+  readonly powered?: boolean;
+}
+
 export interface TourStep {
   readonly match?: StepMatch;
-  readonly caption: string;
+  /** The caption, or a function writing it from the run (counts and rules as this run has them). */
+  readonly caption: string | ((ctx: CaptionContext) => string);
+  readonly claim?: StepClaim;
   /** The view to show for this step. */
   readonly tab?: TourTab;
+}
+
+/** The caption of a step, written for this run. */
+export function captionOf(step: TourStep, ctx: CaptionContext): string {
+  return typeof step.caption === 'string' ? step.caption : step.caption(ctx);
+}
+
+function policy(ctx: CaptionContext, section: string, key: string): number | undefined {
+  const v = (ctx.policies as Record<string, Record<string, unknown>> | undefined)?.[section]?.[key];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** Unanswered load-balancer probes to the step event's subject since the bound event, up to the step's event. */
+export function failedProbesBefore(ctx: CaptionContext): number {
+  const subject = bareSubject(ctx.events[ctx.event]!.s);
+  const from = ctx.bound?.event ?? 0;
+  let n = 0;
+  for (let i = from; i < ctx.event; i++) {
+    const e = ctx.events[i]!;
+    if (e.k === 'msg.probe' && e.m && !e.m.ok && bareSubject(e.m.to) === subject) {
+      if (!ctx.bound || descendsFrom(ctx.events, i, ctx.bound.event)) n++;
+    }
+  }
+  return n;
+}
+
+const TIMES = ['no times', 'once', 'twice'];
+const times = (n: number) => TIMES[n] ?? `${n} times`;
+
+function lbOutCaption(ctx: CaptionContext, ending: string): string {
+  const n = failedProbesBefore(ctx);
+  const every = policy(ctx, 'loadBalancer', 'probeIntervalUs');
+  const timeout = policy(ctx, 'loadBalancer', 'probeTimeoutUs');
+  const misses = policy(ctx, 'loadBalancer', 'probeMisses');
+  return (
+    `Meanwhile the load balancer — the front door that spreads visitors over the copies — asked this copy if it ` +
+    `was alive ${times(n)}${every ? `, every ${formatDuration(every)},` : ''} and got no answer` +
+    (misses && timeout
+      ? `. Once ${misses} of those questions had each waited ${formatDuration(timeout)} in vain (its rule: ` +
+        `${misses} misses), it stops sending visitors there. `
+      : '. It stops sending visitors there. ') +
+    ending
+  );
 }
 
 export interface Tour {
@@ -41,33 +107,37 @@ export const TOURS: readonly Tour[] = [
       {
         match: { k: ['fault.start'], r: 'fault:role.crash', bind: true },
         caption:
-          'Here the program inside one instance crashes (it is outlined in orange). Nothing is wrong with the ' +
-          'machine itself — only the program stopped. Nobody has been told yet.',
+          'At this moment the program inside the selected instance crashes. Nothing is wrong with the machine ' +
+          'itself — only the program stopped. The picture still shows the instance green (Ready): nobody has ' +
+          'noticed yet. Step forward (→) once to see it turn grey (Stopped).',
+        claim: { status: ['Ready'] },
         tab: 'topology',
       },
       {
         match: { k: ['detect'], descends: true },
         caption:
-          'A small helper living next to the program, the guest agent, sees the process exit almost at once and ' +
-          'reports it. Detection was quick because the helper shares the machine with the program.',
+          'A small helper living next to the program, the guest agent, saw the process exit at once and reported ' +
+          'it: the instance is grey (Stopped). Detection was quick because the helper shares the machine with the ' +
+          'program.',
+        claim: { status: ['Stopped'] },
       },
       {
-        match: { k: ['instance.restart', 'instance.start'], descends: true },
+        match: { k: ['instance.start'], descends: true },
         caption:
           'The platform restarts the program on the same machine. It shows as Busy (amber) while it starts up; it ' +
           'cannot take visitors yet.',
+        claim: { status: ['Busy', 'Starting'] },
       },
       {
         match: { k: ['lb.out'], descends: true },
-        caption:
-          'Meanwhile the load balancer — the front door that spreads visitors over the copies — asked this copy ' +
-          'if it was alive, twice, and got no answer. It stops sending visitors there. The other copies carry the ' +
-          'load, so the website stays up.',
+        caption: (ctx) => lbOutCaption(ctx, 'The other copies carry the load, so the website stays up.'),
+        claim: { inRotation: false },
         tab: 'network',
       },
       {
-        match: { k: ['instance.ready', 'instance.state'], descends: true },
+        match: { k: ['instance.ready'], descends: true },
         caption: 'The program has finished starting: the instance is Ready (green) again.',
+        claim: { status: ['Ready'] },
         tab: 'topology',
       },
       {
@@ -81,6 +151,7 @@ export const TOURS: readonly Tour[] = [
         caption:
           'The load balancer’s next check gets an answer, so it puts the copy back into rotation. Visitors were ' +
           'served the whole time, by the other copies. That is why a role runs as several instances.',
+        claim: { inRotation: true, status: ['Ready'] },
       },
     ],
   },
@@ -97,36 +168,49 @@ export const TOURS: readonly Tour[] = [
         tab: 'topology',
       },
       {
-        match: { k: ['fault.start'], r: 'fault:node', bind: true },
+        match: { k: ['fault.start'], r: 'fault:node', bind: true, prefer: ['healing.start'] },
         caption:
-          'The node’s operating system crashes. Its virtual machines go down with it. The fabric controller (the ' +
-          '"brain" that manages the cluster) does not know yet: it has to notice.',
+          'The operating system of the selected node crashes, and its virtual machines go down with it. The fabric ' +
+          'controller (the "brain" that manages the cluster) does not know yet — the node still shows as Ready — ' +
+          'it has to notice.',
+        claim: { status: ['Ready'], powered: false },
         tab: 'topology',
       },
       {
         match: { k: ['msg.poll'], ok: false, descends: true },
-        caption:
-          'Every few seconds the fabric controller asks each node’s host agent "are you alive?". This question ' +
-          'goes unanswered. One missed answer could be a hiccup, so it keeps counting.',
+        caption: (ctx) => {
+          const every = policy(ctx, 'fc', 'pollIntervalUs');
+          return (
+            `Every ${every ? formatDuration(every) : 'few seconds'} the fabric controller asks each node’s host ` +
+            'agent "are you alive?". This question goes unanswered: the node is down. One missed answer could be a ' +
+            'hiccup, so it keeps counting.'
+          );
+        },
+        claim: { status: ['Ready'], powered: false },
         tab: 'spacetime',
       },
       {
         match: { k: ['lb.out'], descends: true },
-        caption:
-          'The load balancer notices that the instance on the dead node no longer answers, and stops sending ' +
-          'visitors to it.',
+        caption: (ctx) => lbOutCaption(ctx, 'The instance on the dead node can serve no one.'),
+        claim: { inRotation: false },
         tab: 'network',
       },
       {
         match: { k: ['node.silent'], descends: true },
-        caption:
-          'After several unanswered polls in a row, the fabric controller declares the node silent (Unhealthy). ' +
-          'The rule it applied is shown in the Why? panel.',
+        caption: (ctx) => {
+          const n = policy(ctx, 'fc', 'missedPolls');
+          return (
+            `After ${n ?? 'several'} unanswered polls in a row, the fabric controller declares the node silent ` +
+            '(Unhealthy). The rule it applied is shown in the Why? panel.'
+          );
+        },
+        claim: { status: ['Unhealthy'] },
         tab: 'topology',
       },
       {
         match: { k: ['node.reboot'], descends: true },
-        caption: 'First remedy: reboot the machine, and wait a while for it to come back.',
+        caption: 'First remedy: reboot the machine (Recovering), and wait a while for it to come back.',
+        claim: { status: ['Recovering'] },
       },
       {
         match: { k: ['node.boot-failed'], descends: true },
@@ -136,6 +220,7 @@ export const TOURS: readonly Tour[] = [
         match: { k: ['node.out-for-repair'], descends: true },
         caption:
           'The fabric controller gives up on it for now: the node is taken out of service, for a technician to repair.',
+        claim: { status: ['OutForRepair'] },
       },
       {
         match: { k: ['healing.start'], descends: true },
@@ -148,12 +233,18 @@ export const TOURS: readonly Tour[] = [
         caption: 'Here an instance gets its new home: a new virtual machine is prepared for it on another node.',
       },
       {
-        match: { k: ['node.ready'], descends: true },
+        match: {
+          k: ['node.ready'],
+          descends: true,
+          unlessShown: ['node.boot-failed', 'node.out-for-repair', 'healing.start'],
+        },
         caption: 'The node answered after its reboot: it is Ready again, and its instances start up on it.',
+        claim: { status: ['Ready'] },
       },
       {
         match: { k: ['instance.ready'], descends: true },
         caption: 'The instance is Ready again (green): it can serve visitors.',
+        claim: { status: ['Ready'] },
       },
       {
         match: { k: ['recover'], descends: true },

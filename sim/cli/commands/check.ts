@@ -6,6 +6,7 @@ import { ScenarioError } from '../../scenario/index.js';
 import { TimelineError } from '../../trace/index.js';
 import { HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR, UsageError } from '../errors.js';
+import { checkProbabilities } from '../estimate/index.js';
 import { scenarioFilesOf } from '../files.js';
 import { table } from '../format.js';
 import type { CliIO } from '../io.js';
@@ -54,7 +55,14 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
         const scenario = await withPlugins(loadScenarioFile(file));
         const { summary } = withScenarioErrors(file, () => runScenario(scenario, { record: false }));
         scenarios++;
-        if (summary.expectations.length === 0) rows.push([file, '(no expectations)', '', '', '']);
+        const probabilities = checkProbabilities(file, scenario); // estimate (issue 16)
+        if (summary.expectations.length + probabilities.length === 0)
+          rows.push([file, '(no expectations)', '', '', '']);
+        for (const p of probabilities) {
+          expectations++;
+          rows.push([file, p.name, p.measured, p.bound, p.passed ? '✓' : '✗ FAILED']);
+          if (!p.passed) failures.push({ file, seed: summary.seed, name: p.name, atUs: null });
+        }
         for (const e of summary.expectations) {
           expectations++;
           rows.push([file, e.name, e.measured, e.bound, e.passed ? '✓' : '✗ FAILED']);

@@ -2,9 +2,12 @@
  * `fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]`
  */
 import { runScenario } from '../../index.js';
+import type { RunSummary } from '../../metrics/index.js';
+import { runStreamed } from '../../run.js';
+import { timelineWriter } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed, parseUntil } from '../args.js';
 import { EXIT_OK } from '../errors.js';
-import { checkWritable, writeFileAtomic } from '../files.js';
+import { checkWritable, openAtomicWriter } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
 import { withPlugins } from '../plugins.js';
@@ -35,22 +38,25 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
 
   const scenario = await withPlugins(loadScenarioFile(file));
   const started = io.now();
-  const { summary, timeline } = withScenarioErrors(file, () =>
-    runScenario(scenario, {
-      ...(seed === undefined ? {} : { seed }),
-      ...(untilUs === undefined ? {} : { untilUs }),
-      record: out !== undefined,
-    }),
-  );
-  const wallMs = io.now() - started;
-
+  const runOpts = { ...(seed === undefined ? {} : { seed }), ...(untilUs === undefined ? {} : { untilUs }) };
+  let summary: RunSummary;
   let written: { path: string; bytes: number } | undefined;
-  if (out !== undefined) {
-    if (timeline === null) throw new Error('runScenario returned no timeline although record was set');
-    const text = `${JSON.stringify(timeline)}\n`;
-    writeFileAtomic(out, text);
-    written = { path: out, bytes: Buffer.byteLength(text) };
+  if (out === undefined) {
+    summary = withScenarioErrors(file, () => runScenario(scenario, { ...runOpts, record: false })).summary;
+  } else {
+    // The timeline goes to disk as the run makes it (never whole in memory), under a temporary name until done.
+    const writer = openAtomicWriter(out);
+    try {
+      summary = withScenarioErrors(file, () =>
+        runStreamed(scenario.resolved, timelineWriter(writer.write), runOpts),
+      ).summary;
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    written = { path: out, bytes: writer.commit() };
   }
+  const wallMs = io.now() - started;
 
   if (values.json) {
     io.out(`${JSON.stringify(summary, null, 2)}\n`);

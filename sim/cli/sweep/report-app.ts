@@ -190,6 +190,18 @@ export const REPORT_APP = String.raw`
     table.append('thead').append('tr').selectAll('th').data(head).join('th').text((d) => d);
     table.append('tbody').selectAll('tr').data(body).join('tr').selectAll('td').data((r) => r).join('td').text((d) => d);
   }
+  // Coverage (issue 13): every ladder rung and fault kind with hits and the share of runs that reached it.
+  const cov = d3.select('#coverage');
+  if (!data.coverage || data.coverage.length === 0) cov.append('p').attr('class', 'empty').text('No coverage recorded.');
+  for (const sec of data.coverage || []) {
+    if (sec.rows.length === 0) continue;
+    const fig = cov.append('figure').attr('class', 'table');
+    fig.append('figcaption').text(sec.title + ' (' + sec.rows.filter((r) => r.runs > 0).length + '/' + sec.rows.length + ' reached)');
+    const table = fig.append('table');
+    table.append('thead').append('tr').selectAll('th').data(['item', 'hits', 'runs reaching it']).join('th').text((d) => d);
+    table.append('tbody').selectAll('tr').data(sec.rows).join('tr').attr('class', (r) => (r.runs === 0 ? 'gap' : null))
+      .selectAll('td').data((r) => [r.item, String(r.hits), r.runs === 0 ? 'not reached' : String(r.runs)]).join('td').text((d) => d);
+  }
   d3.select('#methods').selectAll('li').data(Object.entries(S.methods)).join('li').text((d) => d[0] + ': ' + d[1]);
   document.body.setAttribute('data-ready', 'true');
 })();

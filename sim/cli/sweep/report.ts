@@ -9,8 +9,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { coverageSections, type MergedCoverage } from '../../explore/index.js';
 import { type Gathered, type SweepSummary, toJson } from '../../sweep/index.js';
 import { REPORT_APP } from './report-app.js';
+
+/** Fault kinds listed in the coverage section: those the runs injected (the rest of the list would be noise). */
+function reportFaultKinds(c: MergedCoverage): string[] {
+  return Object.keys(c.keys)
+    .filter((k) => k.startsWith('fault:'))
+    .map((k) => k.slice('fault:'.length));
+}
 
 /** At most this many points per CDF curve (an evenly spaced subset of the order statistics beyond that). */
 export const MAX_CURVE_POINTS = 2000;
@@ -90,7 +98,14 @@ th, td { padding: 0.2rem 0.6rem; text-align: right; border-bottom: 1px solid #ee
 
 /** The report page as one string. */
 export function renderReport(summary: SweepSummary, g: Gathered): string {
-  const data = embedJson(toJson({ summary, curves: reportCurves(g) }));
+  // Sweeps run plain (no stepping): the ladder and the fault kinds are what their summaries show.
+  const coverage =
+    g.coverage === undefined
+      ? []
+      : coverageSections(g.coverage, reportFaultKinds(g.coverage)).filter(
+          (s) => s.title === 'recovery ladder' || s.title === 'fault kinds',
+        );
+  const data = embedJson(toJson({ summary, curves: reportCurves(g), coverage }));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -107,6 +122,7 @@ export function renderReport(summary: SweepSummary, g: Gathered): string {
 <section><h2>Expectation pass rates</h2><div id="passrates"></div></section>
 <section><h2>Paired differences</h2><div id="differences"></div></section>
 <section><h2>Summary tables</h2><div id="tables"></div></section>
+<section><h2>Coverage</h2><div id="coverage"></div></section>
 <section><h2>Methods</h2><ul id="methods"></ul></section>
 <noscript>This report draws its charts with JavaScript; the data is in the page source.</noscript>
 <script type="application/json" id="sweep-data">${data}</script>

@@ -70,12 +70,60 @@ export function renderSummary(s: SweepSummary): string {
   );
   out.push('');
   out.push('percentiles: nearest rank, 95% CI from order statistics (exact binomial); mean: 95% Student-t CI over');
-  out.push('finite values. ∞ = not detected / not recovered within the run (censored, never dropped); – = not');
+  out.push('finite values only (a lower bound when some are censored: see the unrecovered column beside it).');
+  out.push('∞ = not detected / not recovered by the end of the run (censored there, never dropped); – = not');
   out.push('bounded with this many samples. Availability shows the low tail: p10 = 90% of runs had at least this.');
   for (const m of s.metrics) {
     out.push('');
-    out.push(m.label + (m.censoredMeans === null ? '' : ` — ∞ = ${m.censoredMeans}`));
+    out.push(`${m.label} (${m.censoring})`);
     out.push(...columns(metricRows(m)));
+  }
+  for (const r of s.roleFigures) {
+    out.push('');
+    out.push(`availability of ${r.role} as nines and downtime per year [95% CI from the mean's t-interval]`);
+    out.push(`  (${r.censoring})`);
+    const rows = [['combo', 'runs', 'nines', 'downtime/year', 'runs with downtime']];
+    for (const c of r.byCombination) {
+      const n = (x: number | null): string => (x === null ? '–' : x === Number.POSITIVE_INFINITY ? '∞' : x.toFixed(2));
+      const d = (x: number | null): string => formatValue(x, 'us');
+      rows.push([
+        c.combo,
+        String(c.runs),
+        withCi(n(c.nines), n(c.ninesCi.lo), n(c.ninesCi.hi)),
+        withCi(d(c.downtimePerYearUs), d(c.downtimePerYearCi.lo), d(c.downtimePerYearCi.hi)),
+        c.ruleOfThree === null
+          ? String(c.runsWithDowntime)
+          : `0 (share < ${(c.ruleOfThree * 100).toFixed(1)}%, rule of three)`,
+      ]);
+    }
+    out.push(...columns(rows));
+  }
+  for (const f of s.faultFigures) {
+    out.push('');
+    out.push(`${f.kind}: arrivals (missed = found the target already down), MTTF between arrivals anywhere in a run,`);
+    out.push('  MTTR with censoring = time on test / recoveries [95% exact Poisson CI]');
+    out.push(`  (${f.censoring})`);
+    const rows = [['combo', 'runs', 'arrivals', 'missed', 'faults', 'unrecovered', 'MTTF', 'MTTR']];
+    const d = (x: number | null): string => formatValue(x, 'us');
+    const rate = (r: (typeof f.byCombination)[number]['mttf']): string =>
+      r.meanUs === null
+        ? r.ruleOfThreeUs === null
+          ? '–'
+          : `> ${d(r.ruleOfThreeUs)} (none seen; rule of three)`
+        : withCi(d(r.meanUs), d(r.ci.lo), d(r.ci.hi));
+    for (const c of f.byCombination) {
+      rows.push([
+        c.combo,
+        String(c.runs),
+        String(c.arrivals),
+        String(c.missed),
+        String(c.faults),
+        String(c.censored),
+        rate(c.mttf),
+        rate(c.mttr),
+      ]);
+    }
+    out.push(...columns(rows));
   }
   if (s.expectations.length > 0) {
     out.push('');

@@ -33,7 +33,9 @@ export interface BlockedPaths {
 
 export class InfraPolicy implements DeliveryPolicy {
   disturbing = false;
-  private readonly byName = new Map<string, Endpoint>();
+  /** Actor name → endpoint (undefined: not judged), filled as names are first met. */
+  private readonly byName = new Map<string, Endpoint | undefined>();
+  private readonly roleByName: Map<string, number>;
   /** Global role → the port its probes go to (its first input endpoint), 0 for none. */
   private readonly probePort: Int32Array;
   private lastFrom: Endpoint | null = null;
@@ -52,9 +54,8 @@ export class InfraPolicy implements DeliveryPolicy {
         this.byName.set(rep.id, eps.replica(ci, r));
       });
     });
-    for (let gn = 0; gn < ix.nodeCluster.length; gn++) this.byName.set(eps.host(gn).name, eps.host(gn));
-    for (let gi = 0; gi < ix.instCluster.length; gi++) this.byName.set(eps.vm(gi).name, eps.vm(gi));
-    for (let r = 0; r < ix.roleIds.length; r++) this.byName.set(`lb:${ix.roleIds[r]}`, eps.lbProbe(r));
+    // Hosts, VMs and probe sources are looked up by name on their first message (most never send one).
+    this.roleByName = new Map(ix.roleIds.map((id, r) => [id, r]));
     this.probePort = new Int32Array(ix.roleIds.length);
   }
 
@@ -76,9 +77,29 @@ export class InfraPolicy implements DeliveryPolicy {
     return this.rules.decide(a, b, 'tcp', port);
   }
 
+  /** The endpoint of the actor named `name`: "ha:<node>", "ga:<instance>", "lb:<role>", an FC or a replica. */
+  private endpointOf(name: string): Endpoint | undefined {
+    const known = this.byName.get(name);
+    if (known !== undefined || this.byName.has(name)) return known;
+    let e: Endpoint | undefined;
+    const rest = name.slice(3);
+    if (name.startsWith('ha:')) {
+      const gn = this.ix.nodeById.get(rest);
+      e = gn === undefined ? undefined : this.eps.host(gn);
+    } else if (name.startsWith('ga:')) {
+      const gi = this.ix.instById.get(rest);
+      e = gi === undefined ? undefined : this.eps.vm(gi);
+    } else if (name.startsWith('lb:')) {
+      const r = this.roleByName.get(rest);
+      e = r === undefined ? undefined : this.eps.lbProbe(r);
+    }
+    this.byName.set(name, e);
+    return e;
+  }
+
   deny(from: Actor, to: Actor): Decision | null {
-    const a = this.byName.get(from.name);
-    const b = this.byName.get(to.name);
+    const a = this.endpointOf(from.name);
+    const b = this.endpointOf(to.name);
     if (a === undefined || b === undefined) return null;
     if (this.lastFrom === b && this.lastTo === a) {
       this.lastFrom = null;

@@ -131,20 +131,17 @@ export class RuleBook {
 
   /** Names used in rules → address sets; `ci` is the cluster a per-cluster rule set is compiled for, or -1. */
   addresses(names: readonly string[], ci: number): AddressSet {
-    let set = AddressSet.NONE;
-    for (const name of names) {
-      if (name === '*') return AddressSet.ANY;
-      set = set.union(this.address(name, ci));
-    }
-    return set;
+    if (names.includes('*')) return AddressSet.ANY;
+    if (names.length === 0) return AddressSet.NONE;
+    return AddressSet.unionAll(names.map((name) => this.address(name, ci)));
   }
 
   private address(name: string, ci: number): AddressSet {
     const plan = this.eps.plan;
     const clusters = ci >= 0 ? [ci] : this.sc.clusters.map((_, i) => i);
-    const union = (f: (c: number) => AddressSet) => clusters.reduce((s, c) => s.union(f(c)), AddressSet.NONE);
+    const union = (f: (c: number) => AddressSet) => AddressSet.unionAll(clusters.map(f));
     const vnet = clusters.map((c) => this.vmCidr[c]!);
-    const hosts = (addrs: Address[]) => AddressSet.fromCidrs(addrs.map((a) => parseCidr(a.text)));
+    const hosts = (addrs: Address[]) => AddressSet.fromAddresses(addrs);
     switch (name) {
       case 'corpnet':
         return plan.corpnet;
@@ -189,13 +186,28 @@ export class RuleBook {
     }
     const c = clusterIndex(name);
     if (c >= 0) return plan.blockSet(c);
-    const r = this.ix.roleIds.indexOf(name);
+    const r = this.roleIndex(name);
     if (r >= 0) return hosts(this.eps.roleInstances[r]!.map((gi) => this.eps.vm(gi).addr));
     const gi = this.ix.instById.get(name);
     if (gi !== undefined) return hosts([this.eps.vm(gi).addr]);
     const gn = this.ix.nodeById.get(name);
     if (gn !== undefined) return hosts([this.eps.host(gn).addr]);
     return AddressSet.fromCidrs([parseCidr(name)]);
+  }
+
+  private roleIndexes: Map<string, number> | null = null;
+
+  /** Global index of the role named `name`, or -1. */
+  private roleIndex(name: string): number {
+    let m = this.roleIndexes;
+    if (m === null) {
+      m = new Map();
+      this.ix.roleIds.forEach((id, r) => {
+        if (!m!.has(id)) m!.set(id, r);
+      });
+      this.roleIndexes = m;
+    }
+    return m.get(name) ?? -1;
   }
 
   private aclRules(rules: readonly ResolvedAclRule[], ci: number): AclRule[] {
@@ -343,7 +355,7 @@ export class RuleBook {
   }
 
   private hostSet(addrs: readonly Address[]): AddressSet {
-    return AddressSet.fromCidrs(addrs.map((a) => parseCidr(a.text)));
+    return AddressSet.fromAddresses(addrs);
   }
 
   /**

@@ -265,6 +265,7 @@ export class SecurityModel {
       affected: blocked.nodes.length + blocked.instances.length,
       detectedAtUs: null,
       detectedBy: null,
+      detections: [],
       recoveredAtUs: null,
       ttdUs: null,
       ttrUs: null,

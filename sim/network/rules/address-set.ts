@@ -92,6 +92,27 @@ export class AddressSet {
     );
   }
 
+  /** The set of the given single addresses. */
+  static fromAddresses(addrs: readonly Address[]): AddressSet {
+    return new AddressSet(
+      addrs.map((a) => {
+        const n = addressToBigInt(a);
+        return { family: a.family, lo: n, hi: n };
+      }),
+    );
+  }
+
+  /** The union of all `sets`, merged once (a fold of `union` re-merges the growing set at every step). */
+  static unionAll(sets: readonly AddressSet[]): AddressSet {
+    if (sets.length === 1) return sets[0]!;
+    const ranges: BigRange[] = [];
+    for (const s of sets) {
+      for (const r of s.ranges4) ranges.push(r);
+      for (const r of s.ranges6) ranges.push(r);
+    }
+    return new AddressSet(ranges);
+  }
+
   /** Every IPv4 and every IPv6 address. */
   static readonly ANY: AddressSet = new AddressSet([
     { family: 4, lo: 0n, hi: MAX[4] },
@@ -179,6 +200,15 @@ export class AddressSet {
   }
 }
 
+const NO_TAGS: Readonly<Record<string, AddressSet>> = Object.freeze({});
+
+/**
+ * Sets compiled from a single text without tags, kept (sets are immutable): a region compiles the same VNet and
+ * service addresses for thousands of host filters. Bounded; emptied when full.
+ */
+const compiledTexts = new Map<string, AddressSet>();
+const COMPILED_MAX = 16_384;
+
 /**
  * An address field as written in a rule: a CIDR, a bare address, '*', a tag name, or a list of those; or a set
  * already compiled (used by rule generators such as the fabric agent's).
@@ -192,9 +222,26 @@ export type AddressSpec = string | readonly string[] | AddressSet;
 export function compileAddressSpec(
   spec: AddressSpec,
   where: string,
-  tags: Readonly<Record<string, AddressSet>> = {},
+  tags: Readonly<Record<string, AddressSet>> = NO_TAGS,
 ): AddressSet {
   if (spec instanceof AddressSet) return spec;
+  if (typeof spec === 'string' && tags === NO_TAGS) {
+    let set = compiledTexts.get(spec);
+    if (set === undefined) {
+      set = compileAddressList(spec, where, tags);
+      if (compiledTexts.size >= COMPILED_MAX) compiledTexts.clear();
+      compiledTexts.set(spec, set);
+    }
+    return set;
+  }
+  return compileAddressList(spec, where, tags);
+}
+
+function compileAddressList(
+  spec: string | readonly string[],
+  where: string,
+  tags: Readonly<Record<string, AddressSet>>,
+): AddressSet {
   const items = typeof spec === 'string' ? [spec] : spec;
   if (items.length === 0) throw new RuleCompileError(`${where}: empty address list`);
   let set = AddressSet.NONE;

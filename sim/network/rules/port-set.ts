@@ -57,8 +57,26 @@ function parsePort(text: string, where: string): number {
   return Number(text);
 }
 
+/**
+ * Port sets compiled from a single number or text, kept (sets are immutable): a region compiles the same few specs
+ * for thousands of host filters. Bounded; emptied when full.
+ */
+const compiled = new Map<number | string, PortSet>();
+const COMPILED_MAX = 4096;
+
 /** Compiles a port spec; throws `RuleCompileError` naming `where` and the bad text. */
 export function compilePortSpec(spec: PortSpec, where: string): PortSet {
+  if (typeof spec !== 'number' && typeof spec !== 'string') return compilePortList(spec, where);
+  let set = compiled.get(spec);
+  if (set === undefined) {
+    set = compilePortList(spec, where);
+    if (compiled.size >= COMPILED_MAX) compiled.clear();
+    compiled.set(spec, set);
+  }
+  return set;
+}
+
+function compilePortList(spec: PortSpec, where: string): PortSet {
   const items: (number | string)[] =
     typeof spec === 'number' ? [spec] : typeof spec === 'string' ? spec.split(',') : [...spec];
   if (items.length === 0) throw new RuleCompileError(`${where}: empty port list`);

@@ -18,6 +18,14 @@ export interface StepMatch {
   readonly descends?: boolean;
   /** Binds this event (and its subject) for the steps after it. */
   readonly bind?: boolean;
+  /**
+   * Among the events that match, prefer the first one that leads to an event of one of these kinds (it is among
+   * that event's causes): the node failure that ends in service healing rather than one that reboots and recovers.
+   * Falls back to the first match.
+   */
+  readonly prefer?: readonly string[];
+  /** Skip this step when an earlier step of the tour stopped at an event of one of these kinds. */
+  readonly unlessShown?: readonly string[];
 }
 
 /** What an earlier step bound: an event and its subject (without actor prefix). */
@@ -67,8 +75,77 @@ export function eventMatches(events: readonly TimelineEvent[], id: number, m: St
   return true;
 }
 
-/** The first event at index ≥ from that matches, or −1. */
+/** The first event at index ≥ from that matches (the first that leads to a `prefer` kind, if any does), or −1. */
 export function findMatch(events: readonly TimelineEvent[], m: StepMatch, from: number, bound: Bound | null): number {
+  if (m.prefer) {
+    const leading = ancestorsOfKinds(events, m.prefer, from);
+    for (let i = Math.max(0, from); i < events.length; i++)
+      if (leading.has(i) && eventMatches(events, i, m, bound)) return i;
+  }
   for (let i = Math.max(0, from); i < events.length; i++) if (eventMatches(events, i, m, bound)) return i;
   return -1;
+}
+
+/** Ids (≥ from) of every event in the cause chain of an event of one of `kinds`. */
+function ancestorsOfKinds(events: readonly TimelineEvent[], kinds: readonly string[], from: number): Set<number> {
+  const out = new Set<number>();
+  for (let j = Math.max(0, from); j < events.length; j++) {
+    if (!kindMatches(kinds, events[j]!.k)) continue;
+    let i = j;
+    for (let n = 0; i >= from && n < MAX_CHAIN; n++) {
+      if (out.has(i)) break;
+      out.add(i);
+      const c = events[i]!.c;
+      if (c >= i) break;
+      i = c;
+    }
+  }
+  return out;
+}
+
+/** One stop of a tour: the step shown, the event it is shown at (−1: the start), and what is bound by then. */
+export interface TourStop {
+  readonly step: number;
+  readonly event: number;
+  readonly bound: Bound | null;
+}
+
+/**
+ * The stop that Continue goes to after `history` (the stops shown so far, oldest first): the next step whose event
+ * happens from `from` on (a step without a match is shown where the previous one was); null at the end.
+ */
+export function nextStop(
+  events: readonly TimelineEvent[],
+  steps: readonly { readonly match?: StepMatch }[],
+  history: readonly TourStop[],
+  from: number,
+): TourStop | null {
+  const cur = history[history.length - 1];
+  const bound = cur?.bound ?? null;
+  for (let s = (cur?.step ?? -1) + 1; s < steps.length; s++) {
+    const m = steps[s]!.match;
+    if (!m) return { step: s, event: cur?.event ?? -1, bound };
+    if (m.unlessShown && history.some((h) => h.event >= 0 && kindMatches(m.unlessShown!, events[h.event]!.k))) continue;
+    // A consequence of something this run never bound (the crash the tour follows did not happen) is not shown:
+    // another fault's detection is not this story's.
+    if ((m.descends || m.sameSubject) && bound === null) continue;
+    const ev = findMatch(events, m, from, bound);
+    if (ev < 0) continue; // this run never shows it: skip the step
+    return { step: s, event: ev, bound: m.bind ? { event: ev, subject: bareSubject(events[ev]!.s) } : bound };
+  }
+  return null;
+}
+
+/** Every stop of a tour followed from the start with Continue alone. */
+export function planTour(
+  events: readonly TimelineEvent[],
+  steps: readonly { readonly match?: StepMatch }[],
+): TourStop[] {
+  const stops: TourStop[] = [{ step: 0, event: -1, bound: null }];
+  for (;;) {
+    const cur = stops[stops.length - 1]!;
+    const next = nextStop(events, steps, stops, cur.event >= 0 ? cur.event + 1 : 0);
+    if (!next) return stops;
+    stops.push(next);
+  }
 }

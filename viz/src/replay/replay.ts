@@ -6,6 +6,7 @@
  *
  * - Keyframes: every K events a full state is kept. States share every untouched branch with their predecessor
  *   (copy-on-write, see cow.ts), so a keyframe costs only what changed in its segment, not a copy of the world.
+ *   They are built after the replay is handed over — in the background, and on demand for a seek ahead of them.
  * - Seek: start from the keyframe at or before the target and apply the remaining (< K) events in one batch.
  * - Step back: apply the inverse patches of one event. Inverse patches are computed lazily, a segment at a time,
  *   with immer (`produceWithPatches` from the segment's keyframe), and a few segments are cached.
@@ -32,6 +33,9 @@ export interface ReplayOptions {
   readonly keyframeEvery?: number;
 }
 
+/** Segments built between two pauses while keyframes are built in the background. */
+const SEGMENTS_PER_SLICE = 64;
+
 export class Replay {
   readonly timeline: Timeline;
   readonly events: readonly TimelineEvent[];
@@ -44,6 +48,8 @@ export class Replay {
   private readonly inverseCache = new Map<number, ImmerPatch[][]>();
   private _position = 0;
   private _state: World;
+  /** Resolves when every keyframe is built (at once for `loadSync`; in the background after `load`). */
+  complete: Promise<void> = Promise.resolve();
 
   private constructor(timeline: Timeline, options: ReplayOptions) {
     this.timeline = timeline;
@@ -54,30 +60,56 @@ export class Replay {
   }
 
   /**
-   * Builds the keyframes in one pass. `yieldEvery` segments, awaits `pause()` (the app passes a macrotask so the
-   * page can paint a progress bar); with no `pause` the work is synchronous.
+   * Returns as soon as the replay can be used: keyframes are built afterwards, a slice of segments at a time with a
+   * `pause()` between slices (the app passes a macrotask, so the page stays interactive), and on demand — a seek
+   * past the last one built builds up to it first, so every state is exact whenever it is asked for. `complete`
+   * resolves when all are built. With no `pause` they are all built before this returns.
    */
   static async load(
     timeline: Timeline,
     options: ReplayOptions & { onProgress?: (fraction: number) => void; pause?: () => Promise<void> } = {},
   ): Promise<Replay> {
     const r = new Replay(timeline, options);
-    const k = r.keyframeEvery;
-    let state = timeline.initial;
-    r.keyframes.push(state);
-    let sinceYield = 0;
-    for (let start = 0; start + k <= r.n; start += k) {
-      state = r.applyRange(state, start, start + k);
-      r.keyframes.push(state);
-      if (options.pause && ++sinceYield >= 64) {
-        sinceYield = 0;
-        options.onProgress?.(start / r.n);
-        await options.pause();
-      }
+    r.keyframes.push(timeline.initial);
+    const pause = options.pause;
+    if (!pause) {
+      while (r.buildNextKeyframe());
+      options.onProgress?.(1);
+      return r;
     }
-    r._state = timeline.initial;
-    options.onProgress?.(1);
+    r.complete = (async () => {
+      let slice = 0;
+      while (r.buildNextKeyframe()) {
+        if (++slice >= SEGMENTS_PER_SLICE) {
+          slice = 0;
+          options.onProgress?.(((r.keyframes.length - 1) * r.keyframeEvery) / Math.max(1, r.n));
+          await pause();
+        }
+      }
+      options.onProgress?.(1);
+    })();
     return r;
+  }
+
+  /** Builds the next keyframe from the last one; false when all are built. */
+  private buildNextKeyframe(): boolean {
+    const k = this.keyframeEvery;
+    const j = this.keyframes.length;
+    const start = (j - 1) * k;
+    if (start + k > this.n) return false;
+    this.keyframes.push(this.applyRange(this.keyframes[j - 1]!, start, start + k));
+    return true;
+  }
+
+  /** Keyframe j (the state at position j·K), building the ones missing before it. */
+  private keyframe(j: number): World {
+    while (this.keyframes.length <= j && this.buildNextKeyframe());
+    return this.keyframes[Math.min(j, this.keyframes.length - 1)]!;
+  }
+
+  /** Keyframes built so far, and how many there will be. */
+  get keyframesBuilt(): { built: number; total: number } {
+    return { built: this.keyframes.length, total: Math.floor(this.n / this.keyframeEvery) + 1 };
   }
 
   /** Synchronous variant of `load`, for tests and small timelines. */
@@ -120,7 +152,7 @@ export class Replay {
       return this.applyRange(this._state, this._position, p);
     }
     const j = Math.floor(p / this.keyframeEvery);
-    const base = this.keyframes[j]!;
+    const base = this.keyframe(j);
     return this.applyRange(base, j * this.keyframeEvery, p);
   }
 
@@ -179,7 +211,7 @@ export class Replay {
     let inv = this.inverseCache.get(seg);
     if (!inv) {
       inv = [];
-      let s = this.keyframes[seg]!;
+      let s = this.keyframe(seg);
       const end = Math.min(this.n, (seg + 1) * k);
       for (let e = seg * k; e < end; e++) {
         const patches = this.events[e]!.p;

@@ -28,6 +28,8 @@ export class EventLog {
   /** The viewport's height and scroll offset, kept by a ResizeObserver and the scroll event (see renderRows). */
   private viewH = 0;
   private scrollTop = 0;
+  /** The run whose events the pooled rows show (a new run renumbers from 0: every row's text must be rewritten). */
+  private rowsRun: unknown = null;
 
   constructor(private readonly app: App) {
     this.kindSelect = h('select', {
@@ -97,7 +99,10 @@ export class EventLog {
     );
     new ResizeObserver((entries) => {
       this.viewH = Math.floor(entries[entries.length - 1]!.contentRect.height);
-      this.renderRows();
+      // A scroll offset written while the log was hidden (or before its spacer had a height) was not taken by the
+      // browser: write it again now that the viewport has a size, so the rows and the scroll position agree.
+      if (this.viewH > 0) this.viewport.scrollTop = this.scrollTop;
+      this.scrollToCurrent(false);
     }).observe(this.viewport);
     app.onFrame((c) => this.update(c));
   }
@@ -126,11 +131,15 @@ export class EventLog {
     return this.ids ? this.ids[row]! : row;
   }
 
-  /** The row of the last event at or before position−1 (the current event), or −1. */
+  /**
+   * The row of the current event — the last one applied at the playhead — or of the last event before it that
+   * passes the filter; −1 when none. "Follow" keeps this row in view: it follows the clock, not the selection, so
+   * that selecting an event and playing on keeps the log moving.
+   */
   private rowOfCurrent(): number {
     const run = this.app.run;
     if (!run) return -1;
-    const cur = this.app.selectedEvent >= 0 ? this.app.selectedEvent : run.replay.position - 1;
+    const cur = run.replay.position - 1;
     if (!this.ids) return cur;
     let lo = 0;
     let hi = this.ids.length;
@@ -214,6 +223,10 @@ export class EventLog {
     while (this.pool.length < visible) this.pool.push(this.makeRow());
     const current = run.replay.position - 1;
     const selected = this.app.selectedEvent;
+    if (this.rowsRun !== run) {
+      this.rowsRun = run;
+      for (const row of this.pool) delete row.dataset.id;
+    }
     // Rows sit in a block that follows the scroll position; offset keeps fractional scrolling smooth.
     this.rowsEl.style.transform = `translateY(${this.scrollTop + (first * ROW_H - topPx)}px)`;
     let shown = 0;

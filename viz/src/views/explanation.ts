@@ -3,15 +3,16 @@
  * the root fault, each step with its time — which rule decided it, and which part of the seed document it
  * illustrates.
  */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { causeChain } from '../model/cause.js';
+import { messageFate } from '../model/fate.js';
+import { type RuleTable, ruleTable } from '../model/rule-table.js';
 import { alternativePolicies, policyOfEvent, policyOfRule } from '../model/rules.js';
 import { type RuleForkChange, ruleForkLabel, securityRuleFork } from '../model/security-fork.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import type { ForkChange } from '../runner/protocol.js';
-import { kindText, topicText } from '../topics.js';
+import { kindText, topicForEvent } from '../topics.js';
 import { throttledWhilePlaying } from './throttle.js';
 
 export class Explanation {
@@ -124,6 +125,8 @@ export class Explanation {
             : null,
         ),
       );
+      const table = ruleTable(e.r, (run.timeline.scenario.resolved as { security?: unknown } | undefined)?.security);
+      if (table) this.body.append(drawRuleTable(table));
       const flip = this.onSecurityRule ? securityRuleFork(e, e.t) : undefined;
       if (flip) {
         this.body.append(
@@ -145,11 +148,12 @@ export class Explanation {
       }
     }
     if (e.m) {
+      const fate = messageFate(events, id);
       this.body.append(
         h(
           'p',
-          { class: `message ${e.m.ok ? 'ok' : 'denied'}` },
-          `Message ${e.m.from} → ${e.m.to}: ${e.m.ok ? 'delivered' : 'dropped or denied'}`,
+          { class: `message ${fate.fate}`, attrs: { 'data-testid': 'message-fate', 'data-fate': fate.fate } },
+          `Message ${e.m.from} → ${e.m.to}: ${fate.label}`,
           e.m.at > e.t ? ` (arrives after ${formatDuration(e.m.at - e.t)})` : '',
         ),
       );
@@ -194,9 +198,8 @@ export class Explanation {
     );
     if (chain.truncated)
       this.body.append(h('p', { class: 'hint' }, '(the chain is longer; its first steps are not shown)'));
-    // Topic: the event's own, or the nearest one up its chain.
-    const tp = e.tp ?? nearestTopic(events, chain.ids);
-    const topic = topicText(tp);
+    // Topic: the section of the document this kind of event illustrates.
+    const topic = topicForEvent(events, id);
     if (topic) {
       this.body.append(
         h(
@@ -210,10 +213,54 @@ export class Explanation {
   }
 }
 
-function nearestTopic(events: readonly TimelineEvent[], chain: readonly number[]): string | undefined {
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const tp = events[chain[i]!]!.tp;
-    if (tp) return tp;
-  }
-  return undefined;
+/** A decision's access list as a table: the rules tried in order, the matching one highlighted. */
+function drawRuleTable(t: RuleTable): HTMLElement {
+  const table = h(
+    'table',
+    { class: 'rule-table', attrs: { 'data-testid': 'rule-table', 'data-list': t.list } },
+    h(
+      'tr',
+      null,
+      h('th', null, '#'),
+      h('th', null, 'rule'),
+      h('th', null, 'action'),
+      h('th', null, 'from → to, what'),
+      h('th', null, ''),
+    ),
+  );
+  t.rows.forEach((r, i) => {
+    table.append(
+      h(
+        'tr',
+        { class: `rule-row ${r.state.replace(' ', '-')}`, data: { rule: r.name, state: r.state } },
+        h('td', null, String(i + 1)),
+        h('td', { class: 'rule-name' }, r.name, r.builtIn ? h('span', { class: 'muted' }, ' (platform)') : null),
+        h('td', { class: `action ${r.action}` }, r.action),
+        h('td', null, `${r.from} → ${r.to}`, h('br'), h('span', { class: 'muted' }, r.what)),
+        h('td', { class: 'state' }, r.state === 'match' ? '◀ matched' : r.state),
+      ),
+    );
+  });
+  table.append(
+    h(
+      'tr',
+      { class: `rule-row ${t.decidedByDefault ? 'match' : 'not-tried'}`, data: { rule: '(default)' } },
+      h('td', null, ''),
+      h('td', null, h('em', null, 'no rule matched')),
+      h('td', { class: `action ${t.defaultAction}` }, t.defaultAction),
+      h('td', null, h('span', { class: 'muted' }, 'the list’s default')),
+      h('td', { class: 'state' }, t.decidedByDefault ? '◀ applied' : ''),
+    ),
+  );
+  return h(
+    'div',
+    { class: 'rule-table-box' },
+    h(
+      'p',
+      { class: 'hint' },
+      `Access list ${t.list}: rules are tried from the top; the first that matches decides.`,
+      t.notConfigured ? ' The deciding rule is not in the configured list: a misconfiguration added it.' : '',
+    ),
+    table,
+  );
 }

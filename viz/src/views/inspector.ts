@@ -7,7 +7,8 @@ import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { lastAtOrBefore } from '../model/analysis.js';
 import { type EntityRef, entityState, pathTarget } from '../model/entities.js';
-import { formatClock } from '../model/time.js';
+import { type Ladder, RUNGS, recoveryLadder } from '../model/ladder.js';
+import { formatClock, formatDuration } from '../model/time.js';
 import { throttledWhilePlaying } from './throttle.js';
 
 const HISTORY = 8;
@@ -87,6 +88,8 @@ export class Inspector {
           ),
         );
       }
+      const ladder = this.ladderOf(ref);
+      if (ladder) this.body.append(this.drawLadder(ladder));
       this.body.append(table);
     } else if (!ref) {
       const n = run.analysis.actors.includes(sel) ? 'an actor that sends and receives messages' : 'not in this run';
@@ -116,6 +119,91 @@ export class Inspector {
       }
       if (last >= 0) this.body.append(h('h3', null, 'Recent events'), list);
     }
+  }
+
+  /** The recovery ladder of a node or an instance (with the nodes it was on), at the playhead. */
+  private ladderOf(ref: EntityRef): Ladder | null {
+    const run = this.app.run!;
+    if (ref.kind !== 'node' && ref.kind !== 'instance') return null;
+    const names = new Set([ref.id]);
+    const events = run.replay.events;
+    if (ref.kind === 'instance') {
+      const inst = run.replay.state.clusters[ref.a]?.instances[ref.b];
+      const node = inst && inst.node >= 0 ? run.replay.state.clusters[ref.a]!.nodes[inst.node]?.id : undefined;
+      if (node) names.add(node);
+      // The nodes it was moved off: the subject of the healing that moved it.
+      for (const id of run.analysis.bySubject.get(ref.id) ?? []) {
+        if (id >= run.replay.position) break;
+        const e = events[id]!;
+        if (e.k === 'instance.moved' && e.c >= 0) names.add(events[e.c]!.s);
+      }
+    }
+    const lists = [...names].map((n) => run.analysis.bySubject.get(n) ?? new Int32Array(0));
+    return recoveryLadder(events, lists, run.replay.position, this.app.timeUs);
+  }
+
+  private drawLadder(l: Ladder): HTMLElement {
+    const run = this.app.run!;
+    const events = run.replay.events;
+    const now = this.app.timeUs;
+    const end = l.recovered >= 0 ? events[l.recovered]!.t : now;
+    const list = h('ol', { class: 'ladder-rungs' });
+    RUNGS.forEach((rung, i) => {
+      const at = l.reached[i]!;
+      const state = at < 0 ? (i > l.current ? 'ahead' : 'skipped') : i === l.current ? 'current' : 'done';
+      // Time on a rung: until the next rung reached, or until now (or the recovery) for the last one.
+      let until = end;
+      for (let j = i + 1; j < RUNGS.length; j++) {
+        const next = l.reached[j]!;
+        if (next >= 0) {
+          until = events[next]!.t;
+          break;
+        }
+      }
+      list.append(
+        h(
+          'li',
+          { class: `rung ${state}`, data: { rung: rung.key, state } },
+          h('span', { class: 'rung-label' }, rung.label),
+          at >= 0
+            ? h(
+                'span',
+                { class: 'rung-time' },
+                h('button', { class: 'link', on: { click: () => this.app.goToEvent(at) } }, formatClock(events[at]!.t)),
+                ` · ${formatDuration(Math.max(0, until - events[at]!.t))}`,
+              )
+            : null,
+          state === 'current' && l.deadlines.length > 0
+            ? h(
+                'span',
+                { class: 'rung-deadline', attrs: { 'data-testid': 'ladder-deadline' } },
+                l.deadlines
+                  .map((d, k) =>
+                    k === l.deadlines.length - 1 && i < RUNGS.length - 1
+                      ? `next rung by ${formatClock(d.t)} (${d.k}, in ${formatDuration(d.t - now)})`
+                      : `waits for ${d.k} by ${formatClock(d.t)}`,
+                  )
+                  .join(' · '),
+              )
+            : null,
+        ),
+      );
+    });
+    const status =
+      l.recovered >= 0
+        ? `recovered at ${formatClock(events[l.recovered]!.t)}`
+        : l.current < 0
+          ? 'broken; no remedy tried yet'
+          : `on rung ${l.current + 1} of ${RUNGS.length}`;
+    return h(
+      'div',
+      {
+        class: 'ladder',
+        attrs: { 'data-testid': 'ladder', 'data-current': l.current, 'data-recovered': String(l.recovered >= 0) },
+      },
+      h('h3', null, 'Recovery ladder ', h('span', { class: 'muted' }, status)),
+      list,
+    );
   }
 
   /** Fields of the entity that the current event's patches touched ('*' = the whole entity was replaced). */

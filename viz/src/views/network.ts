@@ -1,7 +1,7 @@
 /**
  * The network view: the internet, the corporate network, each cluster and the SQL cluster, with the firewalls
- * between them; messages are drawn while in flight, green when delivered and orange when dropped or denied (a denied
- * message stops at the wall). Hovering a message shows the rule that decided it.
+ * between them; messages are drawn while in flight, coloured by their fate (model/fate.ts): delivered, denied by a
+ * rule (it stops at the wall), unanswered by a receiver that is down (it reaches the receiver), or lost on the way. Hovering a message shows the rule that decided it.
  *
  * Messages inside a data centre take well under a millisecond; to be seen at all, each one is drawn for at least
  * about a second of wall-clock time at the current speed.
@@ -9,9 +9,11 @@
 import type { World } from '../../../sim/spec/index.js';
 import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App, LoadedRun } from '../app.js';
-import { VERDICT_COLOURS } from '../colours.js';
+import { FATE_COLOURS } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { type ActorPlace, placeActor, type Zone } from '../model/actors.js';
+import { FATE_LEGEND, type Fate, messageFate } from '../model/fate.js';
+import { elidedBeats, rhythmIntervals } from '../model/heartbeat.js';
 import { messagesInWindow } from '../model/messages.js';
 import { formatClock } from '../model/time.js';
 
@@ -23,6 +25,13 @@ const MAX_MESSAGES = 300;
 const MAX_ACTORS_DRAWN = 300;
 const LABELLED_ACTORS = 14;
 const RECENT = 8;
+/** Actor labels: 10 px text, about 6 px a character; a row at least this tall; room for the dot and a gap. */
+const LABEL_CHAR_PX = 6;
+const LABEL_ROW_PX = 15;
+const LABEL_PAD_PX = 18;
+const MIN_LABEL_CHARS = 9;
+/** Most answered (elided) polls and probes drawn at once. */
+const MAX_BEATS = 300;
 
 interface Box {
   readonly x: number;
@@ -31,7 +40,7 @@ interface Box {
   readonly h: number;
 }
 
-interface Wall {
+export interface Wall {
   readonly x: number;
   readonly y0: number;
   readonly y1: number;
@@ -43,6 +52,8 @@ interface NetLayout {
   readonly walls: Wall[];
   readonly pos: Map<string, [number, number]>;
   readonly places: Map<string, ActorPlace>;
+  /** The label drawn beside each actor, cut to fit its column; actors without one are named by their tooltip. */
+  readonly labels: Map<string, string>;
 }
 
 export class NetworkView {
@@ -70,17 +81,13 @@ export class NetworkView {
       h(
         'div',
         { class: 'legend' },
-        h(
-          'span',
-          { class: 'legend-item' },
-          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.ok}` } }),
-          'delivered',
-        ),
-        h(
-          'span',
-          { class: 'legend-item' },
-          h('span', { class: 'swatch round', attrs: { style: `background:${VERDICT_COLOURS.denied}` } }),
-          'dropped or denied (stops at the wall)',
+        ...(Object.keys(FATE_LEGEND) as Fate[]).map((f) =>
+          h(
+            'span',
+            { class: 'legend-item', data: { fate: f } },
+            h('span', { class: 'swatch round', attrs: { style: `background:${FATE_COLOURS[f]}` } }),
+            FATE_LEGEND[f],
+          ),
         ),
         h('span', { class: 'legend-item' }, h('span', { class: 'swatch wall-swatch' }), 'firewall / access list'),
         h('span', { class: 'muted' }, 'hover a message for the rule that decided it'),
@@ -155,7 +162,7 @@ export class NetworkView {
     }
     for (const w of l.walls) {
       this.staticG.append(
-        svg('rect', { x: w.x - 4, y: w.y0, width: 8, height: w.y1 - w.y0, class: 'wall', rx: 2 }),
+        svg('rect', { x: w.x - 4, y: w.y0, width: 8, height: w.y1 - w.y0, class: 'wall', rx: 2, 'data-wall': w.label }),
         svg('text', { x: w.x, y: w.y1 + 12, class: 'wall-label', 'text-anchor': 'middle' }, w.label),
       );
     }
@@ -176,9 +183,8 @@ export class NetworkView {
       if (n > MAX_ACTORS_DRAWN) continue;
       const g = svg('g', { class: 'actor', 'data-actor': actor });
       g.append(svg('circle', { cx: x, cy: y, r: 4 }));
-      if ((totals.get(key) ?? 0) <= LABELLED_ACTORS) {
-        g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, shortActor(actor)));
-      }
+      const label = l.labels.get(actor);
+      if (label) g.append(svg('text', { x: x + 7, y: y + 4, class: 'actor-label' }, label));
       g.append(svg('title', {}, actor));
       this.staticG.append(g);
       drawn++;
@@ -215,19 +221,28 @@ export class NetworkView {
       if (!a || !b) continue;
       const flight = Math.max(m.at - e.t, lingerUs * 0.6);
       const route = routeBetween(a, b, l.walls);
-      // A denied message travels to the first wall on its way (or halfway) and stops there.
-      const stopAt = m.ok ? 1 : route.length > 2 ? segmentFraction(route, 1) : 0.5;
+      const { fate } = messageFate(events, id);
+      // Where it died: a denied message at the first wall on its way (or, inside one zone, at the receiver's host
+      // filter, just short of it); an unanswered one at the receiver; a lost one halfway.
+      const stopAt =
+        fate === 'delivered' || fate === 'no-answer'
+          ? 1
+          : fate === 'denied'
+            ? route.length > 2
+              ? segmentFraction(route, 1)
+              : 0.85
+            : 0.5;
       // The event under the playhead (or selected) is shown where it was decided, so a paused view explains it.
       const decided = id === run.replay.position - 1 || id === this.app.selectedEvent;
       const p = decided ? Math.max(stopAt, Math.min(1, (now - e.t) / flight)) : Math.min(1, (now - e.t) / flight);
       const [x, y] = pointAlong(route, Math.min(p, stopAt));
-      const colour = m.ok ? VERDICT_COLOURS.ok : VERDICT_COLOURS.denied;
+      const colour = FATE_COLOURS[fate];
       const faded = p >= stopAt ? Math.max(0.25, 1 - (now - e.t - flight * stopAt) / (lingerUs * 0.6)) : 1;
       const highlight = decided || (sel !== null && (sel === m.from || sel === m.to || sel === e.s));
       const g = svg('g', {
-        class: `msg ${m.ok ? 'ok' : 'denied'}${highlight ? ' highlight' : ''}`,
+        class: `msg ${fate}${highlight ? ' highlight' : ''}`,
         'data-event': id,
-        'data-verdict': m.ok ? 'ok' : 'denied',
+        'data-verdict': fate,
         opacity: faded.toFixed(2),
       });
       g.append(
@@ -238,11 +253,12 @@ export class NetworkView {
         }),
         svg('circle', { cx: x, cy: y, r: 5, fill: colour, class: 'msg-dot' }),
       );
-      if (!m.ok && p >= stopAt) {
+      if (fate !== 'delivered' && p >= stopAt) {
         g.append(
           svg('path', {
             d: `M${x - 5},${y - 5}L${x + 5},${y + 5}M${x + 5},${y - 5}L${x - 5},${y + 5}`,
             class: 'msg-x',
+            stroke: colour,
           }),
         );
       }
@@ -251,23 +267,82 @@ export class NetworkView {
     }
     this.msgG.dataset.count = String(drawn);
     this.el.dataset.count = String(drawn);
+    this.drawBeats(run, l, now, lingerUs);
     // The latest messages as text, with their verdict and rule.
     clear(this.recent);
     const latest = messagesInWindow(events, run.analysis.messages, run.replay.position, 0, now, RECENT).reverse();
     for (const id of latest) {
       const e = events[id]!;
+      const f = messageFate(events, id);
       this.recent.append(
         h(
           'li',
-          { class: e.m!.ok ? 'ok' : 'denied', on: { click: () => this.app.goToEvent(id) } },
+          { class: f.fate, data: { fate: f.fate }, on: { click: () => this.app.goToEvent(id) } },
           h('span', { class: 'time' }, formatClock(e.t)),
           ` ${e.m!.from} → ${e.m!.to} `,
-          h('strong', null, e.m!.ok ? 'delivered' : 'denied'),
-          e.r ? h('code', null, ` ${e.r}`) : null,
+          h('strong', { attrs: { style: `color:${FATE_COLOURS[f.fate]}` } }, f.label),
           ` — ${e.x}`,
         ),
       );
     }
+  }
+
+  /** Per run: the recorded polls and probes by receiver (message event ids, ascending), built on first use. */
+  private routine: { run: LoadedRun; byReceiver: Map<string, Int32Array> } | null = null;
+
+  /**
+   * The healthy rhythm: polls and probes answered in the last moment (elided by the engine, recovered from their
+   * interval — model/heartbeat.ts) drawn as faint dots at their receivers, for the agents that ever had one recorded.
+   */
+  private drawBeats(run: LoadedRun, l: NetLayout, now: number, lingerUs: number): void {
+    if (this.routine?.run !== run) {
+      const lists = new Map<string, number[]>();
+      for (const id of run.analysis.messages) {
+        const e = run.replay.events[id]!;
+        if (e.k !== 'msg.poll' && e.k !== 'msg.probe') continue;
+        const list = lists.get(e.m!.to);
+        if (list) list.push(id);
+        else lists.set(e.m!.to, [id]);
+      }
+      this.routine = { run, byReceiver: new Map([...lists].map(([k, v]) => [k, Int32Array.from(v)])) };
+    }
+    const { pollUs, probeUs } = rhythmIntervals(
+      (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+    );
+    let beats = 0;
+    for (const [to, ids] of this.routine.byReceiver) {
+      if (beats >= MAX_BEATS) break;
+      const kind = run.replay.events[ids[0]!]!.k;
+      const from = run.replay.events[ids[0]!]!.m!.from;
+      const a = l.pos.get(from);
+      const b = l.pos.get(to);
+      if (!a || !b) continue;
+      const times = elidedBeats(
+        run.replay.events,
+        ids,
+        kind,
+        kind === 'msg.poll' ? pollUs : probeUs,
+        now - Math.max(lingerUs, 1),
+        now,
+        4,
+      );
+      for (const t of times) {
+        const f = Math.min(1, (now - t) / Math.max(1, lingerUs * 0.6));
+        this.msgG.append(
+          svg('circle', {
+            cx: a[0] + (b[0] - a[0]) * f,
+            cy: a[1] + (b[1] - a[1]) * f,
+            r: 3,
+            fill: FATE_COLOURS.delivered,
+            class: 'beat-dot',
+            'data-to': to,
+            'data-t': t,
+          }),
+        );
+        beats++;
+      }
+    }
+    this.msgG.dataset.beats = String(beats);
   }
 
   private onHover(ev: MouseEvent): void {
@@ -277,8 +352,7 @@ export class NetworkView {
       this.tooltip.style.display = 'none';
       return;
     }
-    const e = run.replay.events[Number(id)]!;
-    this.tooltip.textContent = describeMessage(e);
+    this.tooltip.textContent = describeMessage(run.replay.events, Number(id));
     const rect = this.el.getBoundingClientRect();
     this.tooltip.style.left = `${ev.clientX - rect.left + 14}px`;
     this.tooltip.style.top = `${ev.clientY - rect.top + 14}px`;
@@ -286,13 +360,25 @@ export class NetworkView {
   }
 }
 
-export function describeMessage(e: TimelineEvent): string {
+export function describeMessage(events: readonly TimelineEvent[], id: number): string {
+  const e = events[id]!;
   const m = e.m!;
-  return `${m.from} → ${m.to}: ${m.ok ? 'delivered' : 'dropped or denied'}${e.r ? ` — rule ${e.r}` : ' — no rule recorded'} (${e.x})`;
+  const f = messageFate(events, id);
+  const rule = f.fate === 'delivered' && e.r ? ` (rule ${e.r})` : '';
+  return `${m.from} → ${m.to}: ${f.label}${rule} — ${e.x}`;
 }
 
-function shortActor(a: string): string {
-  return a.length > 22 ? `${a.slice(0, 21)}…` : a;
+/** Inside the Internet or Corporate network box, an address needs no "internet:" / "corpnet:" before it. */
+function inZone(actor: string, zone: Zone): string {
+  const i = actor.indexOf(':');
+  return (zone === 'internet' || zone === 'corpnet') && actor.slice(0, i) === zone ? actor.slice(i + 1) : actor;
+}
+
+/** An actor's name in at most `chars` characters, keeping both ends ("internet:2001:d…a0c:3e4f"). */
+function shortActor(a: string, chars: number): string {
+  if (a.length <= chars) return a;
+  const tail = Math.min(8, Math.floor(chars / 3));
+  return `${a.slice(0, chars - tail - 1)}…${a.slice(-tail)}`;
 }
 
 function buildLayout(run: LoadedRun, width: number): NetLayout {
@@ -360,6 +446,7 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
       1,
     );
   const pos = new Map<string, [number, number]>();
+  const labels = new Map<string, string>();
   for (const b of boxes) {
     const list = (byBox.get(b.key) ?? []).slice().sort((x, y) => {
       const gx = places.get(x)!.group;
@@ -368,40 +455,52 @@ function buildLayout(run: LoadedRun, width: number): NetLayout {
     });
     if (list.length === 0) continue;
     const inner = { x: b.box.x + 12, y: b.box.y + 30, w: b.box.w - 24, h: b.box.h - 40 };
-    const labelled = list.length <= LABELLED_ACTORS;
-    const colW = labelled ? Math.max(110, inner.w / 2) : 14;
-    const cols = Math.max(1, Math.floor(inner.w / colW));
+    // Labelled: as many columns as the rows need at a readable height, each label cut to its column's width.
+    // Otherwise a dense grid of dots (each named by its tooltip).
+    const rowsFit = Math.max(1, Math.floor(inner.h / LABEL_ROW_PX));
+    const labelCols = Math.ceil(list.length / rowsFit);
+    const chars = Math.floor((inner.w / labelCols - LABEL_PAD_PX) / LABEL_CHAR_PX);
+    const labelled = list.length <= LABELLED_ACTORS && chars >= MIN_LABEL_CHARS;
+    const cols = labelled ? labelCols : Math.max(1, Math.floor(inner.w / 14));
     const rows = Math.ceil(list.length / cols);
     const rowH = Math.max(6, Math.min(22, inner.h / Math.max(1, rows)));
     list.forEach((actor, i) => {
       const x = inner.x + (i % cols) * (inner.w / cols) + 4;
       const y = inner.y + Math.floor(i / cols) * rowH + 4;
       pos.set(actor, [x, Math.min(y, b.box.y + b.box.h - 6)]);
+      if (labelled) labels.set(actor, shortActor(inZone(actor, b.zone), chars));
     });
   }
-  return { boxes, walls, pos, places };
+  return { boxes, walls, pos, places, labels };
 }
 
-/** The route from a to b: straight, or through the wall(s) it crosses (a waypoint on each). */
-function routeBetween(a: [number, number], b: [number, number], walls: readonly Wall[]): [number, number][] {
+/**
+ * The route from a to b: straight, or through the wall(s) it crosses (a waypoint on each). Where two walls stand at
+ * the same x (the internet's and the corporate network's), the message goes through the one in front of the zone
+ * its outer end is in — a corporate-network message never passes through the internet's edge.
+ */
+export function routeBetween(a: [number, number], b: [number, number], walls: readonly Wall[]): [number, number][] {
   const route: [number, number][] = [a];
   const [x0, y0] = a;
   const [x1, y1] = b;
-  const crossed = walls
-    .filter((w) => (w.x - x0) * (w.x - x1) < 0)
-    .map((w) => {
-      const f = (w.x - x0) / (x1 - x0);
-      const y = Math.max(w.y0 + 4, Math.min(w.y1 - 4, y0 + f * (y1 - y0)));
-      return [w.x, y, f] as const;
-    })
-    .sort((p, q) => p[2] - q[2]);
-  // Two walls at the same x (internet/corpnet): keep the one on the source's side.
-  const seen = new Set<number>();
-  for (const [x, y] of crossed) {
-    if (seen.has(x)) continue;
-    seen.add(x);
-    route.push([x, y]);
+  const byX = new Map<number, Wall[]>();
+  for (const w of walls) {
+    if ((w.x - x0) * (w.x - x1) >= 0) continue;
+    const list = byX.get(w.x);
+    if (list) list.push(w);
+    else byX.set(w.x, [w]);
   }
+  const crossings: [number, number, number][] = [];
+  for (const [wx, list] of byX) {
+    // The end on the wall's outer (left) side decides which of the walls at this x it goes through.
+    const outerY = x0 < wx ? y0 : y1;
+    const dist = (w: Wall) => (outerY < w.y0 ? w.y0 - outerY : outerY > w.y1 ? outerY - w.y1 : 0);
+    const w = list.reduce((best, c) => (dist(c) < dist(best) ? c : best));
+    const f = (wx - x0) / (x1 - x0);
+    crossings.push([wx, Math.max(w.y0 + 4, Math.min(w.y1 - 4, y0 + f * (y1 - y0))), f]);
+  }
+  crossings.sort((p, q) => p[2] - q[2]);
+  for (const [x, y] of crossings) route.push([x, y]);
   route.push(b);
   return route;
 }

@@ -8,6 +8,7 @@ import type { App } from '../app.js';
 import { INSTANCE_COLOURS, instanceColour, NODE_COLOURS, nodeBorder, nodeFill, udColour } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { pathTarget } from '../model/entities.js';
+import { missedPolls, rhythmIntervals } from '../model/heartbeat.js';
 import {
   type Counts,
   describeCounts,
@@ -17,6 +18,13 @@ import {
   type TopologyOptions,
   type TopologySink,
 } from '../model/topology-layout.js';
+
+/** Instances and nodes drawn smaller than this (px) get a ring of this size when they are not Ready. */
+const RING_PX = 9;
+/** Width (px) of the overview strip at the canvas's right edge. */
+const STRIP_PX = 8;
+/** The hit id of the overview strip (a click there scrolls to that part of the layout). */
+const OVERVIEW_HIT = '\u0000overview';
 
 /** Above this many instances the view draws on a canvas. */
 export const CANVAS_THRESHOLD = 2000;
@@ -91,6 +99,10 @@ export class TopologyView {
   private lastKey = '';
   private hits = new HitList();
   private readonly hitList = new HitList();
+  /** Things not Ready in the last canvas frame: x, y, size, isNode (1/0), colour — five entries each, reused. */
+  private readonly alerts: (number | string)[] = [];
+  private readonly ringBuckets = new Map<string, number[]>();
+  private readonly markBuckets = new Map<string, number[]>();
   private spacer: HTMLElement | null = null;
   /** The stage's visible height and scroll offset, kept by a ResizeObserver and the scroll event. */
   private stageHeight = 0;
@@ -308,6 +320,24 @@ export class TopologyView {
           frag.append(svg('text', { x: x + w - 10, y: y + 11, class: 'node-label', 'text-anchor': 'end' }, n.id));
         }
         if (!n.hostAgentUp) frag.append(svg('circle', { cx: x + w - 5, cy: y + 5, r: 2.5, class: 'agent-down' }));
+        // The missed-poll counter: how many of the FC's polls this node has left unanswered in a row.
+        const miss = this.missedOf(n.id);
+        if (miss) {
+          frag.append(
+            svg(
+              'text',
+              {
+                x: x + w - 4,
+                y: y + hgt - 3,
+                'text-anchor': 'end',
+                class: 'missed-polls',
+                'data-node': n.id,
+                'data-missed': miss.missed,
+              },
+              miss.text,
+            ),
+          );
+        }
         if (!expanded) {
           frag.append(svg('text', { x: x + 4, y: y + hgt - 4, class: 'node-summary' }, `${n.id} · ${hosted} inst.`));
         }
@@ -428,6 +458,58 @@ export class TopologyView {
 
   // --- Canvas ------------------------------------------------------------------------------------------------
 
+  private pollsRun: unknown = null;
+  private polls: { polls: Map<string, Int32Array>; silent: Map<string, Int32Array> } = {
+    polls: new Map(),
+    silent: new Map(),
+  };
+
+  /** The missed-poll badge of a node ("2/4", "4/4 → silent"), or null when its last poll was answered. */
+  private missedOf(node: string): { missed: number; text: string } | null {
+    const run = this.app.run;
+    if (!run) return null;
+    if (this.pollsRun !== run) {
+      // Once per run: the polls to each host agent and each node's "silent" events, from one pass.
+      this.pollsRun = run;
+      const polls = new Map<string, number[]>();
+      const silent = new Map<string, number[]>();
+      run.replay.events.forEach((e, i) => {
+        const into = e.k === 'msg.poll' ? polls : e.k === 'node.silent' ? silent : null;
+        if (!into) return;
+        const key = e.k === 'msg.poll' ? e.s.slice(e.s.indexOf(':') + 1) : e.s;
+        const list = into.get(key);
+        if (list) list.push(i);
+        else into.set(key, [i]);
+      });
+      const pack = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
+      this.polls = { polls: pack(polls), silent: pack(silent) };
+    }
+    const agent = this.polls.polls.get(node);
+    if (!agent) return null;
+    const { pollUs, missedPolls: limit } = rhythmIntervals(
+      (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+    );
+    const m = missedPolls(
+      run.replay.events,
+      agent,
+      this.polls.silent.get(node),
+      run.replay.position,
+      this.app.timeUs,
+      pollUs,
+    );
+    if (m.missed === 0) return null;
+    const shown = limit > 0 ? Math.min(m.missed, limit) : m.missed;
+    return { missed: m.missed, text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}` };
+  }
+
+  /** The canvas lays the topology out left of the overview strip (the options object is kept while width holds). */
+  private stripped(opts: TopologyOptions): TopologyOptions {
+    const width = opts.width - STRIP_PX - 4;
+    if (this.strippedOpts?.src !== opts) this.strippedOpts = { src: opts, opts: { ...opts, width } };
+    return this.strippedOpts.opts;
+  }
+  private strippedOpts: { src: TopologyOptions; opts: TopologyOptions } | null = null;
+
   private drawCanvas(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
     if (this.svgEl) {
       this.svgEl.remove();
@@ -443,7 +525,7 @@ export class TopologyView {
     // part of the stage and follows the scroll, and only what is in view is drawn. The height is re-measured (a
     // layout without drawing) when the options change; a change caused by moving instances is caught after drawing.
     if (this.canvasHeight === 0 || this.canvasLayoutKey !== layoutKey(opts)) {
-      this.canvasHeight = layoutTopology(world, opts, NULL_SINK).height + 34;
+      this.canvasHeight = layoutTopology(world, this.stripped(opts), NULL_SINK).height + 34;
       this.canvasLayoutKey = layoutKey(opts);
     }
     const fullHeight = this.canvasHeight;
@@ -481,6 +563,11 @@ export class TopologyView {
     for (const list of nodeFills.values()) list.length = 0;
     for (const list of nodeStrokes.values()) list.length = 0;
     const agentDown: number[] = [];
+    // Everything not Ready, anywhere in the layout (not only in view): rings around the small ones in view, and
+    // marks on the overview strip at the right edge, so that a fault among 100,000 instances is found at a glance.
+    const alerts = this.alerts;
+    alerts.length = 0;
+    let alertCount = 0;
     const nodeTexts: [string, number, number][] = [];
     const outlines: [number, number, number, number, string][] = [];
     const sel = this.app.selection;
@@ -525,6 +612,10 @@ export class TopologyView {
         if (touchedAny && touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+        if (n.status !== 'Ready') {
+          alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(n.status));
+          alertCount++;
+        }
         if (!visible(y, hgt)) return;
         // Deferred and batched by colour: one fill and one stroke per node state, not one per node.
         bucket(nodeFills, nodeFill(n.status)).push(x, y, w, hgt);
@@ -536,6 +627,10 @@ export class TopologyView {
         if (touchedAny && touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
       instance: (_c, ci, inst, ii, x, y, size) => {
+        if (inst.status !== 'Ready') {
+          alerts.push(x, y, size, 0, instanceColour(inst.status));
+          alertCount++;
+        }
         if (y + size < top || y > bottom) return;
         const colour = colourBy === 'ud' ? udColour(inst.ud) : instanceColour(inst.status);
         if (colour !== lastColour) {
@@ -562,7 +657,7 @@ export class TopologyView {
         ctx.fillText(text, x, y);
       },
     };
-    const m = layoutTopology(world, opts, sink);
+    const m = layoutTopology(world, this.stripped(opts), sink);
     for (const [colour, xs] of nodeFills) {
       if (xs.length === 0) continue;
       ctx.fillStyle = colour;
@@ -600,6 +695,47 @@ export class TopologyView {
       }
       ctx.fill();
     }
+    // Rings: a small instance or node that is not Ready gets a ring of at least RING_PX, in its state's colour; and
+    // the overview strip: the whole layout's height squeezed into the visible one, a mark for each thing not Ready.
+    // Both batched by colour (one path each), like the cells.
+    const rings = this.ringBuckets;
+    const marks = this.markBuckets;
+    for (const list of rings.values()) list.length = 0;
+    for (const list of marks.values()) list.length = 0;
+    const stripX = opts.width - STRIP_PX;
+    for (let i = 0; i < alerts.length; i += 5) {
+      const [ax, ay, size] = [alerts[i] as number, alerts[i + 1] as number, alerts[i + 2] as number];
+      const colour = alerts[i + 4] as string;
+      bucket(marks, colour).push(
+        stripX + ((alerts[i + 3] as number) ? 0 : STRIP_PX / 2),
+        top + Math.floor((ay / fullHeight) * viewH),
+      );
+      if (size < RING_PX && ay + size >= top && ay <= bottom) bucket(rings, colour).push(ax + size / 2, ay + size / 2);
+    }
+    ctx.lineWidth = 2;
+    for (const [colour, xs] of rings) {
+      if (xs.length === 0) continue;
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 2) {
+        ctx.moveTo(xs[i]! + RING_PX / 2, xs[i + 1]!);
+        ctx.arc(xs[i]!, xs[i + 1]!, RING_PX / 2, 0, Math.PI * 2);
+      }
+      ctx.stroke();
+    }
+    ctx.fillStyle = '#f1f4f7';
+    ctx.fillRect(stripX, top, STRIP_PX, viewH);
+    ctx.fillStyle = 'rgba(31,111,235,0.18)';
+    ctx.fillRect(stripX, top + (top / fullHeight) * viewH, STRIP_PX, Math.max(2, (viewH / fullHeight) * viewH));
+    for (const [colour, xs] of marks) {
+      if (xs.length === 0) continue;
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (let i = 0; i < xs.length; i += 2) ctx.rect(xs[i]!, xs[i + 1]!, STRIP_PX / 2, 2);
+      ctx.fill();
+    }
+    hits.add(stripX, top, STRIP_PX, viewH, OVERVIEW_HIT, 'toggle');
+    this.el.dataset.notReady = String(alertCount);
     ctx.lineWidth = 2;
     for (const [x, y, w, hgt, colour] of outlines) {
       ctx.strokeStyle = colour;
@@ -656,6 +792,13 @@ export class TopologyView {
   private onClick(ev: MouseEvent): void {
     const hit = this.hitAt(ev);
     if (!hit) return;
+    if (hit.id === OVERVIEW_HIT) {
+      // The strip maps the whole layout onto the visible height: scroll so that the clicked part is in the middle.
+      const rect = this.stage.getBoundingClientRect();
+      const frac = (ev.clientY - rect.top) / Math.max(1, rect.height);
+      this.stage.scrollTop = Math.max(0, frac * this.canvasHeight - rect.height / 2);
+      return;
+    }
     if (hit.action === 'toggle') {
       const run = this.app.run;
       const ref = run?.entities.get(hit.id);

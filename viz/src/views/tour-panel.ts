@@ -4,8 +4,8 @@
  */
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
-import { type Bound, bareSubject, findMatch } from '../model/tour-match.js';
-import type { Tour, TourTab } from '../tours.js';
+import { type Bound, bareSubject, nextStop, planTour } from '../model/tour-match.js';
+import { captionOf, type Tour, type TourTab } from '../tours.js';
 
 /** Wall-clock seconds that playing to the next step should take. */
 const STEP_WALL_S = 3;
@@ -23,7 +23,7 @@ export class TourPanel {
   private tour: Tour | null = null;
   private history: Shown[] = [];
   /** While playing toward a step: the step and its event. */
-  private waiting: { step: number; event: number } | null = null;
+  private waiting: { step: number; event: number; bound: Bound | null } | null = null;
   /** Switches the visible view (set by the app). */
   onTab: ((tab: TourTab) => void) | null = null;
   /** Opens a bundled scenario by name (set by the app). */
@@ -51,7 +51,8 @@ export class TourPanel {
       this.renderMessage('Open a run first.');
       return;
     }
-    const anyMatch = tour.steps.some((s) => s.match && findMatch(run.replay.events, s.match, 0, null) >= 0);
+    // The tour has something to show when Continue would stop at one of this run's events (not only at captions).
+    const anyMatch = planTour(run.replay.events, tour.steps).some((stop) => stop.event >= 0);
     if (!anyMatch) {
       this.renderMessage(`This run has no ${tour.needs}.`, this.hasScenario(tour.scenario) ? tour.scenario : undefined);
       return;
@@ -77,19 +78,10 @@ export class TourPanel {
     if (!run || !tour || this.waiting) return;
     const cur = this.history[this.history.length - 1];
     const from = cur ? (cur.event >= 0 ? cur.event + 1 : run.replay.position) : 0;
-    const bound = cur?.bound ?? null;
-    for (let s = (cur?.step ?? -1) + 1; s < tour.steps.length; s++) {
-      const step = tour.steps[s]!;
-      if (!step.match) {
-        this.show(s, cur?.event ?? -1, bound);
-        return;
-      }
-      const ev = findMatch(run.replay.events, step.match, from, bound);
-      if (ev < 0) continue; // this run never shows it: skip the step
-      this.playTo(s, ev);
-      return;
-    }
-    this.renderEnd();
+    const stop = nextStop(run.replay.events, tour.steps, this.history, from);
+    if (!stop) this.renderEnd();
+    else if (!tour.steps[stop.step]!.match) this.show(stop.step, stop.event, stop.bound);
+    else this.playTo(stop.step, stop.event, stop.bound);
   }
 
   back(): void {
@@ -105,13 +97,13 @@ export class TourPanel {
     this.show(prev.step, prev.event, prev.bound);
   }
 
-  private playTo(step: number, event: number): void {
+  private playTo(step: number, event: number, bound: Bound | null): void {
     const app = this.app;
     const run = app.run!;
     const e = run.replay.events[event]!;
     const gapUs = Math.max(0, e.t - app.timeUs);
     app.setSpeed(Math.max(1, Math.min(10_000, gapUs / (STEP_WALL_S * 1_000_000))));
-    this.waiting = { step, event };
+    this.waiting = { step, event, bound };
     this.renderWaiting();
     if (gapUs === 0 || run.replay.position > event) {
       app.goToEvent(event);
@@ -129,12 +121,7 @@ export class TourPanel {
       this.waiting = null;
       this.app.pause();
       this.app.goToEvent(w.event);
-      const cur = this.history[this.history.length - 1];
-      const step = this.tour!.steps[w.step]!;
-      const bound = step.match?.bind
-        ? { event: w.event, subject: bareSubject(run.replay.events[w.event]!.s) }
-        : (cur?.bound ?? null);
-      this.show(w.step, w.event, bound);
+      this.show(w.step, w.event, w.bound);
     } else if (!this.app.playing) {
       // Paused by the viewer while on the way: offer to carry on.
       this.waiting = null;
@@ -210,7 +197,16 @@ export class TourPanel {
         { class: 'tour-step', attrs: { 'data-testid': 'tour-step', 'data-step': cur.step } },
         `Step ${cur.step + 1} of ${this.tour.steps.length}`,
       ),
-      h('p', { class: 'tour-caption', attrs: { 'data-testid': 'tour-caption' } }, step.caption),
+      h(
+        'p',
+        { class: 'tour-caption', attrs: { 'data-testid': 'tour-caption' } },
+        captionOf(step, {
+          events: this.app.run!.replay.events,
+          event: cur.event,
+          bound: cur.bound,
+          policies: (this.app.run!.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
+        }),
+      ),
       this.buttons(this.history.length > 1, true, last ? 'Finish' : 'Continue →'),
     );
   }

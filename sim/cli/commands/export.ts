@@ -1,0 +1,122 @@
+/**
+ * `fabricsim export TIMELINE --format perfetto|chrome-json|shiviz [--out FILE]`: writes a recorded run in a format
+ * that Perfetto, chrome://tracing or ShiViz opens. The export itself is sim/export (pure); this file reads the
+ * timeline and streams the pieces to a temporary file that is renamed over FILE only once complete.
+ */
+import * as nodeFs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import {
+  type ChunkSink,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportTimeline,
+  isExportFormat,
+} from '../../export/index.js';
+import { didYouMean } from '../../scenario/index.js';
+import { readTimeline, type Timeline, TimelineError } from '../../trace/index.js';
+import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
+import { CliError, EXIT_OK, UsageError } from '../errors.js';
+import { checkWritable, fsReason, readUserFile } from '../files.js';
+import { groupDigits } from '../format.js';
+import type { CliIO } from '../io.js';
+import { EXPORT_HELP, usageLine } from '../usage.js';
+
+const OPTIONS = {
+  ...HELP_OPTION,
+  format: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+/** The file system calls of `writeChunksAtomic` (a parameter so tests can make one fail). */
+export type StreamFs = Pick<
+  typeof nodeFs,
+  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'
+>;
+
+/**
+ * Streams what `produce` writes to `path` atomically: into `path.tmp-<pid>`, flushed, then renamed over `path`. On
+ * any failure (of the file system or of `produce`) the temporary file is removed and an existing `path` is left
+ * as it was. Returns the number of bytes written.
+ */
+export function writeChunksAtomic(path: string, produce: (sink: ChunkSink) => void, fs: StreamFs = nodeFs): number {
+  const tmp = `${path}.tmp-${process.pid}`;
+  let fd: number | undefined;
+  let bytes = 0;
+  try {
+    fd = fs.openSync(tmp, 'w');
+    const out = fd;
+    produce((chunk) => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let done = 0;
+      while (done < data.length) done += fs.writeSync(out, data, done, data.length - done);
+      bytes += data.length;
+    });
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, path);
+    return bytes;
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Already failing; the first error is the one to report.
+      }
+    }
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // Nothing more can be done; the message below names the file.
+    }
+    if ((e as { code?: string }).code) throw new CliError(`cannot write ${path}: ${fsReason(e)}`);
+    throw e;
+  }
+}
+
+/** The default output: beside the timeline, its name with the format's ending ("run.timeline.json" → "run.pftrace"). */
+export function defaultOutPath(timelinePath: string, format: ExportFormat): string {
+  const base = basename(timelinePath).replace(/(\.timeline)?\.json$/i, '');
+  return join(dirname(timelinePath), `${base}${EXPORT_FORMATS[format].extension}`);
+}
+
+function readTimelineFile(file: string): Timeline {
+  const text = readUserFile(file);
+  try {
+    return readTimeline(text);
+  } catch (e) {
+    if (e instanceof TimelineError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function exportCommand(argv: readonly string[], io: CliIO): number {
+  const { values, positionals } = parseFlags(argv, OPTIONS, EXPORT_HELP);
+  if (values.help) {
+    io.out(EXPORT_HELP);
+    return EXIT_OK;
+  }
+  const [file] = expectPositionals(positionals, ['TIMELINE'], EXPORT_HELP) as [string];
+  const formats = Object.keys(EXPORT_FORMATS);
+  if (typeof values.format !== 'string') {
+    throw new UsageError(`missing --format: one of ${formats.join(', ')}`, usageLine(EXPORT_HELP));
+  }
+  const format = values.format;
+  if (!isExportFormat(format)) {
+    throw new UsageError(
+      `--format: unknown format ${JSON.stringify(format)}${didYouMean(format, formats)}; expected one of ${formats.join(', ')}`,
+      usageLine(EXPORT_HELP),
+    );
+  }
+  const out = typeof values.out === 'string' ? values.out : defaultOutPath(file, format);
+  if (out === file) throw new CliError(`--out ${out}: would overwrite the timeline it reads`);
+  checkWritable(out);
+  const timeline = readTimelineFile(file);
+  const started = io.now();
+  const bytes = writeChunksAtomic(out, (sink) => exportTimeline(timeline, format, sink));
+  const seconds = (io.now() - started) / 1000;
+  io.out(
+    `${EXPORT_FORMATS[format].label}: ${out} (${groupDigits(bytes)} bytes, ${groupDigits(timeline.events.length)} events, ${seconds.toFixed(1)} s)\n`,
+  );
+  return EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/**
+ * region-year: scenarios/bench/region-year.yaml — the region (100,000 instances) for 365 simulated days at the default
+ * fault rates, recording off, trace hash on. Reports CPU time from the text to the end (wall beside it), peak RSS,
+ * engine events per CPU second over all of it (set-up included: a second or two against minutes), and that rate's ratio to a bare typed-array heap's (the PHOLD baseline of the
+ * phold bench, timed in this same process, so both figures see the same machine). Targets (quiet machine): under
+ * 120 s wall and 2 GB; model throughput at least 40 % of the bare heap's rate.
+ *
+ * `--days N` runs only the first N simulated days (for a busy machine); the JSON line says how many were run.
+ */
+import { runResolved } from '../../sim/run.js';
+import { pholdBaseline } from './phold.js';
+import { flag, loadBenchScenario, peakRssMB, round, stopwatch } from './region.js';
+
+const DAY_US = 86_400_000_000;
+
+/** Bare-heap events per CPU second: median of three PHOLD baseline runs after one warm-up. */
+function bareHeapRate(): number {
+  pholdBaseline();
+  const rates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const w = stopwatch();
+    const r = pholdBaseline();
+    rates.push(r.events / w.read().cpu);
+  }
+  rates.sort((a, b) => a - b);
+  return rates[1]!;
+}
+
+export function run(args: string[]): number {
+  const days = Number(flag(args, 'days') ?? 365);
+  if (!(days > 0 && days <= 365)) {
+    console.error('region-year: --days must be in (0, 365]');
+    return 2;
+  }
+  console.log(`region-year: 100,000 instances, ${days} of 365 simulated days, default fault rates, recording off`);
+  const w = stopwatch();
+  const sc = loadBenchScenario('scenarios/bench/region-year.yaml');
+  const { summary, sim } = runResolved(sc.resolved, { record: false, untilUs: Math.round(days * DAY_US) });
+  const total = w.read();
+  const rssMB = peakRssMB();
+  const events = sim.sched.eventsRun;
+  const eventsPerSec = events / total.cpu;
+  console.log(
+    `  ${events} engine events, ${summary.events} recorded, ${summary.faults.length} faults; trace ${summary.traceHash}`,
+  );
+  console.log(
+    `  cpu ${total.cpu.toFixed(1)} s, wall ${total.wall.toFixed(1)} s; ${(eventsPerSec / 1e6).toFixed(2)} M engine events per CPU second (set-up included); peak RSS ${rssMB} MB`,
+  );
+  const bare = bareHeapRate();
+  console.log(
+    `  bare typed-array heap (PHOLD baseline, same process): ${(bare / 1e6).toFixed(2)} M events/s; model throughput ${((100 * eventsPerSec) / bare).toFixed(1)} % of it`,
+  );
+  const out = {
+    bench: 'region-year',
+    days,
+    events,
+    recordedEvents: summary.events,
+    faults: summary.faults.length,
+    traceHash: summary.traceHash,
+    seconds: round(total.cpu, 3),
+    wallSeconds: round(total.wall, 3),
+    projectedYearSeconds: round((total.cpu * 365) / days, 1),
+    eventsPerSec: Math.round(eventsPerSec),
+    rssMB,
+    baselineEventsPerSec: Math.round(bare),
+    ratio: round(eventsPerSec / bare, 3),
+  };
+  console.log(JSON.stringify(out));
+  return 0;
+}
