@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
 import { loadScenario, runScenario, type TimelineEvent } from '../../sim/index.js';
 import { ROOT, scenarioFile } from './helpers.js';
 
@@ -21,8 +22,9 @@ function badRoots(events: readonly TimelineEvent[]): Record<string, number> {
 describe('cause chains', () => {
   const files = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml'));
 
-  it.each(files)('%s: every consequence names its cause', (file) => {
-    const { timeline } = runScenario(scenarioFile(file));
+  it.each(files)('%s: every consequence names its cause', async (file) => {
+    // Policy modules beside the scenario (scenarios/plugins/) are loaded as the command line loads them.
+    const { timeline } = runScenario(await withPlugins(scenarioFile(file)));
     expect(badRoots(timeline!.events)).toEqual({});
     // A cause is an earlier event.
     timeline!.events.forEach((e, i) => {
