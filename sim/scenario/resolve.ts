@@ -32,23 +32,6 @@ import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './sc
 // security (issue 5)
 import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
 
-// The resolved types live in the spec layer (sim/spec/scenario.ts); re-exported for callers of this module.
-export type {
-  Expectation,
-  FaultSpecResolved,
-  Policies,
-  RandomFaultSpec,
-  ResolvedCluster,
-  ResolvedEndpoint,
-  ResolvedRack,
-  ResolvedRole,
-  ResolvedScenario,
-  ResolvedService,
-  ResolvedTarget,
-  ScriptedFaultSpec,
-  UpgradeSpecResolved,
-} from '../spec/index.js';
-
 /** Refused up front: larger worlds would exhaust memory long before they finished. */
 export const MAX_NODES = 200_000;
 export const MAX_INSTANCES = 2_000_000;

@@ -44,23 +44,6 @@ import type {
 import { ScenarioIssue } from './errors.js';
 import type { RuleSetFile, SecurityExpectationFile, SecurityFile, TrafficFile } from './security-schema.js';
 
-// The resolved types live in the spec layer (sim/spec/security.ts); re-exported for callers of this module.
-export type {
-  FullRuleSet,
-  ResolvedAclRule,
-  ResolvedEndpointAclRule,
-  ResolvedFirewallRule,
-  ResolvedHostRule,
-  ResolvedNsgRule,
-  ResolvedOpenPort,
-  ResolvedRuleSet,
-  ResolvedSecurity,
-  ResolvedSqlLogin,
-  ResolvedSqlUser,
-  ResolvedTraffic,
-  SecurityExpectation,
-} from '../spec/index.js';
-
 type Path = (string | number)[];
 
 // ---------------------------------------------------------------------------------------------------------------
