@@ -352,7 +352,11 @@ export function runStreamed(
   opts: Omit<RunOptions, 'record'> = {},
 ): { summary: RunSummary; sim: Simulation } {
   const seed = opts.seed ?? sc.seed;
-  const sim = createSimulation(sc, { seed, record: true });
+  const sim = createSimulation(sc, {
+    seed,
+    record: true,
+    ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+  });
   const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
   sink.begin(timelineHead(sim, sc, seed, endUs));
   sim.rec.streamTo((e) => sink.event(e));

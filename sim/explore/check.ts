@@ -10,6 +10,7 @@
  *  - unexpected-violation: the policy oracle counts no violation unless the scenario expects some (`violations:`).
  */
 import type { RunSummary } from '../metrics/index.js';
+import type { PluginModules } from '../model/index.js';
 import { createSimulation, summarize } from '../run.js';
 import type { ResolvedScenario } from '../scenario/index.js';
 import type { World } from '../spec/index.js';
@@ -44,6 +45,8 @@ export interface CheckOptions {
   readonly seed: number;
   /** Check invariants at every step (default true). Coverage is collected either way. */
   readonly invariants?: boolean;
+  /** Policy modules the scenario names (see RunOptions.plugins). */
+  readonly plugins?: PluginModules;
 }
 
 const OUT_OF_SERVICE = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
@@ -52,7 +55,11 @@ const FC_ACTIONS = new Set(['node.reboot', 'healing.start', 'node.out-for-repair
 /** Runs `sc` with `seed`, checking invariants and collecting coverage. Deterministic: same input ⇒ same result. */
 export function runChecked(sc: ResolvedScenario, opts: CheckOptions): CheckedRun {
   const checkInvariants = opts.invariants ?? true;
-  const sim = createSimulation(sc, { seed: opts.seed, record: true });
+  const sim = createSimulation(sc, {
+    seed: opts.seed,
+    record: true,
+    ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+  });
   const end = sc.durationUs;
   const cov = new CoverageCounter();
   const violations = new Map<InvariantName, InvariantViolation>();

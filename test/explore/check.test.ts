@@ -2,8 +2,10 @@
  * Checked runs: the same summary as a plain run, invariants silent on every bundled scenario, the oracle invariant
  * firing when violations happen that the scenario does not expect, and coverage keys for the ladder and states.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
 import { failuresOf, runChecked } from '../../sim/explore/index.js';
 import { loadScenario, runScenario } from '../../sim/index.js';
 import { scenarioFile } from '../model/helpers.js';
@@ -21,12 +23,16 @@ describe('checked runs', () => {
     expect(Object.keys(checked.coverage)).toEqual(Object.keys(checked.coverage).sort());
   });
 
-  it('find no invariant broken in any bundled scenario', () => {
+  it('find no invariant broken in any bundled scenario', async () => {
     const names = readdirSync('scenarios').filter((f) => f.endsWith('.yaml') && f !== 'sweep-bench.yaml');
     expect(names.length).toBeGreaterThan(20);
     for (const name of names) {
-      const sc = scenarioFile(name);
-      const r = runChecked(sc.resolved, { seed: sc.seed });
+      // Policy modules beside the scenario (scenarios/plugins/) are loaded as the command line loads them.
+      const sc = await withPlugins(scenarioFile(name));
+      const r = runChecked(sc.resolved, {
+        seed: sc.seed,
+        ...(sc.plugins === undefined ? {} : { plugins: sc.plugins }),
+      });
       expect(r.violations, name).toEqual([]);
     }
   });

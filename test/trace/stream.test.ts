@@ -3,9 +3,11 @@
  * `JSON.stringify` gives for the timeline `runResolved` keeps in memory — for every committed scenario, including
  * events the model amends after recording them (a restart's deadline) — and holds back at most one event.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
 import { loadScenario } from '../../sim/index.js';
 import { runResolved, runStreamed } from '../../sim/run.js';
 import { Recorder } from '../../sim/trace/recorder.js';
@@ -19,14 +21,23 @@ function load(name: string) {
   return loadScenario(readFileSync(path, 'utf8'), { fileName: path }).resolved;
 }
 
+/** The scenario's policy modules (scenarios/plugins/), loaded as the command line loads them. */
+async function pluginsOf(name: string) {
+  const path = join(DIR, name);
+  return (await withPlugins(loadScenario(readFileSync(path, 'utf8'), { fileName: path }))).plugins;
+}
+
 describe('runStreamed + timelineWriter', () => {
-  it.each(FILES)('%s: the streamed text is JSON.stringify(timeline) + newline, byte for byte', (name) => {
+  it.each(FILES)('%s: the streamed text is JSON.stringify(timeline) + newline, byte for byte', async (name) => {
     const sc = load(name);
-    const whole = runResolved(sc, { record: true });
+    const plugins = await pluginsOf(name);
+    const opts = plugins === undefined ? {} : { plugins };
+    const whole = runResolved(sc, { ...opts, record: true });
     const pieces: string[] = [];
     const streamed = runStreamed(
       sc,
       timelineWriter((s) => pieces.push(s)),
+      opts,
     );
     expect(streamed.summary.traceHash).toBe(whole.summary.traceHash);
     expect(pieces.join('')).toBe(`${JSON.stringify(whole.timeline)}\n`);

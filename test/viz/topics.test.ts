@@ -2,18 +2,23 @@
  * "In the document": every event of every bundled scenario is explained by the section of the infrastructure-
  * integrity document that its kind illustrates (model/topic-of.ts), and that section has a text.
  */
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
 import { loadScenario, runScenario } from '../../sim/index.js';
 import type { Timeline, TimelineEvent } from '../../sim/trace/format.js';
 import { topicOf } from '../../viz/src/model/topic-of.js';
 import { TOPIC_TEXTS } from '../../viz/src/topics.js';
 
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
-const runs: [string, Timeline][] = files.map((f) => {
-  const sc = loadScenario(readFileSync(`scenarios/${f}`, 'utf8'), { fileName: f });
-  return [f, runScenario(sc, {}).timeline!];
-});
+// Policy modules beside a scenario (scenarios/plugins/) are loaded as the command line loads them.
+const runs: [string, Timeline][] = await Promise.all(
+  files.map(async (f): Promise<[string, Timeline]> => {
+    const sc = await withPlugins(loadScenario(readFileSync(`scenarios/${f}`, 'utf8'), { fileName: `scenarios/${f}` }));
+    return [f, runScenario(sc, {}).timeline!];
+  }),
+);
 
 function root(events: readonly TimelineEvent[], id: number): TimelineEvent {
   let i = id;

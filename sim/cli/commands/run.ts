@@ -48,7 +48,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     const writer = openAtomicWriter(out);
     try {
       summary = withScenarioErrors(file, () =>
-        runStreamed(scenario.resolved, timelineWriter(writer.write), runOpts),
+        runStreamed(
+          scenario.resolved,
+          timelineWriter(writer.write),
+          scenario.plugins === undefined ? runOpts : { ...runOpts, plugins: scenario.plugins },
+        ),
       ).summary;
     } catch (e) {
       writer.abort();
