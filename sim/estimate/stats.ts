@@ -1,6 +1,7 @@
 /**
- * The statistics of an estimate: confidence intervals for a mean of independent replications (Student t) and for a
- * binomial proportion (Wilson score), the rule of three, and what a probability per run implies over time (MTTF,
+ * The statistics of an estimate: confidence intervals for a mean of independent replications (Student t), for a
+ * splitting estimate (log scale, variance from the stages too), and for a binomial proportion (Wilson score), the
+ * rule of three, and what a probability per run implies over time (MTTF,
  * unavailability, nines, downtime per year).
  */
 
