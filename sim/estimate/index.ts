@@ -16,4 +16,12 @@ export {
   type SequentialOptions,
 } from './sequential.js';
 export { type EstimateSetup, type ReplicationResult, runReplication } from './splitting.js';
-export { type Interval, meanInterval, normalQuantile, ruleOfThree, tQuantile, wilsonInterval } from './stats.js';
+export {
+  type Interval,
+  meanInterval,
+  normalQuantile,
+  ruleOfThree,
+  splittingInterval,
+  tQuantile,
+  wilsonInterval,
+} from './stats.js';

@@ -4,7 +4,7 @@
  * their replications; the report depends only on the set of replications, not on their order.
  */
 import type { ReplicationResult } from './splitting.js';
-import { type Interval, longRun, meanInterval, mttfOf, ruleOfThree, wilsonInterval } from './stats.js';
+import { type Interval, longRun, mttfOf, ruleOfThree, splittingInterval, wilsonInterval } from './stats.js';
 
 export type Method = 'crude' | 'splitting';
 
@@ -78,8 +78,10 @@ export function reportOf(key: EstimateKey, reps: readonly ReplicationResult[], c
     relativeError = h > 0 ? Math.sqrt((1 - estimate) / (n * estimate)) : Number.POSITIVE_INFINITY;
     if (h === 0) rule = ruleOfThree(n);
   } else {
-    const m = meanInterval(
+    const m = splittingInterval(
       sorted.map((r) => r.estimate),
+      sorted.map((r) => r.hits),
+      key.effort,
       confidence,
     );
     estimate = m.mean;

@@ -1,6 +1,7 @@
 /**
- * The statistics of an estimate: confidence intervals for a mean of independent replications (Student t) and for a
- * binomial proportion (Wilson score), the rule of three, and what a probability per run implies over time (MTTF,
+ * The statistics of an estimate: confidence intervals for a mean of independent replications (Student t), for a
+ * splitting estimate (log scale, variance from the stages too), and for a binomial proportion (Wilson score), the
+ * rule of three, and what a probability per run implies over time (MTTF,
  * unavailability, nines, downtime per year).
  */
 
@@ -128,5 +129,76 @@ export function longRun(p: number, horizonUs: number, meanDurationUs: number): L
     unavailability,
     nines: unavailability > 0 ? -Math.log10(unavailability) : Number.POSITIVE_INFINITY,
     downtimePerYearUs: unavailability * YEAR_US,
+  };
+}
+
+/**
+ * The interval of a splitting estimate: the mean of R independent replications, each the product of K stage
+ * fractions (hits / effort). A replication is heavy-tailed — many a little low, a few high — so with tens of
+ * replications their sample variance is itself a noisy, low-biased figure, and a low mean comes with a small spread:
+ * the t interval then misses low. Two remedies, together:
+ *
+ * - **The variance from the stages.** Each stage fraction is an average over `effort` trials, light-tailed, and
+ *   its relative variance v_k is estimated well from the replications that reached stage k. For a product of
+ *   stage fractions, the relative variance of one replication is about ∏(1 + v_k) − 1 (exact when the stages are
+ *   independent). The larger of that and the replications' own relative variance is used: a run of unlucky,
+ *   alike replications cannot make the interval short.
+ * - **The interval on the log scale.** With σ² = ln(1 + relVar / R) (the log-normal with the mean's relative
+ *   variance), the interval is mean × exp(± t σ), t Student's with R − 1 degrees of freedom: it reaches further above
+ *   the mean than below, as the skewed mean of replications requires, and never below 0.
+ *
+ * `hits[r][k]` are the hits of replication r at stage k (a replication that died at stage k has k + 1 entries).
+ * A stage reached by fewer than two replications, or whose fractions are all 0, leaves the variance unknown: the
+ * interval is then (0, ∞) — unless the mean is 0 (no replication reached the event), when it is [0, 0] as before.
+ */
+export function splittingInterval(
+  estimates: readonly number[],
+  hits: readonly (readonly number[])[],
+  effort: number,
+  confidence = 0.95,
+): { mean: number; standardError: number; interval: Interval } {
+  const R = estimates.length;
+  let sum = 0;
+  for (const v of estimates) sum += v;
+  const mean = R > 0 ? sum / R : 0;
+  if (R < 2 || !(mean > 0)) {
+    const m = meanInterval(estimates, confidence);
+    return { mean, standardError: m.standardError, interval: m.interval };
+  }
+  let ss = 0;
+  for (const v of estimates) ss += (v - mean) ** 2;
+  let relVar = ss / (R - 1) / (mean * mean);
+  let stages = 0;
+  for (const h of hits) stages = Math.max(stages, h.length);
+  let product = 1;
+  for (let k = 0; k < stages && Number.isFinite(product); k++) {
+    let n = 0;
+    let s1 = 0;
+    for (const h of hits) {
+      if (h.length > k) {
+        n++;
+        s1 += h[k]! / effort;
+      }
+    }
+    const mu = n > 0 ? s1 / n : 0;
+    if (n < 2 || !(mu > 0)) {
+      product = Number.POSITIVE_INFINITY;
+      break;
+    }
+    let s2 = 0;
+    for (const h of hits) if (h.length > k) s2 += (h[k]! / effort - mu) ** 2;
+    product *= 1 + s2 / (n - 1) / (mu * mu);
+  }
+  relVar = Math.max(relVar, product - 1);
+  const standardError = mean * Math.sqrt(relVar / R);
+  const sigma = Math.sqrt(Math.log1p(relVar / R));
+  const t = tQuantile(1 - (1 - confidence) / 2, R - 1);
+  const spread = Math.exp(t * sigma);
+  return {
+    mean,
+    standardError,
+    interval: Number.isFinite(spread)
+      ? { low: mean / spread, high: mean * spread }
+      : { low: 0, high: Number.POSITIVE_INFINITY },
   };
 }

@@ -1,17 +1,18 @@
 /**
  * The proof that the intervals mean what they say: 100 independent splitting estimates of a probability with a
- * closed form (1.73e-7), each from its own seed; the 95 % interval must cover the analytic value at least 93 times.
- * The count is printed. Each estimate is 12 replications of 100 trials a stage (about 7,500 runs of a few events).
+ * closed form, each from its own seed; the 95 % interval must cover the analytic value at least 93 times. The count
+ * is printed.
  *
- * Why this size: a replication with few trials a stage often ends with one or no hit in the last stages, so the
- * replications are heavy-tailed and a 12-sample t interval then misses low too often (40 trials a stage covered
- * 26 of 30). A valid 95 % interval at 1e-7 needs on the order of 10^4 runs an estimate; this is the heaviest test
- * of the suite (several minutes of CPU), so it runs only with FABRICSIM_COVERAGE=1:
+ * Two sizes. The one that runs in every `npm test`: P(6 of 20 replicas down within 1 h) = 5.05e-5, five levels,
+ * 100 estimates of REPLICATIONS_6 replications of EFFORT_6 trials a stage. The heavy one — P(8 of 20) = 1.73e-7,
+ * seven levels, 12 replications of 100 trials, several minutes of CPU — runs only with FABRICSIM_COVERAGE=1:
  *
  *   FABRICSIM_COVERAGE=1 npx vitest run test/estimate/coverage.test.ts
  *
- * Status: measured 86 of 100 at this size (fixed effort, 12 replications, t interval with Johnson's
- * correction): below the 93 the issue asks for. See docs/estimate.md, "Intervals are approximate".
+ * The interval is `splittingInterval` (sim/estimate/stats.ts): log scale, with the larger of the replications' and
+ * the stages' relative variance. Measured: 96 of 100 on both (the cheap one is about 40 s of CPU); Student's t
+ * interval over the same replications covered 88 and 86 — each size catches a return to it. Figures and method in
+ * docs/estimate.md, "Intervals".
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,30 +23,45 @@ import { loadScenario } from '../../sim/index.js';
 const FIXTURE = join('test', 'estimate', 'fixtures', 'sql-8-of-20.yaml');
 const HOUR = 3600e6;
 const ESTIMATES = 100;
-const REPLICATIONS = 12;
-const EFFORT = 100;
+const REPLICATIONS_6 = 12;
+const EFFORT_6 = 25;
 
-describe.runIf(process.env.FABRICSIM_COVERAGE === '1')('splitting intervals', () => {
-  it('cover the analytic P(8 of 20 replicas down within 1 h) in at least 93 of 100 estimates', () => {
-    const sc = loadScenario(readFileSync(FIXTURE, 'utf8'), { fileName: FIXTURE }).resolved;
-    const truth = kOfNHitProbability(20, 8, 1 / (20 * HOUR), 1 / HOUR, HOUR);
-    expect(truth).toBeGreaterThan(1e-8);
-    expect(truth).toBeLessThan(1e-6);
-    let covered = 0;
-    let sum = 0;
-    for (let i = 0; i < ESTIMATES; i++) {
-      const { setup, key } = prepareEstimate(sc, { event: 'replicasDown(db0) >= 8', effort: EFFORT, seed: 1000 + i });
-      const reps = Array.from({ length: REPLICATIONS }, (_, r) => runReplication(setup, r));
-      const report = reportOf(key, reps);
-      sum += report.estimate;
-      if (report.interval.low <= truth && truth <= report.interval.high) covered++;
-    }
-    const mean = sum / ESTIMATES;
-    console.log(
-      `coverage: ${covered}/${ESTIMATES} intervals cover the analytic ${truth.toExponential(3)} (mean of the estimates ${mean.toExponential(3)})`,
-    );
+/** Runs 100 estimates of P(k of 20 down within 1 h) from seeds seed0, seed0 + 1, …; returns how many covered. */
+function coverage(k: number, replications: number, effort: number, seed0: number): { covered: number; mean: number } {
+  const sc = loadScenario(readFileSync(FIXTURE, 'utf8'), { fileName: FIXTURE }).resolved;
+  const truth = kOfNHitProbability(20, k, 1 / (20 * HOUR), 1 / HOUR, HOUR);
+  let covered = 0;
+  let sum = 0;
+  for (let i = 0; i < ESTIMATES; i++) {
+    const event = `replicasDown(db0) >= ${k}`;
+    const { setup, key } = prepareEstimate(sc, { event, effort, seed: seed0 + i });
+    const reps = Array.from({ length: replications }, (_, r) => runReplication(setup, r));
+    const report = reportOf(key, reps);
+    sum += report.estimate;
+    if (report.interval.low <= truth && truth <= report.interval.high) covered++;
+  }
+  const mean = sum / ESTIMATES;
+  console.log(
+    `coverage, ${k} of 20 down (${replications} replications × ${effort} trials a stage): ${covered}/${ESTIMATES} intervals cover the analytic ${truth.toExponential(3)} (mean of the estimates ${(mean / truth).toFixed(3)} × it)`,
+  );
+  return { covered, mean: mean / truth };
+}
+
+describe('splitting intervals', () => {
+  it('cover the analytic P(6 of 20 replicas down within 1 h) in at least 93 of 100 estimates', () => {
+    const { covered, mean } = coverage(6, REPLICATIONS_6, EFFORT_6, 2000);
     expect(covered).toBeGreaterThanOrEqual(93);
     // Unbiased: the mean of 100 estimates is within 15 % of the truth.
-    expect(Math.abs(mean / truth - 1)).toBeLessThan(0.15);
+    expect(Math.abs(mean - 1)).toBeLessThan(0.15);
   }, 1_800_000);
+
+  it.runIf(process.env.FABRICSIM_COVERAGE === '1')(
+    'cover the analytic P(8 of 20 replicas down within 1 h) in at least 93 of 100 estimates',
+    () => {
+      const { covered, mean } = coverage(8, 12, 100, 1000);
+      expect(covered).toBeGreaterThanOrEqual(93);
+      expect(Math.abs(mean - 1)).toBeLessThan(0.15);
+    },
+    1_800_000,
+  );
 });
