@@ -10,6 +10,9 @@
  *   shorten one duration (by half, then by one step of its unit); move one time later (half-way, then one step);
  *   round one time to a coarser unit (coarsest first; starts up, durations down).
  * Every edit goes one way — smaller, weaker, shorter, later — so the search ends.
+ *
+ * Over 600 lines on purpose: the edits and the fixed order they are tried in are one table over one scenario shape;
+ * keeping them together is what makes the order (and so the byte-identical output) easy to check.
  * A candidate counts only when it fails with the same fingerprint (which expectation, which target, over or under).
  * The result is 1-minimal on each of those edits, and — everything here being deterministic, with no dependence on
  * timing or on how many threads run — the same for the same input every time.

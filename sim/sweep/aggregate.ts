@@ -6,6 +6,9 @@
  * Determinism: the summary is a function of the sweep header (less its shard) and the set of run records only.
  * Samples are gathered in a fixed order — combination, then fault (or role) id, then seed — before any arithmetic,
  * so it is byte-identical however the runs were scheduled, with 1 or K workers, whole or merged from shards.
+ *
+ * Over 600 lines on purpose: gathering, the per-metric figures and the paired differences share one fixed order and
+ * one set of record accessors; split apart, that order would have to be kept in step across files.
  */
 
 import { type MergedCoverage, mergeCoverage } from '../explore/index.js';
