@@ -150,8 +150,15 @@ export function writeFileAtomic(path: string, data: string, fs: AtomicFs = nodeF
 }
 
 /** A file being written piece by piece to a temporary name; `commit` renames it into place, `abort` removes it. */
+/** The file system calls of `openAtomicWriter` (a parameter so tests can make one fail). */
+export type StreamFs = Pick<
+  typeof nodeFs,
+  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'
+>;
+
 export interface AtomicWriter {
-  write(text: string): void;
+  /** Appends text (as UTF-8) or bytes. */
+  write(data: string | Uint8Array): void;
   /** Flushes, closes and renames the file over `path`; returns the bytes written. */
   commit(): number;
   /** Closes and removes the temporary file (an existing `path` is left untouched). Never throws. */
@@ -162,7 +169,7 @@ export interface AtomicWriter {
  * Opens `path.tmp-<pid>` for writing in pieces, for outputs too large to build in memory first (a recorded region).
  * The same guarantees as `writeFileAtomic`: on any failure nothing is left behind and the CliError names `path`.
  */
-export function openAtomicWriter(path: string, fs: AtomicFs & Pick<typeof nodeFs, 'writeSync'> = nodeFs): AtomicWriter {
+export function openAtomicWriter(path: string, fs: StreamFs = nodeFs): AtomicWriter {
   const tmp = `${path}.tmp-${process.pid}`;
   let fd: number | undefined;
   let bytes = 0;
@@ -171,10 +178,10 @@ export function openAtomicWriter(path: string, fs: AtomicFs & Pick<typeof nodeFs
     throw new CliError(`cannot write ${path}: ${fsReason(e)}`);
   };
   const writer: AtomicWriter = {
-    write(text) {
+    write(data) {
       if (fd === undefined) throw new Error(`openAtomicWriter: ${path} is closed`);
       try {
-        const buf = Buffer.from(text, 'utf8');
+        const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
         let off = 0;
         while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
         bytes += buf.length;

@@ -16,7 +16,7 @@ import { didYouMean } from '../../scenario/index.js';
 import { readTimeline, type Timeline, TimelineError } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
-import { checkWritable, fsReason, readUserFile } from '../files.js';
+import { checkWritable, openAtomicWriter, readUserFile, type StreamFs } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
 import { EXPORT_HELP, usageLine } from '../usage.js';
@@ -27,51 +27,22 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-/** The file system calls of `writeChunksAtomic` (a parameter so tests can make one fail). */
-export type StreamFs = Pick<
-  typeof nodeFs,
-  'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync'
->;
+export type { StreamFs } from '../files.js';
 
 /**
- * Streams what `produce` writes to `path` atomically: into `path.tmp-<pid>`, flushed, then renamed over `path`. On
- * any failure (of the file system or of `produce`) the temporary file is removed and an existing `path` is left
- * as it was. Returns the number of bytes written.
+ * Streams what `produce` writes to `path` atomically (`openAtomicWriter`): into `path.tmp-<pid>`, flushed, then
+ * renamed over `path`. On any failure (of the file system or of `produce`) the temporary file is removed and an
+ * existing `path` is left as it was. Returns the number of bytes written.
  */
 export function writeChunksAtomic(path: string, produce: (sink: ChunkSink) => void, fs: StreamFs = nodeFs): number {
-  const tmp = `${path}.tmp-${process.pid}`;
-  let fd: number | undefined;
-  let bytes = 0;
+  const writer = openAtomicWriter(path, fs);
   try {
-    fd = fs.openSync(tmp, 'w');
-    const out = fd;
-    produce((chunk) => {
-      const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      let done = 0;
-      while (done < data.length) done += fs.writeSync(out, data, done, data.length - done);
-      bytes += data.length;
-    });
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, path);
-    return bytes;
+    produce((chunk) => writer.write(chunk));
   } catch (e) {
-    if (fd !== undefined) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // Already failing; the first error is the one to report.
-      }
-    }
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // Nothing more can be done; the message below names the file.
-    }
-    if ((e as { code?: string }).code) throw new CliError(`cannot write ${path}: ${fsReason(e)}`);
+    writer.abort();
     throw e;
   }
+  return writer.commit();
 }
 
 /** The default output: beside the timeline, its name with the format's ending ("run.timeline.json" → "run.pftrace"). */
