@@ -125,7 +125,12 @@ function tally(sim: Simulation, f: FaultSpecResolved): FaultArrivals {
 }
 
 function faultExtra(f: FaultSpecResolved) {
-  return { groups: f.groups, lossRate: f.lossRate, extraLatencyUs: f.extraLatencyUs };
+  return {
+    groups: f.groups,
+    lossRate: f.lossRate,
+    extraLatencyUs: f.extraLatencyUs,
+    ...(f.image === undefined ? {} : { image: f.image }),
+  };
 }
 
 function scheduleScripted(
@@ -263,6 +268,8 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
       defaults[`${section}.${key}`] = value;
     }
   }
+  const packages = sim.packageProblems();
+  const images = sim.imagesSummary(endUs);
   const summary: RunSummary = {
     fabricsim: VERSION,
     scenario: sc.name,
@@ -283,6 +290,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
       readyFraction: avail[r]!.readyFraction,
       downUs: avail[r]!.downUs,
       degradedUs: avail[r]!.degradedUs,
+      packageProblems: packages[r]!,
     })),
     faultDomains: sim.faultDomains(),
     fc: { noQuorumUs: sim.noQuorumUs.reduce((a, b) => a + b, 0), leaderChanges: sim.leaderChanges },
@@ -298,6 +306,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
       byKind: {},
     },
     expectations: [],
+    ...(images === null ? {} : { images }),
   };
   summary.expectations.push(...evaluateExpectations(sc.expect, summary, SecurityModel.of(sim)?.facts()));
   return summary;

@@ -19,6 +19,7 @@ export type {
   FaultArrivals,
   FaultDomainResult,
   FaultResult,
+  ImagesSummary,
   RoleResult,
   RunSummary,
   SecurityKindTally,

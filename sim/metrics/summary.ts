@@ -57,6 +57,8 @@ export interface RoleResult {
   downUs: number;
   /** Time with at least one instance not Ready (µs), merged the same way. */
   degradedUs: number;
+  /** Instances that end the run alerted for a problem in the deployed package (restarts still going on). */
+  packageProblems: number;
 }
 
 /** A fault domain (rack): the merged time during which at least one of its nodes was down. */
@@ -98,6 +100,18 @@ export interface ExpectationResult {
   readonly atUs: number | null;
 }
 
+/** OS images per role (issue 11): present when the scenario has `images:`. */
+export interface ImagesSummary {
+  /** Stretches of time during which a VM or node ran an image other than the one the FC chose for its role. */
+  violations: number;
+  /** Their summed length (µs). */
+  wrongUs: number;
+  /** Instance id → the image its VM runs at the end of the run (null while it has no VM). */
+  instances: Record<string, string | null>;
+  /** Node id → the host image it runs at the end of the run. */
+  nodes: Record<string, string | null>;
+}
+
 export interface RunSummary {
   readonly fabricsim: string;
   readonly scenario: string;
@@ -121,4 +135,6 @@ export interface RunSummary {
   readonly sql: { failovers: number; unavailableUs: number; blindUs: number };
   readonly security: SecuritySummary;
   readonly expectations: ExpectationResult[];
+  /** OS images per role (issue 11): only when the scenario has an `images:` section. */
+  readonly images?: ImagesSummary;
 }

@@ -141,7 +141,18 @@ export function buildWorld(
       const ids: number[] = [];
       for (const id of r.nodes) {
         ids.push(nodes.length);
-        nodes.push({ id, rack: ri, status: 'Ready', hostAgentUp: true, powered: true, instances: [], failures: 0 });
+        const n: NodeState = {
+          id,
+          rack: ri,
+          status: 'Ready',
+          hostAgentUp: true,
+          powered: true,
+          instances: [],
+          failures: 0,
+        };
+        // OS images (issue 11): the FC deploys the host image on every node (only when the scenario names images).
+        if (sc.images !== undefined) n.image = sc.images.host;
+        nodes.push(n);
       }
       racks.push({ id: r.id, fd: ri, nodes: ids, powered: true });
     });
@@ -183,6 +194,8 @@ export function buildWorld(
           crashLoop: false,
           version: 1,
         };
+        // The FC deploys the image it chose for the role (only when the scenario names images).
+        if (sc.images !== undefined) inst.image = sc.images.roles[r.id]!;
         cluster.instances.push(inst);
         if (node >= 0) cluster.nodes[node]!.instances.push(ii);
         instIdx.push(ii);

@@ -278,6 +278,8 @@ export class FabricController implements LeaderListener, CrashLoopHandler {
         i.status = 'Starting';
         i.hung = false;
         i.crashLoop = false;
+        // A reimage lays down the image the FC chose for the role (issue 11).
+        if (this.k.images !== null) i.image = this.k.images.chosen(i.role, i.version);
       }),
       {
         tp: 'role-monitoring',
@@ -467,6 +469,8 @@ export class FabricController implements LeaderListener, CrashLoopHandler {
       `${node.id} is repaired and boots again`,
       this.k.mutNode(gn, (n) => {
         n.status = 'Booting';
+        // A repaired node is imaged afresh with the host image.
+        if (this.k.images !== null) n.image = this.k.images.host;
       }),
       { tp: 'service-healing', d: [{ t: this.k.now + this.k.p.node.osStartTimeUs, k: 'node.boot', s: node.id }] },
     );

@@ -47,6 +47,10 @@ export class GuestAgent {
   setConfigError(gi: number, on: boolean): void {
     this.configError[gi] = on ? 1 : 0;
   }
+  /** The instance is alerted for a crash loop caused by its deployed package (restarts go on with back-off). */
+  packageAlerted(gi: number): boolean {
+    return this.alerted[gi] === 1 && this.versions.failingVersion(gi);
+  }
   /** A fresh VM or version: earlier crashes no longer count toward a crash loop. */
   forgetCrashes(gi: number): void {
     this.crashTimes[gi]!.length = 0;

@@ -111,6 +111,8 @@ export class Healing {
         i.status = 'Starting';
         i.hung = false;
         i.crashLoop = false;
+        // The new VM gets the image the FC chose for the role, whatever the node hosted before.
+        if (this.k.images !== null) i.image = this.k.images.chosen(i.role, i.version);
       },
       { tp: 'service-healing', d: [{ t: this.k.now + this.k.p.fc.healingTimeUs, k: 'vm.ready', s: inst.id }] },
     );

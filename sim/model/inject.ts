@@ -43,9 +43,11 @@ export class FaultInjector {
     target: string,
     durationUs: number | null,
     givenId: string | null,
-    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number } = {},
+    extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number; image?: string } = {},
   ): boolean {
     switch (kind) {
+      case 'os.wrong-image':
+        return this.injectWrongImage(target, durationUs, givenId, extra.image ?? 'unapproved-image');
       case 'role.crash':
       case 'role.hang':
       case 'role.config-error':
@@ -196,6 +198,55 @@ export class FaultInjector {
       this.a.guest.forgetCrashes(gi);
       if (inst.vm === 'Running' && inst.status === 'Stopped') this.a.guest.startRole(gi, id);
     }
+  }
+
+  /**
+   * os.wrong-image (issue 11): the instance's VM is given an image other than the one the FC chose for its role. It
+   * keeps running; only the image oracle notices. It ends when the FC lays down the chosen image again (a reimage,
+   * service healing, an OS upgrade) or, with a duration, when the wrong image is replaced at its end.
+   */
+  private injectWrongImage(target: string, durationUs: number | null, givenId: string | null, image: string): boolean {
+    const gi = this.k.ix.instById.get(target);
+    if (gi === undefined) throw new Error(`unknown instance ${target}`);
+    const images = this.k.images;
+    if (images === null) throw new Error('os.wrong-image needs images');
+    const inst = this.k.inst(gi);
+    if (inst.node < 0 || images.wrongInstance(inst)) return false;
+    const { result, event } = this.newFault(
+      'os.wrong-image',
+      target,
+      givenId,
+      0,
+      `the VM of ${target} is given image ${image} instead of its role's ${images.chosen(inst.role, inst.version)}`,
+      this.k.mutInst(gi, (i) => {
+        i.image = image;
+      }),
+    );
+    const name = `image:${gi}`;
+    this.k.otherCause.set(name, event);
+    this.k.faults.open(
+      result,
+      [this.k.faults.keyOther(name)],
+      this.isWell,
+      () => !images.wrongInstance(this.k.inst(gi)),
+    );
+    if (durationUs !== null) {
+      this.k.sched.after(durationUs, () => {
+        const now = this.k.inst(gi);
+        if (now.image !== image || !images.wrongInstance(now)) return;
+        this.k.change(
+          'fault.end',
+          now.id,
+          event,
+          () => `the wrong image on ${now.id} is replaced by its role's ${images.chosen(now.role, now.version)}`,
+          this.k.mutInst(gi, (i) => {
+            i.image = images.chosen(i.role, i.version);
+          }),
+          { tp: 'role-monitoring' },
+        );
+      });
+    }
+    return true;
   }
 
   private injectNode(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {

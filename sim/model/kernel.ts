@@ -23,6 +23,7 @@ import type { Patch } from '../trace/index.js';
 import { type EventExtras, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
+import { ImageBook } from './images.js';
 import { type ModelPolicies, makePolicies, type PluginModules } from './policies/index.js';
 import { topicOfFault } from './steps.js';
 
@@ -75,6 +76,8 @@ export class Kernel {
   readonly actors: ActorNames;
   /** The run's pluggable decisions: failure detection, placement, the upgrade walk (policies/). */
   readonly policies: ModelPolicies;
+  /** OS images per role and their oracle (images.ts); null when the scenario names no images. */
+  readonly images: ImageBook | null;
   /** Set by the composition root before the run starts. */
   wake: Wakeups = { instance: () => {}, node: () => {} };
 
@@ -126,6 +129,7 @@ export class Kernel {
     const nodes = ix.nodeCluster.length;
     const insts = ix.instCluster.length;
     this.avail = new AvailabilityTracker(ix.roleSizes, ix.roleKinds);
+    this.images = sc.images === undefined ? null : new ImageBook(sc.images, insts, nodes);
 
     this.healthyFlag = new Uint8Array(insts);
     this.servedFlag = new Uint8Array(insts);
@@ -290,6 +294,7 @@ export class Kernel {
       this.servedFlag[gi] = s ? 1 : 0;
     }
     if (dh !== 0) this.recoverIfDone(this.faults.flip(FaultBook.keyInstance(gi), h), cause);
+    if (this.images?.touchInstance(gi, inst, this.now)) this.otherTouched(`image:${gi}`, cause);
     this.wake.instance(gi);
   }
 
@@ -324,6 +329,7 @@ export class Kernel {
       this.settledFlag[gn] = settled ? 1 : 0;
       this.recoverIfDone(this.faults.flip(FaultBook.keyNode(gn), settled), cause);
     }
+    this.images?.touchNode(gn, n, this.now);
     this.wake.node(gn);
     for (const gi of this.instOnNode(gn)) this.wake.instance(gi);
   }

@@ -19,7 +19,7 @@
  * out for repair; hardware faults go out for repair at once; repeated failures → human investigation.
  * A hung role is not seen by the FC at all: only the load balancer's probe takes it out of rotation.
  */
-import type { Detector, FaultDomainResult } from '../metrics/index.js';
+import type { Detector, FaultDomainResult, ImagesSummary } from '../metrics/index.js';
 import type { InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
 import type { EventExtras } from '../trace/index.js';
 import { FabricController } from './fc.js';
@@ -158,6 +158,27 @@ export class Simulation {
   /** Per fault domain (rack): merged time with at least one node down. Call after finish(). */
   faultDomains(): FaultDomainResult[] {
     return this.k.rackIds.map((id, r) => ({ id, nodes: this.k.rackNodes[r]!, downUs: this.k.rackDownUs[r]! }));
+  }
+
+  /** Per role (in the order of ix.roleIds): instances that end the run alerted for a problem in the package. */
+  packageProblems(): number[] {
+    const out = new Array<number>(this.k.ix.roleIds.length).fill(0);
+    for (let gi = 0; gi < this.k.ix.instCluster.length; gi++) {
+      if (this.guest.packageAlerted(gi)) out[this.k.ix.instRole[gi]!]!++;
+    }
+    return out;
+  }
+
+  /** OS images (issue 11): the oracle's figures and what each VM and node runs; null without `images:`. */
+  imagesSummary(endUs: number): ImagesSummary | null {
+    const images = this.k.images;
+    if (images === null) return null;
+    const w = this.k.world;
+    return images.summary(
+      endUs,
+      w.clusters.flatMap((c) => c.instances),
+      w.clusters.flatMap((c) => c.nodes),
+    );
   }
 
   /** Time with no live watchdog covering the SQL cluster, µs. */

@@ -17,6 +17,8 @@ export interface UpgradeRequest {
   kind: 'role' | 'os';
   failing: boolean;
   rollbackAfterUs: number | null;
+  /** An OS upgrade under `images:`: the image the service's roles move to (absent: derived from the old one). */
+  image?: string;
 }
 
 /** The actors an upgrade drives: role restarts (guest agent), VM reboots (host agent), waiting for a leader. */
@@ -40,13 +42,7 @@ export class Upgrades implements Versions {
     return this.failingVersions.get(inst.service) === inst.version;
   }
 
-  start(u: {
-    id: string;
-    service: number;
-    kind: 'role' | 'os';
-    failing: boolean;
-    rollbackAfterUs: number | null;
-  }): void {
+  start(u: UpgradeRequest): void {
     const svc = this.k.world.services[u.service]!;
     const ci = svc.cluster;
     if (svc.upgrade !== null && (svc.upgrade.status === 'walking' || svc.upgrade.status === 'rolling-back')) {
@@ -67,12 +63,18 @@ export class Upgrades implements Versions {
         ...svc.roles.flatMap((r) => r.instances.map((ii) => this.k.world.clusters[ci]!.instances[ii]!.version)),
       ) + 1;
     if (u.failing) this.failingVersions.set(u.service, toVersion);
+    // An OS upgrade moves each role's image: the new one is chosen for instances at the new version (issue 11).
+    const images = this.k.images;
+    const moved =
+      u.kind === 'os' && images !== null
+        ? svc.roles.map((r) => `${r.id} → ${images.upgrade(r.id, toVersion, u.image, u.id)}`)
+        : [];
     const id = this.k.change(
       'upgrade.start',
       svc.id,
       -1,
       () =>
-        `${u.kind === 'os' ? 'OS image' : 'role'} upgrade ${u.id} of ${svc.id} to version ${toVersion} starts, one update domain at a time`,
+        `${u.kind === 'os' ? 'OS image' : 'role'} upgrade ${u.id} of ${svc.id} to version ${toVersion} starts, one update domain at a time${moved.length > 0 ? ` (images: ${moved.join(', ')})` : ''}`,
       (w) => {
         w.services[u.service]!.upgrade = { id: u.id, toVersion, ud: -1, status: 'walking' };
       },
@@ -84,12 +86,7 @@ export class Upgrades implements Versions {
 
   private upgradeCtx = new Map<
     number,
-    {
-      id: string;
-      service: number;
-      kind: 'role' | 'os';
-      failing: boolean;
-      rollbackAfterUs: number | null;
+    UpgradeRequest & {
       toVersion: number;
       cause: number;
       udStart: number;
@@ -172,6 +169,7 @@ export class Upgrades implements Versions {
           for (const ii of members) {
             const i = w.clusters[ci]!.instances[ii]!;
             i.version = ctx.toVersion;
+            if (ctx.kind === 'os' && this.k.images !== null) i.image = this.k.images.chosen(i.role, ctx.toVersion);
             if (i.node >= 0) {
               i.status = 'Recycling';
               if (ctx.kind === 'os') i.vm = 'Rebooting';
@@ -260,6 +258,7 @@ export class Upgrades implements Versions {
         for (const ii of upgraded) {
           const i = w.clusters[ci]!.instances[ii]!;
           i.version = ctx.toVersion - 1;
+          if (ctx.kind === 'os' && this.k.images !== null) i.image = this.k.images.chosen(i.role, ctx.toVersion - 1);
           i.crashLoop = false;
           if (i.node >= 0 && i.status !== 'Ready') i.status = 'Recycling';
         }

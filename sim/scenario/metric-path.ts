@@ -36,7 +36,9 @@ const byIds = (ids: readonly string[], value: Shape, accepts: (id: string) => bo
 });
 
 /** The shape of a RunSummary for this scenario. */
-export function summaryShape(sc: Pick<ResolvedScenario, 'clusters' | 'services' | 'policies' | 'faults'>): Shape {
+export function summaryShape(
+  sc: Pick<ResolvedScenario, 'clusters' | 'services' | 'policies' | 'faults' | 'images'>,
+): Shape {
   const roles = sc.services.flatMap((s) => s.roles.map((r) => r.id));
   const racks = sc.clusters.flatMap((c) => c.racks.map((r) => r.id));
   const watchdogs = Array.from({ length: sc.policies.watchdog.count }, (_, i) => `watchdog:${i}`);
@@ -80,6 +82,19 @@ export function summaryShape(sc: Pick<ResolvedScenario, 'clusters' | 'services' 
       byKind: { t: 'map', keys: null, value: tally },
     }),
     expectations: byIds([], obj(['name', 'passed', 'measured', 'bound', 'atUs'])),
+    ...(sc.images === undefined ? {} : { images: imagesShape(sc) }),
+  });
+}
+
+/** `images` (issue 11): the image each instance's VM and each node runs, and the oracle's counts. */
+function imagesShape(sc: Pick<ResolvedScenario, 'clusters' | 'services'>): Shape {
+  const instances = sc.services.flatMap((s) =>
+    s.roles.flatMap((r) => Array.from({ length: r.instances }, (_, k) => `${r.id}.${k}`)),
+  );
+  const nodes = sc.clusters.flatMap((c) => c.racks.flatMap((r) => r.nodes));
+  return obj(['violations', 'wrongUs'], {
+    instances: { t: 'map', keys: instances, value: leaf },
+    nodes: { t: 'map', keys: nodes, value: leaf },
   });
 }
 

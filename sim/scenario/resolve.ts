@@ -19,6 +19,7 @@ import type {
   PolicyChoices,
   ProbabilityExpectation,
   ResolvedCluster,
+  ResolvedImages,
   ResolvedRack,
   ResolvedScenario,
   ResolvedService,
@@ -31,6 +32,7 @@ import { checkMetricPath, summaryShape } from './metric-path.js';
 import type { ExpectationFile, FaultFile, ScenarioFile, UpgradeFile } from './schema.js';
 // security (issue 5)
 import { isSecurityExpectationFile, resolveSecurity, resolveSecurityExpectation } from './security-resolve.js';
+import { didYouMean } from './suggest.js';
 
 /** Refused up front: larger worlds would exhaust memory long before they finished. */
 export const MAX_NODES = 200_000;
@@ -323,6 +325,7 @@ export const FAULT_TARGETS: Record<FaultKind, TargetSpace> = {
   'network.partition': 'network',
   'network.loss': 'network',
   'network.latency': 'network',
+  'os.wrong-image': 'instance',
 };
 
 export interface IdSpaces {
@@ -378,7 +381,11 @@ function resolveFault(
     extraLatencyUs: f.extraLatency === undefined ? 0 : duration(f.extraLatency, [...path, 'extraLatency']),
     index,
     id: f.id ?? null,
+    ...(f.kind === 'os.wrong-image' ? { image: f.image ?? 'unapproved-image' } : {}),
   };
+  if (f.image !== undefined && f.kind !== 'os.wrong-image') {
+    throw new ScenarioIssue([...path, 'image'], `"image" is for os.wrong-image faults, not ${f.kind}`);
+  }
   if (f.kind === 'network.partition' && !f.groups) {
     throw new ScenarioIssue([...path], 'a network.partition needs "groups": two or more lists of node or actor globs');
   }
@@ -461,7 +468,23 @@ function resolveUpgrade(u: UpgradeFile, index: number, services: ResolvedService
     failing: u.failing ?? false,
     rollbackAfterUs:
       u.rollbackAfter === undefined ? null : duration(u.rollbackAfter, ['upgrades', index, 'rollbackAfter']),
+    ...(u.image === undefined ? {} : { image: u.image }),
   };
+}
+
+/** `images:` → the image chosen for each role (its own entry, else its kind's) and the nodes' host image. */
+function resolveImages(file: ScenarioFile, services: ResolvedService[]): ResolvedImages | undefined {
+  const im = file.images;
+  if (im === undefined) return undefined;
+  const roles = services.flatMap((s) => s.roles);
+  const ids = roles.map((r) => r.id);
+  for (const id of Object.keys(im.roles ?? {})) {
+    if (!ids.includes(id))
+      throw new ScenarioIssue(['images', 'roles', id], `unknown role "${id}"${didYouMean(id, ids)}`);
+  }
+  const byRole: Record<string, string> = {};
+  for (const r of roles) byRole[r.id] = im.roles?.[r.id] ?? (r.kind === 'web' ? im.web : im.worker);
+  return { host: im.host, roles: byRole };
 }
 
 export function resolveExpectation(
@@ -556,6 +579,18 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     }
   });
   const upgrades = (file.upgrades ?? []).map((u, i) => resolveUpgrade(u, i, services));
+  const images = resolveImages(file, services);
+  if (images === undefined) {
+    const f = faults.find((x) => x.kind === 'os.wrong-image');
+    if (f !== undefined)
+      throw new ScenarioIssue(['faults', f.index, 'kind'], 'os.wrong-image needs an "images:" section');
+    const u = upgrades.findIndex((x) => x.image !== undefined);
+    if (u >= 0) throw new ScenarioIssue(['upgrades', u, 'image'], 'an upgrade\'s "image" needs an "images:" section');
+  }
+  upgrades.forEach((u, i) => {
+    if (u.image !== undefined && u.kind !== 'os')
+      throw new ScenarioIssue(['upgrades', i, 'image'], 'only an OS upgrade (kind: os) moves an image');
+  });
   const expect: Expectation[] = [];
   const probabilities: ProbabilityExpectation[] = [];
   (file.expect ?? []).forEach((e, i) => {
@@ -571,7 +606,7 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
       });
     } else expect.push(resolveExpectation(e, i, services));
   });
-  const shape = summaryShape({ clusters, services, policies, faults });
+  const shape = summaryShape({ clusters, services, policies, faults, ...(images === undefined ? {} : { images }) });
   for (const e of expect) if (e.type === 'metric') checkMetricPath(e.metric, shape, ['expect', e.index, 'metric']);
   // security (issue 5)
   const security =
@@ -592,6 +627,7 @@ export function resolveScenario(file: ScenarioFile, fallbackName = 'scenario'): 
     expect,
     counts: { nodes: spaces.node.length, instances: spaces.instance.length },
     ...(security === undefined ? {} : { security }),
+    ...(images === undefined ? {} : { images }),
     ...(probabilities.length === 0 ? {} : { probabilities }),
   };
 }

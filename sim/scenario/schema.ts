@@ -169,6 +169,11 @@ const FaultCommon = {
     .describe('network.partition: the groups (globs over node ids or actor names) that cannot reach each other.'),
   lossRate: z.number().min(0).max(1).optional().describe('network.loss: probability that a message is dropped.'),
   extraLatency: Duration.optional().describe('network.latency: latency added to every message.'),
+  image: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('os.wrong-image: the image the VM is given instead of its role’s (default "unapproved-image").'),
 };
 
 export const ScriptedFault = z.strictObject({
@@ -202,7 +207,28 @@ export const UpgradeSpec = z.strictObject({
   kind: z.enum(['role', 'os']).optional().describe('A role package update or an OS image update (default role).'),
   failing: z.boolean().optional().describe('The new version crashes at every start (a bad update).'),
   rollbackAfter: Duration.optional().describe('Roll back this long after the deployment gets stuck.'),
+  image: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('kind os, with images: the image the service’s roles move to (default: the old name + "+<upgrade id>").'),
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// OS images per role (issue 11)
+
+const ImageName = z.string().min(1);
+export const ImagesSpec = z
+  .strictObject({
+    host: ImageName.describe('The host OS image of every node (the infrastructure role under the VMs).'),
+    web: ImageName.describe('The image the FC gives the VMs of web roles.'),
+    worker: ImageName.describe('The image the FC gives the VMs of worker roles.'),
+    roles: z
+      .record(z.string(), ImageName)
+      .optional()
+      .describe('Per role id ("<service>.<role>"): an image other than its kind’s.'),
+  })
+  .describe('OS images the FC chooses by role, at deployment, healing and reimage; OS upgrades move them.');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Expectations
@@ -274,7 +300,7 @@ export const ExpectationSpec = z.union([
 // Exploration (issue 13): the fault space `fabricsim explore` searches.
 
 /** Fault kinds an exploration can draw: those aimed at one target (network faults need groups or rates). */
-export const EXPLORE_KINDS = FAULT_KINDS.filter((k) => !k.startsWith('network.'));
+export const EXPLORE_KINDS = FAULT_KINDS.filter((k) => !k.startsWith('network.') && k !== 'os.wrong-image');
 
 export const ExploreSpec = z
   .strictObject({
@@ -328,6 +354,7 @@ export const ScenarioSpec = z
     policies: PoliciesSpec.optional(),
     faults: z.array(FaultSpec).optional(),
     upgrades: z.array(UpgradeSpec).optional(),
+    images: ImagesSpec.optional(), // OS images per role (issue 11)
     expect: z.array(ExpectationSpec).optional(),
     security: SecuritySpec.optional(), // security (issue 5)
     explore: ExploreSpec.optional(), // explore (issue 13)

@@ -28,6 +28,7 @@ export type {
   RandomFaultSpec,
   ResolvedCluster,
   ResolvedEndpoint,
+  ResolvedImages,
   ResolvedRack,
   ResolvedRole,
   ResolvedScenario,

@@ -19,6 +19,7 @@ export const FAULT_KINDS = [
   'network.partition',
   'network.loss',
   'network.latency',
+  'os.wrong-image',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

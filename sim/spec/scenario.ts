@@ -66,6 +66,8 @@ interface FaultBase {
   readonly extraLatencyUs: number;
   /** Index in the file's `faults` list. */
   readonly index: number;
+  /** os.wrong-image: the image the VM is given (present only for that kind). */
+  readonly image?: string;
 }
 export interface ScriptedFaultSpec extends FaultBase {
   readonly type: 'scripted';
@@ -101,6 +103,18 @@ export interface UpgradeSpecResolved {
   readonly kind: 'role' | 'os';
   readonly failing: boolean;
   readonly rollbackAfterUs: number | null;
+  /** An OS upgrade under `images:`: the image the service's roles move to (absent: derived from the old one). */
+  readonly image?: string;
+}
+
+/**
+ * OS images (`images:`): the image the FC chooses for each role's VMs, and the host image of every node (the
+ * infrastructure role that runs the hypervisor, host agent and FC's own agents).
+ */
+export interface ResolvedImages {
+  readonly host: string;
+  /** Role id ("<service>.<role>") → the image its VMs get at deployment, healing and reimage. */
+  readonly roles: Readonly<Record<string, string>>;
 }
 
 export type Expectation =
@@ -148,6 +162,8 @@ export interface ResolvedScenario {
   readonly counts: { readonly nodes: number; readonly instances: number };
   /** security (issue 5): present when the scenario has a `security:` section. */
   readonly security?: ResolvedSecurity;
+  /** OS images per role (issue 11): present when the scenario has an `images:` section. */
+  readonly images?: ResolvedImages;
   /** estimate (issue 16): `probability` expectations, decided over many runs by `check`; absent when none. */
   readonly probabilities?: ProbabilityExpectation[];
 }

@@ -35,6 +35,8 @@ export interface NodeState {
   instances: number[];
   /** Failures counted for the HumanInvestigate rule. */
   failures: number;
+  /** The host OS image the node runs (only when the scenario has `images:`). */
+  image?: string;
 }
 
 export interface RackState {
@@ -65,6 +67,8 @@ export interface InstanceState {
   crashLoop: boolean;
   /** Version of the role package or OS image running (for rolling upgrades). */
   version: number;
+  /** The OS image the instance's VM runs (only when the scenario has `images:`). */
+  image?: string;
 }
 
 export interface FcReplicaState {

@@ -158,6 +158,7 @@ export function runScenario(
         readyFraction: availability,
         downUs: (1 - availability) * s.durationUs,
         degradedUs: (1 - availability) * s.durationUs,
+        packageProblems: 0,
       },
       {
         id: 'shop.<b>worker</b>',
@@ -167,6 +168,7 @@ export function runScenario(
         readyFraction: 1,
         downUs: 0,
         degradedUs: 0,
+        packageProblems: 0,
       },
     ],
     faultDomains: [],
