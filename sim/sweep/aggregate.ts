@@ -123,6 +123,12 @@ export interface RoleFigureCell {
   readonly runsWithDowntime: number;
   /** With no run showing downtime: the share of runs with downtime is below this (rule of three, 3 / runs). */
   readonly ruleOfThree: number | null;
+  /** Mean over runs of the merged time with no instance Ready (µs, overlapping faults counted once); null if unknown. */
+  readonly meanDownUs: number | null;
+  /** Instances that ended their run alerted for a problem in the deployed package, summed over runs. */
+  readonly packageProblems: number;
+  /** Runs that ended with at least one such instance. */
+  readonly runsWithPackageProblems: number;
 }
 
 /** Counts and rates of one fault kind in one combination. */
@@ -489,11 +495,22 @@ function roleFiguresOf(
       const runs = byCombo[c]!;
       let runsWithDowntime = 0;
       let n = 0;
+      let downSum = 0;
+      let downKnown = 0;
+      let packageProblems = 0;
+      let runsWithPackageProblems = 0;
       for (const r of runs) {
         for (const x of r.metrics!.roles) {
           if (x.id !== role) continue;
           n++;
           if (x.availability < 1) runsWithDowntime++;
+          if (x.downUs !== undefined) {
+            downSum += x.downUs;
+            downKnown++;
+          }
+          const pp = x.packageProblems ?? 0;
+          packageProblems += pp;
+          if (pp > 0) runsWithPackageProblems++;
         }
       }
       const mean = cell.mean.value;
@@ -514,6 +531,9 @@ function roleFiguresOf(
         },
         runsWithDowntime,
         ruleOfThree: runsWithDowntime === 0 && n > 0 ? Math.min(1, 3 / n) : null,
+        meanDownUs: downKnown === 0 ? null : downSum / downKnown,
+        packageProblems,
+        runsWithPackageProblems,
       });
     }
     out.push({ role, censoring: ROLE_CENSORING, byCombination: cells });

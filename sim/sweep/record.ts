@@ -24,6 +24,10 @@ export interface RoleMetrics {
   readonly availability: number;
   readonly servedAvailability: number;
   readonly readyFraction: number;
+  /** Merged time with no instance Ready (µs); absent in files written before it was recorded. */
+  readonly downUs?: number;
+  /** Instances that ended the run alerted for a package problem; absent in older files. */
+  readonly packageProblems?: number;
 }
 
 export interface RunMetrics {
@@ -94,6 +98,8 @@ export function recordOf(
         availability: r.availability,
         servedAvailability: r.servedAvailability,
         readyFraction: r.readyFraction,
+        downUs: r.downUs,
+        packageProblems: r.packageProblems,
       })),
       security: {
         attempts: s.security.attempts,

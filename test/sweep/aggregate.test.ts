@@ -104,6 +104,23 @@ describe('summarizeSweep: counts, rates and availability figures', () => {
     ]);
   });
 
+  it('sums package problems and averages the merged down time per role (older records without them: unknown, 0)', () => {
+    const withRoles = withTime.map((r) => ({
+      ...r,
+      metrics: {
+        ...r.metrics,
+        roles: [{ ...r.metrics.roles[0]!, downUs: 100 * (r.run + 1), packageProblems: r.run === 1 ? 2 : 0 }],
+      },
+    }));
+    const figures = summarizeSweep(header, withRoles).roleFigures[0]!.byCombination;
+    expect(figures.map((c) => [c.meanDownUs, c.packageProblems, c.runsWithPackageProblems])).toEqual([
+      [200, 2, 1],
+      [500, 0, 0],
+    ]);
+    const old = s.roleFigures[0]!.byCombination[0]!;
+    expect([old.meanDownUs, old.packageProblems, old.runsWithPackageProblems]).toEqual([null, 0, 0]);
+  });
+
   it('states the censoring with each figure', () => {
     for (const m of s.metrics) expect(m.censoring.length).toBeGreaterThan(10);
     expect(s.faultFigures[0]!.censoring).toContain('end of its run');

@@ -71,6 +71,13 @@ describe('--report', () => {
         tables: document.querySelectorAll('#tables table').length,
         coverage: [...document.querySelectorAll('#coverage figcaption')].map((f) => f.textContent),
         roleCaption: [...document.querySelectorAll('#availability figcaption')].map((f) => f.textContent),
+        figures: [...document.querySelectorAll('#figures figure')].map((f) => ({
+          caption: f.querySelector('figcaption')?.textContent,
+          head: [...f.querySelectorAll('th')].map((th) => th.textContent),
+          rows: [...f.querySelectorAll('tbody tr')].map((tr) =>
+            [...tr.querySelectorAll('td')].map((td) => td.textContent),
+          ),
+        })),
       }));
       expect(facts.pwned).toBe(0);
       expect(facts.title).toBe(
@@ -87,6 +94,74 @@ describe('--report', () => {
       // Coverage (issue 13): the ladder (from event counts; the stand-in runner records none) and the fault kinds.
       expect(facts.coverage).toEqual(['recovery ladder (0/6 reached)', 'fault kinds (2/2 reached)']);
       expect(facts.roleCaption).toContain('availability of shop.<b>worker</b>');
+      // Reliability figures (issue 11): one table per role and per fault kind, with the summary's own numbers.
+      expect(facts.figures.map((f) => f.caption)).toEqual([
+        'Availability of shop.<b>worker</b>',
+        'Availability of shop.web',
+        'node.crash: arrivals, MTTF and MTTR',
+        'role.crash: arrivals, MTTF and MTTR',
+      ]);
+      const [worker, web, nodeCrash] = facts.figures;
+      expect(worker!.head).toEqual([
+        'combo',
+        'runs',
+        'availability [95% CI]',
+        'nines',
+        'downtime/year',
+        'runs with downtime',
+        'ready fraction',
+        'merged down/run',
+        'package problems (runs)',
+      ]);
+      // The worker is never down: infinite nines, no downtime, the rule of three; seeds 5, 10, … 30 end with a
+      // package problem (6 of 30 runs in each combination).
+      expect(worker!.rows).toEqual([
+        [
+          'c0',
+          '30',
+          '100% [100%, 100%]',
+          '∞ [∞, ∞]',
+          '0 [0, 0]',
+          '0 (share < 10.0%, rule of three)',
+          '100% [100%, 100%]',
+          '0',
+          '6 (6)',
+        ],
+        [
+          'c1',
+          '30',
+          '100% [100%, 100%]',
+          '∞ [∞, ∞]',
+          '0 [0, 0]',
+          '0 (share < 10.0%, rule of three)',
+          '100% [100%, 100%]',
+          '0',
+          '6 (6)',
+        ],
+      ]);
+      // The web role is down in every run: finite nines, downtime per year, a merged down time and no package problem.
+      for (const row of web!.rows) {
+        expect(row[3]).toMatch(/^\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]$/);
+        expect(row[4]).toMatch(/\d+d\d\dh\d\dm \[/);
+        expect(row[5]).toBe('30');
+        expect(row[7]).toMatch(/m|s/);
+        expect(row[8]).toBe('0 (0)');
+      }
+      expect(nodeCrash!.head).toEqual([
+        'combo',
+        'runs',
+        'arrivals',
+        'missed',
+        'faults',
+        'unrecovered',
+        'MTTF [95% CI]',
+        'MTTR [95% CI]',
+      ]);
+      for (const row of nodeCrash!.rows) {
+        expect(Number(row[2])).toBeGreaterThan(0);
+        expect(row[6]).toMatch(/ \[.+, .+\]$/);
+        expect(row[7]).toMatch(/ \[.+, .+\]$/);
+      }
     } finally {
       await browser.close();
     }

@@ -1,7 +1,8 @@
 /**
  * The report's in-page script (plain ES2020, run by the browser after d3 is defined). It reads the embedded JSON
  * and draws: recovery- and detection-time CDFs per combination, availability distributions (ECDFs), expectation
- * pass rates with their intervals, paired differences (forest plots) and the summary tables.
+ * pass rates with their intervals, the reliability figures (roles and fault kinds, as the command line's tables),
+ * paired differences (forest plots) and the summary tables.
  *
  * Every name from the data (scenario, parameters, roles, faults, expectations) is set with d3's `.text()` or an
  * attribute — never as HTML — so a name such as "<img onerror=…>" shows as those characters.
@@ -124,6 +125,49 @@ export const REPORT_APP = String.raw`
     else if (curve.key.startsWith('availability')) ecdfChart(avail, curve);
   }
   if (avail.selectAll('figure').empty()) avail.append('p').attr('class', 'empty').text('no roles in this scenario');
+
+  // Reliability figures: the same numbers as the command line's role and fault-kind tables.
+  function figureTable(parent, kind, key, caption, note, head, body) {
+    const fig = parent.append('figure').attr('class', 'table figures').attr('data-' + kind, key);
+    fig.append('figcaption').text(caption);
+    fig.append('p').attr('class', 'note').text(note);
+    const table = fig.append('table');
+    table.append('thead').append('tr').selectAll('th').data(head).join('th').text((d) => d);
+    table.append('tbody').selectAll('tr').data(body).join('tr').selectAll('td').data((r) => r).join('td').text((d) => d);
+  }
+  const figs = d3.select('#figures');
+  const ci = (v, lo, hi, f) => f(v) + ' [' + f(lo) + ', ' + f(hi) + ']';
+  const ninesFmt = (x) => (x === null || x === undefined ? '–' : num(x) === Infinity ? '∞' : num(x).toFixed(2));
+  const durFmt = (x) => fmt(x, 'us');
+  for (const r of S.roleFigures || []) {
+    const ready = S.metrics.find((m) => m.key === 'readyFraction[' + r.role + ']');
+    figureTable(figs, 'role', r.role, 'Availability of ' + r.role,
+      'mean availability, nines and downtime per year with 95% CIs from the mean’s t-interval; with no run showing downtime the rule of three bounds their share; merged down time = no instance Ready, overlapping faults counted once; package problems = instances ending their run alerted for a problem in the deployed package (runs). ' + r.censoring,
+      ['combo', 'runs', 'availability [95% CI]', 'nines', 'downtime/year', 'runs with downtime', 'ready fraction', 'merged down/run', 'package problems (runs)'],
+      r.byCombination.map((c, i) => {
+        const rc = ready ? ready.byCombination[i] : null;
+        return [
+          c.combo, String(c.runs),
+          ci(c.mean, c.ci.lo, c.ci.hi, (x) => fmt(x, 'share')),
+          ci(c.nines, c.ninesCi.lo, c.ninesCi.hi, ninesFmt),
+          ci(c.downtimePerYearUs, c.downtimePerYearCi.lo, c.downtimePerYearCi.hi, durFmt),
+          c.ruleOfThree === null || c.ruleOfThree === undefined ? String(c.runsWithDowntime) : '0 (share < ' + (c.ruleOfThree * 100).toFixed(1) + '%, rule of three)',
+          rc ? ci(rc.mean.value, rc.mean.ci.lo, rc.mean.ci.hi, (x) => fmt(x, 'share')) : '–',
+          durFmt(c.meanDownUs),
+          String(c.packageProblems || 0) + ' (' + String(c.runsWithPackageProblems || 0) + ')',
+        ];
+      }));
+  }
+  const rate = (r) => (r.meanUs === null
+    ? (r.ruleOfThreeUs === null ? '–' : '> ' + durFmt(r.ruleOfThreeUs) + ' (none seen; rule of three)')
+    : ci(r.meanUs, r.ci.lo, r.ci.hi, durFmt));
+  for (const f of S.faultFigures || []) {
+    figureTable(figs, 'fault-kind', f.kind, f.kind + ': arrivals, MTTF and MTTR',
+      'missed = arrivals that found the target already down; MTTF between arrivals anywhere in a run; MTTR with censoring = time on test / recoveries; 95% exact Poisson CIs. ' + f.censoring,
+      ['combo', 'runs', 'arrivals', 'missed', 'faults', 'unrecovered', 'MTTF [95% CI]', 'MTTR [95% CI]'],
+      f.byCombination.map((c) => [c.combo, String(c.runs), String(c.arrivals), String(c.missed), String(c.faults), String(c.censored), rate(c.mttf), rate(c.mttr)]));
+  }
+  if (figs.selectAll('figure').empty()) figs.append('p').attr('class', 'empty').text('no roles or faults in this scenario');
 
   // Pass rates: one bar per (expectation, combination) with its Wilson interval.
   const pr = d3.select('#passrates');

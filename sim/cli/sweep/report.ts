@@ -1,7 +1,9 @@
 /**
  * `--report report.html`: one self-contained HTML file — d3 inlined from node_modules/d3/dist/d3.min.js, the data
  * embedded as JSON — that opens offline. Charts: recovery- and detection-time CDFs per combination, availability
- * distributions, expectation pass rates, paired differences; and the summary tables.
+ * distributions, expectation pass rates, paired differences; the reliability figures (per role: nines, downtime per
+ * year, rule of three, ready fraction, merged down time, package problems; per fault kind: arrivals, missed
+ * arrivals, MTTF and MTTR with intervals); and the summary tables.
  *
  * Names are text, never HTML: the data sits in a `<script type="application/json">` with every `<` escaped (so no
  * name can close the element), and the page script sets names with textContent only.
@@ -93,7 +95,7 @@ svg { width: 100%; height: auto; font-size: 11px; } .axis-label { fill: #666; }
 line.ci { stroke: #222; stroke-width: 1.5; } line.zero { stroke: #999; stroke-dasharray: 3 3; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: 0.85rem; }
 th, td { padding: 0.2rem 0.6rem; text-align: right; border-bottom: 1px solid #eee; } th:first-child, td:first-child { text-align: left; }
-.empty { color: #888; font-style: italic; }
+.empty { color: #888; font-style: italic; } p.note { color: #666; font-size: 0.8rem; margin: 0.2rem 0; }
 `;
 
 /** The report page as one string. */
@@ -119,6 +121,7 @@ export function renderReport(summary: SweepSummary, g: Gathered): string {
 <section><h2>Combinations</h2><div id="combos"></div></section>
 <section><h2>Recovery and detection times (CDF per combination)</h2><div id="cdfs"></div></section>
 <section><h2>Availability (distribution over runs)</h2><div id="availability"></div></section>
+<section><h2>Reliability figures</h2><div id="figures"></div></section>
 <section><h2>Expectation pass rates</h2><div id="passrates"></div></section>
 <section><h2>Paired differences</h2><div id="differences"></div></section>
 <section><h2>Summary tables</h2><div id="tables"></div></section>

@@ -80,9 +80,14 @@ export function renderSummary(s: SweepSummary): string {
   }
   for (const r of s.roleFigures) {
     out.push('');
-    out.push(`availability of ${r.role} as nines and downtime per year [95% CI from the mean's t-interval]`);
-    out.push(`  (${r.censoring})`);
-    const rows = [['combo', 'runs', 'nines', 'downtime/year', 'runs with downtime']];
+    out.push(`availability of ${r.role} as nines and downtime per year [95% CI from the mean's t-interval],`);
+    out.push(
+      '  merged down time per run (no instance Ready, overlaps once) and instances ending alerted for a package',
+    );
+    out.push(`  problem (${r.censoring})`);
+    const rows = [
+      ['combo', 'runs', 'nines', 'downtime/year', 'runs with downtime', 'down/run', 'package problems (runs)'],
+    ];
     for (const c of r.byCombination) {
       const n = (x: number | null): string => (x === null ? '–' : x === Number.POSITIVE_INFINITY ? '∞' : x.toFixed(2));
       const d = (x: number | null): string => formatValue(x, 'us');
@@ -94,6 +99,8 @@ export function renderSummary(s: SweepSummary): string {
         c.ruleOfThree === null
           ? String(c.runsWithDowntime)
           : `0 (share < ${(c.ruleOfThree * 100).toFixed(1)}%, rule of three)`,
+        d(c.meanDownUs),
+        `${c.packageProblems} (${c.runsWithPackageProblems})`,
       ]);
     }
     out.push(...columns(rows));
