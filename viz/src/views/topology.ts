@@ -980,12 +980,12 @@ export function describeEntity(
       const i = c?.instances[ref.b];
       if (!i) return id;
       const node = i.node >= 0 ? (c?.nodes[i.node]?.id ?? '?') : 'no node';
-      return `${i.id} — ${i.status}, VM ${i.vm}, on ${node}, update domain ${i.ud}${i.inRotation ? ', in rotation' : ''}${i.crashLoop ? ', crash-looping' : ''}`;
+      return `${i.id} — ${i.status}, VM ${i.vm}, on ${node}, update domain ${i.ud}${i.inRotation ? ', in rotation' : ''}${i.crashLoop ? ', crash-looping' : ''}${i.image !== undefined && i.node >= 0 ? `, image ${i.image}` : ''}`;
     }
     case 'node': {
       const n: NodeState | undefined = c?.nodes[ref.b];
       if (!n) return id;
-      return `${n.id} — ${n.status}${n.powered ? '' : ', powered off'}${n.hostAgentUp ? '' : ', host agent down'}, ${n.instances.length} instances, fault domain ${n.rack}`;
+      return `${n.id} — ${n.status}${n.powered ? '' : ', powered off'}${n.hostAgentUp ? '' : ', host agent down'}, ${n.instances.length} instances, fault domain ${n.rack}${n.image !== undefined ? `, host image ${n.image}` : ''}`;
     }
     case 'rack': {
       const r = c?.racks[ref.b];
