@@ -77,6 +77,22 @@ export function formatRunReport(r: RunReport): string {
   const blind = s.watchdogs.filter((w) => w.blindUs > 0);
   if (blind.length > 0)
     control.push(`Watchdogs blind: ${blind.map((w) => `${w.id} ${duration(w.blindUs)}`).join(', ')}`);
+  const packages = s.roles.filter((role) => role.packageProblems > 0);
+  if (packages.length > 0) {
+    control.push(
+      `Package problems (instances still alerted at the end): ${packages.map((role) => `${role.id} ${role.packageProblems}`).join(', ')}`,
+    );
+  }
+  if (s.images !== undefined) {
+    const tally = (xs: (string | null)[]): string => {
+      const n = new Map<string, number>();
+      for (const x of xs) if (x !== null) n.set(x, (n.get(x) ?? 0) + 1);
+      return [...n].map(([k, v]) => `${k} ×${v}`).join(', ');
+    };
+    control.push(
+      `Images: ${s.images.violations} violation${s.images.violations === 1 ? '' : 's'}${s.images.wrongUs > 0 ? ` (${duration(s.images.wrongUs)} on a wrong image)` : ''}; VMs ${tally(Object.values(s.images.instances)) || 'none'}; hosts ${tally(Object.values(s.images.nodes))}`,
+    );
+  }
   if (control.length > 0) {
     out.push(...control);
     out.push('');

@@ -27,6 +27,15 @@ describe('fabricsim run', () => {
     expect(out).toMatch(/✓\s+recovered crash1/);
   });
 
+  it('names the images each VM and node runs and the image violations, only when the scenario has images', async () => {
+    const r = await cli('run', join('scenarios', 'os-images.yaml'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      'Images: 2 violations (1h27m on a wrong image); VMs guest-web-2026.11+os-dec ×2, guest-worker-2026.11+os-dec ×2; hosts host-2026.11 ×6',
+    );
+    expect((await cli('run', PASS)).stdout).not.toContain('Images:');
+  });
+
   it('--json prints exactly one JSON object, the run summary', async () => {
     const r = await cli('run', PASS, '--json');
     expect(r.code).toBe(0);
