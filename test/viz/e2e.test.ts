@@ -1162,8 +1162,103 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const allowed = tl.events.findIndex((e) => e.r === 'list:boundary-c0:corpnet-to-management');
     expect(allowed).toBeGreaterThanOrEqual(0);
     expect((await rowsOf(allowed))[0]).toEqual(['corpnet-to-management', 'match']);
-    // A decision that is not an access list's shows no table.
-    const other = tl.events.findIndex((e) => e.r && !/^(list|default):/.test(e.r));
-    if (other >= 0) expect(await rowsOf(other)).toEqual([]);
+  });
+
+  it('shows the rule table of every kind of wall: boundary, host ACL, SQL node ACL, NSG, host filter, endpoint ACL, VLAN, load balancer', async () => {
+    // The bundled security scenarios, and one with an endpoint ACL and an NSG rule of its own (no bundled scenario
+    // has an endpoint ACL decide).
+    const ACL_SCENARIO = `
+version: 1
+name: walls-check
+seed: 7
+duration: 10m
+topology:
+  clusters:
+    - { id: c0, racks: 2, nodesPerRack: 2 }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 2, inputEndpoints: [{ name: http, port: 80 }] }
+security:
+  rules:
+    endpointAcls:
+      shop.web: { http: [{ order: 100, action: permit, remoteSubnet: 203.0.113.0/25, description: partners }] }
+    nsg:
+      - { name: block-bad-range, priority: 200, direction: inbound, access: deny, source: 203.0.113.64/26, destination: shop.web, destinationPorts: 80 }
+  traffic:
+    - { at: 1m, kind: connect, from: 203.0.113.200, to: shop.web, port: 80 }
+    - { at: 2m, kind: connect, from: 203.0.113.70, to: shop.web, port: 80 }
+`;
+    const runs: [string, string][] = [
+      ['security-compute-connectivity.yaml', readFileSync('scenarios/security-compute-connectivity.yaml', 'utf8')],
+      ['security-corpnet-acl.yaml', readFileSync('scenarios/security-corpnet-acl.yaml', 'utf8')],
+      ['security-sql-node-acl.yaml', readFileSync('scenarios/security-sql-node-acl.yaml', 'utf8')],
+      ['walls-check.yaml', ACL_SCENARIO],
+    ];
+    // For each wall kind: the first event whose rule that wall decides, as the page must show it.
+    const want: Record<string, RegExp> = {
+      boundary: /^list:boundary-c0:others-to-management$/,
+      'host-acl': /^default:hosts-c0:deny$/,
+      'sql-node-acl': /^default:sql-nodes:deny$/,
+      nsg: /^nsg:200:block-bad-range$/,
+      'host-filter': /^default:host-deny-all$/,
+      'endpoint-acl': /^default:acl-implicit-deny$/,
+      vlan: /^vlan:main->fc$/,
+      'load-balancer': /^lb:no-endpoint$/,
+    };
+    const seen = new Set<string>();
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    for (const [file, text] of runs) {
+      const tl = runToTimeline(text, file);
+      const path = join(work, `walls-${file}.timeline.json`);
+      writeFileSync(path, JSON.stringify(tl));
+      await page.setInputFiles('[data-testid=file-input]', path);
+      await waitForRun(page, tl.traceHash);
+      for (const [kind, rule] of Object.entries(want)) {
+        if (seen.has(kind)) continue;
+        const id = tl.events.findIndex((e) => e.r !== undefined && rule.test(e.r) && e.m !== undefined);
+        if (id < 0) continue;
+        await page.evaluate(
+          (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+          id,
+        );
+        await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${id}"]`);
+        const table = page.locator('[data-testid=rule-table]');
+        expect(await table.getAttribute('data-kind'), `${file} event ${id} (${tl.events[id]!.r})`).toBe(kind);
+        const rows = await page.$$eval('[data-testid=rule-table] tr.rule-row', (els) =>
+          els.map((e) => [(e as HTMLElement).dataset.id, (e as HTMLElement).dataset.state]),
+        );
+        // Exactly one row decided, it carries the event's rule id; in a first-match list every row above it did not
+        // match and every row below was not tried.
+        const at = rows.findIndex(([, st]) => st === 'match');
+        expect(rows.filter(([, st]) => st === 'match')).toHaveLength(1);
+        expect(rows[at]![0]).toBe(tl.events[id]!.r);
+        if (kind !== 'vlan') {
+          expect(rows.slice(0, at).every(([, st]) => st === 'no match' || st === 'not tried')).toBe(true);
+          expect(rows.slice(at + 1).every(([, st]) => st === 'not tried')).toBe(true);
+        }
+        // The highlighted row is drawn (yellow) and says what it did to the message.
+        const action = await page.locator('[data-testid=rule-table] tr.match .action').textContent();
+        expect(action).toBe(tl.events[id]!.m!.ok ? 'allow' : 'deny');
+        await shoot(page, '[data-testid=explanation]', `wall-${kind}`);
+        seen.add(kind);
+      }
+    }
+    expect([...seen].sort()).toEqual(Object.keys(want).sort());
+    // A decision no wall makes (a SQL login's password check) has no table.
+    const sql = runToTimeline(readFileSync('scenarios/security-sql-auth.yaml', 'utf8'), 'security-sql-auth.yaml');
+    const sqlPath = join(work, 'walls-sql-auth.timeline.json');
+    writeFileSync(sqlPath, JSON.stringify(sql));
+    await page.setInputFiles('[data-testid=file-input]', sqlPath);
+    await waitForRun(page, sql.traceHash);
+    const login = sql.events.findIndex((e) => e.r === 'auth:wrong-password');
+    expect(login).toBeGreaterThanOrEqual(0);
+    await page.evaluate(
+      (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+      login,
+    );
+    await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${login}"]`);
+    expect(await page.locator('[data-testid=rule-table]').count()).toBe(0);
   });
 });
