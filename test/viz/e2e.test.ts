@@ -1038,6 +1038,70 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(marked).toBeGreaterThan(0);
     await shoot(page, '.tab-body', 'student-topology-not-ready');
   });
+  it('counts missed polls on a node of the canvas topology, 1 … 4 then silent, drawn on the node', async () => {
+    const tl = JSON.parse(readFileSync(bigPath, 'utf8')) as Timeline;
+    const crash = tl.events.find((e) => e.k === 'fault.start' && e.s === 'c0-r2-n3')!;
+    const node = 'c0-r2-n3';
+    const fails = tl.events.filter((e) => e.k === 'msg.poll' && e.s === `ha:${node}` && e.m && !e.m.ok);
+    const silent = tl.events.find((e) => e.k === 'node.silent' && e.s === node)!;
+    expect(fails.length).toBeGreaterThanOrEqual(4);
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', bigPath);
+    await waitForRun(page, tl.traceHash);
+    expect(await page.getAttribute('[data-testid=topology]', 'data-mode')).toBe('canvas');
+    const seek = async (t: number) => {
+      await page.evaluate(
+        (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+        t,
+      );
+      await settle(page);
+    };
+    type Badge = { node: string; text: string; x: number; y: number; w: number; h: number };
+    const badges = async () =>
+      JSON.parse((await attr(page, '[data-testid=topology]', 'data-missed-polls')) ?? '[]') as Badge[];
+    await seek(fails[1]!.t);
+    // Scroll the canvas until the node is in view (only what is in view is drawn).
+    const stage = page.locator('[data-testid=topology-stage]');
+    let badge: Badge | undefined;
+    for (let step = 0; step < 40 && !badge; step++) {
+      badge = (await badges()).find((b) => b.node === node);
+      if (badge) break;
+      await stage.evaluate((el) => {
+        el.scrollTop += el.clientHeight / 2;
+      });
+      await settle(page);
+      await settle(page);
+    }
+    expect(badge?.text).toBe('2/4 missed');
+    // The badge is on the canvas in its colour (orange while polls go unanswered, red once silent).
+    const colourAt = async (b: Badge, want: [number, number, number]) => {
+      const box = (await page.locator('.topo-canvas').boundingBox())!;
+      const shot = decodePng(
+        await page.screenshot({ clip: { x: box.x + b.x, y: box.y + b.y, width: b.w, height: b.h } }),
+      );
+      let n = 0;
+      for (let i = 0; i < shot.rgba.length; i += 4) {
+        const d =
+          Math.abs(shot.rgba[i]! - want[0]) +
+          Math.abs(shot.rgba[i + 1]! - want[1]) +
+          Math.abs(shot.rgba[i + 2]! - want[2]);
+        if (d < 30) n++;
+      }
+      return n / (shot.rgba.length / 4);
+    };
+    expect(await colourAt(badge!, [0xb3, 0x59, 0x00])).toBeGreaterThan(0.3);
+    await seek(fails[0]!.t);
+    expect((await badges()).find((b) => b.node === node)?.text).toBe('1/4 missed');
+    await seek(silent.t);
+    const last = (await badges()).find((b) => b.node === node)!;
+    expect(last.text).toBe('4/4 missed → silent');
+    expect(await colourAt(last, [0xb3, 0x26, 0x1e])).toBeGreaterThan(0.3);
+    await shoot(page, '.tab-body', 'student-canvas-missed-polls');
+    // Before the crash every poll was answered: no badge.
+    await seek(crash.t - 1);
+    expect((await badges()).some((b) => b.node === node)).toBe(false);
+  });
   it('counts messages by group in Space-time when there are too many to draw one by one', async () => {
     const text = BIG_SCENARIO.replace(
       '  - { id: crash, at: 2m, kind: node.crash, target: c0-r2-n3 }',

@@ -29,6 +29,9 @@ const OVERVIEW_HIT = '\u0000overview';
 /** Above this many instances the view draws on a canvas. */
 export const CANVAS_THRESHOLD = 2000;
 const CANVAS_FONT = '11px system-ui, sans-serif';
+/** The canvas's missed-poll badge: while polls go unanswered, and once the node is declared silent. */
+const MISSED_COLOUR = '#b35900';
+const MISSED_SILENT = '#b3261e';
 
 type ColourBy = 'state' | 'ud';
 
@@ -249,6 +252,7 @@ export class TopologyView {
 
   private drawSvg(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
     if (this.canvas) {
+      delete this.el.dataset.missedPolls;
       this.canvas.remove();
       this.canvas = null;
       this.spacer?.remove();
@@ -465,7 +469,7 @@ export class TopologyView {
   };
 
   /** The missed-poll badge of a node ("2/4", "4/4 → silent"), or null when its last poll was answered. */
-  private missedOf(node: string): { missed: number; text: string } | null {
+  private missedOf(node: string): { missed: number; silent: boolean; text: string } | null {
     const run = this.app.run;
     if (!run) return null;
     if (this.pollsRun !== run) {
@@ -499,7 +503,11 @@ export class TopologyView {
     );
     if (m.missed === 0) return null;
     const shown = limit > 0 ? Math.min(m.missed, limit) : m.missed;
-    return { missed: m.missed, text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}` };
+    return {
+      missed: m.missed,
+      silent: m.silent,
+      text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}`,
+    };
   }
 
   /** The canvas lays the topology out left of the overview strip (the options object is kept while width holds). */
@@ -569,6 +577,8 @@ export class TopologyView {
     alerts.length = 0;
     let alertCount = 0;
     const nodeTexts: [string, number, number][] = [];
+    /** Nodes in view with unanswered polls: id, badge text, declared silent, and the node's x, y, width. */
+    const missed: [string, string, boolean, number, number, number][] = [];
     const outlines: [number, number, number, number, string][] = [];
     const sel = this.app.selection;
     const colourBy = this.colourBy;
@@ -622,6 +632,8 @@ export class TopologyView {
         bucket(nodeStrokes, nodeBorder(n.status)).push(x + 0.5, y + 0.5, w - 1, hgt - 1);
         if (!n.hostAgentUp) agentDown.push(x + w - 5, y + 1);
         if (!expanded) nodeTexts.push([`${hosted}`, x + 3, y + hgt - 1]);
+        const miss = this.missedOf(n.id);
+        if (miss) missed.push([n.id, miss.text, miss.silent, x, y, w]);
         hits.add(x, y, w, hgt, n.id, 'entity');
         if (sel === n.id) outlines.push([x, y, w, hgt, '#1f6feb']);
         if (touchedAny && touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
@@ -741,6 +753,20 @@ export class TopologyView {
       ctx.strokeStyle = colour;
       ctx.strokeRect(x, y, w, hgt);
     }
+    // The missed-poll counters, last so that nothing covers them: a dark pill on the node's top edge, right-aligned
+    // to it (it may overhang a small node), orange while polls go unanswered, red once the node is declared silent.
+    const drawn: { node: string; text: string; x: number; y: number; w: number; h: number }[] = [];
+    for (const [id, text, silent, nx, ny, nw] of missed) {
+      const tw = Math.ceil(ctx.measureText(text).width) + 6;
+      const bx = Math.max(0, nx + nw - tw);
+      const by = Math.max(top, ny - 7);
+      ctx.fillStyle = silent ? MISSED_SILENT : MISSED_COLOUR;
+      ctx.fillRect(bx, by, tw, 14);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(text, bx + 3, by + 11);
+      drawn.push({ node: id, text, x: bx, y: by - top, w: tw, h: 14 });
+    }
+    this.el.dataset.missedPolls = JSON.stringify(drawn);
     // SQL databases and watchdogs, under the clusters.
     let x = 8;
     const y = m.height + 6;
