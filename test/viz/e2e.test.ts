@@ -1102,6 +1102,68 @@ describe('the viewer as a student uses it (Chromium)', () => {
     await seek(crash.t - 1);
     expect((await badges()).some((b) => b.node === node)).toBe(false);
   });
+  it('at region scale (region-day) marks everything not Ready at every level of the topology, and aggregates Space-time', async () => {
+    // The first 45 minutes of region-day: 100,000 instances on 10,000 nodes, with the day's first faults.
+    const text = readFileSync('scenarios/bench/region-day.yaml', 'utf8');
+    const sc = loadScenario(text, { fileName: 'region-day.yaml' });
+    const tl = runScenario(sc, { untilUs: 45 * 60e6 }).timeline!;
+    const path = join(work, 'region-day-45m.timeline.json');
+    writeFileSync(path, JSON.stringify(tl));
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', path);
+    await waitForRun(page, tl.traceHash);
+    // A moment with instances down: the latest crash before the end, just after it.
+    const crash = [...tl.events].reverse().find((e) => e.k === 'instance.crash')!;
+    await page.evaluate(
+      (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+      crash.t + 1,
+    );
+    await settle(page);
+    const world = (await pageState(page)) as World;
+    const notReady = world.clusters.reduce(
+      (n, c) =>
+        n + c.nodes.filter((x) => x.status !== 'Ready').length + c.instances.filter((x) => x.status !== 'Ready').length,
+      0,
+    );
+    expect(notReady).toBeGreaterThan(0);
+    const topo = '[data-testid=topology]';
+    expect(await attr(page, topo, 'data-mode')).toBe('canvas');
+    for (const level of ['3', '2', '1', '0']) {
+      await page.selectOption('[data-testid=topo-level]', level);
+      await settle(page);
+      await settle(page);
+      expect(Number(await attr(page, topo, 'data-not-ready')), `level ${level}`).toBe(notReady);
+      // The overview strip marks them whatever is in view; marks are dark or coloured, the strip pale grey and blue.
+      const box = (await page.locator('.topo-canvas').boundingBox())!;
+      const strip = decodePng(
+        await page.screenshot({ clip: { x: box.x + box.width - 8, y: box.y, width: 8, height: box.height } }),
+      );
+      let marked = 0;
+      for (let i = 0; i < strip.rgba.length; i += 4) {
+        const [r, g, b] = [strip.rgba[i]!, strip.rgba[i + 1]!, strip.rgba[i + 2]!];
+        if (r + g + b < 600 && b - r < 40) marked++;
+      }
+      expect(marked, `level ${level}: strip marks`).toBeGreaterThan(0);
+      await shoot(page, '.tab-body', `region-topology-level-${level}`);
+    }
+    // Space-time: a wall of messages becomes counted bins per group of lanes.
+    await page.click('[data-testid=tab-spacetime]');
+    await settle(page);
+    expect(await attr(page, '[data-testid=spacetime]', 'data-mode')).toBe('aggregate');
+    expect(Number(await attr(page, '[data-testid=spacetime]', 'data-lanes'))).toBeLessThanOrEqual(12);
+    // The group labels fit the label column (none starts left of the diagram).
+    const lefts = await page.$$eval('.st-svg .group-lane .lane-label', (els) =>
+      els.map((e) => (e as SVGGraphicsElement).getBBox().x),
+    );
+    expect(lefts.length).toBeGreaterThan(0);
+    expect(Math.min(...lefts)).toBeGreaterThanOrEqual(0);
+    const bins = await page.$$eval('.st-svg line.arrow-bin', (els) =>
+      els.map((e) => ({ fate: (e as SVGElement).dataset.fate!, n: Number((e as SVGElement).dataset.count) })),
+    );
+    expect(bins.reduce((a, b) => a + b.n, 0)).toBe(Number(await attr(page, '[data-testid=spacetime]', 'data-count')));
+    await shoot(page, '.tab-body', 'region-spacetime');
+  }, 240_000);
   it('counts messages by group in Space-time when there are too many to draw one by one', async () => {
     const text = BIG_SCENARIO.replace(
       '  - { id: crash, at: 2m, kind: node.crash, target: c0-r2-n3 }',

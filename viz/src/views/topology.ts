@@ -21,6 +21,8 @@ import {
 
 /** Instances and nodes drawn smaller than this (px) get a ring of this size when they are not Ready. */
 const RING_PX = 9;
+/** The least width of a state other than Ready in a summary's bar. */
+const MIN_BAD_PX = 4;
 /** Width (px) of the overview strip at the canvas's right edge. */
 const STRIP_PX = 8;
 /** The hit id of the overview strip (a click there scrolls to that part of the layout). */
@@ -621,12 +623,25 @@ export class TopologyView {
         if (sel === rack.id) outlines.push([x, y, w, hgt, '#1f6feb']);
         if (touchedAny && touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
-      node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+      node: (c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
         if (n.status !== 'Ready') {
           alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(n.status));
           alertCount++;
         }
+        // A collapsed node draws no instances: its instances that are not Ready are marked on it instead.
+        let downColour = '';
+        if (!expanded) {
+          for (const ii of n.instances) {
+            const status = c.instances[ii]?.status;
+            if (status === undefined || status === 'Ready') continue;
+            const colour = instanceColour(status);
+            alerts.push(x, y, Math.max(w, hgt), 0, colour);
+            alertCount++;
+            downColour ||= colour;
+          }
+        }
         if (!visible(y, hgt)) return;
+        if (downColour) outlines.push([x - 1, y - 1, w + 2, hgt + 2, downColour]);
         // Deferred and batched by colour: one fill and one stroke per node state, not one per node.
         bucket(nodeFills, nodeFill(n.status)).push(x, y, w, hgt);
         bucket(nodeStrokes, nodeBorder(n.status)).push(x + 0.5, y + 0.5, w - 1, hgt - 1);
@@ -657,7 +672,22 @@ export class TopologyView {
           outlines.push([x - 1, y - 1, size + 2, size + 2, '#ff7a00']);
       },
       summary: (id, _kind, counts, x, y, w, hgt) => {
+        // A collapsed rack or cluster: whatever in it is not Ready counts, and marks the strip and the box.
+        let downColour = '';
+        for (const [status, n] of counts.instances) {
+          if (status === 'Ready' || n === 0) continue;
+          alerts.push(x, y, Math.max(w, hgt), 0, instanceColour(status));
+          alertCount += n;
+          downColour ||= instanceColour(status);
+        }
+        for (const [status, n] of counts.nodes) {
+          if (status === 'Ready' || n === 0) continue;
+          alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(status));
+          alertCount += n;
+          downColour ||= nodeBorder(status);
+        }
         if (!visible(y, hgt)) return;
+        if (downColour) outlines.push([x - 1, y - 1, w + 2, hgt + 2, downColour]);
         drawCountBars(ctx, counts, x, y, w, hgt);
         ctx.fillStyle = '#1f2933';
         ctx.fillText(summaryText(counts), x + 4, y + hgt - 4);
@@ -984,9 +1014,15 @@ function drawCountBars(
   ctx.fillStyle = '#f6f8fa';
   ctx.fillRect(x, y, w, hgt);
   const total = [...counts.instances.values()].reduce((a, b) => a + b, 0);
+  // A state other than Ready gets at least MIN_BAD_PX of the bar, however few instances are in it (3 of 10,000
+  // would be a thousandth of a pixel); Ready gives up the room.
+  let bad = 0;
+  for (const [status, n] of counts.instances) if (status !== 'Ready' && n > 0) bad++;
   let cx = x;
   for (const [status, n] of counts.instances) {
-    const bw = total ? (n / total) * w : 0;
+    let bw = total ? (n / total) * w : 0;
+    if (status !== 'Ready' && n > 0) bw = Math.max(bw, MIN_BAD_PX);
+    else if (status === 'Ready') bw = Math.max(0, bw - bad * MIN_BAD_PX);
     ctx.fillStyle = instanceColour(status);
     ctx.fillRect(cx, y, bw, 6);
     cx += bw;
