@@ -999,6 +999,65 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const restart = quick.events.findIndex((e) => e.k === 'instance.restart');
     expect(await go(restart, quick.events[restart]!.s)).toMatchObject({ restart: 'current', vm: 'ahead' });
   });
+  it('draws the crash-loop climb on the ladder: restarts, then the FC reimages; a failing package stays on restarts', async () => {
+    const page = await openPage('?scenario=crash-loop-recovery');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    const tl = runToTimeline(readFileSync('scenarios/crash-loop-recovery.yaml', 'utf8'), 'crash-loop-recovery.yaml');
+    await waitForRun(page, tl.traceHash);
+    const go = async (id: number, sel: string) => {
+      await page.evaluate(
+        ([i, s]) => {
+          const app = (
+            window as never as { fabricsim: { app: { goToEvent(i: number): void; select(s: string): void } } }
+          ).fabricsim.app;
+          app.goToEvent(i as number);
+          app.select(s as string);
+        },
+        [id, sel] as const,
+      );
+      await settle(page);
+      await page.waitForSelector('[data-testid=ladder]');
+      return page.$$eval('[data-testid=ladder] .rung', (els) =>
+        Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.rung, (e as HTMLElement).dataset.state])),
+      );
+    };
+    const loop = tl.events.findIndex((e) => e.k === 'instance.crash-loop');
+    const inst = tl.events[loop]!.s;
+    // The crash before the loop: on the restart rung, counting crashes against the crash-loop rule.
+    const lastWhere = (f: (e: Timeline['events'][number], i: number) => boolean) =>
+      tl.events.reduce((found, e, i) => (f(e, i) ? i : found), -1);
+    const crashBefore = lastWhere((e, i) => i < loop && e.k === 'instance.crash' && e.s === inst);
+    const fourth = lastWhere((e, i) => i < crashBefore && e.k === 'instance.restart' && e.s === inst);
+    expect(await go(fourth, inst)).toMatchObject({ restart: 'current', vm: 'ahead' });
+    expect(await page.getAttribute('[data-testid=ladder-crash-loop]', 'data-crashes')).toBe('4');
+    // The FC's reimage: the VM rung, the restarts of the loop's crashes done before it.
+    const reimage = tl.events.findIndex((e) => e.k === 'instance.reimage');
+    expect(await go(reimage, inst)).toEqual({
+      restart: 'done',
+      vm: 'current',
+      host: 'ahead',
+      healing: 'ahead',
+      repair: 'ahead',
+    });
+    expect(await page.textContent('[data-testid=ladder] [data-rung=restart] [data-testid=ladder-tries]')).toContain(
+      '×4',
+    );
+    expect(await page.textContent('[data-testid=ladder-deadline]')).toContain('waits for vm.ready');
+    expect(await page.textContent('[data-testid=ladder-move-by]')).toContain('the FC moves it to another node');
+    await shoot(page, '[data-testid=inspector]', 'student-ladder-crash-loop');
+    // A failing package: the loop is alerted, the FC is not asked, restarts go on at the capped back-off.
+    const fu = runToTimeline(readFileSync('scenarios/failing-upgrade.yaml', 'utf8'), 'failing-upgrade.yaml');
+    await page.selectOption('[data-testid=scenario-select]', 'failing-upgrade');
+    await page.click('[data-testid=run-scenario]');
+    await waitForRun(page, fu.traceHash);
+    const pkgLoop = fu.events.findIndex((e) => e.k === 'instance.crash-loop');
+    const pkgInst = fu.events[pkgLoop]!.s;
+    const after = fu.events.findIndex((e, i) => i > pkgLoop && e.k === 'instance.restart' && e.s === pkgInst);
+    expect(await go(after, pkgInst)).toMatchObject({ restart: 'current', vm: 'ahead' });
+    expect(await page.getAttribute('[data-testid=ladder-crash-loop]', 'data-package')).toBe('true');
+    expect(await page.textContent('[data-testid=ladder-crash-loop]')).toContain('no further rung');
+    await shoot(page, '[data-testid=inspector]', 'student-ladder-package');
+  });
   it('marks everything that is not Ready on the canvas topology, with rings and an overview strip', async () => {
     const page = await openPage('');
     await page.setViewportSize({ width: 1600, height: 1000 });
