@@ -14,6 +14,7 @@ export {
 export {
   AddressPlan,
   Endpoints,
+  isWallRule,
   overlay,
   planProblem,
   RuleBook,

@@ -13,6 +13,7 @@ import {
   AddressPlan,
   Endpoints,
   type WallExplainer as Explainer,
+  isWallRule,
   overlay,
   type PluginModules,
   RuleBook,
@@ -38,7 +39,7 @@ export function explainWall(
   opts: { plugins?: PluginModules } = {},
 ): WallTable | null {
   const sec = resolved.security;
-  if (!sec) return null;
+  if (!sec || !isWallRule(q.rule)) return null;
   // The misconfigurations in force at `atUs`, in the order they were made.
   const active = sec.traffic
     .filter((t) => t.kind === 'misconfigure' && t.change !== null)

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainWall, runScenario, type TimelineEvent, type WallTable } from '../../sim/index.js';
+import { isWallRule } from '../../sim/model/security/index.js';
 import { ROOT, scenarioFile, shop } from './helpers.js';
 
 /** Rule ids a wall decides (everything else — logins, flows, platform-internal — is no wall's). */
@@ -104,7 +105,33 @@ describe('explainWall: the rule table of the wall behind a decision', () => {
     expect(after.rows.map((r) => r.name)).toEqual(['corpnet-to-management', 'others-to-management', 'outside-to-vips']);
   });
 
-  it('gives no table for decisions no wall makes', () => {
+  it('gives no table for decisions no wall makes, without compiling anything for them', () => {
+    for (const r of [
+      'fault:vm.crash',
+      'detector:guest-agent',
+      'fc.missedPolls=4',
+      'default:sql-firewall-deny',
+      'default:no-grant',
+      'flow:reply',
+      'lb:no-instance-in-rotation',
+    ])
+      expect(isWallRule(r), r).toBe(false);
+    for (const r of [
+      'list:boundary-c0:x',
+      'default:boundary-sql:deny',
+      'default:hosts-c0:allow',
+      'nsg:100:a',
+      'host:vnet-in',
+      'default:host-deny-all',
+      'host:anti-spoofing',
+      'acl:100',
+      'default:acl-implicit-deny',
+      'default:no-acl',
+      'vlan:main->fc',
+      'vlan-override:main->fc',
+      'lb:no-endpoint',
+    ])
+      expect(isWallRule(r), r).toBe(true);
     const sc = scenarioFile('security-sql-auth.yaml');
     expect(explainWall(sc.resolved, 0, { rule: 'auth:wrong-password' })).toBeNull();
     expect(explainWall(sc.resolved, 0, { rule: 'flow:established' })).toBeNull();

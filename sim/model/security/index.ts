@@ -26,4 +26,4 @@ export {
 } from './plan.js';
 export { SqlServer } from './sql.js';
 export { describeChange, overlay, SecurityModel } from './traffic-actor.js';
-export { WallExplainer, type WallKind, type WallQuery, type WallRule, type WallTable } from './walls.js';
+export { isWallRule, WallExplainer, type WallKind, type WallQuery, type WallRule, type WallTable } from './walls.js';

@@ -80,6 +80,18 @@ const protoText = (p: string): string => (p === '*' ? 'any protocol' : p);
 const names = (n: readonly string[] | null | undefined, self = 'this VM'): string =>
   n === null || n === undefined ? self : n.includes('*') ? 'anyone' : n.join(', ');
 
+/**
+ * Whether a rule id is one a wall's decisions carry (a list's rule or default, an NSG, host filter or endpoint ACL
+ * rule, a VLAN pair, the load balancer's refusal) — checked before any rules are compiled to explain it.
+ */
+export function isWallRule(rule: string): boolean {
+  return (
+    /^(list|nsg|host|acl|vlan|vlan-override):/.test(rule) ||
+    rule === 'lb:no-endpoint' ||
+    /^default:(host-|acl-|no-acl$|[^:]+:(allow|deny)$)/.test(rule)
+  );
+}
+
 /** Explains decisions against one compiled `RuleBook`. */
 export class WallExplainer {
   constructor(
@@ -92,6 +104,7 @@ export class WallExplainer {
   /** The table of the wall that made decision `q.rule` for the message `q.from` → `q.to`, or null for no wall's. */
   explain(q: WallQuery): WallTable | null {
     const r = q.rule;
+    if (!isWallRule(r)) return null;
     const list = /^(?:list|default):([^:]+):/.exec(r);
     if (list && !r.startsWith('default:host-') && !r.startsWith('default:acl-')) return this.acl(list[1]!, r);
     if (r.startsWith('nsg:')) return this.nsg(r, q);
