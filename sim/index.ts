@@ -111,3 +111,4 @@ export {
   writeTimeline,
 } from './trace/index.js';
 export { VERSION } from './version.js';
+export { explainWall, type WallKind, type WallQuery, type WallRule, type WallTable } from './walls/index.js';

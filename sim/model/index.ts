@@ -11,5 +11,19 @@ export {
   phi,
   policyLabel,
 } from './policies/index.js';
-export { planProblem, type SecurityFacts, SecurityModel } from './security/index.js';
+export {
+  AddressPlan,
+  Endpoints,
+  isWallRule,
+  overlay,
+  planProblem,
+  RuleBook,
+  type SecurityFacts,
+  SecurityModel,
+  WallExplainer,
+  type WallKind,
+  type WallQuery,
+  type WallRule,
+  type WallTable,
+} from './security/index.js';
 export { Simulation } from './simulation.js';

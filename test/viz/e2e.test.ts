@@ -999,6 +999,65 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const restart = quick.events.findIndex((e) => e.k === 'instance.restart');
     expect(await go(restart, quick.events[restart]!.s)).toMatchObject({ restart: 'current', vm: 'ahead' });
   });
+  it('draws the crash-loop climb on the ladder: restarts, then the FC reimages; a failing package stays on restarts', async () => {
+    const page = await openPage('?scenario=crash-loop-recovery');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    const tl = runToTimeline(readFileSync('scenarios/crash-loop-recovery.yaml', 'utf8'), 'crash-loop-recovery.yaml');
+    await waitForRun(page, tl.traceHash);
+    const go = async (id: number, sel: string) => {
+      await page.evaluate(
+        ([i, s]) => {
+          const app = (
+            window as never as { fabricsim: { app: { goToEvent(i: number): void; select(s: string): void } } }
+          ).fabricsim.app;
+          app.goToEvent(i as number);
+          app.select(s as string);
+        },
+        [id, sel] as const,
+      );
+      await settle(page);
+      await page.waitForSelector('[data-testid=ladder]');
+      return page.$$eval('[data-testid=ladder] .rung', (els) =>
+        Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.rung, (e as HTMLElement).dataset.state])),
+      );
+    };
+    const loop = tl.events.findIndex((e) => e.k === 'instance.crash-loop');
+    const inst = tl.events[loop]!.s;
+    // The crash before the loop: on the restart rung, counting crashes against the crash-loop rule.
+    const lastWhere = (f: (e: Timeline['events'][number], i: number) => boolean) =>
+      tl.events.reduce((found, e, i) => (f(e, i) ? i : found), -1);
+    const crashBefore = lastWhere((e, i) => i < loop && e.k === 'instance.crash' && e.s === inst);
+    const fourth = lastWhere((e, i) => i < crashBefore && e.k === 'instance.restart' && e.s === inst);
+    expect(await go(fourth, inst)).toMatchObject({ restart: 'current', vm: 'ahead' });
+    expect(await page.getAttribute('[data-testid=ladder-crash-loop]', 'data-crashes')).toBe('4');
+    // The FC's reimage: the VM rung, the restarts of the loop's crashes done before it.
+    const reimage = tl.events.findIndex((e) => e.k === 'instance.reimage');
+    expect(await go(reimage, inst)).toEqual({
+      restart: 'done',
+      vm: 'current',
+      host: 'ahead',
+      healing: 'ahead',
+      repair: 'ahead',
+    });
+    expect(await page.textContent('[data-testid=ladder] [data-rung=restart] [data-testid=ladder-tries]')).toContain(
+      '×4',
+    );
+    expect(await page.textContent('[data-testid=ladder-deadline]')).toContain('waits for vm.ready');
+    expect(await page.textContent('[data-testid=ladder-move-by]')).toContain('the FC moves it to another node');
+    await shoot(page, '[data-testid=inspector]', 'student-ladder-crash-loop');
+    // A failing package: the loop is alerted, the FC is not asked, restarts go on at the capped back-off.
+    const fu = runToTimeline(readFileSync('scenarios/failing-upgrade.yaml', 'utf8'), 'failing-upgrade.yaml');
+    await page.selectOption('[data-testid=scenario-select]', 'failing-upgrade');
+    await page.click('[data-testid=run-scenario]');
+    await waitForRun(page, fu.traceHash);
+    const pkgLoop = fu.events.findIndex((e) => e.k === 'instance.crash-loop');
+    const pkgInst = fu.events[pkgLoop]!.s;
+    const after = fu.events.findIndex((e, i) => i > pkgLoop && e.k === 'instance.restart' && e.s === pkgInst);
+    expect(await go(after, pkgInst)).toMatchObject({ restart: 'current', vm: 'ahead' });
+    expect(await page.getAttribute('[data-testid=ladder-crash-loop]', 'data-package')).toBe('true');
+    expect(await page.textContent('[data-testid=ladder-crash-loop]')).toContain('no further rung');
+    await shoot(page, '[data-testid=inspector]', 'student-ladder-package');
+  });
   it('marks everything that is not Ready on the canvas topology, with rings and an overview strip', async () => {
     const page = await openPage('');
     await page.setViewportSize({ width: 1600, height: 1000 });
@@ -1038,6 +1097,132 @@ describe('the viewer as a student uses it (Chromium)', () => {
     expect(marked).toBeGreaterThan(0);
     await shoot(page, '.tab-body', 'student-topology-not-ready');
   });
+  it('counts missed polls on a node of the canvas topology, 1 … 4 then silent, drawn on the node', async () => {
+    const tl = JSON.parse(readFileSync(bigPath, 'utf8')) as Timeline;
+    const crash = tl.events.find((e) => e.k === 'fault.start' && e.s === 'c0-r2-n3')!;
+    const node = 'c0-r2-n3';
+    const fails = tl.events.filter((e) => e.k === 'msg.poll' && e.s === `ha:${node}` && e.m && !e.m.ok);
+    const silent = tl.events.find((e) => e.k === 'node.silent' && e.s === node)!;
+    expect(fails.length).toBeGreaterThanOrEqual(4);
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', bigPath);
+    await waitForRun(page, tl.traceHash);
+    expect(await page.getAttribute('[data-testid=topology]', 'data-mode')).toBe('canvas');
+    const seek = async (t: number) => {
+      await page.evaluate(
+        (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+        t,
+      );
+      await settle(page);
+    };
+    type Badge = { node: string; text: string; x: number; y: number; w: number; h: number };
+    const badges = async () =>
+      JSON.parse((await attr(page, '[data-testid=topology]', 'data-missed-polls')) ?? '[]') as Badge[];
+    await seek(fails[1]!.t);
+    // Scroll the canvas until the node is in view (only what is in view is drawn).
+    const stage = page.locator('[data-testid=topology-stage]');
+    let badge: Badge | undefined;
+    for (let step = 0; step < 40 && !badge; step++) {
+      badge = (await badges()).find((b) => b.node === node);
+      if (badge) break;
+      await stage.evaluate((el) => {
+        el.scrollTop += el.clientHeight / 2;
+      });
+      await settle(page);
+      await settle(page);
+    }
+    expect(badge?.text).toBe('2/4 missed');
+    // The badge is on the canvas in its colour (orange while polls go unanswered, red once silent).
+    const colourAt = async (b: Badge, want: [number, number, number]) => {
+      const box = (await page.locator('.topo-canvas').boundingBox())!;
+      const shot = decodePng(
+        await page.screenshot({ clip: { x: box.x + b.x, y: box.y + b.y, width: b.w, height: b.h } }),
+      );
+      let n = 0;
+      for (let i = 0; i < shot.rgba.length; i += 4) {
+        const d =
+          Math.abs(shot.rgba[i]! - want[0]) +
+          Math.abs(shot.rgba[i + 1]! - want[1]) +
+          Math.abs(shot.rgba[i + 2]! - want[2]);
+        if (d < 30) n++;
+      }
+      return n / (shot.rgba.length / 4);
+    };
+    expect(await colourAt(badge!, [0xb3, 0x59, 0x00])).toBeGreaterThan(0.3);
+    await seek(fails[0]!.t);
+    expect((await badges()).find((b) => b.node === node)?.text).toBe('1/4 missed');
+    await seek(silent.t);
+    const last = (await badges()).find((b) => b.node === node)!;
+    expect(last.text).toBe('4/4 missed → silent');
+    expect(await colourAt(last, [0xb3, 0x26, 0x1e])).toBeGreaterThan(0.3);
+    await shoot(page, '.tab-body', 'student-canvas-missed-polls');
+    // Before the crash every poll was answered: no badge.
+    await seek(crash.t - 1);
+    expect((await badges()).some((b) => b.node === node)).toBe(false);
+  });
+  it('at region scale (region-day) marks everything not Ready at every level of the topology, and aggregates Space-time', async () => {
+    // The first 45 minutes of region-day: 100,000 instances on 10,000 nodes, with the day's first faults.
+    const text = readFileSync('scenarios/bench/region-day.yaml', 'utf8');
+    const sc = loadScenario(text, { fileName: 'region-day.yaml' });
+    const tl = runScenario(sc, { untilUs: 45 * 60e6 }).timeline!;
+    const path = join(work, 'region-day-45m.timeline.json');
+    writeFileSync(path, JSON.stringify(tl));
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.setInputFiles('[data-testid=file-input]', path);
+    await waitForRun(page, tl.traceHash);
+    // A moment with instances down: the latest crash before the end, just after it.
+    const crash = [...tl.events].reverse().find((e) => e.k === 'instance.crash')!;
+    await page.evaluate(
+      (at) => (window as never as { fabricsim: { app: { seekTime(t: number): void } } }).fabricsim.app.seekTime(at),
+      crash.t + 1,
+    );
+    await settle(page);
+    const world = (await pageState(page)) as World;
+    const notReady = world.clusters.reduce(
+      (n, c) =>
+        n + c.nodes.filter((x) => x.status !== 'Ready').length + c.instances.filter((x) => x.status !== 'Ready').length,
+      0,
+    );
+    expect(notReady).toBeGreaterThan(0);
+    const topo = '[data-testid=topology]';
+    expect(await attr(page, topo, 'data-mode')).toBe('canvas');
+    for (const level of ['3', '2', '1', '0']) {
+      await page.selectOption('[data-testid=topo-level]', level);
+      await settle(page);
+      await settle(page);
+      expect(Number(await attr(page, topo, 'data-not-ready')), `level ${level}`).toBe(notReady);
+      // The overview strip marks them whatever is in view; marks are dark or coloured, the strip pale grey and blue.
+      const box = (await page.locator('.topo-canvas').boundingBox())!;
+      const strip = decodePng(
+        await page.screenshot({ clip: { x: box.x + box.width - 8, y: box.y, width: 8, height: box.height } }),
+      );
+      let marked = 0;
+      for (let i = 0; i < strip.rgba.length; i += 4) {
+        const [r, g, b] = [strip.rgba[i]!, strip.rgba[i + 1]!, strip.rgba[i + 2]!];
+        if (r + g + b < 600 && b - r < 40) marked++;
+      }
+      expect(marked, `level ${level}: strip marks`).toBeGreaterThan(0);
+      await shoot(page, '.tab-body', `region-topology-level-${level}`);
+    }
+    // Space-time: a wall of messages becomes counted bins per group of lanes.
+    await page.click('[data-testid=tab-spacetime]');
+    await settle(page);
+    expect(await attr(page, '[data-testid=spacetime]', 'data-mode')).toBe('aggregate');
+    expect(Number(await attr(page, '[data-testid=spacetime]', 'data-lanes'))).toBeLessThanOrEqual(12);
+    // The group labels fit the label column (none starts left of the diagram).
+    const lefts = await page.$$eval('.st-svg .group-lane .lane-label', (els) =>
+      els.map((e) => (e as SVGGraphicsElement).getBBox().x),
+    );
+    expect(lefts.length).toBeGreaterThan(0);
+    expect(Math.min(...lefts)).toBeGreaterThanOrEqual(0);
+    const bins = await page.$$eval('.st-svg line.arrow-bin', (els) =>
+      els.map((e) => ({ fate: (e as SVGElement).dataset.fate!, n: Number((e as SVGElement).dataset.count) })),
+    );
+    expect(bins.reduce((a, b) => a + b.n, 0)).toBe(Number(await attr(page, '[data-testid=spacetime]', 'data-count')));
+    await shoot(page, '.tab-body', 'region-spacetime');
+  }, 240_000);
   it('counts messages by group in Space-time when there are too many to draw one by one', async () => {
     const text = BIG_SCENARIO.replace(
       '  - { id: crash, at: 2m, kind: node.crash, target: c0-r2-n3 }',
@@ -1162,8 +1347,103 @@ describe('the viewer as a student uses it (Chromium)', () => {
     const allowed = tl.events.findIndex((e) => e.r === 'list:boundary-c0:corpnet-to-management');
     expect(allowed).toBeGreaterThanOrEqual(0);
     expect((await rowsOf(allowed))[0]).toEqual(['corpnet-to-management', 'match']);
-    // A decision that is not an access list's shows no table.
-    const other = tl.events.findIndex((e) => e.r && !/^(list|default):/.test(e.r));
-    if (other >= 0) expect(await rowsOf(other)).toEqual([]);
+  });
+
+  it('shows the rule table of every kind of wall: boundary, host ACL, SQL node ACL, NSG, host filter, endpoint ACL, VLAN, load balancer', async () => {
+    // The bundled security scenarios, and one with an endpoint ACL and an NSG rule of its own (no bundled scenario
+    // has an endpoint ACL decide).
+    const ACL_SCENARIO = `
+version: 1
+name: walls-check
+seed: 7
+duration: 10m
+topology:
+  clusters:
+    - { id: c0, racks: 2, nodesPerRack: 2 }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 2, inputEndpoints: [{ name: http, port: 80 }] }
+security:
+  rules:
+    endpointAcls:
+      shop.web: { http: [{ order: 100, action: permit, remoteSubnet: 203.0.113.0/25, description: partners }] }
+    nsg:
+      - { name: block-bad-range, priority: 200, direction: inbound, access: deny, source: 203.0.113.64/26, destination: shop.web, destinationPorts: 80 }
+  traffic:
+    - { at: 1m, kind: connect, from: 203.0.113.200, to: shop.web, port: 80 }
+    - { at: 2m, kind: connect, from: 203.0.113.70, to: shop.web, port: 80 }
+`;
+    const runs: [string, string][] = [
+      ['security-compute-connectivity.yaml', readFileSync('scenarios/security-compute-connectivity.yaml', 'utf8')],
+      ['security-corpnet-acl.yaml', readFileSync('scenarios/security-corpnet-acl.yaml', 'utf8')],
+      ['security-sql-node-acl.yaml', readFileSync('scenarios/security-sql-node-acl.yaml', 'utf8')],
+      ['walls-check.yaml', ACL_SCENARIO],
+    ];
+    // For each wall kind: the first event whose rule that wall decides, as the page must show it.
+    const want: Record<string, RegExp> = {
+      boundary: /^list:boundary-c0:others-to-management$/,
+      'host-acl': /^default:hosts-c0:deny$/,
+      'sql-node-acl': /^default:sql-nodes:deny$/,
+      nsg: /^nsg:200:block-bad-range$/,
+      'host-filter': /^default:host-deny-all$/,
+      'endpoint-acl': /^default:acl-implicit-deny$/,
+      vlan: /^vlan:main->fc$/,
+      'load-balancer': /^lb:no-endpoint$/,
+    };
+    const seen = new Set<string>();
+    const page = await openPage('');
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    for (const [file, text] of runs) {
+      const tl = runToTimeline(text, file);
+      const path = join(work, `walls-${file}.timeline.json`);
+      writeFileSync(path, JSON.stringify(tl));
+      await page.setInputFiles('[data-testid=file-input]', path);
+      await waitForRun(page, tl.traceHash);
+      for (const [kind, rule] of Object.entries(want)) {
+        if (seen.has(kind)) continue;
+        const id = tl.events.findIndex((e) => e.r !== undefined && rule.test(e.r) && e.m !== undefined);
+        if (id < 0) continue;
+        await page.evaluate(
+          (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+          id,
+        );
+        await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${id}"]`);
+        const table = page.locator('[data-testid=rule-table]');
+        expect(await table.getAttribute('data-kind'), `${file} event ${id} (${tl.events[id]!.r})`).toBe(kind);
+        const rows = await page.$$eval('[data-testid=rule-table] tr.rule-row', (els) =>
+          els.map((e) => [(e as HTMLElement).dataset.id, (e as HTMLElement).dataset.state]),
+        );
+        // Exactly one row decided, it carries the event's rule id; in a first-match list every row above it did not
+        // match and every row below was not tried.
+        const at = rows.findIndex(([, st]) => st === 'match');
+        expect(rows.filter(([, st]) => st === 'match')).toHaveLength(1);
+        expect(rows[at]![0]).toBe(tl.events[id]!.r);
+        if (kind !== 'vlan') {
+          expect(rows.slice(0, at).every(([, st]) => st === 'no match' || st === 'not tried')).toBe(true);
+          expect(rows.slice(at + 1).every(([, st]) => st === 'not tried')).toBe(true);
+        }
+        // The highlighted row is drawn (yellow) and says what it did to the message.
+        const action = await page.locator('[data-testid=rule-table] tr.match .action').textContent();
+        expect(action).toBe(tl.events[id]!.m!.ok ? 'allow' : 'deny');
+        await shoot(page, '[data-testid=explanation]', `wall-${kind}`);
+        seen.add(kind);
+      }
+    }
+    expect([...seen].sort()).toEqual(Object.keys(want).sort());
+    // A decision no wall makes (a SQL login's password check) has no table.
+    const sql = runToTimeline(readFileSync('scenarios/security-sql-auth.yaml', 'utf8'), 'security-sql-auth.yaml');
+    const sqlPath = join(work, 'walls-sql-auth.timeline.json');
+    writeFileSync(sqlPath, JSON.stringify(sql));
+    await page.setInputFiles('[data-testid=file-input]', sqlPath);
+    await waitForRun(page, sql.traceHash);
+    const login = sql.events.findIndex((e) => e.r === 'auth:wrong-password');
+    expect(login).toBeGreaterThanOrEqual(0);
+    await page.evaluate(
+      (i) => (window as never as { fabricsim: { app: { goToEvent(i: number): void } } }).fabricsim.app.goToEvent(i),
+      login,
+    );
+    await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${login}"]`);
+    expect(await page.locator('[data-testid=rule-table]').count()).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export { dictionary, generateCandidates } from './candidates.js';
 export { Endpoints } from './endpoints.js';
 export { type BlockedPaths, InfraPolicy } from './infra.js';
 export { INVARIANTS, type Invariant, PolicyOracle } from './oracle.js';
-export { RuleBook } from './packet-path.js';
+export { type CompiledWalls, RuleBook } from './packet-path.js';
 export {
   AddressPlan,
   clusterBlockBits,
@@ -26,3 +26,4 @@ export {
 } from './plan.js';
 export { SqlServer } from './sql.js';
 export { describeChange, overlay, SecurityModel } from './traffic-actor.js';
+export { isWallRule, WallExplainer, type WallKind, type WallQuery, type WallRule, type WallTable } from './walls.js';

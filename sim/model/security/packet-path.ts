@@ -79,6 +79,24 @@ export interface RoleEndpoint {
   readonly opened: boolean;
 }
 
+/** The compiled walls of a `RuleBook`, as `compiledWalls()` shows them (read-only). */
+export interface CompiledWalls {
+  /** Per cluster: the corpnet ↔ cluster boundary list ("boundary-<cluster>"). */
+  readonly boundary: readonly CompiledAcl[];
+  /** Per cluster: the ACL in front of the node hosts ("hosts-<cluster>"). */
+  readonly hostAcl: readonly CompiledAcl[];
+  /** Per cluster: its network security group. */
+  readonly nsg: readonly CompiledNsg[];
+  readonly sqlBoundary: CompiledAcl;
+  readonly sqlNodeAcl: CompiledAcl;
+  /** Per global role: one endpoint ACL per input endpoint (parallel to `endpointsOf`). */
+  readonly roleAcls: readonly (readonly CompiledEndpointAcl[])[];
+  /** Configured exceptions to VLAN isolation ("main->fc" → its decision). */
+  readonly vlanAllow: ReadonlyMap<string, Decision>;
+  /** The host filter judging global instance `gi`'s VM. */
+  hostFilter(gi: number): HostFilter;
+}
+
 export class RuleBook {
   /** Bumped on every recompilation. */
   version = 0;
@@ -597,6 +615,23 @@ export class RuleBook {
   /** Kind of global role `r`. */
   roleKind(r: number): 'web' | 'worker' {
     return this.roleKinds[r]!;
+  }
+
+  /**
+   * Read-only view of the compiled walls, in force since the last `compile`, for explaining a decision after the
+   * fact (`walls.ts`). Nothing here changes what `decide` answers.
+   */
+  compiledWalls(): CompiledWalls {
+    return {
+      boundary: this.boundary,
+      hostAcl: this.hostAcl,
+      nsg: this.nsg,
+      sqlBoundary: this.sqlBoundary,
+      sqlNodeAcl: this.sqlNodeAcl,
+      roleAcls: this.roleAcls,
+      vlanAllow: this.vlanAllow,
+      hostFilter: (gi) => this.hostFilter(gi),
+    };
   }
 }
 

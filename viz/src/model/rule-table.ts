@@ -1,15 +1,18 @@
 /**
- * The rule table behind a firewall or access-list decision ("list:boundary-c0:others-to-management",
- * "default:boundary-sql:deny"): the list's rules in the order they are tried, the one that matched, the ones above
- * it that did not (first match wins, so every rule above the matching one did not match), and those below that were
- * never tried. Built from the run's resolved security configuration, with the rules the platform adds to each list
- * (the management-endpoint rules, the VIPs, the FC's path to the host agents, the SQL nodes' own traffic) named as
- * sim/model/security/rules.ts composes them.
+ * The rule table behind a firewall decision, as the Why? panel draws it: the wall the message crossed (a boundary
+ * list, the host ACL, the SQL node ACL, a cluster's NSG, a VM's host packet filter, an endpoint ACL, the VLAN matrix,
+ * the load balancer), its rules in the order they are tried, the one that decided, the ones above it that did not
+ * match (first match wins) and those below that were never tried.
  *
- * A rule put in place by a scripted misconfiguration is not in the configured list: the table then says so.
+ * The rules come from the simulator (`explainWall` in the public API), compiled from the run's resolved scenario the
+ * way the run compiled them, with the misconfigurations in force at the event's time; the viewer adds only the
+ * states of the rows.
  */
+import { explainWall, type TimelineEvent, type WallKind } from '../../../sim/index.js';
 
 export interface RuleRow {
+  /** The rule id decisions carry. */
+  readonly rule: string;
   readonly name: string;
   readonly action: 'allow' | 'deny';
   readonly from: string;
@@ -17,117 +20,62 @@ export interface RuleRow {
   readonly what: string;
   /** Added by the platform rather than configured in the scenario. */
   readonly builtIn: boolean;
-  /** 'no match' above the deciding rule, 'match' for it, 'not tried' below it. */
-  readonly state: 'no match' | 'match' | 'not tried';
+  /** What applies when no rule matches (the list's default). */
+  readonly fallback: boolean;
+  /**
+   * 'match' for the deciding row; in a first-match list 'no match' above it and 'not tried' below it; in a lookup
+   * table (the VLAN matrix) 'other' for the rest.
+   */
+  readonly state: 'no match' | 'match' | 'not tried' | 'other';
 }
 
 export interface RuleTable {
-  readonly list: string;
+  readonly kind: WallKind;
+  /** Which wall ("boundary-c0", "nsg-c0 (inbound)", "host filter of shop.web.0 (inbound)"). */
+  readonly wall: string;
+  /** How the wall tries its rules, in a sentence. */
+  readonly how: string;
   readonly rows: readonly RuleRow[];
-  /** The action taken when no rule matches, and whether that is what decided. */
-  readonly defaultAction: 'allow' | 'deny';
-  readonly decidedByDefault: boolean;
-  /** The deciding rule is not among the configured ones (a misconfiguration added it during the run). */
-  readonly notConfigured: boolean;
+  /** False when no row carries the decision's rule id (the table then marks nothing). */
+  readonly matched: boolean;
 }
 
-interface AclRuleConfig {
-  readonly name: string;
-  readonly action: 'allow' | 'deny';
-  readonly source: readonly string[];
-  readonly destination: readonly string[];
-  readonly protocol: string;
-  readonly ports: unknown;
-}
-
-interface SecurityConfig {
-  readonly ports?: { readonly management?: readonly number[] | number; readonly hostAgent?: number };
-  readonly rules?: {
-    readonly boundary?: readonly AclRuleConfig[];
-    readonly hostAcl?: readonly AclRuleConfig[];
-    readonly sqlNodeAcl?: readonly AclRuleConfig[];
-    readonly managementSources?: readonly string[];
-  };
-}
-
-const portsText = (p: unknown): string =>
-  p === '*' || p === undefined ? 'any port' : Array.isArray(p) ? `port ${p.join(', ')}` : `port ${String(p)}`;
-
-function configured(rules: readonly AclRuleConfig[] | undefined): Omit<RuleRow, 'state'>[] {
-  return (rules ?? []).map((r) => ({
-    name: r.name,
-    action: r.action,
-    from: r.source.join(', '),
-    to: r.destination.join(', '),
-    what: `${r.protocol === '*' ? 'any protocol' : r.protocol} ${portsText(r.ports)}`,
-    builtIn: false,
-  }));
-}
-
-function builtIn(name: string, action: 'allow' | 'deny', from: string, to: string, what: string) {
-  return { name, action, from, to, what, builtIn: true };
-}
-
-/** The list's rules in order (without states), or undefined for a list this viewer does not know. */
-function listRules(list: string, sec: SecurityConfig): Omit<RuleRow, 'state'>[] | undefined {
-  const rules = sec.rules ?? {};
-  const mgmtPorts = sec.ports?.management ?? [];
-  const mgmt = (target: string) => [
-    builtIn(
-      'corpnet-to-management',
-      'allow',
-      (rules.managementSources ?? ['corpnet']).join(', '),
-      target,
-      `tcp ${portsText(mgmtPorts)}`,
-    ),
-    builtIn('others-to-management', 'deny', 'anyone', target, 'any protocol, any port'),
-  ];
-  if (list === 'boundary-sql')
-    return [
-      ...mgmt('management:sql'),
-      ...configured(rules.boundary),
-      builtIn('outside-to-gateway', 'allow', 'anyone', 'the SQL gateway VIP', 'tcp (SQL)'),
-    ];
-  if (list.startsWith('boundary-')) {
-    const c = list.slice('boundary-'.length);
-    return [
-      ...mgmt(`management:${c}`),
-      ...configured(rules.boundary),
-      builtIn('outside-to-vips', 'allow', 'anyone', `the VIPs of ${c}'s services`, 'any protocol, any port'),
-    ];
+/**
+ * The table for an event's decision, or null when no wall decided it (a login, an established flow, a run without
+ * `security:`) or the scenario cannot be compiled here (a plug-in module the page does not have).
+ */
+export function ruleTable(e: TimelineEvent, resolved: unknown): RuleTable | null {
+  if (!e.r || !resolved) return null;
+  let t: ReturnType<typeof explainWall>;
+  try {
+    t = explainWall(resolved as Parameters<typeof explainWall>[0], e.t, {
+      rule: e.r,
+      from: e.m?.from,
+      to: e.m?.to,
+      subject: e.s,
+    });
+  } catch {
+    return null;
   }
-  if (list.startsWith('hosts-'))
-    return [
-      ...configured(rules.hostAcl),
-      builtIn('fc-to-host-agent', 'allow', 'the FC VLAN', 'the nodes', `tcp ${portsText(sec.ports?.hostAgent ?? '*')}`),
-    ];
-  if (list === 'sql-nodes')
-    return [
-      ...configured(rules.sqlNodeAcl),
-      builtIn('node-to-node', 'allow', 'SQL nodes', 'SQL nodes', 'tcp (replication, fabric)'),
-      builtIn('gateway-to-nodes', 'allow', 'the SQL gateway', 'SQL nodes', 'tcp (redirect ports)'),
-    ];
-  return undefined;
-}
-
-/** The table for a decision's rule id, or null when the rule is not an access list's. */
-export function ruleTable(rule: string | undefined, security: unknown): RuleTable | null {
-  const m = /^(list|default):([^:]+):(.+)$/.exec(rule ?? '');
-  if (!m) return null;
-  const [, how, list, name] = m as unknown as [string, 'list' | 'default', string, string];
-  const rows = listRules(list, (security ?? {}) as SecurityConfig);
-  if (!rows) return null;
-  const decidedByDefault = how === 'default';
-  const at = decidedByDefault ? rows.length : rows.findIndex((r) => r.name === name);
-  const notConfigured = !decidedByDefault && at < 0;
+  if (!t) return null;
+  const all = [...t.rows.map((r) => ({ ...r, fallback: false })), ...t.fallback.map((r) => ({ ...r, fallback: true }))];
   return {
-    list,
-    rows: rows.map((r, i) => ({
+    kind: t.kind,
+    wall: t.wall,
+    how: t.how,
+    matched: t.match >= 0,
+    rows: all.map((r, i) => ({
       ...r,
-      state: notConfigured ? 'not tried' : i < at ? 'no match' : i === at ? 'match' : 'not tried',
+      state:
+        t.match < 0
+          ? 'not tried'
+          : i === t.match
+            ? 'match'
+            : !t.firstMatch
+              ? 'other'
+              : i < t.match && !r.fallback
+                ? 'no match'
+                : 'not tried',
     })),
-    defaultAction: decidedByDefault && (name === 'allow' || name === 'deny') ? name : 'deny',
-    decidedByDefault,
-    notConfigured,
   };
 }

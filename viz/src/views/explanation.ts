@@ -125,7 +125,7 @@ export class Explanation {
             : null,
         ),
       );
-      const table = ruleTable(e.r, (run.timeline.scenario.resolved as { security?: unknown } | undefined)?.security);
+      const table = ruleTable(e, run.timeline.scenario.resolved);
       if (table) this.body.append(drawRuleTable(table));
       const flip = this.onSecurityRule ? securityRuleFork(e, e.t) : undefined;
       if (flip) {
@@ -213,11 +213,11 @@ export class Explanation {
   }
 }
 
-/** A decision's access list as a table: the rules tried in order, the matching one highlighted. */
+/** The wall a decision came from, as a table: its rules in the order tried, the deciding one highlighted. */
 function drawRuleTable(t: RuleTable): HTMLElement {
   const table = h(
     'table',
-    { class: 'rule-table', attrs: { 'data-testid': 'rule-table', 'data-list': t.list } },
+    { class: 'rule-table', attrs: { 'data-testid': 'rule-table', 'data-list': t.wall, 'data-kind': t.kind } },
     h(
       'tr',
       null,
@@ -228,39 +228,34 @@ function drawRuleTable(t: RuleTable): HTMLElement {
       h('th', null, ''),
     ),
   );
-  t.rows.forEach((r, i) => {
+  let n = 0;
+  for (const r of t.rows) {
+    const stateText =
+      r.state === 'match' ? (r.fallback ? '◀ applied' : '◀ matched') : r.state === 'other' || r.fallback ? '' : r.state;
     table.append(
       h(
         'tr',
-        { class: `rule-row ${r.state.replace(' ', '-')}`, data: { rule: r.name, state: r.state } },
-        h('td', null, String(i + 1)),
-        h('td', { class: 'rule-name' }, r.name, r.builtIn ? h('span', { class: 'muted' }, ' (platform)') : null),
+        {
+          class: `rule-row ${r.state.replace(' ', '-')}${r.fallback ? ' fallback' : ''}`,
+          data: { rule: r.fallback ? '(default)' : r.name, id: r.rule, state: r.state },
+        },
+        h('td', null, r.fallback ? '' : String(++n)),
+        h(
+          'td',
+          { class: 'rule-name' },
+          r.fallback ? h('em', null, r.name) : r.name,
+          r.builtIn && !r.fallback ? h('span', { class: 'muted' }, ' (platform)') : null,
+        ),
         h('td', { class: `action ${r.action}` }, r.action),
         h('td', null, `${r.from} → ${r.to}`, h('br'), h('span', { class: 'muted' }, r.what)),
-        h('td', { class: 'state' }, r.state === 'match' ? '◀ matched' : r.state),
+        h('td', { class: 'state' }, stateText),
       ),
     );
-  });
-  table.append(
-    h(
-      'tr',
-      { class: `rule-row ${t.decidedByDefault ? 'match' : 'not-tried'}`, data: { rule: '(default)' } },
-      h('td', null, ''),
-      h('td', null, h('em', null, 'no rule matched')),
-      h('td', { class: `action ${t.defaultAction}` }, t.defaultAction),
-      h('td', null, h('span', { class: 'muted' }, 'the list’s default')),
-      h('td', { class: 'state' }, t.decidedByDefault ? '◀ applied' : ''),
-    ),
-  );
+  }
   return h(
     'div',
     { class: 'rule-table-box' },
-    h(
-      'p',
-      { class: 'hint' },
-      `Access list ${t.list}: rules are tried from the top; the first that matches decides.`,
-      t.notConfigured ? ' The deciding rule is not in the configured list: a misconfiguration added it.' : '',
-    ),
+    h('p', { class: 'hint' }, t.how, t.matched ? '' : ' The deciding rule is not in this table.'),
     table,
   );
 }

@@ -7,7 +7,7 @@ import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { lastAtOrBefore } from '../model/analysis.js';
 import { type EntityRef, entityState, pathTarget } from '../model/entities.js';
-import { type Ladder, RUNGS, recoveryLadder } from '../model/ladder.js';
+import { type Ladder, ladderPolicies, RUNGS, recoveryLadder } from '../model/ladder.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { throttledWhilePlaying } from './throttle.js';
 
@@ -139,7 +139,8 @@ export class Inspector {
       }
     }
     const lists = [...names].map((n) => run.analysis.bySubject.get(n) ?? new Int32Array(0));
-    return recoveryLadder(events, lists, run.replay.position, this.app.timeUs);
+    const policies = (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies;
+    return recoveryLadder(events, lists, run.replay.position, this.app.timeUs, ladderPolicies(policies));
   }
 
   private drawLadder(l: Ladder): HTMLElement {
@@ -171,6 +172,9 @@ export class Inspector {
                 { class: 'rung-time' },
                 h('button', { class: 'link', on: { click: () => this.app.goToEvent(at) } }, formatClock(events[at]!.t)),
                 ` · ${formatDuration(Math.max(0, until - events[at]!.t))}`,
+                l.tries[i]! > 1
+                  ? h('span', { class: 'rung-tries', attrs: { 'data-testid': 'ladder-tries' } }, ` · ×${l.tries[i]}`)
+                  : null,
               )
             : null,
           state === 'current' && l.deadlines.length > 0
@@ -178,14 +182,16 @@ export class Inspector {
                 'span',
                 { class: 'rung-deadline', attrs: { 'data-testid': 'ladder-deadline' } },
                 l.deadlines
-                  .map((d, k) =>
-                    k === l.deadlines.length - 1 && i < RUNGS.length - 1
+                  .map((d) =>
+                    d.next
                       ? `next rung by ${formatClock(d.t)} (${d.k}, in ${formatDuration(d.t - now)})`
                       : `waits for ${d.k} by ${formatClock(d.t)}`,
                   )
                   .join(' · '),
               )
             : null,
+          i === 0 && state === 'current' && l.recovered < 0 ? this.crashLoopNote(l) : null,
+          rung.key === 'vm' && state === 'current' && events[at]?.k === 'instance.reimage' ? this.moveNote(at) : null,
         ),
       );
     });
@@ -203,6 +209,47 @@ export class Inspector {
       },
       h('h3', null, 'Recovery ladder ', h('span', { class: 'muted' }, status)),
       list,
+    );
+  }
+
+  /**
+   * On the restart rung, what makes the platform climb on: the crash count against the crash-loop rule, or — the
+   * loop declared and the package at fault — that it does not.
+   */
+  private crashLoopNote(l: Ladder): HTMLElement | null {
+    const role = ladderPolicies((this.app.run?.timeline.scenario.resolved as { policies?: unknown })?.policies);
+    const attrs = { 'data-testid': 'ladder-crash-loop' };
+    if (l.packageAtFault)
+      return h(
+        'span',
+        { class: 'rung-deadline package', attrs: { ...attrs, 'data-package': 'true' } },
+        `crash loop at ${formatClock(this.app.run!.replay.events[l.crashLoop]!.t)}: the deployed package is at fault, so no further rung — restarts go on at the capped back-off${role.backoffMaxUs ? ` (every ${formatDuration(role.backoffMaxUs)})` : ''}`,
+      );
+    if (l.crashLoop >= 0)
+      return h(
+        'span',
+        { class: 'rung-deadline', attrs },
+        `crash loop at ${formatClock(this.app.run!.replay.events[l.crashLoop]!.t)}: reported to the FC, which reimages the instance`,
+      );
+    if (!role.crashLoopCrashes || !role.crashLoopWindowUs || l.crashes === 0) return null;
+    return h(
+      'span',
+      { class: 'rung-deadline', attrs: { ...attrs, 'data-crashes': l.crashes } },
+      `${l.crashes} of ${role.crashLoopCrashes} crashes within ${formatDuration(role.crashLoopWindowUs)}; at ${role.crashLoopCrashes} it is a crash loop and the FC reimages it`,
+    );
+  }
+
+  /** After the FC's reimage: the next rung comes if the role loops again within the node failure window. */
+  private moveNote(reimage: number): HTMLElement | null {
+    const policies = (this.app.run?.timeline.scenario.resolved as { policies?: { node?: Record<string, unknown> } })
+      ?.policies;
+    const w = policies?.node?.failureWindowUs;
+    if (typeof w !== 'number' || w <= 0) return null;
+    const t = this.app.run!.replay.events[reimage]!.t + w;
+    return h(
+      'span',
+      { class: 'rung-deadline', attrs: { 'data-testid': 'ladder-move-by' } },
+      `if it loops again before ${formatClock(t)} (within ${formatDuration(w)}), the FC moves it to another node`,
     );
   }
 

@@ -170,13 +170,20 @@ export class SpaceTimeView {
         .attr('y1', y)
         .attr('y2', y)
         .attr('class', 'lane-line');
-      lane
+      // Two lines, the group's name over its number of actors, so that a long name fits the label column.
+      const label = lane
         .append('text')
         .attr('x', M.left - 8)
-        .attr('y', y + 4)
+        .attr('y', y - 2)
         .attr('text-anchor', 'end')
-        .attr('class', 'lane-label')
-        .text(`${GROUPS[g] ?? ''} (${groupActors.get(g)!.size.toLocaleString('en')})`);
+        .attr('class', 'lane-label');
+      label.append('tspan').text(GROUPS[g] ?? '');
+      label
+        .append('tspan')
+        .attr('x', M.left - 8)
+        .attr('dy', 12)
+        .attr('class', 'lane-count')
+        .text(`${groupActors.get(g)!.size.toLocaleString('en')} actors`);
     });
     svg
       .append('g')

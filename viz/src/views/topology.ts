@@ -21,6 +21,8 @@ import {
 
 /** Instances and nodes drawn smaller than this (px) get a ring of this size when they are not Ready. */
 const RING_PX = 9;
+/** The least width of a state other than Ready in a summary's bar. */
+const MIN_BAD_PX = 4;
 /** Width (px) of the overview strip at the canvas's right edge. */
 const STRIP_PX = 8;
 /** The hit id of the overview strip (a click there scrolls to that part of the layout). */
@@ -29,6 +31,9 @@ const OVERVIEW_HIT = '\u0000overview';
 /** Above this many instances the view draws on a canvas. */
 export const CANVAS_THRESHOLD = 2000;
 const CANVAS_FONT = '11px system-ui, sans-serif';
+/** The canvas's missed-poll badge: while polls go unanswered, and once the node is declared silent. */
+const MISSED_COLOUR = '#b35900';
+const MISSED_SILENT = '#b3261e';
 
 type ColourBy = 'state' | 'ud';
 
@@ -249,6 +254,7 @@ export class TopologyView {
 
   private drawSvg(world: World, opts: TopologyOptions, touched: Set<string>): LayoutMetrics {
     if (this.canvas) {
+      delete this.el.dataset.missedPolls;
       this.canvas.remove();
       this.canvas = null;
       this.spacer?.remove();
@@ -465,7 +471,7 @@ export class TopologyView {
   };
 
   /** The missed-poll badge of a node ("2/4", "4/4 → silent"), or null when its last poll was answered. */
-  private missedOf(node: string): { missed: number; text: string } | null {
+  private missedOf(node: string): { missed: number; silent: boolean; text: string } | null {
     const run = this.app.run;
     if (!run) return null;
     if (this.pollsRun !== run) {
@@ -499,7 +505,11 @@ export class TopologyView {
     );
     if (m.missed === 0) return null;
     const shown = limit > 0 ? Math.min(m.missed, limit) : m.missed;
-    return { missed: m.missed, text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}` };
+    return {
+      missed: m.missed,
+      silent: m.silent,
+      text: `${shown}${limit ? `/${limit}` : ''} missed${m.silent ? ' → silent' : ''}`,
+    };
   }
 
   /** The canvas lays the topology out left of the overview strip (the options object is kept while width holds). */
@@ -569,6 +579,8 @@ export class TopologyView {
     alerts.length = 0;
     let alertCount = 0;
     const nodeTexts: [string, number, number][] = [];
+    /** Nodes in view with unanswered polls: id, badge text, declared silent, and the node's x, y, width. */
+    const missed: [string, string, boolean, number, number, number][] = [];
     const outlines: [number, number, number, number, string][] = [];
     const sel = this.app.selection;
     const colourBy = this.colourBy;
@@ -611,17 +623,32 @@ export class TopologyView {
         if (sel === rack.id) outlines.push([x, y, w, hgt, '#1f6feb']);
         if (touchedAny && touched.has(`rack:${ci}:${ri}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
       },
-      node: (_c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
+      node: (c, ci, n, ni, hosted, x, y, w, hgt, expanded) => {
         if (n.status !== 'Ready') {
           alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(n.status));
           alertCount++;
         }
+        // A collapsed node draws no instances: its instances that are not Ready are marked on it instead.
+        let downColour = '';
+        if (!expanded) {
+          for (const ii of n.instances) {
+            const status = c.instances[ii]?.status;
+            if (status === undefined || status === 'Ready') continue;
+            const colour = instanceColour(status);
+            alerts.push(x, y, Math.max(w, hgt), 0, colour);
+            alertCount++;
+            downColour ||= colour;
+          }
+        }
         if (!visible(y, hgt)) return;
+        if (downColour) outlines.push([x - 1, y - 1, w + 2, hgt + 2, downColour]);
         // Deferred and batched by colour: one fill and one stroke per node state, not one per node.
         bucket(nodeFills, nodeFill(n.status)).push(x, y, w, hgt);
         bucket(nodeStrokes, nodeBorder(n.status)).push(x + 0.5, y + 0.5, w - 1, hgt - 1);
         if (!n.hostAgentUp) agentDown.push(x + w - 5, y + 1);
         if (!expanded) nodeTexts.push([`${hosted}`, x + 3, y + hgt - 1]);
+        const miss = this.missedOf(n.id);
+        if (miss) missed.push([n.id, miss.text, miss.silent, x, y, w]);
         hits.add(x, y, w, hgt, n.id, 'entity');
         if (sel === n.id) outlines.push([x, y, w, hgt, '#1f6feb']);
         if (touchedAny && touched.has(`node:${ci}:${ni}`)) outlines.push([x, y, w, hgt, '#ff7a00']);
@@ -645,7 +672,22 @@ export class TopologyView {
           outlines.push([x - 1, y - 1, size + 2, size + 2, '#ff7a00']);
       },
       summary: (id, _kind, counts, x, y, w, hgt) => {
+        // A collapsed rack or cluster: whatever in it is not Ready counts, and marks the strip and the box.
+        let downColour = '';
+        for (const [status, n] of counts.instances) {
+          if (status === 'Ready' || n === 0) continue;
+          alerts.push(x, y, Math.max(w, hgt), 0, instanceColour(status));
+          alertCount += n;
+          downColour ||= instanceColour(status);
+        }
+        for (const [status, n] of counts.nodes) {
+          if (status === 'Ready' || n === 0) continue;
+          alerts.push(x, y, Math.max(w, hgt), 1, nodeBorder(status));
+          alertCount += n;
+          downColour ||= nodeBorder(status);
+        }
         if (!visible(y, hgt)) return;
+        if (downColour) outlines.push([x - 1, y - 1, w + 2, hgt + 2, downColour]);
         drawCountBars(ctx, counts, x, y, w, hgt);
         ctx.fillStyle = '#1f2933';
         ctx.fillText(summaryText(counts), x + 4, y + hgt - 4);
@@ -741,6 +783,20 @@ export class TopologyView {
       ctx.strokeStyle = colour;
       ctx.strokeRect(x, y, w, hgt);
     }
+    // The missed-poll counters, last so that nothing covers them: a dark pill on the node's top edge, right-aligned
+    // to it (it may overhang a small node), orange while polls go unanswered, red once the node is declared silent.
+    const drawn: { node: string; text: string; x: number; y: number; w: number; h: number }[] = [];
+    for (const [id, text, silent, nx, ny, nw] of missed) {
+      const tw = Math.ceil(ctx.measureText(text).width) + 6;
+      const bx = Math.max(0, nx + nw - tw);
+      const by = Math.max(top, ny - 7);
+      ctx.fillStyle = silent ? MISSED_SILENT : MISSED_COLOUR;
+      ctx.fillRect(bx, by, tw, 14);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(text, bx + 3, by + 11);
+      drawn.push({ node: id, text, x: bx, y: by - top, w: tw, h: 14 });
+    }
+    this.el.dataset.missedPolls = JSON.stringify(drawn);
     // SQL databases and watchdogs, under the clusters.
     let x = 8;
     const y = m.height + 6;
@@ -958,9 +1014,15 @@ function drawCountBars(
   ctx.fillStyle = '#f6f8fa';
   ctx.fillRect(x, y, w, hgt);
   const total = [...counts.instances.values()].reduce((a, b) => a + b, 0);
+  // A state other than Ready gets at least MIN_BAD_PX of the bar, however few instances are in it (3 of 10,000
+  // would be a thousandth of a pixel); Ready gives up the room.
+  let bad = 0;
+  for (const [status, n] of counts.instances) if (status !== 'Ready' && n > 0) bad++;
   let cx = x;
   for (const [status, n] of counts.instances) {
-    const bw = total ? (n / total) * w : 0;
+    let bw = total ? (n / total) * w : 0;
+    if (status !== 'Ready' && n > 0) bw = Math.max(bw, MIN_BAD_PX);
+    else if (status === 'Ready') bw = Math.max(0, bw - bad * MIN_BAD_PX);
     ctx.fillStyle = instanceColour(status);
     ctx.fillRect(cx, y, bw, 6);
     cx += bw;
