@@ -11,6 +11,11 @@ const GOLDEN: Record<
     byKind: Record<string, [number, number, number, number]>;
   }
 > = {
+  'security-admin-boundary.yaml': {
+    total: [25, 4, 21, 2],
+    exposureUs: 120_000_000,
+    byKind: { 'admin-login': [24, 3, 21, 2], 'jit-request': [1, 1, 0, 0] },
+  },
   'security-closed-environment.yaml': {
     total: [23, 3, 20, 0],
     exposureUs: 0,

@@ -686,32 +686,38 @@ export class SecurityModel {
         );
       return;
     }
-    // admin-login
+    // admin-login: the session first crosses the network to the cluster's management endpoint (the way in from
+    // corpnet); only an admitted connection reaches the account checks.
     const src = this.source(t, n);
     const zone = this.plan.zoneOf(src.addr);
     const kind = this.access.kindOf(t.account, t.accountKind);
     const grant = this.access.grantOf(t.account);
-    const d = this.access.adminLogin(
-      {
-        account: t.account,
-        accountKind: kind,
-        mfa: t.mfa,
-        fromSaw: zone === 'saw',
-        sourceZone: zone === 'saw' || zone === 'corpnet' ? 'corpnet' : zone === 'internet' ? 'internet' : 'production',
-        ...(grant === null ? {} : { jit: grant }),
-        nowUs: this.now,
-        breakGlass: t.breakGlass,
-      },
-      cfg,
-    );
+    const gate = this.eps.mgmt(target.cluster);
+    const net = this.rules.decide(src, gate, 'tcp', this.sec.ports.management[0]!);
+    const d = !net.allowed
+      ? net
+      : this.access.adminLogin(
+          {
+            account: t.account,
+            accountKind: kind,
+            mfa: t.mfa,
+            fromSaw: zone === 'saw',
+            sourceZone:
+              zone === 'saw' || zone === 'corpnet' ? 'corpnet' : zone === 'internet' ? 'internet' : 'production',
+            ...(grant === null ? {} : { jit: grant }),
+            nowUs: this.now,
+            breakGlass: t.breakGlass,
+          },
+          cfg,
+        );
     const id = this.record(
       'admin-login',
       this.subject(t, src, name, name),
       name,
       d,
       () =>
-        `audit: ${t.account} (${kind}${t.mfa ? ', MFA' : ''}) from ${src.name} logs in to ${name}${t.breakGlass ? ' (break-glass)' : ''}: ${d.allowed ? 'allowed' : 'denied'} — ${d.text}`,
-      this.message(src, target, d.allowed),
+        `audit: ${t.account} (${kind}${t.mfa ? ', MFA' : ''}) from ${src.name} logs in to ${name}${t.breakGlass ? ' (break-glass)' : ''}: ${d.allowed ? 'allowed' : net.allowed ? 'denied' : `stopped on the way to ${gate.name}, before any account check`} — ${d.text}`,
+      this.message(src, net.allowed ? target : gate, d.allowed),
       topic,
     );
     if (!d.allowed) return;
