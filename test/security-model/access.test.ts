@@ -118,3 +118,29 @@ describe('admin logins cross the network first', () => {
     expect(summary.security.byKind['admin-login']!.violations).toBe(2);
   });
 });
+
+describe('host OS and guest OS', () => {
+  it('refuses unapproved software on a host, and installs and audits anything in a customer’s guest VM', () => {
+    const sc = shop(`
+  software: { approved: [host-agent] }
+  traffic:
+    - { at: 1m, kind: install, target: c0-r0-n0, software: crypto-miner }
+    - { at: 2m, kind: install, target: shop.web.0, software: crypto-miner }
+    - { at: 3m, kind: install, target: shop.worker.1, software: host-agent }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const events = timeline!.events;
+    const installs = events.filter((e) => e.k === 'attack.install').map((e) => [e.s, e.r]);
+    expect(installs).toEqual([
+      ['c0-r0-n0', 'hostos:not-in-manifest'],
+      ['shop.web.0', 'guestos:customer-vm'],
+      ['shop.worker.1', 'guestos:customer-vm'],
+    ]);
+    const audits = events.filter((e) => e.k === 'audit.install');
+    expect(audits.map((e) => [e.s, events[e.c]!.k, events[e.c]!.s])).toEqual([
+      ['shop.web.0', 'attack.install', 'shop.web.0'],
+      ['shop.worker.1', 'attack.install', 'shop.worker.1'],
+    ]);
+    expect(summary.security.byKind.install).toMatchObject({ attempts: 3, allowed: 2, denied: 1, violations: 0 });
+  });
+});

@@ -58,8 +58,10 @@ describe('PolicyOracle', () => {
   it('judges logins, accounts, installations, admin access and deployments by the documented policy', () => {
     expect(oracle.judgeSqlLogin(true, true)).toBe('no-guessed-sql-login');
     expect(oracle.judgeSqlLogin(false, true)).toBeNull();
-    expect(oracle.judgeInstall('monitoring-agent')).toBeNull();
-    expect(oracle.judgeInstall('crypto-miner')).toBe('approved-software-only');
+    expect(oracle.judgeInstall('monitoring-agent', true)).toBeNull();
+    expect(oracle.judgeInstall('crypto-miner', true)).toBe('approved-software-only');
+    // A guest VM is the customer's: the host OS manifest does not bind it.
+    expect(oracle.judgeInstall('crypto-miner', false)).toBeNull();
     expect(oracle.judgeAccountCreated()).toBe('no-user-accounts');
     const saw = parseAddress('198.51.100.3');
     const ok = {

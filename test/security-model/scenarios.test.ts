@@ -34,9 +34,9 @@ const GOLDEN: Record<
     byKind: { connect: [150, 70, 80, 20] },
   },
   'security-software-install.yaml': {
-    total: [11, 5, 6, 0],
+    total: [11, 7, 4, 0],
     exposureUs: 0,
-    byKind: { build: [1, 1, 0, 0], install: [9, 3, 6, 0], release: [1, 1, 0, 0] },
+    byKind: { build: [1, 1, 0, 0], install: [9, 5, 4, 0], release: [1, 1, 0, 0] },
   },
   'security-sql-auth.yaml': {
     total: [329, 9, 320, 1],
@@ -55,6 +55,9 @@ const GOLDEN: Record<
     byKind: { build: [3, 2, 1, 0], release: [4, 2, 2, 0] },
   },
 };
+
+/** Scenarios whose configuration as written has a weakness the oracle finds (a weak password, an enabled account). */
+const WEAK_BY_DESIGN = new Set(['security-sql-auth.yaml', 'security-admin-boundary.yaml']);
 
 describe('security scenarios', () => {
   for (const [file, golden] of Object.entries(GOLDEN)) {
@@ -79,7 +82,8 @@ describe('security scenarios', () => {
     for (const file of Object.keys(GOLDEN)) {
       const v = runScenario(scenarioFile(file), { record: false }).summary.security.violations;
       if (file.includes('misconfig')) expect(v, file).toBeGreaterThan(0);
-      else if (file !== 'security-sql-auth.yaml') expect(v, file).toBe(0);
+      else if (!WEAK_BY_DESIGN.has(file)) expect(v, file).toBe(0);
+      else expect(v, file).toBeGreaterThan(0);
     }
   });
 

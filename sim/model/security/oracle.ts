@@ -167,7 +167,9 @@ export class PolicyOracle {
     return null;
   }
 
-  judgeInstall(software: string): Invariant | null {
+  /** Software was installed on a node's host OS (`onHost`) or in a guest VM, which is the customer's to fill. */
+  judgeInstall(software: string, onHost: boolean): Invariant | null {
+    if (!onHost) return null;
     return this.approved.has(software) ? null : 'approved-software-only';
   }
 

@@ -649,17 +649,22 @@ export class SecurityModel {
     const name = target.name.slice(3);
     const topic = KIND_TOPIC[t.kind];
     if (t.kind === 'install') {
-      const d = this.access.install(t.software, cfg);
+      const onHost = target.kind === EP.host;
+      const d = this.access.install(t.software, cfg, onHost);
       const id = this.record(
         'install',
         this.subject(t, null, name, name),
         name,
         d,
-        () => `install ${t.software} on ${name}: ${d.allowed ? 'installed' : 'refused'} — ${d.text}`,
+        () =>
+          `install ${t.software} on ${onHost ? 'the host OS of ' : 'the guest VM '}${name}: ${d.allowed ? 'installed' : 'refused'} — ${d.text}`,
         undefined,
         topic,
       );
-      const v = d.allowed ? this.oracle.judgeInstall(t.software) : null;
+      if (!onHost) {
+        this.note('audit.install', name, id, () => `audit: ${t.software} installed in guest VM ${name}`, d.rule, topic);
+      }
+      const v = d.allowed ? this.oracle.judgeInstall(t.software, onHost) : null;
       if (v !== null) this.violate('install', name, id, v, this.now, Number.POSITIVE_INFINITY, topic);
       return;
     }
