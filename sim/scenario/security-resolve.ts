@@ -464,6 +464,9 @@ function checkTarget(to: string, n: SecurityNames, path: Path): number {
   );
 }
 
+/** The kinds of traffic that log in to SQL Database (and so say how they authenticate). */
+const SQL_LOGIN_KINDS: readonly TrafficKind[] = ['sql-login', 'sql-brute-force', 'sql-spray'];
+
 function resolveTraffic(
   t: TrafficFile,
   index: number,
@@ -512,6 +515,12 @@ function resolveTraffic(
     }
     permission = t.permission as Permission;
   }
+  if (t.authentication !== undefined && !SQL_LOGIN_KINDS.includes(t.kind)) {
+    throw new ScenarioIssue(
+      [...path, 'authentication'],
+      `"authentication" applies to ${SQL_LOGIN_KINDS.join(', ')}, not to a ${t.kind}`,
+    );
+  }
   if (t.target !== undefined) {
     const re = compileGlob(t.target);
     const hit = [...n.nodes, ...n.instances].some((id) => re.test(id));
@@ -559,6 +568,7 @@ function resolveTraffic(
     as: t.as ?? '',
     database,
     permission,
+    authentication: t.authentication ?? 'sql',
     target: t.target ?? '',
     software: t.software ?? '',
     account: t.account ?? '',
@@ -743,7 +753,15 @@ export function resolveSecurityExpectation(e: SecurityExpectationFile, index: nu
   if ('denied' in e || 'allowed' in e) {
     const type = 'denied' in e ? 'denied' : 'allowed';
     const sel = 'denied' in e ? e.denied : e.allowed;
-    return { type, from: sel.from, to: sel.to, port: sel.port ?? 0, kind: sel.kind ?? null, index };
+    return {
+      type,
+      from: sel.from,
+      to: sel.to,
+      port: sel.port ?? 0,
+      kind: sel.kind ?? null,
+      rule: sel.rule ?? null,
+      index,
+    };
   }
   if ('never' in e) return { type: 'never', deployed: e.never.deployed, index };
   if ('violations' in e) {

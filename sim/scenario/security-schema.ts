@@ -7,7 +7,7 @@
  * Kept apart from `schema.ts` (which imports it) and importing nothing from it, so the two never form a cycle.
  */
 import { z } from 'zod';
-import { TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
+import { SQL_AUTHENTICATION_KINDS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
 const SecDuration = z
@@ -233,6 +233,12 @@ export const TrafficSpec = z
     as: z.string().optional().describe('sql-create-login: the login that creates the new one.'),
     database: z.string().optional(),
     permission: z.string().optional().describe('A permission to exercise after logging in, e.g. SELECT.'),
+    authentication: z
+      .enum(SQL_AUTHENTICATION_KINDS)
+      .optional()
+      .describe(
+        'sql-login, sql-brute-force, sql-spray: how the client authenticates — sql (default), windows (integrated) or entra (Azure AD). SQL Database accepts only SQL authentication.',
+      ),
     target: z.string().optional().describe('install, admin-login, create-account: a node or instance (glob).'),
     software: z.string().optional(),
     account: z.string().optional(),
@@ -336,6 +342,11 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string().describe('A glob over targets ("shop.worker*", "management*").'),
         port: Port.optional().describe('Only attempts on this port.'),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        rule: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Each matching attempt was decided by this rule, e.g. auth:sql-authentication-only.'),
       })
       .describe('Every matching attempt was denied (and at least one was made).'),
   }),
@@ -346,6 +357,7 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string(),
         port: Port.optional(),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        rule: z.string().min(1).optional().describe('Each matching attempt was decided by this rule.'),
       })
       .describe('Every matching attempt was allowed (and at least one was made).'),
   }),

@@ -4,7 +4,7 @@
  * `sim/scenario/security-resolve.ts`; read by the security actor and the rule engines. Types only.
  */
 import type { Permission } from '../auth/index.js';
-import type { TrafficKind } from './kinds.js';
+import type { SqlAuthenticationKind, TrafficKind } from './kinds.js';
 
 /** A port, a range ("5000-5010"), a list of those, or "*"; checked by the rule compiler. */
 export type PortSpecValue = number | string | (number | string)[];
@@ -122,6 +122,8 @@ export interface ResolvedTraffic {
   readonly as: string;
   readonly database: string;
   readonly permission: Permission | null;
+  /** SQL logins: how the client authenticates (default 'sql'). */
+  readonly authentication: SqlAuthenticationKind;
   readonly target: string;
   readonly software: string;
   readonly account: string;
@@ -182,6 +184,8 @@ export type SecurityExpectation =
       /** 0 for any port. */
       readonly port: number;
       readonly kind: TrafficKind | null;
+      /** The rule each matching attempt must have been decided by, or null. */
+      readonly rule: string | null;
       readonly index: number;
     }
   | { readonly type: 'never'; readonly deployed: 'infected' | 'frozen' | 'unapproved'; readonly index: number }

@@ -48,6 +48,11 @@ const GOLDEN: Record<
       'sql-spray': [16, 1, 15, 1],
     },
   },
+  'security-sql-auth-kinds.yaml': {
+    total: [40, 5, 35, 0],
+    exposureUs: 0,
+    byKind: { 'sql-brute-force': [30, 0, 30, 0], 'sql-login': [10, 5, 5, 0] },
+  },
   'security-sql-node-acl.yaml': { total: [41, 30, 11, 0], exposureUs: 0, byKind: { connect: [41, 30, 11, 0] } },
   'security-virus-scan.yaml': {
     total: [7, 4, 3, 0],

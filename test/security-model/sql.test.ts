@@ -105,3 +105,62 @@ describe('SQL Database authentication', () => {
     expect(generateCandidates(1e6, Random.root(1)).length).toBe(dictionary().length);
   });
 });
+
+describe('SQL Database supports only SQL Server authentication', () => {
+  const open = `${logins}
+  rules:
+    sqlFirewall: { server: [{ name: everyone, startIp: 0.0.0.0, endIp: 255.255.255.255 }] }`;
+
+  it('refuses Windows and Entra logins by a named rule, even with the right password, and admits SQL ones', () => {
+    const sc = shop(`${open}
+  traffic:
+    - { at: 1m, kind: sql-login, login: app, password: "u9$Fh2Lk^Tq8Wz3n" }
+    - { at: 2m, kind: sql-login, login: app, password: "u9$Fh2Lk^Tq8Wz3n", authentication: sql }
+    - { at: 3m, kind: sql-login, login: app, password: "u9$Fh2Lk^Tq8Wz3n", authentication: entra }
+    - { at: 4m, kind: sql-login, login: 'CONTOSO\\svc', password: "", authentication: windows }
+`);
+    const { timeline } = runScenario(sc);
+    const logins = timeline!.events.filter((e) => e.k === 'attack.sql-login');
+    expect(logins.map((e) => [e.r, e.m?.ok])).toEqual([
+      ['auth:password', true],
+      ['auth:password', true],
+      ['auth:sql-authentication-only', false],
+      ['auth:sql-authentication-only', false],
+    ]);
+    expect(logins[2]!.x).toContain('Microsoft Entra');
+    expect(logins[3]!.x).toContain('Windows integrated');
+  });
+
+  it('does not count a refused kind of authentication towards DoSGuard (no password was tried)', () => {
+    const attack = (authentication: string) =>
+      shop(`${open}
+  traffic:
+    - { at: 1m, every: 1s, kind: sql-brute-force, from: 203.0.113.9, login: app, authentication: ${authentication}, passwords: { generate: 40 } }
+`);
+    const sql = runScenario(attack('sql'), { record: false }).summary.security.byKind['sql-brute-force']!;
+    expect(sql.byRule['dosguard:blocked']).toBe(30);
+    const win = runScenario(attack('windows'), { record: false }).summary.security.byKind['sql-brute-force']!;
+    expect(win.byRule).toEqual({ 'auth:sql-authentication-only': 40 });
+  });
+
+  it('lets a denied/allowed expectation require the deciding rule, and fails it when another rule decided', () => {
+    const sc = shop(
+      `${open}
+  traffic:
+    - { at: 1m, kind: sql-login, from: 203.0.113.7, login: app, password: x, authentication: windows }
+    - { at: 2m, kind: sql-login, from: 203.0.113.8, login: app, password: wrong }
+`,
+      `expect:
+  - denied: { from: 203.0.113.7, to: app, rule: "auth:sql-authentication-only" }
+  - denied: { from: "*", to: app, rule: "auth:sql-authentication-only" }
+  - allowed: { from: 203.0.113.7, to: app, rule: "auth:sql-authentication-only" }`,
+    );
+    const r = runScenario(sc, { record: false }).summary.expectations;
+    expect(r.map((e) => [e.passed, e.measured])).toEqual([
+      [true, '1 of 1 denied, 0 by another rule'],
+      [false, '2 of 2 denied, 1 by another rule'],
+      [false, '1 of 1 denied, 0 by another rule'],
+    ]);
+    expect(r[1]!.atUs).toBe(120_000_000);
+  });
+});

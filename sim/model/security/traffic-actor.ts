@@ -560,7 +560,7 @@ export class SecurityModel {
       const fromAzure = src.kind !== EP.outside;
       d = this.sql.firewallCheck(src.addr, t.database, fromAzure);
       if (d.allowed) {
-        const out = this.sql.authenticate(src.addr, login, password, this.now, cfg.dosGuard);
+        const out = this.sql.authenticate(src.addr, login, password, this.now, cfg.dosGuard, t.authentication);
         d = out.decision;
         authenticated = out.authenticated;
         blockedNow = out.blockedNow;
@@ -568,7 +568,8 @@ export class SecurityModel {
       }
     }
     const topic = 'sql-authentication';
-    const shown = attacker ? `${login} / guess ${JSON.stringify(password)}` : login;
+    const how = t.authentication === 'sql' ? '' : ` (${t.authentication} authentication)`;
+    const shown = `${attacker ? `${login} / guess ${JSON.stringify(password)}` : login}${how}`;
     const id = this.record(
       t.kind,
       this.subject(t, src, login, login),
