@@ -7,6 +7,7 @@
  * Kept apart from `schema.ts` (which imports it) and importing nothing from it, so the two never form a cycle.
  */
 import { z } from 'zod';
+import { SQL_PURPOSE_NAMES } from '../auth/index.js';
 import { SQL_AUTHENTICATION_KINDS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
@@ -79,6 +80,14 @@ export const SqlFirewallRuleSpec = z.strictObject({
   name: z.string().min(1),
   startIp: z.string().min(1),
   endIp: z.string().min(1),
+});
+
+const SqlUserChangeSpec = z.strictObject({
+  login: z.string().min(1),
+  database: z.string().min(1).optional().describe('Default "db0".'),
+  roles: z.array(z.string().min(1)).optional().describe('Replaces the user’s fixed database roles.'),
+  grants: z.array(z.string().min(1)).optional().describe('Replaces the user’s own grants.'),
+  denies: z.array(z.string().min(1)).optional().describe('Replaces the user’s own denies.'),
 });
 
 const OpenPortSpec = z.strictObject({
@@ -158,6 +167,12 @@ export const RuleSetSpec = z
       .optional()
       .describe('Only builds with a clean virus scan are released (default true).'),
     requireApproval: z.boolean().optional().describe('Releases need change-management approval (default true).'),
+    sqlUsers: z
+      .array(SqlUserChangeSpec)
+      .optional()
+      .describe(
+        'misconfigure only: database users whose roles, grants or denies change while it lasts (declared users; their purpose stays).',
+      ),
   })
   .describe('Rule sets and policy switches.');
 
@@ -178,6 +193,16 @@ const SqlUserSpec = z.strictObject({
   roles: z.array(z.string().min(1)).optional().describe('Fixed database roles, e.g. db_datareader, db_denydatawriter.'),
   grants: z.array(z.string().min(1)).optional(),
   denies: z.array(z.string().min(1)).optional(),
+  purpose: z
+    .enum(SQL_PURPOSE_NAMES as [string, ...string[]])
+    .optional()
+    .describe(
+      'What the user is for; least privilege: rights beyond what it needs are a violation. read, read-write, application, reporting, schema-change, backup, user-admin, owner.',
+    ),
+  needs: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Database permissions the user needs besides (or instead of) its purpose’s.'),
 });
 
 const StageSpec = z.strictObject({

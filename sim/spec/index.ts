@@ -57,6 +57,7 @@ export type {
   ResolvedSecurity,
   ResolvedSqlLogin,
   ResolvedSqlUser,
+  ResolvedSqlUserChange,
   ResolvedTraffic,
   SecurityExpectation,
 } from './security.js';

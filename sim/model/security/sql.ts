@@ -16,7 +16,7 @@ import {
 } from '../../auth/index.js';
 import type { Address } from '../../network/index.js';
 import { type CompiledSqlFirewall, compileSqlFirewall, type Decision, makeDecision } from '../../network/index.js';
-import type { FullRuleSet, ResolvedSecurity, SqlAuthenticationKind } from '../../spec/index.js';
+import type { FullRuleSet, ResolvedSecurity, ResolvedSqlUserChange, SqlAuthenticationKind } from '../../spec/index.js';
 
 export const AUTH_OK = makeDecision(true, 'auth:password', 'login and password match');
 export const AUTH_WRONG_PASSWORD = makeDecision(false, 'auth:wrong-password', 'login failed: wrong password');
@@ -67,20 +67,38 @@ export class SqlServer {
   readonly dosGuard: DosGuard;
   private readonly passwordDecisions = new Map<string, Decision>();
 
-  constructor(sec: ResolvedSecurity, rules: FullRuleSet) {
+  constructor(
+    private readonly sec: ResolvedSecurity,
+    rules: FullRuleSet,
+  ) {
     for (const l of sec.sql.logins) {
       this.logins.set(l.name, { password: l.password, roles: l.roles, serverAdmin: l.serverAdmin });
     }
-    for (const u of sec.sql.users) {
-      this.users.set(`${u.database}/${u.login}`, {
-        name: u.name,
-        roles: u.roles,
-        grants: u.grants,
-        denies: u.denies,
-      });
-    }
+    this.setUserChanges(rules.sqlUsers ?? []);
     this.firewall = compileSqlFirewall(rules.sqlFirewall, 'sql');
     this.dosGuard = new DosGuard(sec.sql.dosGuard);
+  }
+
+  /**
+   * The database users' rights in force: as declared, with each change's given fields in place of the declared ones
+   * (the first change naming a user wins: misconfigurations go in front). GRANT and DENY take effect at once.
+   */
+  setUserChanges(changes: readonly ResolvedSqlUserChange[]): void {
+    this.users.clear();
+    for (const u of this.sec.sql.users) {
+      const c = changes.find((x) => x.login === u.login && x.database === u.database);
+      this.users.set(`${u.database}/${u.login}`, {
+        name: u.name,
+        roles: c?.roles ?? u.roles,
+        grants: c?.grants ?? u.grants,
+        denies: c?.denies ?? u.denies,
+      });
+    }
+  }
+
+  /** The rights in force of the user of `login` in `database` (a declared user). */
+  userRights(login: string, database: string): SqlPrincipal | undefined {
+    return this.users.get(`${database}/${login}`);
   }
 
   /** Installs new firewall rules (the caller applies the documented delay). */

@@ -96,6 +96,8 @@ export class SecurityModel {
   private readonly lbNext: Int32Array;
   private readonly rng: Random;
   private sqlFirewallApplied: string;
+  /** Per database user (`<database>/<login>`) holding rights beyond its purpose: its open violation's handle. */
+  private readonly excessRights = new Map<string, number>();
 
   /** Creates the model for `sim` and schedules the scenario's traffic. */
   static attach(
@@ -165,6 +167,7 @@ export class SecurityModel {
         this.violate('sql-create-login', l.name, id, v, 0, Number.POSITIVE_INFINITY, 'sql-authentication');
       }
     }
+    this.judgeRights(-1);
     for (const t of sec.traffic) sim.sched.at(t.atUs, this.onAttempt, t.index);
   }
 
@@ -191,7 +194,54 @@ export class SecurityModel {
   /** Recompiles the rules in force and re-derives the blocked infrastructure paths. */
   private recompile(): BlockedPaths {
     this.rules.compile(this.effective());
+    this.sql.setUserChanges(this.rules.config.sqlUsers ?? []);
     return this.infra.recheck(this.sim.world);
+  }
+
+  /**
+   * Least privilege: every database user with a declared purpose is judged on the rights now in force. A user that
+   * starts to hold more than its purpose needs is a violation (kind sql-login: what its logins may now do), open
+   * until its rights are back within the purpose; `cause` is the configuration change that did it (-1: as declared).
+   */
+  private judgeRights(cause: number): void {
+    const topic = 'sql-authentication';
+    for (const u of this.sec.sql.users) {
+      if (u.needs === null) continue;
+      const key = `${u.database}/${u.login}`;
+      const rights = this.sql.userRights(u.login, u.database)!;
+      const excess = this.oracle.excessRights(
+        { roles: rights.roles ?? [], grants: rights.grants ?? [], denies: rights.denies ?? [] },
+        u.needs,
+      );
+      const open = this.excessRights.get(key);
+      if (excess.length === 0) {
+        if (open !== undefined) {
+          this.book.closeViolation(open, this.now);
+          this.excessRights.delete(key);
+        }
+        continue;
+      }
+      if (open !== undefined) continue;
+      const purpose = u.purpose === null ? `needs ${u.needs.join(', ')}` : `purpose ${u.purpose}`;
+      const id = this.note(
+        'sql.user-rights',
+        `sql:${u.login}`,
+        cause,
+        () => `user ${u.name} in ${u.database} (${purpose}) holds ${excess.join(', ')} beyond what it needs`,
+        'config:rights-beyond-purpose',
+        topic,
+      );
+      const handle = this.violate(
+        'sql-login',
+        `sql:${u.login}`,
+        id,
+        'least-privilege',
+        this.now,
+        Number.POSITIVE_INFINITY,
+        topic,
+      );
+      this.excessRights.set(key, handle);
+    }
   }
 
   /**
@@ -257,6 +307,7 @@ export class SecurityModel {
       },
     );
     (o as { event: number }).event = event;
+    this.judgeRights(event);
     const result: FaultResult = {
       id: t.id,
       kind: 'security.misconfig',
@@ -297,6 +348,7 @@ export class SecurityModel {
       },
     );
     const blocked = this.recompile();
+    this.judgeRights(id);
     if (this.infra.disturbing) this.noteBlocked(blocked, id, 'the rules still in force');
     this.propagate(id);
     const f = o.fault;
@@ -890,6 +942,11 @@ export function overlay(base: FullRuleSet, change: ResolvedRuleSet): FullRuleSet
   if (change.vlanAllow) out.vlanAllow = [...new Set([...change.vlanAllow, ...base.vlanAllow])];
   if (change.approvedSoftware)
     out.approvedSoftware = [...new Set([...change.approvedSoftware, ...base.approvedSoftware])];
+  if (change.sqlUsers) {
+    const key = (u: { login: string; database: string }) => `${u.database}/${u.login}`;
+    const changed = new Set(change.sqlUsers.map(key));
+    out.sqlUsers = [...change.sqlUsers, ...(base.sqlUsers ?? []).filter((u) => !changed.has(key(u)))];
+  }
   for (const key of SCALAR_SETTINGS) {
     const v = change[key];
     if (v !== undefined) out[key] = v;
@@ -911,6 +968,7 @@ export function describeChange(c: ResolvedRuleSet): string {
   if (c.sqlFirewall) parts.push('SQL firewall');
   if (c.vlanAllow) parts.push(`VLAN ${c.vlanAllow.join(', ')} allowed`);
   if (c.approvedSoftware) parts.push(`manifest + ${c.approvedSoftware.join(', ')}`);
+  for (const u of c.sqlUsers ?? []) parts.push(`rights of ${u.login} in ${u.database}`);
   for (const key of SCALAR_SETTINGS) {
     if (c[key] !== undefined) parts.push(`${key}=${c[key]}`);
   }
@@ -920,7 +978,9 @@ export function describeChange(c: ResolvedRuleSet): string {
 function changeTopic(c: ResolvedRuleSet): string {
   if (c.managementSources || c.boundary) return 'corpnet-acls';
   if (c.sqlNodeAcl) return 'sql-node-acls';
-  if (c.sqlFirewall || c.passwordPolicy !== undefined || c.dosGuard !== undefined) return 'sql-authentication';
+  if (c.sqlFirewall || c.sqlUsers || c.passwordPolicy !== undefined || c.dosGuard !== undefined) {
+    return 'sql-authentication';
+  }
   if (
     c.requireMfa !== undefined ||
     c.requireSaw !== undefined ||
