@@ -315,6 +315,83 @@ const SPECS: readonly RowSpec[] = [
     bandText: 'every role stays available (instances in other FDs)',
     measure: (t) => Math.min(...t.summary.roles.map((r) => r.availability)),
   },
+  {
+    behaviour: 'SQL Database accepts only SQL Server authentication',
+    documented: 'supports only SQL Server authentication',
+    source: 'doc',
+    scenario: 'security-sql-auth-kinds.yaml',
+    what: 'Windows and Entra logins all refused by auth:sql-authentication-only, SQL logins admitted',
+    unit: 'check',
+    band: [1, 1],
+    bandText: 'no login but a SQL one admitted',
+    measure: (t) => {
+      const logins = t.events.filter((e) => e.k === 'attack.sql-login' || e.k === 'attack.sql-brute-force');
+      const other = logins.filter((e) => / \((windows|entra) authentication\)/.test(e.x));
+      const sql = logins.filter((e) => !other.includes(e));
+      const passed = other.filter((e) => e.r !== 'default:sql-firewall-deny');
+      return check(
+        passed.length > 0 &&
+          passed.every((e) => e.r === 'auth:sql-authentication-only' && e.m?.ok === false) &&
+          sql.some((e) => e.m?.ok === true),
+      );
+    },
+  },
+  {
+    behaviour: 'Database users configured with specific rights',
+    documented: 'user accounts configured with specific rights',
+    source: 'doc',
+    scenario: 'security-sql-least-privilege.yaml',
+    what: 'rights beyond the purpose flagged exactly while a misconfiguration grants them',
+    unit: 'check',
+    band: [1, 1],
+    bandText: 'one least-privilege violation, open for the misconfiguration’s 30 min',
+    measure: (t) => {
+      const f = fault(t, 'reporting-writer');
+      const v = t.events.filter((e) => e.r === 'oracle:least-privilege');
+      return check(v.length === 1 && v[0]!.t === f.atUs && t.summary.security.exposureUs === f.ttrUs);
+    },
+  },
+  {
+    behaviour: 'Emergency access: live-support admins log in with proper authentication, from corpnet only',
+    documented: 'admins log in with proper authentication; only corpnet reaches the management endpoint',
+    source: 'doc',
+    scenario: 'security-closed-environment.yaml',
+    what: 'internet admin logins refused at the boundary, SAW + MFA + JIT admitted',
+    unit: 'check',
+    band: [1, 1],
+    bandText: 'every internet attempt refused by the network, before any account check',
+    measure: (t) => {
+      const logins = t.events.filter((e) => e.k === 'attack.admin-login');
+      const internet = logins.filter((e) => e.m?.from.startsWith('internet:'));
+      return check(
+        internet.length > 0 &&
+          internet.every((e) => /^list:boundary-[^:]+:others-to-management$/.test(e.r ?? '')) &&
+          logins.some((e) => e.r === 'access:jit' && e.m?.ok === true),
+      );
+    },
+  },
+  {
+    behaviour: 'The host OS refuses unauthorised software; a guest VM is the customer’s',
+    documented: 'the host OS does not allow unauthorised software; components also run as customers on guest VMs',
+    source: 'doc',
+    scenario: 'security-software-install.yaml',
+    what: 'unapproved software refused on every host, guest installs allowed and audited',
+    unit: 'check',
+    band: [1, 1],
+    bandText: 'host installs outside the manifest refused; guest installs audited',
+    measure: (t) => {
+      const installs = t.events.filter((e) => e.k === 'attack.install');
+      const audits = t.events.filter((e) => e.k === 'audit.install');
+      const byRule = t.summary.security.byKind.install?.byRule ?? {};
+      return check(
+        (byRule['hostos:not-in-manifest'] ?? 0) > 0 &&
+          audits.length > 0 &&
+          audits.length === (byRule['guestos:customer-vm'] ?? 0) &&
+          audits.every((a) => installs.includes(t.events[a.c]!)) &&
+          t.summary.security.violations === 0,
+      );
+    },
+  },
 ];
 
 export function validationMarkdown(rows: readonly ValidationRow[], version: string): string {

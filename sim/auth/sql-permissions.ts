@@ -43,7 +43,7 @@ export type ServerPermission = (typeof SERVER_PERMISSIONS)[number];
 export type Permission = DatabasePermission | ServerPermission;
 
 /** Direct implications: holding the key holds each listed permission too. */
-const IMPLIES: Readonly<Partial<Record<Permission, readonly Permission[]>>> = {
+export const PERMISSION_IMPLIES: Readonly<Partial<Record<Permission, readonly Permission[]>>> = {
   CONTROL: DATABASE_PERMISSIONS.filter((p) => p !== 'CONTROL'),
   ALTER: [
     'CREATE TABLE',
@@ -61,7 +61,7 @@ const IMPLIES: Readonly<Partial<Record<Permission, readonly Permission[]>>> = {
 /** `permission` and every permission that implies it, in a fixed order (the permission itself first). */
 export function permissionsCovering(permission: Permission): readonly Permission[] {
   const out: Permission[] = [permission];
-  for (const [holder, implied] of Object.entries(IMPLIES) as [Permission, readonly Permission[]][]) {
+  for (const [holder, implied] of Object.entries(PERMISSION_IMPLIES) as [Permission, readonly Permission[]][]) {
     if (implied.includes(permission)) out.push(holder);
   }
   return out;
@@ -101,6 +101,35 @@ export const FIXED_ROLES: Readonly<Record<string, RoleDefinition>> = Object.free
   dbmanager: { name: 'dbmanager', grants: ['CREATE DATABASE'] },
   loginmanager: { name: 'loginmanager', grants: ['ALTER ANY LOGIN'] },
 });
+
+/**
+ * What a database user's declared purpose needs, least privilege: a user may be granted these (and what they imply)
+ * and nothing more. Every purpose needs CONNECT. Representative, like the permission list: a scenario can list
+ * further needs explicitly.
+ */
+export const SQL_PURPOSES = Object.freeze({
+  read: ['CONNECT', 'SELECT'],
+  'read-write': ['CONNECT', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  application: ['CONNECT', 'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'EXECUTE'],
+  reporting: ['CONNECT', 'SELECT', 'VIEW DEFINITION'],
+  'schema-change': [
+    'CONNECT',
+    'SELECT',
+    'REFERENCES',
+    'VIEW DEFINITION',
+    'CREATE TABLE',
+    'CREATE VIEW',
+    'CREATE PROCEDURE',
+    'CREATE FUNCTION',
+    'CREATE SCHEMA',
+    'ALTER ANY SCHEMA',
+  ],
+  backup: ['CONNECT', 'BACKUP DATABASE', 'BACKUP LOG', 'CHECKPOINT'],
+  'user-admin': ['CONNECT', 'ALTER ANY USER', 'ALTER ANY ROLE', 'ALTER ANY APPLICATION ROLE', 'CREATE SCHEMA'],
+  owner: ['CONTROL'],
+} satisfies Record<string, readonly DatabasePermission[]>);
+export type SqlPurpose = keyof typeof SQL_PURPOSES;
+export const SQL_PURPOSE_NAMES = Object.freeze(Object.keys(SQL_PURPOSES) as SqlPurpose[]);
 
 export const FIXED_DATABASE_ROLE_NAMES: readonly string[] = Object.freeze(
   Object.keys(FIXED_ROLES).filter((r) => r.startsWith('db_')),

@@ -18,6 +18,11 @@ const NO_FACTS: SecurityFacts = {
   firstViolationUs: null,
 };
 
+function minTime(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.min(a, b);
+}
+
 export function evaluateSecurityExpectation(
   e: SecurityExpectation,
   summary: RunSummary,
@@ -27,18 +32,22 @@ export function evaluateSecurityExpectation(
     case 'denied':
     case 'allowed': {
       const what = `${e.kind ?? 'attempts'} from ${e.from} to ${e.to}${e.port === 0 ? '' : ` port ${e.port}`}`;
-      const name = `${e.type} ${what}`;
+      const by = e.rule === null ? '' : ` by ${e.rule}`;
+      const name = `${e.type} ${what}${by}`;
       const w = facts.watches.get(e.index);
-      const bound = e.type === 'denied' ? 'all denied' : 'all allowed';
+      const bound = `${e.type === 'denied' ? 'all denied' : 'all allowed'}${by}`;
       if (w === undefined || w.matched === 0)
         return { name, passed: false, measured: 'no attempt matched', bound, atUs: null };
       const wrong = e.type === 'denied' ? w.allowed : w.denied;
+      const passed = wrong === 0 && w.otherRule === 0;
+      const firstWrong = wrong === 0 ? null : e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs;
+      const others = e.rule === null ? '' : `, ${w.otherRule} by another rule`;
       return {
         name,
-        passed: wrong === 0,
-        measured: `${w.denied} of ${w.matched} denied`,
+        passed,
+        measured: `${w.denied} of ${w.matched} denied${others}`,
         bound,
-        atUs: wrong === 0 ? null : e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs,
+        atUs: passed ? null : minTime(firstWrong, w.firstOtherRuleUs),
       };
     }
     case 'never': {

@@ -18,6 +18,8 @@ import {
   PASSWORD_FAILURE_TEXT,
   type Permission,
   SERVER_PERMISSIONS,
+  SQL_PURPOSES,
+  type SqlPurpose,
 } from '../auth/index.js';
 import { compileGlob, DurationError, parseDuration } from '../engine/index.js';
 import { planProblem } from '../model/index.js';
@@ -263,6 +265,26 @@ function firewallRules(rules: readonly ResolvedFirewallRule[], path: Path): Reso
   });
 }
 
+/** Database permissions as written, each checked. */
+function dbPermissions(list: readonly string[] | undefined, path: Path): Permission[] {
+  return (list ?? []).map((x, k) => {
+    if (!(DATABASE_PERMISSIONS as readonly string[]).includes(x)) {
+      throw new ScenarioIssue([...path, k], `unknown database permission "${x}"`);
+    }
+    return x as Permission;
+  });
+}
+
+/** Fixed database role names as written, each checked. */
+function dbRoles(list: readonly string[] | undefined, path: Path): string[] {
+  return (list ?? []).map((r, k) => {
+    if (!Object.hasOwn(FIXED_ROLES, r) || !r.startsWith('db_')) {
+      throw new ScenarioIssue([...path, k], `unknown database role "${r}" (e.g. db_datareader, db_owner)`);
+    }
+    return r;
+  });
+}
+
 /** Resolves a rule set; every field present in `f` is resolved, absent ones stay absent. */
 export function resolveRuleSet(f: RuleSetFile, n: SecurityNames, path: Path): ResolvedRuleSet {
   const out: Record<string, unknown> = {};
@@ -353,6 +375,20 @@ export function resolveRuleSet(f: RuleSetFile, n: SecurityNames, path: Path): Re
       databases,
     };
   }
+  if (f.sqlUsers) {
+    out.sqlUsers = f.sqlUsers.map((u, i) => {
+      const at: Path = [...path, 'sqlUsers', i];
+      const database = u.database ?? 'db0';
+      checkDatabase(database, n, [...at, 'database']);
+      return {
+        login: u.login,
+        database,
+        ...(u.roles === undefined ? {} : { roles: dbRoles(u.roles, [...at, 'roles']) }),
+        ...(u.grants === undefined ? {} : { grants: dbPermissions(u.grants, [...at, 'grants']) }),
+        ...(u.denies === undefined ? {} : { denies: dbPermissions(u.denies, [...at, 'denies']) }),
+      };
+    });
+  }
   if (f.openPorts) {
     out.openPorts = f.openPorts.map((o, i) => {
       checkRole(o.role, n, [...path, 'openPorts', i, 'role']);
@@ -403,6 +439,7 @@ export function defaultRuleSet(): FullRuleSet {
     approvedSoftware: [],
     requireCleanScan: true,
     requireApproval: true,
+    sqlUsers: [],
   };
 }
 
@@ -464,6 +501,9 @@ function checkTarget(to: string, n: SecurityNames, path: Path): number {
   );
 }
 
+/** The kinds of traffic that log in to SQL Database (and so say how they authenticate). */
+const SQL_LOGIN_KINDS: readonly TrafficKind[] = ['sql-login', 'sql-brute-force', 'sql-spray'];
+
 function resolveTraffic(
   t: TrafficFile,
   index: number,
@@ -512,6 +552,12 @@ function resolveTraffic(
     }
     permission = t.permission as Permission;
   }
+  if (t.authentication !== undefined && !SQL_LOGIN_KINDS.includes(t.kind)) {
+    throw new ScenarioIssue(
+      [...path, 'authentication'],
+      `"authentication" applies to ${SQL_LOGIN_KINDS.join(', ')}, not to a ${t.kind}`,
+    );
+  }
   if (t.target !== undefined) {
     const re = compileGlob(t.target);
     const hit = [...n.nodes, ...n.instances].some((id) => re.test(id));
@@ -559,6 +605,7 @@ function resolveTraffic(
     as: t.as ?? '',
     database,
     permission,
+    authentication: t.authentication ?? 'sql',
     target: t.target ?? '',
     software: t.software ?? '',
     account: t.account ?? '',
@@ -646,30 +693,36 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
       serverAdmin: l.serverAdmin ?? false,
     });
   });
-  const users: ResolvedSqlUser[] = (f.sql?.users ?? []).map((u, i) => {
+  if (f.rules?.sqlUsers !== undefined) {
+    throw new ScenarioIssue(
+      at('rules', 'sqlUsers'),
+      'declare database users and their rights under security.sql.users; sqlUsers belongs in a misconfigure change',
+    );
+  }
+  const users: ResolvedSqlUser[] = [];
+  (f.sql?.users ?? []).forEach((u, i) => {
     const p = at('sql', 'users', i);
     if (!logins.some((l) => l.name === u.login)) throw new ScenarioIssue([...p, 'login'], `unknown login "${u.login}"`);
     checkDatabase(u.database, n, [...p, 'database']);
-    (u.roles ?? []).forEach((r, k) => {
-      if (!Object.hasOwn(FIXED_ROLES, r) || !r.startsWith('db_')) {
-        throw new ScenarioIssue([...p, 'roles', k], `unknown database role "${r}" (e.g. db_datareader, db_owner)`);
-      }
-    });
-    const perms = (list: string[] | undefined, key: string): Permission[] =>
-      (list ?? []).map((x, k) => {
-        if (!(DATABASE_PERMISSIONS as readonly string[]).includes(x)) {
-          throw new ScenarioIssue([...p, key, k], `unknown database permission "${x}"`);
-        }
-        return x as Permission;
-      });
-    return {
+    if (users.some((x) => x.login === u.login && x.database === u.database)) {
+      throw new ScenarioIssue([...p, 'login'], `login "${u.login}" already has a user in ${u.database}`);
+    }
+    const purpose = (u.purpose ?? null) as SqlPurpose | null;
+    const listed = dbPermissions(u.needs, [...p, 'needs']);
+    const needs =
+      purpose === null && u.needs === undefined
+        ? null
+        : [...new Set([...(purpose === null ? [] : SQL_PURPOSES[purpose]), ...listed])];
+    users.push({
       name: u.name ?? u.login,
       login: u.login,
       database: u.database,
-      roles: [...(u.roles ?? [])],
-      grants: perms(u.grants, 'grants'),
-      denies: perms(u.denies, 'denies'),
-    };
+      roles: dbRoles(u.roles, [...p, 'roles']),
+      grants: dbPermissions(u.grants, [...p, 'grants']),
+      denies: dbPermissions(u.denies, [...p, 'denies']),
+      purpose,
+      needs,
+    });
   });
   const dg = f.sql?.dosGuard;
   const dosGuard = {
@@ -710,6 +763,14 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
     const p = at('traffic', t.index, 'id');
     if (t.kind === 'misconfigure' && ctx.faultIds.has(t.id)) throw new ScenarioIssue(p, `"${t.id}" is also a fault id`);
     if (ids.has(t.id)) throw new ScenarioIssue(p, `duplicate traffic id "${t.id}"`);
+    (t.change?.sqlUsers ?? []).forEach((c, k) => {
+      if (!users.some((u) => u.login === c.login && u.database === c.database)) {
+        throw new ScenarioIssue(
+          at('traffic', t.index, 'change', 'sqlUsers', k, 'login'),
+          `login "${c.login}" has no declared user in ${c.database} (declare it under security.sql.users)`,
+        );
+      }
+    });
     ids.add(t.id);
     const loginsNamed = t.kind === 'sql-spray' ? t.logins : t.kind === 'sql-create-login' ? [t.as] : [];
     loginsNamed.forEach((l) => {
@@ -743,7 +804,15 @@ export function resolveSecurityExpectation(e: SecurityExpectationFile, index: nu
   if ('denied' in e || 'allowed' in e) {
     const type = 'denied' in e ? 'denied' : 'allowed';
     const sel = 'denied' in e ? e.denied : e.allowed;
-    return { type, from: sel.from, to: sel.to, port: sel.port ?? 0, kind: sel.kind ?? null, index };
+    return {
+      type,
+      from: sel.from,
+      to: sel.to,
+      port: sel.port ?? 0,
+      kind: sel.kind ?? null,
+      rule: sel.rule ?? null,
+      index,
+    };
   }
   if ('never' in e) return { type: 'never', deployed: e.never.deployed, index };
   if ('violations' in e) {

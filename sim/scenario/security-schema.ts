@@ -7,7 +7,8 @@
  * Kept apart from `schema.ts` (which imports it) and importing nothing from it, so the two never form a cycle.
  */
 import { z } from 'zod';
-import { TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
+import { SQL_PURPOSE_NAMES } from '../auth/index.js';
+import { SQL_AUTHENTICATION_KINDS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
 const SecDuration = z
@@ -79,6 +80,14 @@ export const SqlFirewallRuleSpec = z.strictObject({
   name: z.string().min(1),
   startIp: z.string().min(1),
   endIp: z.string().min(1),
+});
+
+const SqlUserChangeSpec = z.strictObject({
+  login: z.string().min(1),
+  database: z.string().min(1).optional().describe('Default "db0".'),
+  roles: z.array(z.string().min(1)).optional().describe('Replaces the user’s fixed database roles.'),
+  grants: z.array(z.string().min(1)).optional().describe('Replaces the user’s own grants.'),
+  denies: z.array(z.string().min(1)).optional().describe('Replaces the user’s own denies.'),
 });
 
 const OpenPortSpec = z.strictObject({
@@ -158,6 +167,12 @@ export const RuleSetSpec = z
       .optional()
       .describe('Only builds with a clean virus scan are released (default true).'),
     requireApproval: z.boolean().optional().describe('Releases need change-management approval (default true).'),
+    sqlUsers: z
+      .array(SqlUserChangeSpec)
+      .optional()
+      .describe(
+        'misconfigure only: database users whose roles, grants or denies change while it lasts (declared users; their purpose stays).',
+      ),
   })
   .describe('Rule sets and policy switches.');
 
@@ -178,6 +193,16 @@ const SqlUserSpec = z.strictObject({
   roles: z.array(z.string().min(1)).optional().describe('Fixed database roles, e.g. db_datareader, db_denydatawriter.'),
   grants: z.array(z.string().min(1)).optional(),
   denies: z.array(z.string().min(1)).optional(),
+  purpose: z
+    .enum(SQL_PURPOSE_NAMES as [string, ...string[]])
+    .optional()
+    .describe(
+      'What the user is for; least privilege: rights beyond what it needs are a violation. read, read-write, application, reporting, schema-change, backup, user-admin, owner.',
+    ),
+  needs: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Database permissions the user needs besides (or instead of) its purpose’s.'),
 });
 
 const StageSpec = z.strictObject({
@@ -233,6 +258,12 @@ export const TrafficSpec = z
     as: z.string().optional().describe('sql-create-login: the login that creates the new one.'),
     database: z.string().optional(),
     permission: z.string().optional().describe('A permission to exercise after logging in, e.g. SELECT.'),
+    authentication: z
+      .enum(SQL_AUTHENTICATION_KINDS)
+      .optional()
+      .describe(
+        'sql-login, sql-brute-force, sql-spray: how the client authenticates — sql (default), windows (integrated) or entra (Azure AD). SQL Database accepts only SQL authentication.',
+      ),
     target: z.string().optional().describe('install, admin-login, create-account: a node or instance (glob).'),
     software: z.string().optional(),
     account: z.string().optional(),
@@ -336,6 +367,11 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string().describe('A glob over targets ("shop.worker*", "management*").'),
         port: Port.optional().describe('Only attempts on this port.'),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        rule: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Each matching attempt was decided by this rule, e.g. auth:sql-authentication-only.'),
       })
       .describe('Every matching attempt was denied (and at least one was made).'),
   }),
@@ -346,6 +382,7 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string(),
         port: Port.optional(),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        rule: z.string().min(1).optional().describe('Each matching attempt was decided by this rule.'),
       })
       .describe('Every matching attempt was allowed (and at least one was made).'),
   }),

@@ -38,3 +38,7 @@ export const TRAFFIC_KINDS = [
   'misconfigure',
 ] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+
+/** How a SQL client authenticates: SQL Server authentication, Windows integrated, or Microsoft Entra ID (Azure AD). */
+export const SQL_AUTHENTICATION_KINDS = ['sql', 'windows', 'entra'] as const;
+export type SqlAuthenticationKind = (typeof SQL_AUTHENTICATION_KINDS)[number];

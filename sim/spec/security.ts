@@ -3,8 +3,8 @@
  * misconfiguration deltas), SQL logins and users, build pipeline settings, and the scripted traffic. Produced by
  * `sim/scenario/security-resolve.ts`; read by the security actor and the rule engines. Types only.
  */
-import type { Permission } from '../auth/index.js';
-import type { TrafficKind } from './kinds.js';
+import type { Permission, SqlPurpose } from '../auth/index.js';
+import type { SqlAuthenticationKind, TrafficKind } from './kinds.js';
 
 /** A port, a range ("5000-5010"), a list of those, or "*"; checked by the rule compiler. */
 export type PortSpecValue = number | string | (number | string)[];
@@ -59,6 +59,15 @@ export interface ResolvedOpenPort {
   readonly protocol: 'tcp' | 'udp';
 }
 
+/** A misconfiguration of one database user's rights: each field given replaces the declared one while it lasts. */
+export interface ResolvedSqlUserChange {
+  readonly login: string;
+  readonly database: string;
+  readonly roles?: string[];
+  readonly grants?: Permission[];
+  readonly denies?: Permission[];
+}
+
 /** A rule set: the whole configuration (all fields set) or, for a misconfiguration, a delta (fields it changes). */
 export interface ResolvedRuleSet {
   readonly endpointAcls?: Record<string, Record<string, ResolvedEndpointAclRule[]>>;
@@ -82,6 +91,8 @@ export interface ResolvedRuleSet {
   readonly approvedSoftware?: string[];
   readonly requireCleanScan?: boolean;
   readonly requireApproval?: boolean;
+  /** Rights of database users that differ from their declaration (only a misconfiguration sets these). */
+  readonly sqlUsers?: ResolvedSqlUserChange[];
 }
 export type FullRuleSet = Required<ResolvedRuleSet>;
 
@@ -98,6 +109,13 @@ export interface ResolvedSqlUser {
   readonly roles: string[];
   readonly grants: Permission[];
   readonly denies: Permission[];
+  /** The declared purpose, if any. */
+  readonly purpose: SqlPurpose | null;
+  /**
+   * What the user's purpose needs (the purpose's rights plus any listed under `needs`); null when neither is
+   * declared, and then its rights are not judged.
+   */
+  readonly needs: Permission[] | null;
 }
 
 export interface ResolvedTraffic {
@@ -122,6 +140,8 @@ export interface ResolvedTraffic {
   readonly as: string;
   readonly database: string;
   readonly permission: Permission | null;
+  /** SQL logins: how the client authenticates (default 'sql'). */
+  readonly authentication: SqlAuthenticationKind;
   readonly target: string;
   readonly software: string;
   readonly account: string;
@@ -182,6 +202,8 @@ export type SecurityExpectation =
       /** 0 for any port. */
       readonly port: number;
       readonly kind: TrafficKind | null;
+      /** The rule each matching attempt must have been decided by, or null. */
+      readonly rule: string | null;
       readonly index: number;
     }
   | { readonly type: 'never'; readonly deployed: 'infected' | 'frozen' | 'unapproved'; readonly index: number }

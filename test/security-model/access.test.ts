@@ -34,15 +34,20 @@ describe('the closed environment, misconfigured', () => {
     const sc = shop(`${admins}
   traffic:
     - { at: 1m, kind: misconfigure, id: open-door, duration: 5m, change: { defaultAdminEnabled: true, localAccounts: true } }
+    - { at: 2m, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r1-n1, from: corpnet }
     - { at: 2m, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r1-n1, from: internet }
     - { at: 3m, kind: create-account, account: helper, target: shop.web.0 }
     - { at: 10m, kind: create-account, account: helper, target: shop.web.0 }
 `);
     const s = runScenario(sc, { record: false }).summary.security;
-    expect(s.byKind['admin-login']).toMatchObject({
+    // From corpnet the boundary admits the session and the enabled account lets it in; from the internet the
+    // boundary refuses it before any account is looked at.
+    expect(s.byKind['admin-login']).toEqual({
+      attempts: 2,
       allowed: 1,
+      denied: 1,
       violations: 1,
-      byRule: { 'config:default-admin-enabled': 1 },
+      byRule: { 'config:default-admin-enabled': 1, 'list:boundary-c0:others-to-management': 1 },
     });
     expect(s.byKind['create-account']).toMatchObject({
       attempts: 2,
@@ -67,5 +72,75 @@ describe('the closed environment, misconfigured', () => {
       'hostos:in-manifest': 2,
       'hostos:not-in-manifest': 2,
     });
+  });
+});
+
+describe('admin logins cross the network first', () => {
+  it('refuses an internet session at the boundary before any account check, whatever the account', () => {
+    const sc = shop(`${admins}
+  rules: { defaultAdminEnabled: true, requireMfa: false, requireSaw: false, requireJit: false }
+  traffic:
+    - { at: 1m, kind: admin-login, account: Administrator, accountKind: default-admin, target: "c0-r0-n0", from: internet }
+    - { at: 2m, kind: admin-login, account: alice, target: shop.web.1, from: internet, mfa: false }
+    - { at: 3m, kind: admin-login, account: alice, target: c0-r0-n0, from: corpnet, mfa: false }
+    - { at: 4m, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r0-n0, from: shop.web.0 }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const logins = timeline!.events
+      .filter((e) => e.k === 'attack.admin-login')
+      .map((e) => [e.t / 60e6, e.r, e.m?.to, e.m?.ok]);
+    expect(logins).toEqual([
+      [1, 'list:boundary-c0:others-to-management', 'fc:c0/mgmt', false],
+      [2, 'list:boundary-c0:others-to-management', 'fc:c0/mgmt', false],
+      // corpnet reaches the management endpoint; with every switch off alice gets in (the last switch is named).
+      [3, 'config:saw-not-required', 'ha:c0-r0-n0', true],
+      // A guest VM cannot open a connection to the FC VLAN, where the management endpoint lives.
+      [4, expect.stringMatching(/^vlan:/), 'fc:c0/mgmt', false],
+    ]);
+    expect(summary.security.byKind['admin-login']!.allowed).toBe(1);
+  });
+
+  it('lets an internet session reach the account checks only while the management endpoint is opened to it', () => {
+    const sc = shop(`${admins}
+  rules: { defaultAdminEnabled: true }
+  traffic:
+    - { at: 5m, kind: misconfigure, id: mgmt-open, duration: 10m, change: { managementSources: ["*"] } }
+    - { at: 1m, every: 5m, count: 4, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r0-n0, from: internet }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const rules = timeline!.events.filter((e) => e.k === 'attack.admin-login').map((e) => e.r);
+    expect(rules).toEqual([
+      'list:boundary-c0:others-to-management',
+      'config:default-admin-enabled',
+      'config:default-admin-enabled',
+      'list:boundary-c0:others-to-management',
+    ]);
+    expect(summary.security.byKind['admin-login']!.violations).toBe(2);
+  });
+});
+
+describe('host OS and guest OS', () => {
+  it('refuses unapproved software on a host, and installs and audits anything in a customer’s guest VM', () => {
+    const sc = shop(`
+  software: { approved: [host-agent] }
+  traffic:
+    - { at: 1m, kind: install, target: c0-r0-n0, software: crypto-miner }
+    - { at: 2m, kind: install, target: shop.web.0, software: crypto-miner }
+    - { at: 3m, kind: install, target: shop.worker.1, software: host-agent }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const events = timeline!.events;
+    const installs = events.filter((e) => e.k === 'attack.install').map((e) => [e.s, e.r]);
+    expect(installs).toEqual([
+      ['c0-r0-n0', 'hostos:not-in-manifest'],
+      ['shop.web.0', 'guestos:customer-vm'],
+      ['shop.worker.1', 'guestos:customer-vm'],
+    ]);
+    const audits = events.filter((e) => e.k === 'audit.install');
+    expect(audits.map((e) => [e.s, events[e.c]!.k, events[e.c]!.s])).toEqual([
+      ['shop.web.0', 'attack.install', 'shop.web.0'],
+      ['shop.worker.1', 'attack.install', 'shop.worker.1'],
+    ]);
+    expect(summary.security.byKind.install).toMatchObject({ attempts: 3, allowed: 2, denied: 1, violations: 0 });
   });
 });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPassword } from '../../sim/auth/index.js';
+import {
+  checkPassword,
+  DATABASE_PERMISSIONS,
+  effectivePermission,
+  FIXED_DATABASE_ROLE_NAMES,
+  type Permission,
+  SQL_PURPOSES,
+} from '../../sim/auth/index.js';
 import { runScenario } from '../../sim/index.js';
 import { parseAddress } from '../../sim/network/address.js';
 import { built, shop } from './helpers.js';
@@ -55,11 +62,54 @@ describe('PolicyOracle', () => {
     expect(oracle.judgeFlow(internet, eps.byName('fc:c0'), 19001)).toBe('fabric-internal');
   });
 
+  it('finds the rights a database user holds beyond what its purpose needs', () => {
+    const none = { roles: [], grants: [], denies: [] };
+    expect(oracle.excessRights({ ...none, roles: ['db_datareader'] }, SQL_PURPOSES.read)).toEqual([]);
+    expect(oracle.excessRights({ ...none, roles: ['db_datareader', 'db_datawriter'] }, SQL_PURPOSES.read)).toEqual([
+      'INSERT',
+      'UPDATE',
+      'DELETE',
+    ]);
+    // DENY takes away what a role grants; CONTROL holds everything; what a needed right implies is needed too.
+    expect(
+      oracle.excessRights(
+        { roles: ['db_datareader', 'db_datawriter', 'db_denydatawriter'], grants: [], denies: [] },
+        SQL_PURPOSES.read,
+      ),
+    ).toEqual([]);
+    expect(oracle.excessRights({ ...none, roles: ['db_owner'] }, SQL_PURPOSES['read-write'])).toHaveLength(
+      DATABASE_PERMISSIONS.length - 5,
+    );
+    expect(oracle.excessRights({ ...none, grants: ['ALTER'] }, ['ALTER'])).toEqual([]);
+    expect(oracle.excessRights({ ...none, grants: ['ALTER'] }, ['CREATE TABLE'])).toContain('ALTER');
+  });
+
+  it('reads held rights as the permission engine enforces them (own reading, same answer)', () => {
+    const perm = fc.constantFrom(...DATABASE_PERMISSIONS);
+    fc.assert(
+      fc.property(
+        fc.subarray([...FIXED_DATABASE_ROLE_NAMES]),
+        fc.array(perm, { maxLength: 4 }),
+        fc.array(perm, { maxLength: 2 }),
+        (roles, grants, denies) => {
+          const held = oracle.excessRights({ roles, grants, denies }, []);
+          const engine = DATABASE_PERMISSIONS.filter(
+            (p) => effectivePermission({ name: 'u', roles, grants, denies }, p as Permission).allowed,
+          );
+          expect(held).toEqual(engine);
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
   it('judges logins, accounts, installations, admin access and deployments by the documented policy', () => {
     expect(oracle.judgeSqlLogin(true, true)).toBe('no-guessed-sql-login');
     expect(oracle.judgeSqlLogin(false, true)).toBeNull();
-    expect(oracle.judgeInstall('monitoring-agent')).toBeNull();
-    expect(oracle.judgeInstall('crypto-miner')).toBe('approved-software-only');
+    expect(oracle.judgeInstall('monitoring-agent', true)).toBeNull();
+    expect(oracle.judgeInstall('crypto-miner', true)).toBe('approved-software-only');
+    // A guest VM is the customer's: the host OS manifest does not bind it.
+    expect(oracle.judgeInstall('crypto-miner', false)).toBeNull();
     expect(oracle.judgeAccountCreated()).toBe('no-user-accounts');
     const saw = parseAddress('198.51.100.3');
     const ok = {

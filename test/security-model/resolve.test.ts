@@ -44,6 +44,12 @@ describe('the security section is checked at load, with the path of each mistake
     expect(error('  traffic: [{ at: 1m, kind: release, build: b9 }]')).toMatch(
       /^security\.traffic\[0\]\.build: no build item/,
     );
+    expect(error('  traffic: [{ at: 1m, kind: connect, to: shop.web, authentication: windows }]')).toBe(
+      'security.traffic[0].authentication: "authentication" applies to sql-login, sql-brute-force, sql-spray, not to a connect',
+    );
+    expect(error('  traffic: [{ at: 1m, kind: sql-login, login: a, password: b, authentication: kerberos }]')).toMatch(
+      /^security\.traffic\[0\]\.authentication: /,
+    );
   });
 
   it('refuses unknown keys with a suggestion, and misconfiguration ids that clash with fault ids', () => {

@@ -11,6 +11,11 @@ const GOLDEN: Record<
     byKind: Record<string, [number, number, number, number]>;
   }
 > = {
+  'security-admin-boundary.yaml': {
+    total: [25, 4, 21, 2],
+    exposureUs: 120_000_000,
+    byKind: { 'admin-login': [24, 3, 21, 2], 'jit-request': [1, 1, 0, 0] },
+  },
   'security-closed-environment.yaml': {
     total: [23, 3, 20, 0],
     exposureUs: 0,
@@ -29,9 +34,9 @@ const GOLDEN: Record<
     byKind: { connect: [150, 70, 80, 20] },
   },
   'security-software-install.yaml': {
-    total: [11, 5, 6, 0],
+    total: [11, 7, 4, 0],
     exposureUs: 0,
-    byKind: { build: [1, 1, 0, 0], install: [9, 3, 6, 0], release: [1, 1, 0, 0] },
+    byKind: { build: [1, 1, 0, 0], install: [9, 5, 4, 0], release: [1, 1, 0, 0] },
   },
   'security-sql-auth.yaml': {
     total: [329, 9, 320, 1],
@@ -43,6 +48,16 @@ const GOLDEN: Record<
       'sql-spray': [16, 1, 15, 1],
     },
   },
+  'security-sql-auth-kinds.yaml': {
+    total: [40, 5, 35, 0],
+    exposureUs: 0,
+    byKind: { 'sql-brute-force': [30, 0, 30, 0], 'sql-login': [10, 5, 5, 0] },
+  },
+  'security-sql-least-privilege.yaml': {
+    total: [20, 18, 2, 1],
+    exposureUs: 1_800_000_000,
+    byKind: { 'sql-login': [20, 18, 2, 1] },
+  },
   'security-sql-node-acl.yaml': { total: [41, 30, 11, 0], exposureUs: 0, byKind: { connect: [41, 30, 11, 0] } },
   'security-virus-scan.yaml': {
     total: [7, 4, 3, 0],
@@ -50,6 +65,9 @@ const GOLDEN: Record<
     byKind: { build: [3, 2, 1, 0], release: [4, 2, 2, 0] },
   },
 };
+
+/** Scenarios whose configuration as written has a weakness the oracle finds (a weak password, an enabled account). */
+const WEAK_BY_DESIGN = new Set(['security-sql-auth.yaml', 'security-admin-boundary.yaml']);
 
 describe('security scenarios', () => {
   for (const [file, golden] of Object.entries(GOLDEN)) {
@@ -72,9 +90,12 @@ describe('security scenarios', () => {
 
   it('reports no violation in any correctly configured scenario and some in every misconfiguration scenario', () => {
     for (const file of Object.keys(GOLDEN)) {
-      const v = runScenario(scenarioFile(file), { record: false }).summary.security.violations;
-      if (file.includes('misconfig')) expect(v, file).toBeGreaterThan(0);
-      else if (file !== 'security-sql-auth.yaml') expect(v, file).toBe(0);
+      const sc = scenarioFile(file);
+      const v = runScenario(sc, { record: false }).summary.security.violations;
+      const misconfigured = sc.resolved.security!.traffic.some((t) => t.kind === 'misconfigure');
+      if (misconfigured) expect(v, file).toBeGreaterThan(0);
+      else if (!WEAK_BY_DESIGN.has(file)) expect(v, file).toBe(0);
+      else expect(v, file).toBeGreaterThan(0);
     }
   });
 

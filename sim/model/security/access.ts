@@ -1,7 +1,7 @@
 /**
  * The closed and locked environment as configured: who may log in to a node or guest VM (the access checks of
  * `sim/auth/access.ts`, with the configuration's switches), Just-In-Time grants, account creation on nodes, and
- * the host OS's approved image manifest.
+ * the host OS's approved image manifest (which binds the host OS only: a guest VM is the customer's).
  *
  * A switch turned off (a misconfiguration) relaxes exactly one requirement; when that relaxation is what let an
  * attempt in, the decision names the switch ('config:mfa-not-required'…), so the record shows what was wrong.
@@ -32,6 +32,11 @@ export const INSTALL_REFUSED = makeDecision(
   'the host OS refuses software outside the approved image manifest',
 );
 export const INSTALL_UNCHECKED = makeDecision(true, 'config:manifest-not-enforced', 'the manifest is not enforced');
+export const INSTALL_GUEST = makeDecision(
+  true,
+  'guestos:customer-vm',
+  'a guest VM is the customer’s: the host OS manifest does not apply there, the installation is audited',
+);
 export const JIT_APPROVED = makeDecision(true, 'jit:approved', 'Just-In-Time access approved');
 export const JIT_REJECTED = makeDecision(false, 'jit:rejected', 'the approver rejected the request');
 export const JIT_NOT_OPERATOR = makeDecision(false, 'jit:not-an-operator', 'only operators can request JIT access');
@@ -90,8 +95,12 @@ export class ClosedEnvironment {
     return cfg.localAccounts ? RELAXED.localAccounts : ACCESS_DECISIONS.noLocalAccounts;
   }
 
-  /** Installing `software` on a node's host OS or a guest OS. */
-  install(software: string, cfg: FullRuleSet): Decision {
+  /**
+   * Installing `software` on a node's host OS (`onHost`) or in a customer's guest VM. Only the host OS enforces the
+   * approved image manifest; a guest VM is the customer's, so whatever is installed there is allowed and audited.
+   */
+  install(software: string, cfg: FullRuleSet, onHost: boolean): Decision {
+    if (!onHost) return INSTALL_GUEST;
     if (cfg.approvedSoftware.includes(software)) return INSTALL_APPROVED;
     return cfg.enforceManifest ? INSTALL_REFUSED : INSTALL_UNCHECKED;
   }

@@ -21,8 +21,11 @@ export interface WatchResult {
   readonly matched: number;
   readonly allowed: number;
   readonly denied: number;
+  /** Matched attempts decided by another rule than the one the expectation names (0 when it names none). */
+  readonly otherRule: number;
   readonly firstAllowedUs: number | null;
   readonly firstDeniedUs: number | null;
+  readonly firstOtherRuleUs: number | null;
 }
 
 export type DeployedSort = 'infected' | 'frozen' | 'unapproved';
@@ -62,11 +65,14 @@ interface Watch {
   readonly to: string;
   readonly port: number;
   readonly kind: TrafficKind | null;
+  readonly rule: string | null;
   matched: number;
   allowed: number;
   denied: number;
+  otherRule: number;
   firstAllowedUs: number | null;
   firstDeniedUs: number | null;
+  firstOtherRuleUs: number | null;
 }
 
 export class SecurityBook {
@@ -104,11 +110,14 @@ export class SecurityBook {
         to: e.to,
         port: e.port,
         kind: e.kind,
+        rule: e.rule,
         matched: 0,
         allowed: 0,
         denied: 0,
+        otherRule: 0,
         firstAllowedUs: null,
         firstDeniedUs: null,
+        firstOtherRuleUs: null,
       });
     }
   }
@@ -138,6 +147,10 @@ export class SecurityBook {
     for (const w of this.watches) {
       if (!this.matches(w, s)) continue;
       w.matched++;
+      if (w.rule !== null && w.rule !== rule) {
+        w.otherRule++;
+        w.firstOtherRuleUs ??= nowUs;
+      }
       if (allowed) {
         w.allowed++;
         w.firstAllowedUs ??= nowUs;
@@ -240,8 +253,10 @@ export class SecurityBook {
         matched: w.matched,
         allowed: w.allowed,
         denied: w.denied,
+        otherRule: w.otherRule,
         firstAllowedUs: w.firstAllowedUs,
         firstDeniedUs: w.firstDeniedUs,
+        firstOtherRuleUs: w.firstOtherRuleUs,
       });
     }
     return {

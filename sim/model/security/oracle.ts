@@ -8,6 +8,7 @@
  * approved image manifest, the operators and the length of a JIT grant — and never reads the configured rule sets,
  * which a misconfiguration may have changed. Its password check is its own, written from the documented policy.
  */
+import { DATABASE_PERMISSIONS, FIXED_ROLES, PERMISSION_IMPLIES, type Permission } from '../../auth/index.js';
 import { type Address, type CidrRange, cidrContains, parseCidr } from '../../network/index.js';
 import type { ResolvedScenario, ResolvedSecurity } from '../../spec/index.js';
 import type { Indices } from '../build.js';
@@ -24,6 +25,7 @@ export const INVARIANTS = {
   'fabric-internal': 'the fabric controller and network devices cannot be reached from outside their cluster',
   'no-guessed-sql-login': 'no SQL login succeeds with a guessed password',
   'strong-passwords': 'SQL logins have strong passwords',
+  'least-privilege': 'database users are configured with the specific rights their purpose needs, and no more',
   'no-infected-deployment': 'no infected build reaches production',
   'clean-scan-before-release': 'no build reaches production without a clean virus scan',
   'approved-releases-only': 'no build reaches production without change-management approval',
@@ -58,6 +60,26 @@ export interface AdminLoginFacts {
   /** The account's JIT grant, as approved: [start, start + length), or null. */
   readonly jit: { readonly approvedAtUs: number; readonly durationUs: number } | null;
   readonly nowUs: number;
+}
+
+/** A database user's rights as configured: its fixed roles, and its own grants and denies. */
+export interface UserRights {
+  readonly roles: readonly string[];
+  readonly grants: readonly Permission[];
+  readonly denies: readonly Permission[];
+}
+
+/** `list` and everything it implies. */
+function closure(list: Iterable<Permission>): Set<Permission> {
+  const out = new Set<Permission>();
+  const todo = [...list];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    if (out.has(p)) continue;
+    out.add(p);
+    for (const q of PERMISSION_IMPLIES[p] ?? []) todo.push(q);
+  }
+  return out;
 }
 
 export interface BuildFacts {
@@ -167,7 +189,29 @@ export class PolicyOracle {
     return null;
   }
 
-  judgeInstall(software: string): Invariant | null {
+  /** Software was installed on a node's host OS (`onHost`) or in a guest VM, which is the customer's to fill. */
+  /**
+   * The database permissions `user` holds beyond what its purpose `needs` (with what those imply), in the order of
+   * the permission list; empty when it holds no more than it needs. Held: granted to the user or one of its fixed
+   * roles, directly or by implication (CONTROL holds everything), and not denied — the oracle's own reading of DENY
+   * over GRANT.
+   */
+  excessRights(user: UserRights, needs: readonly Permission[]): Permission[] {
+    const granted: Permission[] = [...user.grants];
+    const denied: Permission[] = [...user.denies];
+    for (const r of user.roles) {
+      const role = Object.hasOwn(FIXED_ROLES, r) ? FIXED_ROLES[r] : undefined;
+      granted.push(...(role?.grants ?? []));
+      denied.push(...(role?.denies ?? []));
+    }
+    const held = closure(granted);
+    for (const d of closure(denied)) held.delete(d);
+    const allowed = closure(needs);
+    return DATABASE_PERMISSIONS.filter((p) => held.has(p) && !allowed.has(p));
+  }
+
+  judgeInstall(software: string, onHost: boolean): Invariant | null {
+    if (!onHost) return null;
     return this.approved.has(software) ? null : 'approved-software-only';
   }
 

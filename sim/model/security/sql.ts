@@ -16,12 +16,26 @@ import {
 } from '../../auth/index.js';
 import type { Address } from '../../network/index.js';
 import { type CompiledSqlFirewall, compileSqlFirewall, type Decision, makeDecision } from '../../network/index.js';
-import type { FullRuleSet, ResolvedSecurity } from '../../spec/index.js';
+import type { FullRuleSet, ResolvedSecurity, ResolvedSqlUserChange, SqlAuthenticationKind } from '../../spec/index.js';
 
 export const AUTH_OK = makeDecision(true, 'auth:password', 'login and password match');
 export const AUTH_WRONG_PASSWORD = makeDecision(false, 'auth:wrong-password', 'login failed: wrong password');
 export const AUTH_UNKNOWN_LOGIN = makeDecision(false, 'auth:unknown-login', 'login failed: no such login');
 export const AUTH_NO_USER = makeDecision(false, 'auth:no-user-in-database', 'the login has no user in that database');
+/** The rule that refuses every login not made with SQL Server authentication. */
+export const SQL_AUTHENTICATION_ONLY_RULE = 'auth:sql-authentication-only';
+const AUTH_KIND_REFUSED: Readonly<Record<Exclude<SqlAuthenticationKind, 'sql'>, Decision>> = {
+  windows: makeDecision(
+    false,
+    SQL_AUTHENTICATION_ONLY_RULE,
+    'SQL Database supports only SQL Server authentication: Windows integrated authentication is refused',
+  ),
+  entra: makeDecision(
+    false,
+    SQL_AUTHENTICATION_ONLY_RULE,
+    'SQL Database supports only SQL Server authentication: Microsoft Entra (Azure AD) authentication is refused',
+  ),
+};
 export const CREATE_OK = makeDecision(true, 'password:meets-policy', 'login created: the password meets the policy');
 export const CREATE_POLICY_OFF = makeDecision(
   true,
@@ -53,20 +67,38 @@ export class SqlServer {
   readonly dosGuard: DosGuard;
   private readonly passwordDecisions = new Map<string, Decision>();
 
-  constructor(sec: ResolvedSecurity, rules: FullRuleSet) {
+  constructor(
+    private readonly sec: ResolvedSecurity,
+    rules: FullRuleSet,
+  ) {
     for (const l of sec.sql.logins) {
       this.logins.set(l.name, { password: l.password, roles: l.roles, serverAdmin: l.serverAdmin });
     }
-    for (const u of sec.sql.users) {
-      this.users.set(`${u.database}/${u.login}`, {
-        name: u.name,
-        roles: u.roles,
-        grants: u.grants,
-        denies: u.denies,
-      });
-    }
+    this.setUserChanges(rules.sqlUsers ?? []);
     this.firewall = compileSqlFirewall(rules.sqlFirewall, 'sql');
     this.dosGuard = new DosGuard(sec.sql.dosGuard);
+  }
+
+  /**
+   * The database users' rights in force: as declared, with each change's given fields in place of the declared ones
+   * (the first change naming a user wins: misconfigurations go in front). GRANT and DENY take effect at once.
+   */
+  setUserChanges(changes: readonly ResolvedSqlUserChange[]): void {
+    this.users.clear();
+    for (const u of this.sec.sql.users) {
+      const c = changes.find((x) => x.login === u.login && x.database === u.database);
+      this.users.set(`${u.database}/${u.login}`, {
+        name: u.name,
+        roles: c?.roles ?? u.roles,
+        grants: c?.grants ?? u.grants,
+        denies: c?.denies ?? u.denies,
+      });
+    }
+  }
+
+  /** The rights in force of the user of `login` in `database` (a declared user). */
+  userRights(login: string, database: string): SqlPrincipal | undefined {
+    return this.users.get(`${database}/${login}`);
   }
 
   /** Installs new firewall rules (the caller applies the documented delay). */
@@ -88,14 +120,23 @@ export class SqlServer {
   }
 
   /**
-   * A login attempt that passed the firewall: DoSGuard (when on), then the credentials; a failure counts towards
-   * blocking the address.
+   * A login attempt that passed the firewall: DoSGuard (when on), then the kind of authentication — anything but
+   * SQL Server authentication is refused, without counting towards DoSGuard (no password was tried) — then the
+   * credentials; a wrong password or unknown login counts towards blocking the address.
    */
-  authenticate(client: Address, login: string, password: string, nowUs: number, guard: boolean): LoginOutcome {
+  authenticate(
+    client: Address,
+    login: string,
+    password: string,
+    nowUs: number,
+    guard: boolean,
+    kind: SqlAuthenticationKind = 'sql',
+  ): LoginOutcome {
     if (guard) {
       const g = this.dosGuard.check(client, nowUs);
       if (!g.allowed) return { decision: g, authenticated: false, blockedNow: false };
     }
+    if (kind !== 'sql') return { decision: AUTH_KIND_REFUSED[kind], authenticated: false, blockedNow: false };
     const l = this.logins.get(login);
     const decision = l === undefined ? AUTH_UNKNOWN_LOGIN : l.password === password ? AUTH_OK : AUTH_WRONG_PASSWORD;
     if (decision.allowed) return { decision, authenticated: true, blockedNow: false };

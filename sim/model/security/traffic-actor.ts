@@ -96,6 +96,8 @@ export class SecurityModel {
   private readonly lbNext: Int32Array;
   private readonly rng: Random;
   private sqlFirewallApplied: string;
+  /** Per database user (`<database>/<login>`) holding rights beyond its purpose: its open violation's handle. */
+  private readonly excessRights = new Map<string, number>();
 
   /** Creates the model for `sim` and schedules the scenario's traffic. */
   static attach(
@@ -165,6 +167,7 @@ export class SecurityModel {
         this.violate('sql-create-login', l.name, id, v, 0, Number.POSITIVE_INFINITY, 'sql-authentication');
       }
     }
+    this.judgeRights(-1);
     for (const t of sec.traffic) sim.sched.at(t.atUs, this.onAttempt, t.index);
   }
 
@@ -191,7 +194,54 @@ export class SecurityModel {
   /** Recompiles the rules in force and re-derives the blocked infrastructure paths. */
   private recompile(): BlockedPaths {
     this.rules.compile(this.effective());
+    this.sql.setUserChanges(this.rules.config.sqlUsers ?? []);
     return this.infra.recheck(this.sim.world);
+  }
+
+  /**
+   * Least privilege: every database user with a declared purpose is judged on the rights now in force. A user that
+   * starts to hold more than its purpose needs is a violation (kind sql-login: what its logins may now do), open
+   * until its rights are back within the purpose; `cause` is the configuration change that did it (-1: as declared).
+   */
+  private judgeRights(cause: number): void {
+    const topic = 'sql-authentication';
+    for (const u of this.sec.sql.users) {
+      if (u.needs === null) continue;
+      const key = `${u.database}/${u.login}`;
+      const rights = this.sql.userRights(u.login, u.database)!;
+      const excess = this.oracle.excessRights(
+        { roles: rights.roles ?? [], grants: rights.grants ?? [], denies: rights.denies ?? [] },
+        u.needs,
+      );
+      const open = this.excessRights.get(key);
+      if (excess.length === 0) {
+        if (open !== undefined) {
+          this.book.closeViolation(open, this.now);
+          this.excessRights.delete(key);
+        }
+        continue;
+      }
+      if (open !== undefined) continue;
+      const purpose = u.purpose === null ? `needs ${u.needs.join(', ')}` : `purpose ${u.purpose}`;
+      const id = this.note(
+        'sql.user-rights',
+        `sql:${u.login}`,
+        cause,
+        () => `user ${u.name} in ${u.database} (${purpose}) holds ${excess.join(', ')} beyond what it needs`,
+        'config:rights-beyond-purpose',
+        topic,
+      );
+      const handle = this.violate(
+        'sql-login',
+        `sql:${u.login}`,
+        id,
+        'least-privilege',
+        this.now,
+        Number.POSITIVE_INFINITY,
+        topic,
+      );
+      this.excessRights.set(key, handle);
+    }
   }
 
   /**
@@ -257,6 +307,7 @@ export class SecurityModel {
       },
     );
     (o as { event: number }).event = event;
+    this.judgeRights(event);
     const result: FaultResult = {
       id: t.id,
       kind: 'security.misconfig',
@@ -297,6 +348,7 @@ export class SecurityModel {
       },
     );
     const blocked = this.recompile();
+    this.judgeRights(id);
     if (this.infra.disturbing) this.noteBlocked(blocked, id, 'the rules still in force');
     this.propagate(id);
     const f = o.fault;
@@ -560,7 +612,7 @@ export class SecurityModel {
       const fromAzure = src.kind !== EP.outside;
       d = this.sql.firewallCheck(src.addr, t.database, fromAzure);
       if (d.allowed) {
-        const out = this.sql.authenticate(src.addr, login, password, this.now, cfg.dosGuard);
+        const out = this.sql.authenticate(src.addr, login, password, this.now, cfg.dosGuard, t.authentication);
         d = out.decision;
         authenticated = out.authenticated;
         blockedNow = out.blockedNow;
@@ -568,7 +620,8 @@ export class SecurityModel {
       }
     }
     const topic = 'sql-authentication';
-    const shown = attacker ? `${login} / guess ${JSON.stringify(password)}` : login;
+    const how = t.authentication === 'sql' ? '' : ` (${t.authentication} authentication)`;
+    const shown = `${attacker ? `${login} / guess ${JSON.stringify(password)}` : login}${how}`;
     const id = this.record(
       t.kind,
       this.subject(t, src, login, login),
@@ -649,17 +702,22 @@ export class SecurityModel {
     const name = target.name.slice(3);
     const topic = KIND_TOPIC[t.kind];
     if (t.kind === 'install') {
-      const d = this.access.install(t.software, cfg);
+      const onHost = target.kind === EP.host;
+      const d = this.access.install(t.software, cfg, onHost);
       const id = this.record(
         'install',
         this.subject(t, null, name, name),
         name,
         d,
-        () => `install ${t.software} on ${name}: ${d.allowed ? 'installed' : 'refused'} — ${d.text}`,
+        () =>
+          `install ${t.software} on ${onHost ? 'the host OS of ' : 'the guest VM '}${name}: ${d.allowed ? 'installed' : 'refused'} — ${d.text}`,
         undefined,
         topic,
       );
-      const v = d.allowed ? this.oracle.judgeInstall(t.software) : null;
+      if (!onHost) {
+        this.note('audit.install', name, id, () => `audit: ${t.software} installed in guest VM ${name}`, d.rule, topic);
+      }
+      const v = d.allowed ? this.oracle.judgeInstall(t.software, onHost) : null;
       if (v !== null) this.violate('install', name, id, v, this.now, Number.POSITIVE_INFINITY, topic);
       return;
     }
@@ -686,32 +744,38 @@ export class SecurityModel {
         );
       return;
     }
-    // admin-login
+    // admin-login: the session first crosses the network to the cluster's management endpoint (the way in from
+    // corpnet); only an admitted connection reaches the account checks.
     const src = this.source(t, n);
     const zone = this.plan.zoneOf(src.addr);
     const kind = this.access.kindOf(t.account, t.accountKind);
     const grant = this.access.grantOf(t.account);
-    const d = this.access.adminLogin(
-      {
-        account: t.account,
-        accountKind: kind,
-        mfa: t.mfa,
-        fromSaw: zone === 'saw',
-        sourceZone: zone === 'saw' || zone === 'corpnet' ? 'corpnet' : zone === 'internet' ? 'internet' : 'production',
-        ...(grant === null ? {} : { jit: grant }),
-        nowUs: this.now,
-        breakGlass: t.breakGlass,
-      },
-      cfg,
-    );
+    const gate = this.eps.mgmt(target.cluster);
+    const net = this.rules.decide(src, gate, 'tcp', this.sec.ports.management[0]!);
+    const d = !net.allowed
+      ? net
+      : this.access.adminLogin(
+          {
+            account: t.account,
+            accountKind: kind,
+            mfa: t.mfa,
+            fromSaw: zone === 'saw',
+            sourceZone:
+              zone === 'saw' || zone === 'corpnet' ? 'corpnet' : zone === 'internet' ? 'internet' : 'production',
+            ...(grant === null ? {} : { jit: grant }),
+            nowUs: this.now,
+            breakGlass: t.breakGlass,
+          },
+          cfg,
+        );
     const id = this.record(
       'admin-login',
       this.subject(t, src, name, name),
       name,
       d,
       () =>
-        `audit: ${t.account} (${kind}${t.mfa ? ', MFA' : ''}) from ${src.name} logs in to ${name}${t.breakGlass ? ' (break-glass)' : ''}: ${d.allowed ? 'allowed' : 'denied'} — ${d.text}`,
-      this.message(src, target, d.allowed),
+        `audit: ${t.account} (${kind}${t.mfa ? ', MFA' : ''}) from ${src.name} logs in to ${name}${t.breakGlass ? ' (break-glass)' : ''}: ${d.allowed ? 'allowed' : net.allowed ? 'denied' : `stopped on the way to ${gate.name}, before any account check`} — ${d.text}`,
+      this.message(src, net.allowed ? target : gate, d.allowed),
       topic,
     );
     if (!d.allowed) return;
@@ -878,6 +942,11 @@ export function overlay(base: FullRuleSet, change: ResolvedRuleSet): FullRuleSet
   if (change.vlanAllow) out.vlanAllow = [...new Set([...change.vlanAllow, ...base.vlanAllow])];
   if (change.approvedSoftware)
     out.approvedSoftware = [...new Set([...change.approvedSoftware, ...base.approvedSoftware])];
+  if (change.sqlUsers) {
+    const key = (u: { login: string; database: string }) => `${u.database}/${u.login}`;
+    const changed = new Set(change.sqlUsers.map(key));
+    out.sqlUsers = [...change.sqlUsers, ...(base.sqlUsers ?? []).filter((u) => !changed.has(key(u)))];
+  }
   for (const key of SCALAR_SETTINGS) {
     const v = change[key];
     if (v !== undefined) out[key] = v;
@@ -899,6 +968,7 @@ export function describeChange(c: ResolvedRuleSet): string {
   if (c.sqlFirewall) parts.push('SQL firewall');
   if (c.vlanAllow) parts.push(`VLAN ${c.vlanAllow.join(', ')} allowed`);
   if (c.approvedSoftware) parts.push(`manifest + ${c.approvedSoftware.join(', ')}`);
+  for (const u of c.sqlUsers ?? []) parts.push(`rights of ${u.login} in ${u.database}`);
   for (const key of SCALAR_SETTINGS) {
     if (c[key] !== undefined) parts.push(`${key}=${c[key]}`);
   }
@@ -908,7 +978,9 @@ export function describeChange(c: ResolvedRuleSet): string {
 function changeTopic(c: ResolvedRuleSet): string {
   if (c.managementSources || c.boundary) return 'corpnet-acls';
   if (c.sqlNodeAcl) return 'sql-node-acls';
-  if (c.sqlFirewall || c.passwordPolicy !== undefined || c.dosGuard !== undefined) return 'sql-authentication';
+  if (c.sqlFirewall || c.sqlUsers || c.passwordPolicy !== undefined || c.dosGuard !== undefined) {
+    return 'sql-authentication';
+  }
   if (
     c.requireMfa !== undefined ||
     c.requireSaw !== undefined ||

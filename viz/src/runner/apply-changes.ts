@@ -112,6 +112,7 @@ function withRuleChange(sc: ResolvedScenario, ch: Extract<ForkChange, { type: 'r
     as: '',
     database: '',
     permission: null,
+    authentication: 'sql',
     target: '',
     software: '',
     account: '',
