@@ -5,6 +5,7 @@
 import { App } from './app.js';
 import { h } from './dom.js';
 import { exportMenu } from './export-menu.js';
+import { FAILURE_TOUR_ID, failureTour } from './failure-tour.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -69,7 +70,7 @@ const tourSelect = h(
     attrs: { 'aria-label': 'Guided tour', 'data-testid': 'tour-select' },
     on: {
       change: () => {
-        const t = TOURS.find((x) => x.id === tourSelect.value);
+        const t = tourById(tourSelect.value);
         tourSelect.value = '';
         if (t) tours.start(t);
         syncUrl(false);
@@ -79,6 +80,31 @@ const tourSelect = h(
   h('option', { attrs: { value: '' } }, 'Guided tours…'),
   ...TOURS.map((t) => h('option', { attrs: { value: t.id } }, t.title)),
 );
+// A run whose expectation failed offers the tour generated from its failure (failure-tour.ts).
+const failureOption = h('option', { attrs: { value: FAILURE_TOUR_ID, hidden: true } }, 'Why this run fails');
+tourSelect.append(failureOption);
+const failureButton = h(
+  'button',
+  {
+    class: 'btn primary hidden',
+    title: 'A guided tour from the fault(s) to the moment the expectation fails',
+    attrs: { 'data-testid': 'failure-tour' },
+    on: {
+      click: () => {
+        const t = tourById(FAILURE_TOUR_ID);
+        if (t) tours.start(t);
+        syncUrl(false);
+      },
+    },
+  },
+  'Why it fails ▸',
+);
+
+/** A bundled tour, or the failure tour of the run shown. */
+function tourById(id: string) {
+  if (id === FAILURE_TOUR_ID) return app.run ? failureTour(app.run.timeline) : null;
+  return TOURS.find((x) => x.id === id) ?? null;
+}
 const runInfo = h('span', { class: 'run-info', attrs: { 'data-testid': 'run-info' } });
 const help = new HelpDialog();
 
@@ -108,6 +134,7 @@ const header = h(
   seedInput,
   runButton,
   tourSelect,
+  failureButton,
   exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
@@ -246,6 +273,9 @@ app.onFrame((c) => {
       runInfo.dataset.events = String(tl.events.length);
       runInfo.dataset.branch = run.id;
       scenarioSelect.value = menuScenario(run);
+      const fails = (tl.summary?.expectations ?? []).some((x) => !x.passed);
+      failureButton.classList.toggle('hidden', !fails);
+      failureOption.hidden = !fails;
       runInfo.title = `loaded in ${Math.round(run.loadMs)} ms${run.bytes ? ` · ${(run.bytes / 1e6).toFixed(1)} MB` : ''}`;
     }
   }
@@ -374,7 +404,7 @@ async function restoreFromUrl(): Promise<void> {
   } else if (s.t !== undefined) app.seekTime(s.t);
   if (s.sel) app.select(s.sel);
   if (s.tour) {
-    const t = TOURS.find((x) => x.id === s.tour);
+    const t = tourById(s.tour);
     if (t) tours.start(t);
   }
 }
