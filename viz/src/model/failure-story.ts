@@ -54,7 +54,7 @@ export function stateChanges(world: World, e: TimelineEvent): StateChange[] {
   for (const p of e.p ?? []) {
     if (p.op === 'remove') continue;
     const target = pathTarget(p.path);
-    if (!target || target.field.length !== 1) continue;
+    if (target?.field.length !== 1) continue;
     const field = String(target.field[0]);
     if (!STATUS_FIELDS.has(field) || (typeof p.value !== 'string' && typeof p.value !== 'boolean')) continue;
     const cluster = world.clusters[target.a];
@@ -139,7 +139,7 @@ function availabilityStory(
     }
     for (const p of e.p ?? []) {
       const t = pathTarget(p.path);
-      if (!t || t.kind !== 'instance') continue;
+      if (t?.kind !== 'instance') continue;
       const s = slots.get(`${t.a}/${t.b}`);
       if (s === undefined) continue;
       if (served) {
