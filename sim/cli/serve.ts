@@ -100,9 +100,22 @@ export async function buildViewer(root = projectRoot()): Promise<string> {
     });
     if (!existsSync(join(scratch, 'index.html'))) throw new Error('building the viewer did not produce an index.html');
     const old = `${scratch}.old`;
-    if (existsSync(dist)) renameSync(dist, old);
-    renameSync(scratch, dist);
-    rmSync(old, { recursive: true, force: true });
+    // Another build (a second test file) may swap viz/dist in between: move whatever is there aside, and retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(dist, `${old}${attempt}`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      try {
+        renameSync(scratch, dist);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (attempt >= 5 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw e;
+      }
+    }
+    for (let attempt = 0; attempt <= 5; attempt++) rmSync(`${old}${attempt}`, { recursive: true, force: true });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -14,6 +14,7 @@ import { TOURS, type TourTab } from './tours.js';
 import { formatUrlState, parseUrlState } from './url-state.js';
 import { BranchesView } from './views/branches.js';
 import { ChartsView } from './views/charts.js';
+import { CompareView } from './views/compare-view.js';
 import { Controls } from './views/controls.js';
 import { EventLog } from './views/event-log.js';
 import { Explanation } from './views/explanation.js';
@@ -40,6 +41,22 @@ const fileInput = h('input', {
       const f = fileInput.files?.[0];
       if (f) void session.openFile(f).then((ok) => ok && syncUrl(true));
       fileInput.value = '';
+    },
+  },
+});
+const compareInput = h('input', {
+  attrs: { type: 'file', accept: '.json,application/json', hidden: true, 'data-testid': 'compare-input' },
+  on: {
+    change: () => {
+      const f = compareInput.files?.[0];
+      compareInput.value = '';
+      if (f)
+        void f.text().then((text) =>
+          openCompared(text, f.name).then((ok) => {
+            if (ok) compareUrl = null;
+            syncUrl(false);
+          }),
+        );
     },
   },
 });
@@ -135,6 +152,17 @@ const header = h(
   runButton,
   tourSelect,
   failureButton,
+  h(
+    'button',
+    {
+      class: 'btn',
+      title: 'Show another timeline side by side with this one, from the first event where they part',
+      attrs: { 'data-testid': 'compare-open' },
+      on: { click: () => compareInput.click() },
+    },
+    'Compare with…',
+  ),
+  compareInput,
   exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
@@ -153,6 +181,36 @@ const inspector = new Inspector(app);
 const explanation = new Explanation(app);
 const branches = new BranchesView(app, session);
 const tours = new TourPanel(app);
+const compareView = new CompareView(app, session);
+/** The address of the run compared side by side (`?compare=`), when it came from one. */
+let compareUrl: string | null = null;
+
+/** Adds a second run beside the one shown and goes to the first event where they part. */
+async function openCompared(text: string, label: string): Promise<boolean> {
+  if (!app.run || !(await session.addCompared(text, label))) return false;
+  compareView.render();
+  const d = compareView.comparison?.a.event ?? -1;
+  if (d >= 0) app.goToEvent(d);
+  return true;
+}
+
+async function compareWithUrl(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText} for ${url}`);
+    const ok = await openCompared(await res.text(), url.split('/').pop() || url);
+    if (ok) compareUrl = url;
+    return ok;
+  } catch (e) {
+    status.error('Could not download the timeline to compare:', e instanceof Error ? e.message : String(e));
+    return false;
+  }
+}
+
+compareView.onClose = () => {
+  compareUrl = null;
+  syncUrl(false);
+};
 
 const tabs: Record<TourTab, { label: string; view: { el: HTMLElement; show(v: boolean): void } }> = {
   topology: { label: 'Topology', view: topology },
@@ -238,6 +296,7 @@ const page = h(
   status.progressEl,
   controls.el,
   timeline.el,
+  compareView.el,
   main,
   log.el,
   tours.el,
@@ -363,6 +422,7 @@ function syncUrl(push: boolean): void {
   const root = session.rootUrl;
   const state = {
     ...root,
+    ...(compareUrl ? { compare: compareUrl } : {}),
     ...(run ? { t: app.timeUs } : {}),
     ...(run && app.selectedEvent >= 0 ? { ev: app.selectedEvent } : {}),
     ...(app.selection ? { sel: app.selection } : {}),
@@ -397,6 +457,8 @@ async function restoreFromUrl(): Promise<void> {
     ok = await session.runScenario(s.scenario, s.seed);
   }
   if (!ok || !app.run) return;
+  compareUrl = null;
+  if (s.compare) await compareWithUrl(s.compare);
   const run = app.run;
   if (s.ev !== undefined && s.ev < run.replay.n) {
     app.goToEvent(s.ev);
@@ -415,7 +477,7 @@ window.addEventListener('popstate', () => void openFromUrl());
 (window as unknown as { fabricsim: unknown }).fabricsim = {
   app,
   session,
-  views: { topology, network, spacetime, charts, log, timeline, controls, tours, branches },
+  views: { topology, network, spacetime, charts, log, timeline, controls, tours, branches, compare: compareView },
   showTab,
   actorForEntity,
 };
