@@ -152,17 +152,6 @@ const header = h(
   runButton,
   tourSelect,
   failureButton,
-  h(
-    'button',
-    {
-      class: 'btn',
-      title: 'Show another timeline side by side with this one, from the first event where they part',
-      attrs: { 'data-testid': 'compare-open' },
-      on: { click: () => compareInput.click() },
-    },
-    'Compare with…',
-  ),
-  compareInput,
   exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
@@ -207,6 +196,20 @@ async function compareWithUrl(url: string): Promise<boolean> {
   }
 }
 
+// "Compare with…" sits with the branches, whose table compares the runs' metrics too.
+branches.el.querySelector('.panel-head')?.append(
+  h(
+    'button',
+    {
+      class: 'btn small',
+      title: 'Show another timeline side by side with this one, from the first event where they part',
+      attrs: { 'data-testid': 'compare-open' },
+      on: { click: () => compareInput.click() },
+    },
+    'Compare with…',
+  ),
+  compareInput,
+);
 compareView.onClose = () => {
   compareUrl = null;
   syncUrl(false);
