@@ -113,7 +113,7 @@ export class CompareView {
 
   private column(label: string, branch: 'main' | 'compare', tl: Timeline, s: SideOfComparison): HTMLElement {
     const failed = tl.summary.expectations.filter((x) => !x.passed);
-    const list = h('ol', { class: 'compare-events', attrs: { start: s.window[0] } });
+    const list = h('ul', { class: 'compare-events' });
     for (let i = s.window[0]; i < s.window[1]; i++) {
       const e = tl.events[i]!;
       const divergent = i === s.event;
@@ -123,7 +123,6 @@ export class CompareView {
           {
             class: divergent ? 'divergent' : undefined,
             attrs: {
-              value: i,
               'data-event': i,
               ...(divergent ? { 'data-testid': `divergent-${label.toLowerCase()}` } : {}),
             },
