@@ -3,7 +3,7 @@
  * module path is resolved relative to the scenario file and imported; the scenario comes back with the modules
  * attached, so `runScenario` finds them under the name the file uses. Node only; sim/ itself never reads files.
  */
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isModulePath, POLICY_PATHS, type PolicyPoint, type Scenario } from '../index.js';
 import { CliError } from './errors.js';
@@ -40,6 +40,44 @@ export async function loadPluginModules(
     }
   }
   return mods;
+}
+
+/**
+ * A scenario file written somewhere else than the one it came from (a shrunk counterexample): its policy modules'
+ * relative paths rewritten to point at the same files from the new place. Returns the file and the renames
+ * (old `use` text → new), by which loaded modules are found under their new names.
+ */
+export function rebasePolicyModules<F extends { policies?: unknown }>(
+  file: F,
+  fromFile: string,
+  toFile: string,
+): { file: F; renames: Map<string, string> } {
+  const renames = new Map<string, string>();
+  const fc = (file.policies as { fc?: Record<string, unknown> } | undefined)?.fc;
+  if (!fc) return { file, renames };
+  const next: Record<string, unknown> = { ...fc };
+  for (const [key, v] of Object.entries(fc)) {
+    const use = (v as { use?: unknown } | null)?.use;
+    if (typeof use !== 'string' || !isModulePath(use) || isAbsolute(use)) continue;
+    let to = relative(dirname(resolve(toFile)), resolve(dirname(fromFile), use))
+      .split('\\')
+      .join('/');
+    if (!to.startsWith('.')) to = `./${to}`;
+    if (to === use) continue;
+    renames.set(use, to);
+    next[key] = { ...(v as object), use: to };
+  }
+  if (renames.size === 0) return { file, renames };
+  return { file: { ...file, policies: { ...(file.policies as object), fc: next } }, renames };
+}
+
+/** Loaded modules under renamed `use` texts (see rebasePolicyModules). */
+export function renamePlugins(
+  plugins: Record<string, unknown> | undefined,
+  renames: ReadonlyMap<string, string>,
+): Record<string, unknown> | undefined {
+  if (plugins === undefined || renames.size === 0) return plugins;
+  return Object.fromEntries(Object.entries(plugins).map(([k, m]) => [renames.get(k) ?? k, m]));
 }
 
 /** The scenario with its policy modules loaded (itself when it names none). */

@@ -20,6 +20,10 @@ export interface ServeOptions {
   open?: boolean;
   /** Open the run at this moment (µs of simulated time); only with `timelinePath`. */
   atUs?: number;
+  /** A second timeline, served at /compare.timeline.json and shown side by side with the first. */
+  comparePath?: string;
+  /** Open this guided tour ("failure": the one generated from the run's failed expectation); only with a timeline. */
+  tour?: string;
 }
 
 export interface ViewerServer {
@@ -29,6 +33,7 @@ export interface ViewerServer {
 }
 
 export const TIMELINE_ROUTE = '/run.timeline.json';
+export const COMPARE_ROUTE = '/compare.timeline.json';
 const DEFAULT_PORT = 5173;
 const PORT_TRIES = 20;
 
@@ -95,9 +100,22 @@ export async function buildViewer(root = projectRoot()): Promise<string> {
     });
     if (!existsSync(join(scratch, 'index.html'))) throw new Error('building the viewer did not produce an index.html');
     const old = `${scratch}.old`;
-    if (existsSync(dist)) renameSync(dist, old);
-    renameSync(scratch, dist);
-    rmSync(old, { recursive: true, force: true });
+    // Another build (a second test file) may swap viz/dist in between: move whatever is there aside, and retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(dist, `${old}${attempt}`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      try {
+        renameSync(scratch, dist);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (attempt >= 5 || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw e;
+      }
+    }
+    for (let attempt = 0; attempt <= 5; attempt++) rmSync(`${old}${attempt}`, { recursive: true, force: true });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -108,10 +126,14 @@ export async function serveViewer(opts: ServeOptions = {}): Promise<ViewerServer
   const dist = await ensureViewerBuilt();
   const timeline = opts.timelinePath ? resolve(opts.timelinePath) : undefined;
   if (timeline && !existsSync(timeline)) throw new Error(`no such timeline file: ${opts.timelinePath}`);
-  const server = createServer((req, res) => handle(req, res, dist, timeline));
+  const compare = timeline && opts.comparePath ? resolve(opts.comparePath) : undefined;
+  if (compare && !existsSync(compare)) throw new Error(`no such timeline file: ${opts.comparePath}`);
+  const server = createServer((req, res) => handle(req, res, dist, timeline, compare));
   const port = await listen(server, opts.port ?? DEFAULT_PORT, opts.port === undefined ? PORT_TRIES : 0);
   const at = timeline && opts.atUs !== undefined && opts.atUs >= 0 ? `&t=${Math.round(opts.atUs)}` : '';
-  const url = `http://127.0.0.1:${port}/${timeline ? `?timeline=${TIMELINE_ROUTE}${at}` : ''}`;
+  const tour = timeline && opts.tour ? `&tour=${encodeURIComponent(opts.tour)}` : '';
+  const cmp = compare ? `&compare=${COMPARE_ROUTE}` : '';
+  const url = `http://127.0.0.1:${port}/${timeline ? `?timeline=${TIMELINE_ROUTE}${cmp}${at}${tour}` : ''}`;
   if (opts.open) openBrowser(url);
   return {
     url,
@@ -140,7 +162,13 @@ function listen(server: Server, port: number, tries: number): Promise<number> {
   });
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, dist: string, timeline: string | undefined): void {
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  dist: string,
+  timeline: string | undefined,
+  compare?: string,
+): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
@@ -158,6 +186,14 @@ function handle(req: IncomingMessage, res: ServerResponse, dist: string, timelin
       return;
     }
     sendFile(req, res, timeline, 'application/json; charset=utf-8');
+    return;
+  }
+  if (pathname === COMPARE_ROUTE) {
+    if (!compare) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('no second timeline is being served');
+      return;
+    }
+    sendFile(req, res, compare, 'application/json; charset=utf-8');
     return;
   }
   const rel = normalize(pathname === '/' ? '/index.html' : pathname).replace(/^([/\\])+/, '');

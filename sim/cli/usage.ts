@@ -108,14 +108,18 @@ Options:
   -h, --help     show this help
 `;
 
-export const SERVE_HELP = `usage: fabricsim serve [--timeline FILE] [--at T] [--port P] [--open]
+export const SERVE_HELP = `usage: fabricsim serve [--timeline FILE] [--compare FILE] [--at T] [--tour NAME] [--port P] [--open]
 
 Serves the replay app (\`npm run viz\`) on 127.0.0.1, building it first if viz/dist is missing. With --timeline the
-page opens with that run loaded, at simulated time T (µs, or a duration such as "20m") with --at. Stop with Ctrl-C.
+page opens with that run loaded, at simulated time T (µs, or a duration such as "20m") with --at. With --compare a
+second run is shown side by side with it, at the first event where the two differ (as \`fabricsim diff\` names it).
+--tour failure opens the guided tour of why the run fails. Stop with Ctrl-C.
 
 Options:
   --timeline F   a timeline written by \`fabricsim run --out\`
+  --compare F    a second timeline to show side by side with the first
   --at T         open the run at this moment
+  --tour NAME    open a guided tour ("failure": from the fault(s) to the failed expectation)
   --port P       port (default 5173, or the next free one)
   --open         open the page in the system's browser
   -h, --help     show this help

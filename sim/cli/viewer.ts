@@ -18,10 +18,10 @@ export function viewerTimelinePath(file: string, seed: number): string {
 
 /**
  * The shell command that re-runs `file` with `seed`, records its timeline and opens the viewer at `atUs`
- * (µs of simulated time; without it, at the start).
+ * (µs of simulated time; without it, at the start) with the guided tour of why the run fails (`--tour failure`).
  */
 export function viewerCommand(file: string, seed: number, atUs: number | null): string {
   const timeline = shellQuote(viewerTimelinePath(file, seed));
   const at = atUs === null ? '' : ` --at ${atUs}`;
-  return `npx fabricsim run ${shellQuote(file)} --seed ${seed} --out ${timeline} && npx fabricsim serve --timeline ${timeline}${at}`;
+  return `npx fabricsim run ${shellQuote(file)} --seed ${seed} --out ${timeline} && npx fabricsim serve --timeline ${timeline}${at} --tour failure`;
 }

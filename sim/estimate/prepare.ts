@@ -3,6 +3,7 @@
  * compiles the event against the scenario's structure and derives or checks the levels, so every mistake is found
  * before the first run.
  */
+import type { PluginModules } from '../model/index.js';
 import { createSimulation, resolvedScenarioHash } from '../run.js';
 import type { ResolvedScenario } from '../spec/index.js';
 import { compileEvent } from './functions.js';
@@ -27,10 +28,11 @@ export const DEFAULT_EFFORT: Readonly<Record<Method, number>> = { splitting: 100
 export function prepareEstimate(
   sc: ResolvedScenario,
   opts: EstimateOptions,
+  plugins?: PluginModules,
 ): { setup: EstimateSetup; key: EstimateKey } {
   const method = opts.method ?? 'splitting';
   const seed = opts.seed ?? sc.seed;
-  const probe = createSimulation(sc, { seed, record: false });
+  const probe = createSimulation(sc, { seed, record: false, ...(plugins === undefined ? {} : { plugins }) });
   const world = probe.world;
   const event = compileEvent(opts.event, world);
   let levels: Levels;
@@ -55,5 +57,5 @@ export function prepareEstimate(
     effort,
     horizonUs: sc.durationUs,
   };
-  return { setup: { scenario: sc, seed, event, levels, effort }, key };
+  return { setup: { scenario: sc, seed, event, levels, effort, ...(plugins === undefined ? {} : { plugins }) }, key };
 }

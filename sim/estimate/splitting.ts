@@ -14,7 +14,7 @@
  * unbiased estimate of P(event within the horizon) when the levels are nested (the event implies every level).
  */
 import { Random } from '../engine/index.js';
-import type { Simulation } from '../model/index.js';
+import type { PluginModules, Simulation } from '../model/index.js';
 import { createSimulation, type SplitHooks, summarize } from '../run.js';
 import type { ResolvedScenario } from '../spec/index.js';
 import type { Compiled } from './functions.js';
@@ -29,6 +29,8 @@ export interface EstimateSetup {
   readonly levels: Levels;
   /** Trials per stage (splitting) or runs per replication (crude). */
   readonly effort: number;
+  /** Policy modules the scenario names (see RunOptions.plugins). */
+  readonly plugins?: PluginModules;
 }
 
 /** A segment of a branch's history: run under `salt` until `endEvent` scheduler events have run in all. */
@@ -88,7 +90,13 @@ function runTrial(
   const horizonUs = sc.durationUs;
   const hooks: SplitHooks = { redraw: [] };
   const first = history.length > 0 ? history[0]!.salt : salt;
-  const sim = createSimulation(sc, { seed: setup.seed, record: false, salt: first, split: hooks });
+  const sim = createSimulation(sc, {
+    seed: setup.seed,
+    record: false,
+    salt: first,
+    split: hooks,
+    ...(setup.plugins === undefined ? {} : { plugins: setup.plugins }),
+  });
   const sched = sim.sched;
   for (let j = 0; j < history.length; j++) {
     const seg = history[j]!;

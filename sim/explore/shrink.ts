@@ -19,6 +19,7 @@
  */
 import { compileGlob, formatDuration, parseDuration } from '../engine/index.js';
 import type { RunSummary } from '../metrics/index.js';
+import type { PluginModules } from '../model/index.js';
 import { createSimulation, runResolved } from '../run.js';
 import {
   type FaultFile,
@@ -50,6 +51,8 @@ export interface ShrinkOptions {
   readonly fingerprint?: string;
   /** Name used for the scenario when the file has none. */
   readonly name?: string;
+  /** Policy modules the scenario names (see RunOptions.plugins). */
+  readonly plugins?: PluginModules;
   /** Called after each candidate run. */
   readonly onProgress?: (p: { tried: number; size: number; step: string }) => void;
 }
@@ -70,7 +73,13 @@ export class NothingToShrink extends Error {
 }
 
 /** Runs a scenario file (validated and resolved here) and returns its failures; invariants checked when asked. */
-export function evaluateFile(file: ScenarioFile, seed: number, invariants: boolean, name = 'scenario'): Evaluation {
+export function evaluateFile(
+  file: ScenarioFile,
+  seed: number,
+  invariants: boolean,
+  name = 'scenario',
+  plugins?: PluginModules,
+): Evaluation {
   let sc: ResolvedScenario;
   try {
     const parsed = ScenarioSpec.safeParse(file);
@@ -79,19 +88,21 @@ export function evaluateFile(file: ScenarioFile, seed: number, invariants: boole
   } catch {
     return null; // a reference to something a candidate removed, a bad duration…: not a candidate
   }
-  return failuresOfResolved(sc, seed, invariants).failures;
+  return failuresOfResolved(sc, seed, invariants, plugins).failures;
 }
 
 function failuresOfResolved(
   sc: ResolvedScenario,
   seed: number,
   invariants: boolean,
+  plugins?: PluginModules,
 ): { failures: Failure[]; summary: RunSummary } {
+  const mods = plugins === undefined ? {} : { plugins };
   if (invariants) {
-    const r = runChecked(sc, { seed, invariants: true });
+    const r = runChecked(sc, { seed, invariants: true, ...mods });
     return { failures: failuresOf(sc.expect, r.summary, r.violations), summary: r.summary };
   }
-  const { summary } = runResolved(sc, { seed, record: false });
+  const { summary } = runResolved(sc, { seed, record: false, ...mods });
   return { failures: failuresOf(sc.expect, summary, []), summary };
 }
 
@@ -126,7 +137,7 @@ export function shrinkScenario(input: ScenarioFile, opts: ShrinkOptions): Shrink
   const name = input.name ?? opts.name ?? 'scenario';
   const sc0 = resolveScenario(input, name);
   // First run: with invariants, so that an invariant fingerprint can be named.
-  const first = failuresOfResolved(sc0, seed, true);
+  const first = failuresOfResolved(sc0, seed, true, opts.plugins);
   if (first.failures.length === 0) throw new NothingToShrink('the scenario does not fail with this seed');
   const target =
     opts.fingerprint === undefined ? first.failures[0]! : first.failures.find((f) => f.key === opts.fingerprint);
@@ -146,7 +157,7 @@ export function shrinkScenario(input: ScenarioFile, opts: ShrinkOptions): Shrink
     const key = JSON.stringify(file);
     let ev = cache.get(key);
     if (ev === undefined) {
-      ev = evaluateFile(file, seed, invariants, name);
+      ev = evaluateFile(file, seed, invariants, name, opts.plugins);
       cache.set(key, ev);
       tried++;
       opts.onProgress?.({ tried, size: scenarioSize(state), step: steps[steps.length - 1] ?? 'start' });
@@ -185,8 +196,8 @@ export function shrinkScenario(input: ScenarioFile, opts: ShrinkOptions): Shrink
 
   // 4. Edits until none keeps the failure.
   const passes: ((d: Doc) => Generator<[string, Doc]>)[] = [
-    (d) => removals(d, name),
-    (d) => weakenings(d, name),
+    (d) => removals(d, name, opts.plugins),
+    (d) => weakenings(d, name, opts.plugins),
     shortenings,
     laterMoves,
     timeRoundings,
@@ -304,7 +315,7 @@ function explicitTopology(d: Doc, sc: ResolvedScenario): Doc | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Candidate edits, each a generator of (description, candidate) in a fixed order
 
-function* removals(d: Doc, name: string): Generator<[string, Doc]> {
+function* removals(d: Doc, name: string, plugins?: PluginModules): Generator<[string, Doc]> {
   const faults = (d.faults ?? []) as FaultDoc[];
   for (let i = 0; i < faults.length; i++) {
     const c = clone(d);
@@ -333,7 +344,7 @@ function* removals(d: Doc, name: string): Generator<[string, Doc]> {
   }
   // Topology and services: only what nothing needs — no fault aims at it, no expectation measures it, and (for
   // nodes) no instance is placed on it. Taking away redundancy the failure is about would change the question.
-  const need = needs(d, name);
+  const need = needs(d, name, plugins);
   const services = d.services ?? [];
   for (let si = 0; si < services.length; si++) {
     const s = services[si]!;
@@ -402,7 +413,7 @@ function* removals(d: Doc, name: string): Generator<[string, Doc]> {
 }
 
 /** What the scenario needs: fault targets, measured roles, and nodes with instances placed on them. */
-function needs(d: Doc, name: string) {
+function needs(d: Doc, name: string, plugins?: PluginModules) {
   const targets = new Set<string>();
   for (const f of (d.faults ?? []) as FaultDoc[]) {
     if (typeof f.target === 'string') targets.add(f.target);
@@ -431,7 +442,7 @@ function needs(d: Doc, name: string) {
     rack: (id: string) => targeted(id),
     node: (id: string) => {
       if (targeted(id)) return true;
-      if (layout === undefined) layout = layoutOf(d, name);
+      if (layout === undefined) layout = layoutOf(d, name, plugins);
       return (layout?.nodeInstances.get(id)?.length ?? 0) > 0;
     },
   };
@@ -444,11 +455,11 @@ function describeFault(f: FaultDoc): string {
 }
 
 /** The next rung down for a fault: a weaker kind aimed at a part of the same target. */
-function* weakenings(d: Doc, name: string): Generator<[string, Doc]> {
+function* weakenings(d: Doc, name: string, plugins?: PluginModules): Generator<[string, Doc]> {
   const faults = (d.faults ?? []) as FaultDoc[];
   let layout: Layout | null | undefined;
   const getLayout = (): Layout | null => {
-    if (layout === undefined) layout = layoutOf(d, name);
+    if (layout === undefined) layout = layoutOf(d, name, plugins);
     return layout;
   };
   for (let i = 0; i < faults.length; i++) {
@@ -489,7 +500,7 @@ interface Layout {
 }
 
 /** Racks' nodes and nodes' initial instances, from the resolved scenario and its initial placement. */
-function layoutOf(d: Doc, name: string): Layout | null {
+function layoutOf(d: Doc, name: string, plugins?: PluginModules): Layout | null {
   let sc: ResolvedScenario;
   try {
     sc = resolveScenario(d, name);
@@ -499,7 +510,7 @@ function layoutOf(d: Doc, name: string): Layout | null {
   const rackNodes = new Map<string, string[]>();
   for (const c of sc.clusters) for (const r of c.racks) rackNodes.set(r.id, [...r.nodes]);
   const nodeInstances = new Map<string, string[]>();
-  const sim = createSimulation(sc, { record: false });
+  const sim = createSimulation(sc, { record: false, ...(plugins === undefined ? {} : { plugins }) });
   for (const c of sim.world.clusters) {
     for (const inst of c.instances) {
       if (inst.node < 0) continue;

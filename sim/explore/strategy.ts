@@ -16,6 +16,7 @@
  * without running them again, so an interrupted exploration continues exactly where it stopped.
  */
 import { formatDuration, Random, US_PER_SECOND } from '../engine/index.js';
+import type { PluginModules } from '../model/index.js';
 import type { FaultKind, ScenarioFile } from '../scenario/index.js';
 import { resolveScenario } from '../scenario/index.js';
 import { runChecked } from './check.js';
@@ -51,6 +52,8 @@ export interface ExploreContext {
   /** The seed of the schedule draws. */
   readonly exploreSeed: number;
   readonly config: ExploreConfig;
+  /** Policy modules the scenario names (see RunOptions.plugins). */
+  readonly plugins?: PluginModules;
 }
 
 /** The scenario of one explored run: the base with the drawn faults appended. */
@@ -185,7 +188,11 @@ export function scheduleFor(ctx: ExploreContext, run: number, state: LaneState |
 export function exploreRun(ctx: ExploreContext, run: number, faults: readonly DrawnFault[]): RunRecord {
   const lanes = ctx.config.lanes;
   const sc = resolveScenario(scenarioWith(ctx.base, faults), ctx.name);
-  const r = runChecked(sc, { seed: ctx.runSeed, invariants: ctx.config.invariants });
+  const r = runChecked(sc, {
+    seed: ctx.runSeed,
+    invariants: ctx.config.invariants,
+    ...(ctx.plugins === undefined ? {} : { plugins: ctx.plugins }),
+  });
   return {
     run,
     lane: run % lanes,

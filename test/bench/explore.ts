@@ -5,6 +5,10 @@
  * The robust scenario must show no failure in 1,000 runs, and both reports must be byte-identical, or the bench
  * exits 1. Then shrink time for the planted-fault scenarios (k = 1, 2, 3 among 20 harmless faults; target < 60 s).
  *
+ * Reports runs/s on each side and the wall-clock speed-up, and — because a shared machine gives the sides whatever
+ * cores it has free — runs per CPU-second on each side, their ratio (parallel efficiency) and the speed-up that
+ * implies on free cores.
+ *
  * Flags: `--runs N` (default 1000), `--workers K` for the parallel side (default 2).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +42,8 @@ async function timedExplore(runs: number, workers: number) {
   const cpu = process.cpuUsage(cpu0);
   rmSync(dir, { recursive: true, force: true });
   // CPU time of all threads over wall time: how many cores the side actually got on a shared machine.
-  return { code, seconds, json: out, cores: (cpu.user + cpu.system) / 1e6 / seconds };
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { code, seconds, json: out, cpuSeconds, cores: cpuSeconds / seconds };
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -62,6 +67,15 @@ export async function run(args: string[]): Promise<number> {
     `explore ${runs} runs: 1 worker ${round(r1)} runs/s (${round(one.cores, 2)} cores busy), ${workers} workers ${round(r2)} runs/s (${round(two.cores, 2)} cores busy)`,
   );
   console.log(`  speed-up ${round(r2 / r1, 2)}×; explored runs at ${round(r1 / baseline, 2)}× the plain-run baseline`);
+  // On a shared machine the wall-clock speed-up says how many cores the second side got, not how well explore
+  // scales: runs per CPU-second on each side (all threads of the process) show what the threads cost. Their ratio
+  // is the parallel efficiency; times the workers, it is the speed-up to expect with that many free cores.
+  const perCpu1 = runs / one.cpuSeconds;
+  const perCpu2 = runs / two.cpuSeconds;
+  const efficiency = perCpu2 / perCpu1;
+  console.log(
+    `  per CPU-second: 1 worker ${round(perCpu1)} runs, ${workers} workers ${round(perCpu2)} runs; efficiency ${round(efficiency, 2)}, so about ${round(workers * efficiency, 2)}× on ${workers} free cores`,
+  );
   console.log(`  failures found in ${report.runs} runs: ${report.failures.length}`);
   const same = one.json === two.json;
   if (!same) console.log('  ✗ the reports on 1 and 2 workers differ');
@@ -87,6 +101,9 @@ export async function run(args: string[]): Promise<number> {
       [`runsPerSec${workers}`]: round(r2),
       speedup: round(r2 / r1, 2),
       coresBusy: [round(one.cores, 2), round(two.cores, 2)],
+      runsPerCpuSec: [round(perCpu1), round(perCpu2)],
+      efficiency: round(efficiency, 2),
+      speedupOnFreeCores: round(workers * efficiency, 2),
       vsBaseline: round(r1 / baseline, 2),
       failures: report.failures.length,
       identical: same,

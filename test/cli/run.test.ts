@@ -93,7 +93,7 @@ describe('fabricsim check', () => {
       .find((l) => l.includes('npx fabricsim run'))!
       .trim();
     expect(command).toMatch(
-      /^npx fabricsim run test\/cli\/fixtures\/fail\.yaml --seed 7 --out \S+\/fail-7\.timeline\.json && npx fabricsim serve --timeline \S+\/fail-7\.timeline\.json --at \d+$/,
+      /^npx fabricsim run test\/cli\/fixtures\/fail\.yaml --seed 7 --out \S+\/fail-7\.timeline\.json && npx fabricsim serve --timeline \S+\/fail-7\.timeline\.json --at \d+ --tour failure$/,
     );
   });
 
@@ -132,7 +132,7 @@ describe('viewerCommand', () => {
     const cmd = viewerCommand('scenarios/node crash.yaml', 42, 615_000_000);
     const timeline = join(tmpdir(), 'node crash-42.timeline.json');
     expect(cmd).toBe(
-      `npx fabricsim run 'scenarios/node crash.yaml' --seed 42 --out '${timeline}' && npx fabricsim serve --timeline '${timeline}' --at 615000000`,
+      `npx fabricsim run 'scenarios/node crash.yaml' --seed 42 --out '${timeline}' && npx fabricsim serve --timeline '${timeline}' --at 615000000 --tour failure`,
     );
   });
 

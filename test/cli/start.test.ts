@@ -65,6 +65,25 @@ describe('fabricsim serve', () => {
     expect(await main(['serve', '--timeline', '/nonexistent/x.timeline.json'], io)).toBe(2);
     expect(io.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('refuses --compare and --tour without --timeline, a missing second file, and a bad tour name', async () => {
+    const cases: [string[], RegExp][] = [
+      [['serve', '--compare', 'package.json'], /--compare needs --timeline/],
+      [['serve', '--tour', 'failure'], /--tour needs --timeline/],
+      [
+        ['serve', '--timeline', 'package.json', '--compare', '/nonexistent/b.json'],
+        /cannot read \/nonexistent\/b\.json/,
+      ],
+      [['serve', '--timeline', 'package.json', '--tour', 'Why?'], /--tour takes a tour name/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+      // One line saying what is wrong (a usage mistake adds the command's usage line after it).
+      expect(io.stderr.split('\n')[0]).toMatch(message);
+      expect(io.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+    }
+  });
 });
 
 describe('fabricsim validate', () => {

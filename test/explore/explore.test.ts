@@ -58,7 +58,7 @@ describe('explore finds the bundled fragile scenarios and shrinks them to their 
     expect(f.counterexample).toBe(join(dir, 'fragile-one-rack.counterexample-1.yaml'));
     expect(f.view).toContain('npx fabricsim serve --timeline');
     // Opens at the failing moment: here the rack power loss (availability has no single moment).
-    expect(f.view).toMatch(/ --at \d+$/);
+    expect(f.view).toMatch(/ --at \d+ --tour failure$/);
     const check = await cli('check', f.counterexample);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('availability of shop.web at least 0.999');

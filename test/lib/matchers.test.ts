@@ -31,7 +31,7 @@ function failure(fn: () => void): string {
 
 const viewer = (file: string, seed: number, atUs: number) =>
   new RegExp(
-    `npx fabricsim run ${file.replace(/[.]/g, '\\.')} --seed ${seed} --out \\S+ && npx fabricsim serve --timeline \\S+ --at ${atUs}\\b`,
+    `npx fabricsim run ${file.replace(/[.]/g, '\\.')} --seed ${seed} --out \\S+ && npx fabricsim serve --timeline \\S+ --at ${atUs} --tour failure\\b`,
   );
 
 describe('toRecoverWithin', () => {
@@ -113,7 +113,7 @@ describe('toHaveAvailability', () => {
     expect(msg).toContain('"availability of shop.* at least 0.99": measured 0.905386 (shop.web), bound ≥ 0.99');
     // Availability is a share of the whole run: the command opens the run at its start.
     expect(msg).toMatch(
-      /npx fabricsim run test\/lib\/fixtures\/lonely-web\.yaml --seed 4 --out \S+ && npx fabricsim serve --timeline \S+$/,
+      /npx fabricsim run test\/lib\/fixtures\/lonely-web\.yaml --seed 4 --out \S+ && npx fabricsim serve --timeline \S+ --tour failure$/,
     );
     expect(run).toHaveAvailability('shop.web', { atLeast: 0.904, served: true });
     expect(run).not.toHaveAvailability('shop.web', { atLeast: 0.905, served: true });

@@ -5,6 +5,7 @@
 import { App } from './app.js';
 import { h } from './dom.js';
 import { exportMenu } from './export-menu.js';
+import { FAILURE_TOUR_ID, failureTour } from './failure-tour.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -13,6 +14,7 @@ import { TOURS, type TourTab } from './tours.js';
 import { formatUrlState, parseUrlState } from './url-state.js';
 import { BranchesView } from './views/branches.js';
 import { ChartsView } from './views/charts.js';
+import { CompareView } from './views/compare-view.js';
 import { Controls } from './views/controls.js';
 import { EventLog } from './views/event-log.js';
 import { Explanation } from './views/explanation.js';
@@ -39,6 +41,22 @@ const fileInput = h('input', {
       const f = fileInput.files?.[0];
       if (f) void session.openFile(f).then((ok) => ok && syncUrl(true));
       fileInput.value = '';
+    },
+  },
+});
+const compareInput = h('input', {
+  attrs: { type: 'file', accept: '.json,application/json', hidden: true, 'data-testid': 'compare-input' },
+  on: {
+    change: () => {
+      const f = compareInput.files?.[0];
+      compareInput.value = '';
+      if (f)
+        void f.text().then((text) =>
+          openCompared(text, f.name).then((ok) => {
+            if (ok) compareUrl = null;
+            syncUrl(false);
+          }),
+        );
     },
   },
 });
@@ -69,7 +87,7 @@ const tourSelect = h(
     attrs: { 'aria-label': 'Guided tour', 'data-testid': 'tour-select' },
     on: {
       change: () => {
-        const t = TOURS.find((x) => x.id === tourSelect.value);
+        const t = tourById(tourSelect.value);
         tourSelect.value = '';
         if (t) tours.start(t);
         syncUrl(false);
@@ -79,6 +97,31 @@ const tourSelect = h(
   h('option', { attrs: { value: '' } }, 'Guided tours…'),
   ...TOURS.map((t) => h('option', { attrs: { value: t.id } }, t.title)),
 );
+// A run whose expectation failed offers the tour generated from its failure (failure-tour.ts).
+const failureOption = h('option', { attrs: { value: FAILURE_TOUR_ID, hidden: true } }, 'Why this run fails');
+tourSelect.append(failureOption);
+const failureButton = h(
+  'button',
+  {
+    class: 'btn primary hidden',
+    title: 'A guided tour from the fault(s) to the moment the expectation fails',
+    attrs: { 'data-testid': 'failure-tour' },
+    on: {
+      click: () => {
+        const t = tourById(FAILURE_TOUR_ID);
+        if (t) tours.start(t);
+        syncUrl(false);
+      },
+    },
+  },
+  'Why it fails ▸',
+);
+
+/** A bundled tour, or the failure tour of the run shown. */
+function tourById(id: string) {
+  if (id === FAILURE_TOUR_ID) return app.run ? failureTour(app.run.timeline) : null;
+  return TOURS.find((x) => x.id === id) ?? null;
+}
 const runInfo = h('span', { class: 'run-info', attrs: { 'data-testid': 'run-info' } });
 const help = new HelpDialog();
 
@@ -108,6 +151,7 @@ const header = h(
   seedInput,
   runButton,
   tourSelect,
+  failureButton,
   exportMenu(() => app.run?.timeline ?? null),
   runInfo,
   h('button', { class: 'btn', title: 'Keyboard shortcuts (?)', on: { click: () => help.open() } }, '?'),
@@ -126,6 +170,50 @@ const inspector = new Inspector(app);
 const explanation = new Explanation(app);
 const branches = new BranchesView(app, session);
 const tours = new TourPanel(app);
+const compareView = new CompareView(app, session);
+/** The address of the run compared side by side (`?compare=`), when it came from one. */
+let compareUrl: string | null = null;
+
+/** Adds a second run beside the one shown and goes to the first event where they part. */
+async function openCompared(text: string, label: string): Promise<boolean> {
+  if (!app.run || !(await session.addCompared(text, label))) return false;
+  compareView.render();
+  const d = compareView.comparison?.a.event ?? -1;
+  if (d >= 0) app.goToEvent(d);
+  return true;
+}
+
+async function compareWithUrl(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText} for ${url}`);
+    const ok = await openCompared(await res.text(), url.split('/').pop() || url);
+    if (ok) compareUrl = url;
+    return ok;
+  } catch (e) {
+    status.error('Could not download the timeline to compare:', e instanceof Error ? e.message : String(e));
+    return false;
+  }
+}
+
+// "Compare with…" sits with the branches, whose table compares the runs' metrics too.
+branches.el.querySelector('.panel-head')?.append(
+  h(
+    'button',
+    {
+      class: 'btn small',
+      title: 'Show another timeline side by side with this one, from the first event where they part',
+      attrs: { 'data-testid': 'compare-open' },
+      on: { click: () => compareInput.click() },
+    },
+    'Compare with…',
+  ),
+  compareInput,
+);
+compareView.onClose = () => {
+  compareUrl = null;
+  syncUrl(false);
+};
 
 const tabs: Record<TourTab, { label: string; view: { el: HTMLElement; show(v: boolean): void } }> = {
   topology: { label: 'Topology', view: topology },
@@ -211,6 +299,7 @@ const page = h(
   status.progressEl,
   controls.el,
   timeline.el,
+  compareView.el,
   main,
   log.el,
   tours.el,
@@ -246,6 +335,9 @@ app.onFrame((c) => {
       runInfo.dataset.events = String(tl.events.length);
       runInfo.dataset.branch = run.id;
       scenarioSelect.value = menuScenario(run);
+      const fails = (tl.summary?.expectations ?? []).some((x) => !x.passed);
+      failureButton.classList.toggle('hidden', !fails);
+      failureOption.hidden = !fails;
       runInfo.title = `loaded in ${Math.round(run.loadMs)} ms${run.bytes ? ` · ${(run.bytes / 1e6).toFixed(1)} MB` : ''}`;
     }
   }
@@ -333,6 +425,7 @@ function syncUrl(push: boolean): void {
   const root = session.rootUrl;
   const state = {
     ...root,
+    ...(compareUrl ? { compare: compareUrl } : {}),
     ...(run ? { t: app.timeUs } : {}),
     ...(run && app.selectedEvent >= 0 ? { ev: app.selectedEvent } : {}),
     ...(app.selection ? { sel: app.selection } : {}),
@@ -367,6 +460,8 @@ async function restoreFromUrl(): Promise<void> {
     ok = await session.runScenario(s.scenario, s.seed);
   }
   if (!ok || !app.run) return;
+  compareUrl = null;
+  if (s.compare) await compareWithUrl(s.compare);
   const run = app.run;
   if (s.ev !== undefined && s.ev < run.replay.n) {
     app.goToEvent(s.ev);
@@ -374,7 +469,7 @@ async function restoreFromUrl(): Promise<void> {
   } else if (s.t !== undefined) app.seekTime(s.t);
   if (s.sel) app.select(s.sel);
   if (s.tour) {
-    const t = TOURS.find((x) => x.id === s.tour);
+    const t = tourById(s.tour);
     if (t) tours.start(t);
   }
 }
@@ -385,7 +480,7 @@ window.addEventListener('popstate', () => void openFromUrl());
 (window as unknown as { fabricsim: unknown }).fabricsim = {
   app,
   session,
-  views: { topology, network, spacetime, charts, log, timeline, controls, tours, branches },
+  views: { topology, network, spacetime, charts, log, timeline, controls, tours, branches, compare: compareView },
   showTab,
   actorForEntity,
 };

@@ -233,6 +233,35 @@ export class Session {
     }
   }
 
+  /**
+   * Reads a second timeline (text) and adds it beside the root as the branch "compare", for the side-by-side view;
+   * the run shown stays the same. Replaces an earlier compared run. Returns the branch, or null (the page says why).
+   */
+  async addCompared(text: string, label: string): Promise<Branch | null> {
+    try {
+      const timeline = readTimeline(text);
+      const run = await prepareRun(timeline, 'compare', { kind: 'file', name: label }, text.length);
+      this.branches = this.branches.filter((b) => b.id !== 'compare');
+      const branch: Branch = {
+        id: 'compare',
+        parent: null,
+        label: `${label} (compared)`,
+        changes: [],
+        status: 'ready',
+        progress: 1,
+        run,
+        error: null,
+        runMs: null,
+      };
+      this.branches.push(branch);
+      this.onChange?.();
+      return branch;
+    } catch (e) {
+      this.fail('This timeline cannot be compared:', e);
+      return null;
+    }
+  }
+
   /** Shows another branch, keeping the playhead time and the selection. */
   switchTo(id: string): void {
     const b = this.branches.find((x) => x.id === id);

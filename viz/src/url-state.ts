@@ -1,10 +1,11 @@
 /**
  * The page's address keeps what is needed to reproduce the view: the run (`timeline=` a URL, or `scenario=` and
- * `seed=`), the playhead (`t=` µs, and `ev=` the selected event), the selected entity (`sel=`) and the open tour.
+ * `seed=`), a second run shown side by side with it (`compare=` a URL), the playhead (`t=` µs, and `ev=` the selected event), the selected entity (`sel=`) and the open tour.
  */
 
 export interface UrlState {
   readonly timeline?: string;
+  readonly compare?: string;
   readonly scenario?: string;
   readonly seed?: number;
   readonly t?: number;
@@ -25,6 +26,8 @@ export function parseUrlState(search: string): UrlState {
   const s: Record<string, string | number> = {};
   const timeline = q.get('timeline');
   if (timeline) s.timeline = timeline;
+  const compare = q.get('compare');
+  if (compare) s.compare = compare;
   const scenario = q.get('scenario');
   if (scenario) s.scenario = scenario;
   const seed = int(q.get('seed'));
@@ -45,6 +48,7 @@ export function parseUrlState(search: string): UrlState {
 export function formatUrlState(s: UrlState): string {
   const q = new URLSearchParams();
   if (s.timeline) q.set('timeline', s.timeline);
+  if (s.compare) q.set('compare', s.compare);
   if (s.scenario) q.set('scenario', s.scenario);
   if (s.seed !== undefined) q.set('seed', String(s.seed));
   if (s.t !== undefined) q.set('t', String(Math.round(s.t)));

@@ -1,8 +1,9 @@
 /**
  * `fabricsim diff A.json B.json`: are two timelines the same run, and if not, where do they part?
  */
+
+import { firstDivergence } from '../../diff/index.js';
 import { formatDuration } from '../../engine/index.js';
-import { canonicalJson } from '../../scenario/index.js';
 import { readTimeline, type Timeline, TimelineError, type TimelineEvent } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_FAILED, EXIT_OK } from '../errors.js';
@@ -24,18 +25,7 @@ function readTimelineFile(file: string): Timeline {
   }
 }
 
-/** An event's identity for comparison: everything but its human-readable text (which the trace hash skips too). */
-function eventKey(e: TimelineEvent): string {
-  const { x: _text, ...rest } = e;
-  return canonicalJson(rest);
-}
-
-/** The index of the first event that differs, or -1 when the events are the same. */
-export function firstDivergence(a: readonly TimelineEvent[], b: readonly TimelineEvent[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (eventKey(a[i]!) !== eventKey(b[i]!)) return i;
-  return a.length === b.length ? -1 : n;
-}
+export { firstDivergence };
 
 function describeEvent(i: number, e: TimelineEvent): string {
   const text = e.x ? `  ${e.x}` : '';

@@ -1,5 +1,6 @@
 /**
- * `fabricsim serve [--timeline FILE] [--at T] [--port P] [--open]`: the replay app, behind `npm run viz`.
+ * `fabricsim serve [--timeline FILE] [--compare FILE] [--at T] [--tour NAME] [--port P] [--open]`: the replay app,
+ * behind `npm run viz`.
  */
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../../engine/index.js';
@@ -13,6 +14,8 @@ const OPTIONS = {
   ...HELP_OPTION,
   timeline: { type: 'string' },
   at: { type: 'string' },
+  tour: { type: 'string' },
+  compare: { type: 'string' },
   port: { type: 'string' },
   open: { type: 'boolean' },
 } as const;
@@ -35,11 +38,22 @@ export async function serveCommand(argv: readonly string[], io: CliIO): Promise<
   expectPositionals(positionals, [], SERVE_HELP);
   const timeline = typeof values.timeline === 'string' ? values.timeline : undefined;
   if (timeline !== undefined && !existsSync(timeline)) throw new CliError(`cannot read ${timeline}: no such file`);
+  const compare = typeof values.compare === 'string' ? values.compare : undefined;
+  if (compare !== undefined && timeline === undefined)
+    throw new UsageError('--compare needs --timeline: it names the second of two runs', usageLine(SERVE_HELP));
+  if (compare !== undefined && !existsSync(compare)) throw new CliError(`cannot read ${compare}: no such file`);
   const atUs = typeof values.at === 'string' ? parseAt(values.at) : undefined;
+  const tour = typeof values.tour === 'string' ? values.tour : undefined;
+  if (tour !== undefined && !/^[a-z][a-z0-9-]*$/.test(tour))
+    throw new UsageError(`--tour takes a tour name such as "failure", found "${tour}"`, usageLine(SERVE_HELP));
+  if (tour !== undefined && timeline === undefined)
+    throw new UsageError('--tour needs --timeline: a tour follows a run', usageLine(SERVE_HELP));
   const port = typeof values.port === 'string' ? parsePort(values.port, SERVE_HELP) : undefined;
   const server = await serveOrExplain({
     ...(timeline === undefined ? {} : { timelinePath: timeline }),
     ...(atUs === undefined ? {} : { atUs }),
+    ...(tour === undefined ? {} : { tour }),
+    ...(compare === undefined ? {} : { comparePath: compare }),
     ...(port === undefined ? {} : { port }),
     open: values.open === true,
   });

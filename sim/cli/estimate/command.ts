@@ -22,6 +22,7 @@ import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import { checkWritable, readUserFile, writeFileAtomic } from '../files.js';
 import { duration, groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { ESTIMATE_HELP, usageLine } from '../usage.js';
 import { runReplications } from './pool.js';
@@ -136,7 +137,7 @@ export async function estimateCommand(argv: readonly string[], io: CliIO): Promi
   if (out !== undefined) checkWritable(out);
 
   const fileName = normalize(file);
-  const scenario = loadScenarioFile(fileName);
+  const scenario = await withPlugins(loadScenarioFile(fileName));
   const options = {
     event: v.event,
     method,
@@ -146,7 +147,7 @@ export async function estimateCommand(argv: readonly string[], io: CliIO): Promi
   } as const;
   const { key } = withScenarioErrors(fileName, () => {
     try {
-      return prepareEstimate(scenario.resolved, options);
+      return prepareEstimate(scenario.resolved, options, scenario.plugins);
     } catch (e) {
       if (e instanceof ExprError) {
         const flag =

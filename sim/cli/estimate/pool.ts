@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { type EstimateOptions, prepareEstimate, type ReplicationResult, runReplication } from '../../estimate/index.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile } from '../scenario.js';
 
 export interface PoolRequest {
@@ -27,8 +28,9 @@ export async function runReplications(req: PoolRequest): Promise<ReplicationResu
   return runOnWorkers(req);
 }
 
-function runHere(req: PoolRequest): ReplicationResult[] {
-  const { setup } = prepareEstimate(loadScenarioFile(req.fileName).resolved, req.options);
+async function runHere(req: PoolRequest): Promise<ReplicationResult[]> {
+  const scenario = await withPlugins(loadScenarioFile(req.fileName));
+  const { setup } = prepareEstimate(scenario.resolved, req.options, scenario.plugins);
   if (req.indices !== null) return req.indices.map((r) => runReplication(setup, r));
   const out: ReplicationResult[] = [];
   for (let r = 0; ; r++) {

@@ -4,11 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EstimateOptions, prepareEstimate, runReplication } from '../../estimate/index.js';
+import { withPlugins } from '../plugins.js';
 import { loadScenarioFile } from '../scenario.js';
 import type { WorkerReply } from './pool.js';
 
 const { fileName, options } = workerData as { fileName: string; options: EstimateOptions };
-const { setup } = prepareEstimate(loadScenarioFile(fileName).resolved, options);
+const scenario = await withPlugins(loadScenarioFile(fileName));
+const { setup } = prepareEstimate(scenario.resolved, options, scenario.plugins);
 const port = parentPort!;
 port.on('message', (r: number) => {
   let reply: WorkerReply;

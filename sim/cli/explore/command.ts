@@ -23,7 +23,7 @@ import {
   type RunRecord,
   scenarioWith,
 } from '../../explore/index.js';
-import { VERSION } from '../../index.js';
+import { type PluginModules, VERSION } from '../../index.js';
 import type { ScenarioFile } from '../../scenario/index.js';
 import { resolveScenario } from '../../scenario/index.js';
 import { resolveShard, UserError } from '../../sweep/index.js';
@@ -31,6 +31,7 @@ import { expectPositionals, HELP_OPTION, parseFlags, parseSeed } from '../args.j
 import { CliError, EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
 import { type CliIO, processIO } from '../io.js';
+import { loadPluginModules, pluginFiles, withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { Interrupt, ResultsWriter, type WorkerSpec } from '../sweep/index.js';
 import { EXPLORE_HELP, usageLine } from '../usage.js';
@@ -154,6 +155,8 @@ export async function exploreCommand(argv: readonly string[], io: CliIO, deps: E
     throw new UsageError('give either --runs N or --time T, not both', usageLine(EXPLORE_HELP));
   }
   const scenario = loadScenarioFile(file);
+  // A policy module that does not load is a mistake found before any run (the workers load their own copies).
+  const { plugins } = await withPlugins(scenario);
   const config = withScenarioErrors(file, () => {
     try {
       return exploreConfig(scenario.file, scenario.resolved);
@@ -237,6 +240,8 @@ export async function exploreCommand(argv: readonly string[], io: CliIO, deps: E
     exploreSeed,
     total: budget ?? UNBOUNDED,
     deadline: timeMs === null ? null : Date.now() + timeMs,
+    fileName: file,
+    cwd: process.cwd(),
   };
   const interrupt = deps.interrupt ?? new Interrupt();
   const onSigint = (): void => interrupt.request();
@@ -286,7 +291,12 @@ export async function exploreCommand(argv: readonly string[], io: CliIO, deps: E
     io.out(values.json ? `${JSON.stringify({ shard, runs: done.size, failing, out: path })}\n` : line);
     return EXIT_OK;
   }
-  return finishExploration(header, [...done.values()], { dir, json: values.json === true, io });
+  return finishExploration(header, [...done.values()], {
+    dir,
+    json: values.json === true,
+    io,
+    ...(plugins === undefined ? {} : { plugins }),
+  });
 }
 
 function defaultWorkers(): number {
@@ -300,7 +310,7 @@ function defaultWorkers(): number {
 export function finishExploration(
   header: ExploreHeader,
   records: readonly RunRecord[],
-  opts: { dir: string; json: boolean; io: CliIO },
+  opts: { dir: string; json: boolean; io: CliIO; plugins?: PluginModules },
 ): number {
   const { io } = opts;
   const sc = resolveScenario(header.file, header.scenario);
@@ -318,6 +328,8 @@ export function finishExploration(
       fingerprint: f.failure.key,
       from: `run ${rec.run} of fabricsim explore ${header.source} --seed ${header.exploreSeed}`,
       out,
+      sourceFile: header.source,
+      ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
     });
     writeFileAtomic(out, shrunk.text);
     return { f, out, shrunk, view: viewerCommand(out, header.runSeed, failingMoment(shrunk.result)) };
@@ -377,7 +389,10 @@ export function finishExploration(
 }
 
 /** `fabricsim merge` for explore results: every shard present once, all of one exploration; then the same finish. */
-export function exploreMerge(files: readonly string[], opts: { out?: string; json: boolean; io: CliIO }): number {
+export async function exploreMerge(
+  files: readonly string[],
+  opts: { out?: string; json: boolean; io: CliIO },
+): Promise<number> {
   const read = files.map((f) => {
     const r = readExploreResults(f);
     if (r === null) throw new CliError(`${f}: empty or missing results file`);
@@ -400,7 +415,16 @@ export function exploreMerge(files: readonly string[], opts: { out?: string; jso
   const records = read.flatMap((r) => r.records);
   const header = { ...first.header, shard: null };
   const dir = opts.out ?? join(first.f, '..');
-  return finishExploration(header, records, { dir, json: opts.json, io: opts.io });
+  // The shrinking runs need the scenario's policy modules, found beside the file explored (as the shards did).
+  const resolved = resolveScenario(header.file, header.scenario);
+  const sc = { fileName: header.source, resolved };
+  const plugins = pluginFiles(sc).size > 0 ? await loadPluginModules(sc) : undefined;
+  return finishExploration(header, records, {
+    dir,
+    json: opts.json,
+    io: opts.io,
+    ...(plugins === undefined ? {} : { plugins }),
+  });
 }
 
 /** True when `file` starts with an explore results header (so `merge` hands it here). */

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { type ExploreContext, exploreConfig, laneRuns, type RunRecord } from '../../explore/index.js';
 import type { ScenarioFile } from '../../scenario/index.js';
 import { resolveScenario } from '../../scenario/index.js';
+import { loadPluginModules, pluginFiles } from '../plugins.js';
 import type { Interrupt, WorkerSpec } from '../sweep/index.js';
 
 /** Everything a thread needs to run lanes (structured-clonable). */
@@ -23,6 +24,9 @@ export interface LanesInit {
   readonly total: number;
   /** Epoch ms after which no new run starts, or null. */
   readonly deadline: number | null;
+  /** The scenario's file and the folder it is relative to: its policy modules are loaded from beside it. */
+  readonly fileName?: string;
+  readonly cwd?: string;
 }
 
 export type LaneMessage =
@@ -34,17 +38,26 @@ export type LaneReply =
   | { readonly type: 'record'; readonly line: string }
   | { readonly type: 'lane-done'; readonly lane: number };
 
-/** The exploration context from the init data (the explore config holds functions, so each thread builds its own). */
-export function contextOf(init: LanesInit): ExploreContext {
+/**
+ * The exploration context from the init data (the explore config holds functions and modules cannot be sent, so
+ * each thread builds its own and imports the scenario's policy modules itself).
+ */
+export async function contextOf(init: LanesInit): Promise<ExploreContext> {
   const sc = resolveScenario(init.file, init.name);
   const base = { ...init.file } as ScenarioFile & { explore?: unknown };
   delete base.explore;
+  const scenario = { fileName: init.fileName ?? '', resolved: sc };
+  const plugins =
+    init.fileName !== undefined && pluginFiles(scenario, init.cwd).size > 0
+      ? await loadPluginModules(scenario, init.cwd)
+      : undefined;
   return {
     base,
     name: init.name,
     runSeed: init.runSeed,
     exploreSeed: init.exploreSeed,
     config: exploreConfig(init.file, sc),
+    ...(plugins === undefined ? {} : { plugins }),
   };
 }
 
@@ -95,7 +108,7 @@ export interface LanesOptions {
 /** Runs the lanes; resolves with whether it was interrupted. */
 export async function runLanes(opts: LanesOptions): Promise<{ interrupted: boolean }> {
   if (opts.worker === 'inProcess') {
-    const ctx = contextOf(opts.init);
+    const ctx = await contextOf(opts.init);
     const done = new Map(opts.done);
     for (const lane of opts.lanes) {
       await runLane(ctx, opts.init, lane, done, opts.onRecord, () => opts.interrupt.level > 0);
@@ -111,7 +124,7 @@ function doneOfLane(done: ReadonlyMap<number, RunRecord>, lane: number, lanes: n
 }
 
 function runThreads(opts: LanesOptions, spec: WorkerSpec): Promise<{ interrupted: boolean }> {
-  const lanesCount = contextOf(opts.init).config.lanes;
+  const lanesCount = exploreConfig(opts.init.file, resolveScenario(opts.init.file, opts.init.name)).lanes;
   return new Promise((resolve, reject) => {
     const queue = [...opts.lanes];
     const live = new Set<Worker>();

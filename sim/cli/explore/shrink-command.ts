@@ -19,6 +19,7 @@ import { expectPositionals, HELP_OPTION, parseFlags, parseSeed } from '../args.j
 import { CliError, EXIT_OK } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../files.js';
 import { type CliIO, processIO } from '../io.js';
+import { rebasePolicyModules, renamePlugins, withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { SHRINK_HELP } from '../usage.js';
 import { viewerCommand } from '../viewer.js';
@@ -63,11 +64,16 @@ export interface ShrunkFile {
  */
 export function shrinkToText(
   file: Parameters<typeof shrinkScenario>[0],
-  opts: Parameters<typeof shrinkScenario>[1] & { from: string; out: string },
+  opts: Parameters<typeof shrinkScenario>[1] & { from: string; out: string; sourceFile?: string },
 ): ShrunkFile {
   const result = shrinkScenario(file, opts);
+  // Policy modules named by relative path are found from the written file's folder.
+  const { file: written, renames } =
+    opts.sourceFile === undefined
+      ? { file: result.file, renames: new Map<string, string>() }
+      : rebasePolicyModules(result.file, opts.sourceFile, opts.out);
   const text = emitScenario(
-    result.file,
+    written,
     shrunkHeader({
       from: opts.from,
       seed: opts.seed,
@@ -82,13 +88,19 @@ export function shrinkToText(
   );
   const again = loadScenario(text, { fileName: opts.out });
   const key = result.failure.key;
-  const ev = evaluateFile(again.file, opts.seed, key.startsWith('invariant '), again.name);
+  const ev = evaluateFile(
+    again.file,
+    opts.seed,
+    key.startsWith('invariant '),
+    again.name,
+    renamePlugins(opts.plugins as Record<string, unknown> | undefined, renames),
+  );
   if (!ev?.some((f) => f.key === key))
     throw new Error(`shrink: the written file does not fail as "${result.failure.key}" (this is a bug)`);
   return { text, result };
 }
 
-export function shrinkCommand(argv: readonly string[], io: CliIO): number {
+export async function shrinkCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseFlags(argv, OPTIONS, SHRINK_HELP);
   if (values.help) {
     io.out(SHRINK_HELP);
@@ -98,6 +110,7 @@ export function shrinkCommand(argv: readonly string[], io: CliIO): number {
   const out = typeof values.out === 'string' ? values.out : defaultShrinkOut(file);
   checkWritable(out);
   const scenario = loadScenarioFile(file);
+  const { plugins } = await withPlugins(scenario);
   const seed = typeof values.seed === 'string' ? parseSeed(values.seed, SHRINK_HELP) : scenario.seed;
   const tty = io === processIO && process.stderr.isTTY === true;
   let lastDraw = 0;
@@ -116,7 +129,9 @@ export function shrinkCommand(argv: readonly string[], io: CliIO): number {
         name: scenario.name,
         from: file,
         out,
+        sourceFile: file,
         onProgress,
+        ...(plugins === undefined ? {} : { plugins }),
         ...(typeof values.fingerprint === 'string' ? { fingerprint: values.fingerprint } : {}),
       }),
     );

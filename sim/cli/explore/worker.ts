@@ -9,7 +9,7 @@ import { contextOf, type LaneMessage, type LaneReply, type LanesInit, runLane } 
 const port = parentPort;
 if (port === null) throw new Error('explore worker: must run in a worker thread');
 const init = workerData as LanesInit;
-const ctx = contextOf(init);
+const ctx = await contextOf(init);
 let stop = false;
 const send = (m: LaneReply): void => port.postMessage(m);
 port.on('message', (msg: LaneMessage) => {

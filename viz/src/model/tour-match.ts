@@ -6,6 +6,8 @@
 import type { TimelineEvent } from '../../../sim/trace/index.js';
 
 export interface StepMatch {
+  /** Exactly this event (a tour generated from a run, model/failure-story.ts). */
+  readonly id?: number;
   /** Kinds; "x.*" matches a prefix. Any when absent. */
   readonly k?: readonly string[];
   /** The rule starts with this ("fault:node.crash"). */
@@ -60,6 +62,7 @@ export function descendsFrom(events: readonly TimelineEvent[], id: number, root:
 
 export function eventMatches(events: readonly TimelineEvent[], id: number, m: StepMatch, bound: Bound | null): boolean {
   const e = events[id]!;
+  if (m.id !== undefined && id !== m.id) return false;
   if (m.k && !kindMatches(m.k, e.k)) return false;
   if (m.r !== undefined && !(e.r ?? '').startsWith(m.r)) return false;
   if (m.ok !== undefined) {
@@ -77,6 +80,8 @@ export function eventMatches(events: readonly TimelineEvent[], id: number, m: St
 
 /** The first event at index ≥ from that matches (the first that leads to a `prefer` kind, if any does), or −1. */
 export function findMatch(events: readonly TimelineEvent[], m: StepMatch, from: number, bound: Bound | null): number {
+  if (m.id !== undefined)
+    return m.id >= from && m.id < events.length && eventMatches(events, m.id, m, bound) ? m.id : -1;
   if (m.prefer) {
     const leading = ancestorsOfKinds(events, m.prefer, from);
     for (let i = Math.max(0, from); i < events.length; i++)
