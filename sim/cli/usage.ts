@@ -28,7 +28,7 @@ Options:
 Exit codes: 0 ok · 1 an expectation failed or the timelines differ · 2 a mistake in the input · 3 a bug.
 `;
 
-export const RUN_HELP = `usage: fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]
+export const RUN_HELP = `usage: fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2]] [--json] [--until T]
 
 Runs one scenario (YAML or JSON) and prints a summary: each fault with when it was detected, by whom, and when
 it was recovered; availability per role; security tallies; and the scenario's expectations.
@@ -36,6 +36,8 @@ it was recovered; availability per role; security tallies; and the scenario's ex
 Options:
   --seed N       the seed, 0 … 4294967295 (default: the scenario's seed)
   --out FILE     write the timeline to FILE, for the viewer and \`fabricsim diff\`
+  --timeline-version V
+                 the timeline file's version: 2 (default, events in columns) or 1 (one object per event)
   --json         print the run summary as one JSON object instead
   --until T      stop at simulated time T, e.g. "30m" (default: the scenario's duration)
   -h, --help     show this help

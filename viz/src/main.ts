@@ -5,6 +5,7 @@
 import { App } from './app.js';
 import { h } from './dom.js';
 import { exportMenu } from './export-menu.js';
+import { LoadClient } from './loader/client.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -28,7 +29,9 @@ import './style.css';
 
 const app = new App();
 const status = new StatusBar();
-const session = new Session(app, new RunClient(), status);
+const loader = new LoadClient();
+loader.warm();
+const session = new Session(app, new RunClient(), status, loader);
 
 // --- Header: open a run ---------------------------------------------------------------------------------------
 
