@@ -30,7 +30,10 @@ import './style.css';
 const app = new App();
 const status = new StatusBar();
 const loader = new LoadClient();
-loader.warm();
+// A timeline in the address starts downloading now, in the load worker, while the page builds its views.
+const linked = parseUrlState(location.search).timeline;
+if (linked) loader.prefetch(new URL(linked, location.href).href);
+else loader.warm();
 const session = new Session(app, new RunClient(), status, loader);
 
 // --- Header: open a run ---------------------------------------------------------------------------------------

@@ -31,10 +31,23 @@ export class LoadClient {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** A download started before anyone asked (`prefetch`), handed to the first `load` of the same address. */
+  private early: { url: string; id: number; promise: Promise<Loaded> } | null = null;
 
   /** Starts the worker now (it loads its code while the page sets itself up). */
   warm(): void {
     this.ensure();
+  }
+
+  /**
+   * Starts downloading and parsing `url` (absolute) now, while the page sets itself up; the first `load` of the same
+   * address takes it over. A failure is reported to that `load`, never on its own.
+   */
+  prefetch(url: string): void {
+    const id = this.nextId;
+    const promise = this.load({ url });
+    promise.catch(() => {});
+    this.early = { url, id, promise };
   }
 
   private ensure(): Worker {
@@ -86,6 +99,14 @@ export class LoadClient {
     what: { url: string } | { file: Blob },
     onProgress?: (phase: 'download' | 'parse', f: number) => void,
   ): Promise<Loaded> {
+    const early = this.early;
+    if (early && 'url' in what && what.url === early.url) {
+      this.early = null;
+      const p = this.pending.get(early.id);
+      if (p) p.onProgress = onProgress;
+      return early.promise;
+    }
+    this.early = null;
     const id = this.nextId++;
     const req: LoadRequest =
       'url' in what ? { id, source: 'url', url: what.url } : { id, source: 'file', file: what.file };
