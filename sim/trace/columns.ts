@@ -276,22 +276,33 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
     if (!(back >= 0 && back <= i && Number.isInteger(back))) {
       throw new TimelineError(`damaged timeline: event ${i} names a cause that is not before it`);
     }
+    // One shape for every event (absent fields are undefined, which JSON.stringify leaves out): property reads
+    // across a million events stay monomorphic.
+    const rj = r[j]!;
+    const tpj = tp[j]!;
     const e: {
       t: number;
       k: string;
       s: string;
       c: number;
       x: string;
-      r?: string;
-      tp?: string;
-      p?: Patch[];
-      m?: MessageInfo;
-      d?: Deadline[];
-    } = { t: time, k: str(k[j]!, i), s: str(s[j]!, i), c: back === 0 ? -1 : i - back, x: str(x[j]!, i) };
-    const rj = r[j]!;
-    if (rj > 0) e.r = str(rj - 1, i);
-    const tpj = tp[j]!;
-    if (tpj > 0) e.tp = str(tpj - 1, i);
+      r: string | undefined;
+      tp: string | undefined;
+      p: Patch[] | undefined;
+      m: MessageInfo | undefined;
+      d: Deadline[] | undefined;
+    } = {
+      t: time,
+      k: str(k[j]!, i),
+      s: str(s[j]!, i),
+      c: back === 0 ? -1 : i - back,
+      x: str(x[j]!, i),
+      r: rj > 0 ? str(rj - 1, i) : undefined,
+      tp: tpj > 0 ? str(tpj - 1, i) : undefined,
+      p: undefined,
+      m: undefined,
+      d: undefined,
+    };
     const pj = p[j]!;
     if (pj > 0) {
       const patches: Patch[] = new Array(pj - 1);
@@ -335,6 +346,6 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
       }
       e.d = deadlines;
     }
-    out.push(e);
+    out.push(e as TimelineEvent);
   }
 }
