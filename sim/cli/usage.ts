@@ -28,7 +28,7 @@ Options:
 Exit codes: 0 ok · 1 an expectation failed or the timelines differ · 2 a mistake in the input · 3 a bug.
 `;
 
-export const RUN_HELP = `usage: fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2]] [--json] [--until T]
+export const RUN_HELP = `usage: fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]
 
 Runs one scenario (YAML or JSON) and prints a summary: each fault with when it was detected, by whom, and when
 it was recovered; availability per role; security tallies; and the scenario's expectations.

@@ -8,8 +8,8 @@
  * as typed arrays. `ColumnEncoder` fills the columns from events a block at a time; `decodeColumns` rebuilds the
  * very same event objects (same fields, same key order), checking as it goes that the columns are whole.
  */
-import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
-import { TimelineError } from './format.js';
+import { TimelineError } from './error.js';
+import type { Deadline, MessageInfo, Patch, TimelineEvent } from './event.js';
 
 /** A list of numbers: a plain array in a file, a typed array between threads. */
 export type NumberColumn = ArrayLike<number>;

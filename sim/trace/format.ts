@@ -1,14 +1,18 @@
 /**
  * The timeline: what `fabricsim run --out` writes and the browser viewer reads (docs/timeline.md).
  *
- * In memory a timeline is the version-1 document: one object whose `events` are objects with short keys (documented
- * below); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a
+ * In memory a timeline is the version-1 document: one object whose `events` are objects with short keys (event.ts,
+ * docs/timeline.md); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a
  * root (a fault, a script step). Files are written in version 2, the same document with the events in columns
  * (sim/trace/columns.ts); `readTimeline` reads both into the same object.
  */
 import type { RunSummary } from '../metrics/index.js';
 import type { World } from '../spec/index.js';
 import { decodeColumns, type EventColumns, joinColumns } from './columns.js';
+import { TimelineError } from './error.js';
+import type { Deadline, MessageInfo, Patch, TimelineEvent } from './event.js';
+
+export { TimelineError };
 
 export const TIMELINE_FORMAT = 'fabricsim.timeline';
 /** The version of the in-memory object (events as objects), and of files written with `version: 1`. */
@@ -19,51 +23,7 @@ export const TIMELINE_FILE_VERSION = 2;
 export const TIMELINE_VERSIONS = [1, 2] as const;
 export type TimelineFileVersion = (typeof TIMELINE_VERSIONS)[number];
 
-/** An immer patch (JSON-Patch-like, with array paths). */
-export interface Patch {
-  readonly op: 'replace' | 'add' | 'remove';
-  readonly path: readonly (string | number)[];
-  readonly value?: unknown;
-}
-
-/** A message shown in flight by the viewer. Routine successful polls on healthy links are not recorded. */
-export interface MessageInfo {
-  /** Sending actor, e.g. "fc:c0", "ha:c0-r1-n3", "lb:shop.web", "internet:203.0.113.9". */
-  readonly from: string;
-  readonly to: string;
-  /** Arrival time in µs (equal to `t` for a message dropped at once). */
-  readonly at: number;
-  /** Delivered (true) or dropped / denied (false). */
-  readonly ok: boolean;
-}
-
-/** A deadline armed by an event (a timeout, a scheduled retry), shown ahead of the playhead. */
-export interface Deadline {
-  readonly t: number;
-  readonly k: string;
-  readonly s: string;
-}
-
-export interface TimelineEvent {
-  /** Simulated time, µs since the start of the run. */
-  readonly t: number;
-  /** Kind, e.g. "fault.start", "node.silent", "instance.state", "msg.poll". */
-  readonly k: string;
-  /** Subject: the id of the entity or actor the event is about. */
-  readonly s: string;
-  /** Cause: id (index) of the event that led to this one, -1 for none. */
-  readonly c: number;
-  /** The rule or policy that decided it, where one did (e.g. "fc.missedPolls=4", "nsg:65500:DenyAllInBound"). */
-  readonly r?: string;
-  /** Topic: the part of the seed document this event illustrates (see TOPICS). */
-  readonly tp?: string;
-  /** A short human-readable text. Not part of the trace hash. */
-  readonly x: string;
-  /** Patches to the world state made by this event. */
-  readonly p?: readonly Patch[];
-  readonly m?: MessageInfo;
-  readonly d?: readonly Deadline[];
-}
+export type { Deadline, MessageInfo, Patch, TimelineEvent };
 
 export interface Timeline {
   readonly format: typeof TIMELINE_FORMAT;
@@ -94,10 +54,6 @@ export const TOPICS = {
   'change-management': 'Software installation (change and release management)',
 } as const;
 export type Topic = keyof typeof TOPICS;
-
-export class TimelineError extends Error {
-  override name = 'TimelineError';
-}
 
 /**
  * Parses and checks a timeline document of either version. Refuses anything that is not a fabricsim timeline of a
