@@ -2,9 +2,9 @@
  * The timeline: what `fabricsim run --out` writes and the browser viewer reads (docs/timeline.md).
  *
  * In memory a timeline is the version-1 document: one object whose `events` are objects with short keys (event.ts,
- * docs/timeline.md); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a
- * root (a fault, a script step). Files are written in version 2, the same document with the events in columns
- * (sim/trace/columns.ts); `readTimeline` reads both into the same object.
+ * docs/timeline.md); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it,
+ * or -1 for a root (a fault, a script step). Files are written in version 2, the same document with the events in
+ * columns (sim/trace/columns.ts); `readTimeline` reads both into the same object.
  */
 import type { RunSummary } from '../metrics/index.js';
 import type { World } from '../spec/index.js';
