@@ -104,6 +104,7 @@ export type {
 } from './spec/index.js';
 export {
   readTimeline,
+  TIMELINE_FILE_VERSION,
   type Timeline,
   TimelineError,
   type TimelineEvent,

@@ -36,6 +36,8 @@ it was recovered; availability per role; security tallies; and the scenario's ex
 Options:
   --seed N       the seed, 0 … 4294967295 (default: the scenario's seed)
   --out FILE     write the timeline to FILE, for the viewer and \`fabricsim diff\`
+  --timeline-version V
+                 the timeline file's version: 2 (default, events in columns) or 1 (one object per event)
   --json         print the run summary as one JSON object instead
   --until T      stop at simulated time T, e.g. "30m" (default: the scenario's duration)
   -h, --help     show this help

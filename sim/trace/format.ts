@@ -1,60 +1,29 @@
 /**
- * Timeline format, version 1: what `fabricsim run --out` writes and the browser viewer reads.
+ * The timeline: what `fabricsim run --out` writes and the browser viewer reads (docs/timeline.md).
  *
- * One JSON document. Events are compact (short keys, documented below and in docs/timeline.md); an event's id is its
- * index in `events`, and `c` (cause) is the id of the event that led to it, or -1 for a root (a fault, a script step).
+ * In memory a timeline is the version-1 document: one object whose `events` are objects with short keys (event.ts,
+ * docs/timeline.md); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it,
+ * or -1 for a root (a fault, a script step). Files are written in version 2, the same document with the events in
+ * columns (sim/trace/columns.ts); `readTimeline` reads both into the same object.
  */
 import type { RunSummary } from '../metrics/index.js';
 import type { World } from '../spec/index.js';
+import { decodeColumns, type EventColumns, joinColumns } from './columns.js';
+import { TimelineError } from './error.js';
+import type { Deadline, MessageInfo, Patch, TimelineEvent } from './event.js';
+
+export { TimelineError };
 
 export const TIMELINE_FORMAT = 'fabricsim.timeline';
+/** The version of the in-memory object (events as objects), and of files written with `version: 1`. */
 export const TIMELINE_VERSION = 1;
+/** The version files are written in by default: events in columns. */
+export const TIMELINE_FILE_VERSION = 2;
+/** The versions `readTimeline` reads. */
+export const TIMELINE_VERSIONS = [1, 2] as const;
+export type TimelineFileVersion = (typeof TIMELINE_VERSIONS)[number];
 
-/** An immer patch (JSON-Patch-like, with array paths). */
-export interface Patch {
-  readonly op: 'replace' | 'add' | 'remove';
-  readonly path: readonly (string | number)[];
-  readonly value?: unknown;
-}
-
-/** A message shown in flight by the viewer. Routine successful polls on healthy links are not recorded. */
-export interface MessageInfo {
-  /** Sending actor, e.g. "fc:c0", "ha:c0-r1-n3", "lb:shop.web", "internet:203.0.113.9". */
-  readonly from: string;
-  readonly to: string;
-  /** Arrival time in µs (equal to `t` for a message dropped at once). */
-  readonly at: number;
-  /** Delivered (true) or dropped / denied (false). */
-  readonly ok: boolean;
-}
-
-/** A deadline armed by an event (a timeout, a scheduled retry), shown ahead of the playhead. */
-export interface Deadline {
-  readonly t: number;
-  readonly k: string;
-  readonly s: string;
-}
-
-export interface TimelineEvent {
-  /** Simulated time, µs since the start of the run. */
-  readonly t: number;
-  /** Kind, e.g. "fault.start", "node.silent", "instance.state", "msg.poll". */
-  readonly k: string;
-  /** Subject: the id of the entity or actor the event is about. */
-  readonly s: string;
-  /** Cause: id (index) of the event that led to this one, -1 for none. */
-  readonly c: number;
-  /** The rule or policy that decided it, where one did (e.g. "fc.missedPolls=4", "nsg:65500:DenyAllInBound"). */
-  readonly r?: string;
-  /** Topic: the part of the seed document this event illustrates (see TOPICS). */
-  readonly tp?: string;
-  /** A short human-readable text. Not part of the trace hash. */
-  readonly x: string;
-  /** Patches to the world state made by this event. */
-  readonly p?: readonly Patch[];
-  readonly m?: MessageInfo;
-  readonly d?: readonly Deadline[];
-}
+export type { Deadline, MessageInfo, Patch, TimelineEvent };
 
 export interface Timeline {
   readonly format: typeof TIMELINE_FORMAT;
@@ -86,15 +55,32 @@ export const TOPICS = {
 } as const;
 export type Topic = keyof typeof TOPICS;
 
-export class TimelineError extends Error {
-  override name = 'TimelineError';
+/**
+ * Parses and checks a timeline document of either version. Refuses anything that is not a fabricsim timeline of a
+ * version this fabricsim reads, or that is damaged, with a message a person can act on. Returns the in-memory
+ * timeline (version 1's shape whichever version the text was).
+ */
+export function readTimeline(text: string): Timeline {
+  const { head, events } = parseTimelineText(text);
+  if (events.kind === 'objects') return head as Timeline;
+  return timelineFromColumns(head, events.columns);
+}
+
+/** A parsed document, its events still in whatever form the file held them. */
+export interface ParsedTimeline {
+  /** The document without its events (`events`, or version 2's `blocks` and `eventCount`), `version` set to 1. */
+  readonly head: Omit<Timeline, 'events'>;
+  readonly events:
+    | { readonly kind: 'objects'; readonly version: 1 }
+    | { readonly kind: 'columns'; readonly version: 2; readonly columns: EventColumns<Float64Array | Int32Array> };
 }
 
 /**
- * Parses and checks a timeline document. Refuses anything that is not a fabricsim timeline of this version, or that
- * is damaged, with a message a person can act on.
+ * Parses a document and checks its frame (format, version, fields). A version-1 document's events are checked and
+ * stay where they are (`head` is then the whole timeline); version 2's blocks are joined into one set of columns
+ * (typed arrays, which the viewer's worker transfers to the page), checked when decoded.
  */
-export function readTimeline(text: string): Timeline {
+export function parseTimelineText(text: string): ParsedTimeline {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -102,6 +88,11 @@ export function readTimeline(text: string): Timeline {
     const detail = e instanceof Error ? e.message : String(e);
     throw new TimelineError(`not a timeline: the file is not valid JSON (${detail}); is it truncated?`);
   }
+  return parseTimelineDocument(doc);
+}
+
+/** `parseTimelineText` for a document already parsed from JSON. */
+export function parseTimelineDocument(doc: unknown): ParsedTimeline {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new TimelineError('not a timeline: expected a JSON object');
   }
@@ -109,16 +100,42 @@ export function readTimeline(text: string): Timeline {
   if (o.format !== TIMELINE_FORMAT) {
     throw new TimelineError(`not a timeline: "format" is ${JSON.stringify(o.format)}, expected "${TIMELINE_FORMAT}"`);
   }
-  if (o.version !== TIMELINE_VERSION) {
+  if (!(TIMELINE_VERSIONS as readonly unknown[]).includes(o.version)) {
     throw new TimelineError(
-      `unsupported timeline version ${JSON.stringify(o.version)}: this fabricsim reads version ${TIMELINE_VERSION}`,
+      `unsupported timeline version ${JSON.stringify(o.version)}: this fabricsim reads versions ${TIMELINE_VERSIONS.join(' and ')}`,
     );
   }
-  for (const key of ['events', 'initial', 'summary', 'traceHash', 'durationUs', 'seed'] as const) {
+  const eventsKey = o.version === 1 ? 'events' : 'blocks';
+  for (const key of [eventsKey, 'initial', 'summary', 'traceHash', 'durationUs', 'seed'] as const) {
     if (!(key in o)) throw new TimelineError(`damaged timeline: missing "${key}"`);
   }
-  if (!Array.isArray(o.events)) throw new TimelineError('damaged timeline: "events" is not a list');
-  const events = o.events as unknown[];
+  if (!Array.isArray(o[eventsKey])) throw new TimelineError(`damaged timeline: "${eventsKey}" is not a list`);
+  if (o.version === 1) return { head: checkEvents(o as unknown as Timeline), events: { kind: 'objects', version: 1 } };
+  const columns = joinColumns(o.blocks as unknown[]);
+  if (o.eventCount !== columns.n) {
+    throw new TimelineError(
+      `damaged timeline: the blocks hold ${columns.n} events, the file says ${JSON.stringify(o.eventCount)}`,
+    );
+  }
+  const { blocks: _b, eventCount: _n, ...rest } = o;
+  return {
+    head: { ...rest, version: TIMELINE_VERSION } as unknown as Omit<Timeline, 'events'>,
+    events: { kind: 'columns', version: 2, columns },
+  };
+}
+
+/** The timeline whose events are in `columns` (decoded and checked), with the rest of the document from `head`. */
+export function timelineFromColumns(head: Omit<Timeline, 'events'>, columns: EventColumns): Timeline {
+  const events: TimelineEvent[] = [];
+  decodeColumns(columns, [], events);
+  // Key order as in a version-1 document: the events where a version-1 document has them.
+  const { summary, traceHash, ...front } = head;
+  return { ...front, events, summary, traceHash } as Timeline;
+}
+
+/** Checks a version-1 document's events: fields present, time never going back, causes before their event. */
+function checkEvents(doc: Timeline): Timeline {
+  const events = doc.events as unknown[];
   let last = 0;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as Partial<TimelineEvent> | null;
@@ -135,5 +152,5 @@ export function readTimeline(text: string): Timeline {
     if (e.c >= i) throw new TimelineError(`damaged timeline: event ${i} names a cause (${e.c}) that is not before it`);
     last = e.t;
   }
-  return doc as Timeline;
+  return doc;
 }

@@ -1,6 +1,7 @@
 /**
  * recording: region-day with the timeline recorded, as `fabricsim run scenarios/bench/region-day.yaml --out FILE`
- * does it — streamed to a temporary file as the run makes it, renamed at the end. Reports CPU and wall seconds, peak
+ * does it — streamed to a temporary file as the run makes it (timeline version 2, events in columns), renamed at the
+ * end. Reports CPU and wall seconds, peak
  * RSS and the file's size, and the same run with recording off in this process as the baseline (ratio = the cost of
  * recording). Targets (quiet machine): under 15 s and 1 GB peak. The file is deleted afterwards.
  *
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAtomicWriter } from '../../sim/cli/files.js';
 import { runResolved, runStreamed } from '../../sim/run.js';
+import { TIMELINE_FILE_VERSION } from '../../sim/trace/format.js';
 import { timelineWriter } from '../../sim/trace/stream.js';
 import { loadBenchScenario, peakRssMB, round, stopwatch } from './region.js';
 
@@ -21,7 +23,7 @@ export function run(_args: string[]): number {
     const w = stopwatch();
     const sc = loadBenchScenario('scenarios/bench/region-day.yaml');
     const writer = openAtomicWriter(path);
-    const rec = runStreamed(sc.resolved, timelineWriter(writer.write));
+    const rec = runStreamed(sc.resolved, timelineWriter(writer.write, TIMELINE_FILE_VERSION));
     const bytes = writer.commit();
     const t = w.read();
     const rssMB = peakRssMB();

@@ -1,8 +1,9 @@
 /**
  * The viewer's benchmark, in real Chromium: runs test/bench/viz-replay.yaml (10,000 instances, about a million
- * events), writes its timeline, builds and serves the viewer, and measures in the page:
+ * events), writes its timeline (version 2, events in columns), builds and serves the viewer, and measures in the page:
  *
- * - load: from navigation to a replay-ready page (download, parse, keyframes, analysis), and the file's size;
+ * - load: from navigation to a replay-ready page (download, parse, keyframes, analysis), and the file's size; the same
+ *   run written in version 1 (one object per event) is loaded too, as the baseline, under `v1`;
  * - seek: random seeks anywhere in the run (state rebuilt from a keyframe plus patches, then one redraw), p50/p95;
  * - frame: playing at 1,000× with the canvas topology of 10,000 instances on screen, the time each frame takes to
  *   advance the state and redraw every view, p50/p95 (the budget for 60 frames a second is 16.7 ms).
@@ -20,7 +21,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
 import { buildViewer, projectRoot, serveViewer } from '../../sim/cli/serve.js';
-import { loadScenario, runScenario } from '../../sim/index.js';
+import { loadScenario, runScenario, writeTimeline } from '../../sim/index.js';
 import { launchPersistentContext, NoBrowserError, theBrowser } from '../support/browser.js';
 
 const SEEKS = 200;
@@ -34,7 +35,15 @@ interface PageHooks {
         replay: { n: number; seek(p: number): unknown };
         loadMs: number;
         timeline: { durationUs: number };
-        timings: { parseMs: number; keyframesMs: number; analysisMs: number; backgroundKeyframesMs?: number };
+        timings: {
+          parseMs: number;
+          keyframesMs: number;
+          analysisMs: number;
+          backgroundKeyframesMs?: number;
+          readMs?: number;
+          unpackMs?: number;
+          version?: number;
+        };
       } | null;
       speed: number;
       seekPosition(p: number): void;
@@ -74,6 +83,31 @@ function dirBytes(dir: string, filter: (name: string) => boolean): { bytes: numb
     }
   }
   return total;
+}
+
+/** Loads the page at `url` in a new tab and measures only the load: navigation to ready, and where it went. */
+async function measureLoad(context: BrowserContext, url: string) {
+  const page = await context.newPage();
+  const l0 = performance.now();
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=run-info][data-trace-hash]', { timeout: 600_000 });
+  const loadMs = performance.now() - l0;
+  const { prepareMs, timings } = await page.evaluate(() => {
+    const { app } = (globalThis as unknown as PageHooks).fabricsim;
+    return { prepareMs: app.run!.loadMs, timings: { ...app.run!.timings } };
+  });
+  await page.close();
+  return {
+    loadMs: Math.round(loadMs),
+    prepareMs: Math.round(prepareMs),
+    prepare: {
+      readMs: Math.round(timings.readMs ?? -1),
+      parseMs: Math.round(timings.parseMs),
+      unpackMs: Math.round(timings.unpackMs ?? -1),
+      keyframesMs: Math.round(timings.keyframesMs),
+      analysisMs: Math.round(timings.analysisMs),
+    },
+  };
 }
 
 /** Loads the page at `url` in a new tab and measures it: load, seeks, frames at 1,000×, where the load went. */
@@ -154,7 +188,10 @@ function figures(m: Awaited<ReturnType<typeof measurePage>>) {
     loadMs: Math.round(m.loadMs),
     prepareMs: Math.round(m.prepareMs),
     prepare: {
+      version: m.timings.version,
+      readMs: Math.round(m.timings.readMs ?? -1),
       parseMs: Math.round(m.timings.parseMs),
+      unpackMs: Math.round(m.timings.unpackMs ?? -1),
       keyframesMs: Math.round(m.timings.keyframesMs),
       analysisMs: Math.round(m.timings.analysisMs),
       backgroundKeyframesMs: Math.round(m.timings.backgroundKeyframesMs ?? -1),
@@ -202,10 +239,14 @@ export async function run(args: string[]): Promise<number> {
     const t0 = performance.now();
     const { timeline } = runScenario(sc, { record: true });
     const runMs = performance.now() - t0;
-    const text = JSON.stringify(timeline);
     const timelinePath = join(work, 'viz-replay.timeline.json');
+    const text = writeTimeline(timeline!);
     writeFileSync(timelinePath, text);
     const bytes = Buffer.byteLength(text);
+    const v1Path = join(work, 'viz-replay.v1.timeline.json');
+    const v1Text = writeTimeline(timeline!, 1);
+    writeFileSync(v1Path, v1Text);
+    const v1Bytes = Buffer.byteLength(v1Text);
     const events = timeline!.events.length;
     const instances = timeline!.initial.clusters.reduce((n, c) => n + c.instances.length, 0);
 
@@ -224,7 +265,10 @@ export async function run(args: string[]): Promise<number> {
       args: ['--js-flags=--max-old-space-size=8192'],
       viewport: { width: 1600, height: 1000 },
     });
+    const v1Server = await serveViewer({ timelinePath: v1Path, port: 0 });
     try {
+      // The baseline first (the same run in version 1), then the figures, on version 2.
+      const v1 = { timelineMB: round(v1Bytes / 1e6), ...(await measureLoad(context, v1Server.url)) };
       const m = await measurePage(context, server.url);
       // Region scale, on request: the region-day run recorded by the command line, served and measured the same way.
       let regionDay: Record<string, unknown> | undefined;
@@ -264,15 +308,18 @@ export async function run(args: string[]): Promise<number> {
         engineRunMs: Math.round(runMs),
         timelineBytes: bytes,
         timelineMB: round(bytes / 1e6),
+        timelineGzipMB: round(gzipSync(text).length / 1e6),
         viewerBuildMs: Math.round(buildMs),
         bundle,
         ...figures(m),
+        v1,
         ...(regionDay ? { regionDay } : {}),
       };
       console.log(JSON.stringify(result));
     } finally {
       await context.close();
       await server.close();
+      await v1Server.close();
       rmSync(profile, { recursive: true, force: true });
     }
   } finally {

@@ -32,6 +32,33 @@ describe('run --out', () => {
     expect(r.stdout).toMatch(/Timeline: .*run\.timeline\.json \([\d,]+ bytes, [\d.]+ bytes\/event\)/);
   });
 
+  it('writes version 2 (events in columns) unless --timeline-version 1 asks for one object per event', async () => {
+    const v2 = join(dir, 'v2.timeline.json');
+    const v1 = join(dir, 'v1.timeline.json');
+    expect((await cli('run', PASS, '--out', v2)).code).toBe(0);
+    expect((await cli('run', PASS, '--out', v1, '--timeline-version', '1')).code).toBe(0);
+    const text2 = fs.readFileSync(v2, 'utf8');
+    const text1 = fs.readFileSync(v1, 'utf8');
+    expect(JSON.parse(text2)).toMatchObject({ version: 2, eventCount: expect.any(Number) });
+    expect(JSON.parse(text1).version).toBe(1);
+    expect(`${JSON.stringify(readTimeline(text2))}\n`).toBe(text1);
+    expect(text2.length).toBeLessThan(text1.length);
+    // Commands that read timelines take either version.
+    const diff = await cli('diff', v1, v2);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toMatch(/^identical \(hash [0-9a-f]{16}, \d+ events\)/);
+  });
+
+  it('refuses a --timeline-version other than 1 or 2, or without --out: exit 2, one line', async () => {
+    const bad = await cli('run', PASS, '--out', join(dir, 'x.json'), '--timeline-version', '3');
+    expect(bad.code).toBe(2);
+    expect(lines(bad.stderr)[0]).toBe('fabricsim: --timeline-version must be 1 or 2, not "3"');
+    const alone = await cli('run', PASS, '--timeline-version', '1');
+    expect(alone.code).toBe(2);
+    expect(lines(alone.stderr)[0]).toBe('fabricsim: --timeline-version needs --out');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('into a folder that does not exist: exit 2, one line, nothing created', async () => {
     const out = join(dir, 'missing', 'run.timeline.json');
     const r = await cli('run', PASS, '--out', out);

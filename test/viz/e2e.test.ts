@@ -11,7 +11,7 @@ import { applyPatches, enablePatches } from 'immer';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildViewer, serveViewer, type ViewerServer } from '../../sim/cli/serve.js';
-import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
+import { loadScenario, runScenario, type Scenario, writeTimeline } from '../../sim/index.js';
 import type { World } from '../../sim/spec/world.js';
 import type { Timeline } from '../../sim/trace/format.js';
 import { causeChain } from '../../viz/src/model/cause.js';
@@ -1445,5 +1445,93 @@ security:
     );
     await page.waitForSelector(`[data-testid=explanation] .panel-body[data-event="${login}"]`);
     expect(await page.locator('[data-testid=rule-table]').count()).toBe(0);
+  });
+});
+
+describe('timeline file versions (Chromium)', () => {
+  it('opens the same run written in version 1 and in version 2 and shows the same state, by link and by file', async () => {
+    const t = 1_300_000_000;
+    const p = quick.events.filter((e) => e.t <= t).length;
+    const v2Text = writeTimeline(quick, 2);
+    expect(JSON.parse(v2Text).version).toBe(2);
+    const v2Path = join(work, 'quickstart.v2.timeline.json');
+    writeFileSync(v2Path, v2Text);
+    const v2Server = await serveViewer({ timelinePath: v2Path, port: 0 });
+    /** What the page shows at the moment: the file's version, the events it holds, the state, the clock, the log. */
+    const seen = async (page: Page) => {
+      await waitForRun(page, quick.traceHash);
+      const pos = await position(page);
+      const { version, events } = await page.evaluate(() => {
+        const w = window as unknown as {
+          fabricsim: { app: { run: { timings: { version?: number }; timeline: { events: unknown[] } } } };
+        };
+        return {
+          version: w.fabricsim.app.run.timings.version,
+          events: JSON.stringify(w.fabricsim.app.run.timeline.events),
+        };
+      });
+      return {
+        version,
+        events,
+        pos,
+        state: await pageState(page),
+        clock: await clock(page),
+        log: await page.$$eval('.log-rows .log-row', (rows) =>
+          rows.filter((r) => (r as HTMLElement).style.display !== 'none').map((r) => r.textContent),
+        ),
+      };
+    };
+    try {
+      const openAt = async (base: string) => {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+        pages.push({ page, errors });
+        await page.goto(`${base}&t=${t}`);
+        return page;
+      };
+      const old = await seen(await openAt(server.url));
+      const page = await openAt(v2Server.url);
+      const now = await seen(page);
+      expect(old.version).toBe(1);
+      expect(now.version).toBe(2);
+      expect(old.pos).toBe(p);
+      expect(now.pos).toBe(p);
+      expect(now.events).toBe(JSON.stringify(quick.events));
+      expect(old.events).toBe(now.events);
+      expect(now.state).toEqual(referenceState(quick, p));
+      expect(old.state).toEqual(now.state);
+      expect(now.clock).toBe(old.clock);
+      expect(now.log.length).toBeGreaterThan(3);
+      expect(now.log).toEqual(old.log);
+      // From a file: version 2 opened over a version-1 run, then a damaged version 2 says what is wrong.
+      await page.setInputFiles('[data-testid=file-input]', {
+        name: 'quickstart.v2.timeline.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(v2Text),
+      });
+      await waitForRun(page, quick.traceHash);
+      expect(
+        await page.evaluate(
+          () =>
+            (window as unknown as { fabricsim: { app: { run: { timings: { version?: number } } } } }).fabricsim.app.run
+              .timings.version,
+        ),
+      ).toBe(2);
+      await page.setInputFiles('[data-testid=file-input]', {
+        name: 'damaged.timeline.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(v2Text.replace(/"eventCount":\d+/, '"eventCount":7')),
+      });
+      await page.waitForSelector('[data-testid=error]:not(.hidden)');
+      expect(await page.textContent('[data-testid=error-detail]')).toMatch(
+        /damaged timeline: the blocks hold \d+ events, the file says 7/,
+      );
+    } finally {
+      await v2Server.close();
+    }
   });
 });

@@ -38,7 +38,16 @@ export interface LoadedRun {
    * Where the load time went (ms): parsing and checking the JSON, building keyframes before the replay is handed
    * over, deriving marks and series; and, once known, how long after that the keyframes built in the background took.
    */
-  readonly timings: { parseMs: number; keyframesMs: number; analysisMs: number; backgroundKeyframesMs?: number };
+  readonly timings: {
+    parseMs: number;
+    keyframesMs: number;
+    analysisMs: number;
+    backgroundKeyframesMs?: number;
+    /** Read from a file: reading its bytes (in the load worker), rebuilding the events in the page, its version. */
+    readMs?: number;
+    unpackMs?: number;
+    version?: 1 | 2;
+  };
 }
 
 export type FrameListener = (changes: ReadonlySet<Change>) => void;

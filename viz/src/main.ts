@@ -6,6 +6,7 @@ import { App } from './app.js';
 import { h } from './dom.js';
 import { exportMenu } from './export-menu.js';
 import { FAILURE_TOUR_ID, failureTour } from './failure-tour.js';
+import { LoadClient } from './loader/client.js';
 import { actorForEntity } from './model/actors.js';
 import { RunClient } from './runner/client.js';
 import { hasScenario, scenarioNames } from './scenarios.js';
@@ -30,7 +31,12 @@ import './style.css';
 
 const app = new App();
 const status = new StatusBar();
-const session = new Session(app, new RunClient(), status);
+const loader = new LoadClient();
+// A timeline in the address starts downloading now, in the load worker, while the page builds its views.
+const linked = parseUrlState(location.search).timeline;
+if (linked) loader.prefetch(new URL(linked, location.href).href);
+else loader.warm();
+const session = new Session(app, new RunClient(), status, loader);
 
 // --- Header: open a run ---------------------------------------------------------------------------------------
 

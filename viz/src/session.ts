@@ -2,8 +2,9 @@
  * The session: how runs get into the viewer (a timeline file, a URL, a bundled scenario run in the worker) and the
  * tree of "what if" branches forked from them. Every failure ends as a readable message in the page.
  */
-import { readTimeline, type Timeline, TimelineError } from '../../sim/trace/index.js';
+import { type Timeline, TimelineError } from '../../sim/trace/index.js';
 import { type App, type LoadedRun, prepareRun, type RunSource } from './app.js';
+import { type LoadClient, type Loaded, ReadError } from './loader/client.js';
 import type { RunClient, RunSpec } from './runner/client.js';
 import type { ForkChange } from './runner/protocol.js';
 import { loadScenarioText, scenarioLibrary } from './scenarios.js';
@@ -43,64 +44,70 @@ export class Session {
     private readonly app: App,
     private readonly client: RunClient,
     private readonly status: StatusBar,
+    private readonly loader: LoadClient,
   ) {}
 
   get currentBranch(): Branch | undefined {
     return this.branches.find((b) => b.id === this.current);
   }
 
-  /** Reads a timeline document (text) and shows it as the root of a new branch tree. */
-  async openText(text: string, source: RunSource, url: Session['rootUrl'], bytes?: number): Promise<boolean> {
+  /** Reads a timeline file (either version) in the load worker and shows it as the root of a new branch tree. */
+  async openFile(file: File): Promise<boolean> {
+    return this.openLoaded(
+      { file },
+      { kind: 'file', name: file.name },
+      {},
+      `Reading ${file.name}…`,
+      `Could not read ${file.name}:`,
+    );
+  }
+
+  /** Downloads a timeline (either version) in the load worker and shows it as the root of a new branch tree. */
+  async openUrl(url: string): Promise<boolean> {
+    // Resolved here: in the worker a relative address would be taken relative to the worker's script.
+    const absolute = new URL(url, location.href).href;
+    return this.openLoaded(
+      { url: absolute },
+      { kind: 'url', url },
+      { timeline: url },
+      'Downloading the timeline…',
+      'Could not download the timeline:',
+    );
+  }
+
+  private async openLoaded(
+    what: { url: string } | { file: Blob },
+    source: RunSource,
+    url: Session['rootUrl'],
+    reading: string,
+    readFailed: string,
+  ): Promise<boolean> {
     const gen = ++this.generation;
     this.status.clearError();
-    let timeline: Timeline;
-    let parseMs = 0;
+    this.status.progress(reading, 0);
     const t0 = performance.now();
+    let loaded: Loaded;
     try {
-      this.status.progress('Reading the timeline…', 0.05);
-      await nextFrame();
-      timeline = readTimeline(text);
-      parseMs = performance.now() - t0;
+      loaded = await this.loader.load(what, (phase, f) => {
+        if (gen !== this.generation) return;
+        if (phase === 'download') this.status.progress(reading, f * 0.5);
+        else this.status.progress('Reading the timeline…', 0.5);
+      });
     } catch (e) {
+      if (gen !== this.generation) return false;
       this.status.done();
-      this.fail('This file cannot be replayed:', e);
+      this.fail(e instanceof ReadError ? readFailed : 'This file cannot be replayed:', e);
       return false;
     }
+    if (gen !== this.generation) return false;
+    const { timeline } = loaded;
     const origin: Origin = { kind: 'resolved', scenario: timeline.scenario, seed: timeline.seed };
-    // The size on disk when known; else the text's length (equal for ASCII, which timelines nearly are).
-    return this.showRoot(timeline, source, url, origin, bytes ?? text.length, gen, t0, parseMs);
-  }
-
-  async openFile(file: File): Promise<boolean> {
-    let text: string;
-    try {
-      this.status.progress(`Reading ${file.name}…`, 0);
-      text = await file.text();
-    } catch (e) {
-      this.status.done();
-      this.fail(`Could not read ${file.name}:`, e);
-      return false;
-    }
-    return this.openText(text, { kind: 'file', name: file.name }, {}, file.size);
-  }
-
-  async openUrl(url: string): Promise<boolean> {
-    this.status.clearError();
-    this.status.progress('Downloading the timeline…', 0);
-    let text: string;
-    let bytes: number | undefined;
-    try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText} for ${url}`);
-      const length = Number(res.headers.get('content-length'));
-      if (Number.isFinite(length) && length > 0) bytes = length;
-      text = await res.text();
-    } catch (e) {
-      this.status.done();
-      this.fail('Could not download the timeline:', e);
-      return false;
-    }
-    return this.openText(text, { kind: 'url', url }, { timeline: url }, bytes);
+    return this.showRoot(timeline, source, url, origin, loaded.bytes, gen, t0, {
+      parseMs: loaded.parseMs,
+      readMs: loaded.readMs,
+      unpackMs: loaded.unpackMs,
+      version: loaded.version,
+    });
   }
 
   /** Runs a bundled scenario in the worker and shows it. */
@@ -148,7 +155,7 @@ export class Session {
     bytes: number | undefined,
     gen: number,
     t0: number,
-    parseMs = 0,
+    loadTimings: Partial<LoadedRun['timings']> = {},
   ): Promise<boolean> {
     try {
       const run = await prepareRun(timeline, 'main', source, bytes, (f) =>
@@ -156,7 +163,7 @@ export class Session {
       );
       if (gen !== this.generation) return false;
       (run as { loadMs: number }).loadMs = performance.now() - t0;
-      run.timings.parseMs = parseMs;
+      Object.assign(run.timings, loadTimings);
       this.origin = origin;
       this.rootUrl = url;
       this.forkCount = 0;
@@ -239,7 +246,8 @@ export class Session {
    */
   async addCompared(text: string, label: string): Promise<Branch | null> {
     try {
-      const timeline = readTimeline(text);
+      // Either timeline version, read and checked in the load worker like the run shown.
+      const { timeline } = await this.loader.load({ file: new Blob([text]) });
       const run = await prepareRun(timeline, 'compare', { kind: 'file', name: label }, text.length);
       this.branches = this.branches.filter((b) => b.id !== 'compare');
       const branch: Branch = {
@@ -275,8 +283,4 @@ export class Session {
     const detail = e instanceof TimelineError || e instanceof Error ? e.message : String(e);
     this.status.error(title, detail);
   }
-}
-
-function nextFrame(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 0));
 }

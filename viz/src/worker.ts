@@ -1,14 +1,17 @@
 /**
  * The run worker: loads a scenario (text, or the resolved scenario a timeline carries), applies "what if" changes,
  * runs it with the same engine as the command line — so the same scenario and seed give the same trace hash — and
- * posts progress and then the timeline back.
+ * posts progress and then the timeline back, its events in columns whose buffers are transferred (loader/pack.ts).
  */
 import { loadScenario, runScenario, type Scenario } from '../../sim/index.js';
 import type { ResolvedScenario } from '../../sim/spec/index.js';
+import { columnBuffers } from '../../sim/trace/index.js';
+import { packTimeline } from './loader/pack.js';
 import { applyChanges } from './runner/apply-changes.js';
 import type { RunRequest, RunResponse } from './runner/protocol.js';
 
-const post = (msg: RunResponse): void => (self as unknown as Worker).postMessage(msg);
+const post = (msg: RunResponse, transfer: Transferable[] = []): void =>
+  (self as unknown as Worker).postMessage(msg, transfer);
 
 function load(req: RunRequest): { scenario: Scenario; seed: number } {
   if (req.source === 'text') {
@@ -61,7 +64,8 @@ self.onmessage = (ev: MessageEvent<RunRequest>) => {
       },
     );
     if (!timeline) throw new Error('the run recorded no timeline');
-    post({ id: req.id, type: 'done', timeline, elapsedMs: performance.now() - t0 });
+    const packed = packTimeline(timeline);
+    post({ id: req.id, type: 'done', packed, elapsedMs: performance.now() - t0 }, columnBuffers(packed.columns));
   } catch (e) {
     post({ id: req.id, type: 'error', message: e instanceof Error ? e.message : String(e) });
   }

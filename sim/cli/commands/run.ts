@@ -1,19 +1,19 @@
 /**
- * `fabricsim run FILE [--seed N] [--out timeline.json] [--json] [--until T]`
+ * `fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2]] [--json] [--until T]`
  */
 import { runScenario } from '../../index.js';
 import type { RunSummary } from '../../metrics/index.js';
 import { runStreamed } from '../../run.js';
-import { timelineWriter } from '../../trace/index.js';
+import { TIMELINE_FILE_VERSION, type TimelineFileVersion, timelineWriter } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed, parseUntil } from '../args.js';
-import { EXIT_OK } from '../errors.js';
+import { EXIT_OK, UsageError } from '../errors.js';
 import { checkWritable, openAtomicWriter } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
 import { withPlugins } from '../plugins.js';
 import { loadScenarioFile, withScenarioErrors } from '../scenario.js';
 import { bytesPerEvent, formatRunReport } from '../summary.js';
-import { RUN_HELP } from '../usage.js';
+import { RUN_HELP, usageLine } from '../usage.js';
 
 const OPTIONS = {
   ...HELP_OPTION,
@@ -21,6 +21,7 @@ const OPTIONS = {
   out: { type: 'string' },
   json: { type: 'boolean' },
   until: { type: 'string' },
+  'timeline-version': { type: 'string' },
 } as const;
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -33,6 +34,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   const seed = typeof values.seed === 'string' ? parseSeed(values.seed, RUN_HELP) : undefined;
   const untilUs = typeof values.until === 'string' ? parseUntil(values.until, RUN_HELP) : undefined;
   const out = typeof values.out === 'string' ? values.out : undefined;
+  const version = parseTimelineVersion(values['timeline-version'], out !== undefined);
   // Fail before a long run, not after it.
   if (out !== undefined) checkWritable(out);
 
@@ -50,7 +52,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
       summary = withScenarioErrors(file, () =>
         runStreamed(
           scenario.resolved,
-          timelineWriter(writer.write),
+          timelineWriter(writer.write, version),
           scenario.plugins === undefined ? runOpts : { ...runOpts, plugins: scenario.plugins },
         ),
       ).summary;
@@ -73,4 +75,12 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
     io.out(formatRunReport({ summary, file, wallMs, timeline: written }));
   }
   return EXIT_OK;
+}
+
+/** `--timeline-version`: 1 or 2, and only with `--out`. */
+function parseTimelineVersion(value: string | boolean | undefined, hasOut: boolean): TimelineFileVersion {
+  if (value === undefined) return TIMELINE_FILE_VERSION;
+  if (!hasOut) throw new UsageError('--timeline-version needs --out', usageLine(RUN_HELP));
+  if (value === '1' || value === '2') return Number(value) as TimelineFileVersion;
+  throw new UsageError(`--timeline-version must be 1 or 2, not ${JSON.stringify(value)}`, usageLine(RUN_HELP));
 }

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
-import { runScenario } from '../../index.js';
+import { runScenario, writeTimeline } from '../../index.js';
 import { HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';
@@ -78,7 +78,7 @@ export async function startCommand(argv: readonly string[], io: CliIO): Promise<
   const outDir = root.split(sep).includes('node_modules') ? join(process.cwd(), 'out') : join(root, 'out');
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.timeline.json`);
-  const text = `${JSON.stringify(timeline)}\n`;
+  const text = writeTimeline(timeline!);
   writeFileAtomic(out, text);
   io.out(formatRunReport({ summary, file, wallMs, timeline: { path: out, bytes: Buffer.byteLength(text) } }));
 

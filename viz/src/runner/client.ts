@@ -1,5 +1,6 @@
 /** The page's side of the run worker: one worker, requests answered in order, with progress. */
 import type { Timeline } from '../../../sim/trace/index.js';
+import { unpack } from '../loader/pack.js';
 import type { RunRequest, RunResponse } from './protocol.js';
 
 type Pending = {
@@ -27,8 +28,14 @@ export class RunClient {
       if (msg.type === 'progress') p.onProgress?.(msg.fraction);
       else {
         this.pending.delete(msg.id);
-        if (msg.type === 'done') p.resolve({ timeline: msg.timeline, elapsedMs: msg.elapsedMs });
-        else p.reject(new Error(msg.message));
+        if (msg.type === 'error') p.reject(new Error(msg.message));
+        else {
+          try {
+            p.resolve({ timeline: unpack(msg.packed), elapsedMs: msg.elapsedMs });
+          } catch (e) {
+            p.reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        }
       }
     };
     w.onerror = (ev) => {

@@ -1,5 +1,6 @@
 /** Messages between the page and the run worker. */
 import type { Timeline } from '../../../sim/trace/index.js';
+import type { PackedTimeline } from '../loader/protocol.js';
 
 /** A change that turns a run into a "what if" branch. */
 export type ForkChange =
@@ -64,5 +65,5 @@ export type RunRequest = {
 
 export type RunResponse =
   | { readonly id: number; readonly type: 'progress'; readonly fraction: number }
-  | { readonly id: number; readonly type: 'done'; readonly timeline: Timeline; readonly elapsedMs: number }
+  | { readonly id: number; readonly type: 'done'; readonly packed: PackedTimeline; readonly elapsedMs: number }
   | { readonly id: number; readonly type: 'error'; readonly message: string };

@@ -1,0 +1,351 @@
+/**
+ * Timeline events in columns: the encoding of timeline format version 2 (docs/timeline.md), and the form in which
+ * the viewer's loader hands a parsed timeline from its worker to the page.
+ *
+ * Each field of the events is one list of numbers (times as deltas, causes as distances back, every string as an
+ * index into a string table that grows in order of first use), so a million events parse as a few long lists of
+ * small integers instead of a million objects — smaller on disk, faster to parse, and transferable between threads
+ * as typed arrays. `ColumnEncoder` fills the columns from events a block at a time; `decodeColumns` rebuilds the
+ * very same event objects (same fields, same key order), checking as it goes that the columns are whole.
+ */
+import { TimelineError } from './error.js';
+import type { Deadline, MessageInfo, Patch, TimelineEvent } from './event.js';
+
+/** A list of numbers: a plain array in a file, a typed array between threads. */
+export type NumberColumn = ArrayLike<number>;
+
+/**
+ * Events in columns. `n` events; per event: `t` (µs since the previous event, the first since 0), `k`, `s`, `x`
+ * (string ids), `c` (0 = no cause, else the event's id minus its cause's), `r`, `tp` (0 = none, else string id + 1),
+ * `p`, `d` (0 = none, else the number of patches / deadlines + 1), `m` (0 = none, 1 = lost or refused, 2 =
+ * delivered). Per patch: `po` (0 replace, 1 add, 2 remove; +3 when the patch has no value), `pl` (path length),
+ * `pv` (the values of the patches that have one); per path segment `ps` (an index ≥ 0, or −(string id + 1)). Per
+ * message: `mf`, `mt` (string ids), `ma` (arrival − t). Per deadline: `dt` (time − event time), `dk`, `ds`.
+ * `str`: the strings this block adds to the table, in id order.
+ */
+export interface EventColumns<C extends NumberColumn = NumberColumn> {
+  readonly n: number;
+  readonly str: readonly string[];
+  readonly t: C;
+  readonly k: C;
+  readonly s: C;
+  readonly c: C;
+  readonly x: C;
+  readonly r: C;
+  readonly tp: C;
+  readonly p: C;
+  readonly po: C;
+  readonly pl: C;
+  readonly ps: C;
+  readonly pv: readonly unknown[];
+  readonly m: C;
+  readonly mf: C;
+  readonly mt: C;
+  readonly ma: C;
+  readonly d: C;
+  readonly dt: C;
+  readonly dk: C;
+  readonly ds: C;
+}
+
+/** The numeric columns' names, in the order a block writes them. */
+export const NUMBER_COLUMNS = [
+  't',
+  'k',
+  's',
+  'c',
+  'x',
+  'r',
+  'tp',
+  'p',
+  'po',
+  'pl',
+  'ps',
+  'm',
+  'mf',
+  'mt',
+  'ma',
+  'd',
+  'dt',
+  'dk',
+  'ds',
+] as const;
+export type NumberColumnName = (typeof NUMBER_COLUMNS)[number];
+
+/** Columns whose values are not string ids or counts (deltas of time), kept as doubles in typed arrays. */
+const TIME_COLUMNS: ReadonlySet<NumberColumnName> = new Set(['t', 'ma', 'dt']);
+
+const OPS = ['replace', 'add', 'remove'] as const;
+
+type Mutable = { -readonly [K in NumberColumnName]: number[] } & { n: number; str: string[]; pv: unknown[] };
+
+function emptyColumns(): Mutable {
+  const cols = { n: 0, str: [], pv: [] } as unknown as Mutable;
+  for (const name of NUMBER_COLUMNS) cols[name] = [];
+  return cols;
+}
+
+/**
+ * Fills columns from events, in order. The string table and the last time carry over from one block to the next,
+ * so that a file's blocks read back in order give the whole timeline.
+ */
+export class ColumnEncoder {
+  private readonly ids = new Map<string, number>();
+  private cols = emptyColumns();
+  private lastT = 0;
+  private count = 0;
+
+  /** Events added to the block being filled. */
+  get pending(): number {
+    return this.cols.n;
+  }
+
+  private id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(s, id);
+      this.cols.str.push(s);
+    }
+    return id;
+  }
+
+  add(e: TimelineEvent): void {
+    const c = this.cols;
+    const i = this.count++;
+    if (!Number.isSafeInteger(e.t) || e.t < this.lastT) {
+      throw new Error(`event ${i}: time ${e.t} is not a whole number of µs at or after the previous event's`);
+    }
+    c.t.push(e.t - this.lastT);
+    this.lastT = e.t;
+    c.k.push(this.id(e.k));
+    c.s.push(this.id(e.s));
+    c.c.push(e.c < 0 ? 0 : i - e.c);
+    c.x.push(this.id(e.x));
+    c.r.push(e.r === undefined ? 0 : this.id(e.r) + 1);
+    c.tp.push(e.tp === undefined ? 0 : this.id(e.tp) + 1);
+    const p = e.p;
+    c.p.push(p === undefined ? 0 : p.length + 1);
+    if (p !== undefined) {
+      for (const patch of p) {
+        const op = OPS.indexOf(patch.op);
+        if (op < 0) throw new Error(`event ${i}: unknown patch op ${JSON.stringify(patch.op)}`);
+        const hasValue = 'value' in patch && patch.value !== undefined;
+        c.po.push(hasValue ? op : op + 3);
+        c.pl.push(patch.path.length);
+        for (const seg of patch.path) {
+          if (typeof seg === 'string') c.ps.push(-(this.id(seg) + 1));
+          else if (Number.isSafeInteger(seg) && seg >= 0) c.ps.push(seg);
+          else throw new Error(`event ${i}: patch path segment ${seg} is not a name or an index`);
+        }
+        if (hasValue) c.pv.push(patch.value);
+      }
+    }
+    const m = e.m;
+    c.m.push(m === undefined ? 0 : m.ok ? 2 : 1);
+    if (m !== undefined) {
+      c.mf.push(this.id(m.from));
+      c.mt.push(this.id(m.to));
+      c.ma.push(m.at - e.t);
+    }
+    const d = e.d;
+    c.d.push(d === undefined ? 0 : d.length + 1);
+    if (d !== undefined) {
+      for (const dl of d) {
+        c.dt.push(dl.t - e.t);
+        c.dk.push(this.id(dl.k));
+        c.ds.push(this.id(dl.s));
+      }
+    }
+    c.n++;
+  }
+
+  /** The block filled since the last call (with the strings it added), and starts the next one. */
+  flush(): EventColumns<number[]> {
+    const block = this.cols;
+    this.cols = emptyColumns();
+    return block;
+  }
+}
+
+/** Every event of `events` in one block of columns. */
+export function encodeColumns(events: readonly TimelineEvent[]): EventColumns<number[]> {
+  const enc = new ColumnEncoder();
+  for (const e of events) enc.add(e);
+  return enc.flush();
+}
+
+/**
+ * Joins blocks, read in order, into one block whose numeric columns are typed arrays (to transfer between threads
+ * without a copy). Checks that each block is a block.
+ */
+export function joinColumns(blocks: readonly unknown[]): EventColumns<Float64Array | Int32Array> {
+  let n = 0;
+  const lengths = Object.fromEntries(NUMBER_COLUMNS.map((c) => [c, 0])) as Record<NumberColumnName, number>;
+  let pvLength = 0;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = checkBlock(blocks[b], b);
+    n += block.n;
+    for (const name of NUMBER_COLUMNS) lengths[name] += block[name].length;
+    pvLength += block.pv.length;
+  }
+  const out = {} as Record<NumberColumnName, Float64Array | Int32Array>;
+  for (const name of NUMBER_COLUMNS) {
+    out[name] = TIME_COLUMNS.has(name) ? new Float64Array(lengths[name]) : new Int32Array(lengths[name]);
+  }
+  const str: string[] = [];
+  const pv: unknown[] = new Array(pvLength);
+  const at = Object.fromEntries(NUMBER_COLUMNS.map((c) => [c, 0])) as Record<NumberColumnName, number>;
+  let pvAt = 0;
+  for (const raw of blocks) {
+    const block = raw as EventColumns<number[]>;
+    for (const s of block.str) str.push(s);
+    for (const name of NUMBER_COLUMNS) {
+      out[name].set(block[name], at[name]);
+      at[name] += block[name].length;
+    }
+    for (const v of block.pv) pv[pvAt++] = v;
+  }
+  return { n, str, pv, ...out };
+}
+
+/** The typed arrays of joined columns, to list as transferables. */
+export function columnBuffers(cols: EventColumns<Float64Array | Int32Array>): ArrayBuffer[] {
+  return NUMBER_COLUMNS.map((name) => cols[name].buffer as ArrayBuffer);
+}
+
+function checkBlock(raw: unknown, b: number): EventColumns<number[]> {
+  const block = raw as Partial<Record<string, unknown>> | null;
+  if (!block || typeof block !== 'object' || !Number.isSafeInteger(block.n) || (block.n as number) < 0) {
+    throw new TimelineError(`damaged timeline: block ${b} of events has no count`);
+  }
+  if (!Array.isArray(block.str) || !Array.isArray(block.pv)) {
+    throw new TimelineError(`damaged timeline: block ${b} of events lacks its strings or patch values`);
+  }
+  for (const name of NUMBER_COLUMNS) {
+    if (!Array.isArray(block[name])) throw new TimelineError(`damaged timeline: block ${b} lacks column "${name}"`);
+  }
+  return block as unknown as EventColumns<number[]>;
+}
+
+/**
+ * Rebuilds the events of one block of columns (or of joined blocks) and appends them to `out`; `strings` is the table
+ * so far, to which the block's strings are added. Refuses columns that do not add up, ids out of the table, time
+ * going back and causes that are not before their event, saying where.
+ */
+export function decodeColumns(cols: EventColumns, strings: string[], out: TimelineEvent[]): void {
+  for (const s of cols.str) strings.push(s);
+  const n = cols.n;
+  const base = out.length;
+  const { t, k, s, c, x, r, tp, p, po, pl, ps, pv, m, mf, mt, ma, d, dt, dk, ds } = cols;
+  for (const [name, col] of [
+    ['t', t],
+    ['k', k],
+    ['s', s],
+    ['c', c],
+    ['x', x],
+    ['r', r],
+    ['tp', tp],
+    ['p', p],
+    ['m', m],
+    ['d', d],
+  ] as const) {
+    if (col.length !== n) {
+      throw new TimelineError(`damaged timeline: column "${name}" has ${col.length} values for ${n} events`);
+    }
+  }
+  const nStr = strings.length;
+  const str = (id: number, where: number): string => {
+    if (!(id >= 0 && id < nStr)) {
+      throw new TimelineError(`damaged timeline: event ${where} names string ${id}, not in the table`);
+    }
+    return strings[id]!;
+  };
+  let time = base > 0 ? out[base - 1]!.t : 0;
+  let ip = 0;
+  let is = 0;
+  let iv = 0;
+  let im = 0;
+  let id = 0;
+  for (let j = 0; j < n; j++) {
+    const i = base + j;
+    const dtime = t[j]!;
+    if (!(dtime >= 0)) throw new TimelineError(`damaged timeline: event ${i} goes back in time`);
+    time += dtime;
+    const back = c[j]!;
+    if (!(back >= 0 && back <= i && Number.isInteger(back))) {
+      throw new TimelineError(`damaged timeline: event ${i} names a cause that is not before it`);
+    }
+    // One shape for every event (absent fields are undefined, which JSON.stringify leaves out): property reads
+    // across a million events stay monomorphic.
+    const rj = r[j]!;
+    const tpj = tp[j]!;
+    const e: {
+      t: number;
+      k: string;
+      s: string;
+      c: number;
+      x: string;
+      r: string | undefined;
+      tp: string | undefined;
+      p: Patch[] | undefined;
+      m: MessageInfo | undefined;
+      d: Deadline[] | undefined;
+    } = {
+      t: time,
+      k: str(k[j]!, i),
+      s: str(s[j]!, i),
+      c: back === 0 ? -1 : i - back,
+      x: str(x[j]!, i),
+      r: rj > 0 ? str(rj - 1, i) : undefined,
+      tp: tpj > 0 ? str(tpj - 1, i) : undefined,
+      p: undefined,
+      m: undefined,
+      d: undefined,
+    };
+    const pj = p[j]!;
+    if (pj > 0) {
+      const patches: Patch[] = new Array(pj - 1);
+      for (let q = 0; q < pj - 1; q++, ip++) {
+        const code = po[ip];
+        const len = pl[ip];
+        if (code === undefined || len === undefined || !(code >= 0 && code < 6) || is + len > ps.length) {
+          throw new TimelineError(`damaged timeline: event ${i} has patches the columns do not hold`);
+        }
+        const path: (string | number)[] = new Array(len);
+        for (let w = 0; w < len; w++, is++) {
+          const seg = ps[is]!;
+          path[w] = seg < 0 ? str(-seg - 1, i) : seg;
+        }
+        const op = OPS[code % 3]!;
+        if (code < 3) {
+          if (iv >= pv.length) throw new TimelineError(`damaged timeline: event ${i} has a patch with no value`);
+          patches[q] = { op, path, value: pv[iv++] };
+        } else {
+          patches[q] = { op, path };
+        }
+      }
+      e.p = patches;
+    }
+    const mj = m[j]!;
+    if (mj > 0) {
+      if (im >= mf.length || im >= mt.length || im >= ma.length) {
+        throw new TimelineError(`damaged timeline: event ${i} has a message the columns do not hold`);
+      }
+      e.m = { from: str(mf[im]!, i), to: str(mt[im]!, i), at: time + ma[im]!, ok: mj === 2 };
+      im++;
+    }
+    const dj = d[j]!;
+    if (dj > 0) {
+      const deadlines: Deadline[] = new Array(dj - 1);
+      for (let q = 0; q < dj - 1; q++, id++) {
+        if (id >= dt.length || id >= dk.length || id >= ds.length) {
+          throw new TimelineError(`damaged timeline: event ${i} has deadlines the columns do not hold`);
+        }
+        deadlines[q] = { t: time + dt[id]!, k: str(dk[id]!, i), s: str(ds[id]!, i) };
+      }
+      e.d = deadlines;
+    }
+    out.push(e as TimelineEvent);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Timeline format version 2 (events in columns): every bundled scenario's timeline written in version 2 reads back
+ * as the very same timeline (the text of version 1, byte for byte), streamed or whole; blocks chain (strings, times,
+ * causes carry over); every kind of event field survives; damaged files are refused with a message saying what.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withPlugins } from '../../sim/cli/plugins.js';
+import { loadScenario } from '../../sim/index.js';
+import { runResolved, runStreamed } from '../../sim/run.js';
+import { encodeColumns } from '../../sim/trace/columns.js';
+import { readTimeline, type Timeline, type TimelineEvent } from '../../sim/trace/format.js';
+import { BLOCK_EVENTS, timelineWriter } from '../../sim/trace/stream.js';
+import { writeTimeline } from '../../sim/trace/write.js';
+
+const DIR = join('scenarios');
+const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
+
+async function load(name: string) {
+  const path = join(DIR, name);
+  return withPlugins(loadScenario(readFileSync(path, 'utf8'), { fileName: path }));
+}
+
+function timeline(events: TimelineEvent[]): Timeline {
+  return {
+    format: 'fabricsim.timeline',
+    version: 1,
+    fabricsim: '0.1.0',
+    scenario: { name: 'hand-made', resolved: {} },
+    seed: 1,
+    durationUs: 100_000_000,
+    initial: { clusters: [] } as unknown as Timeline['initial'],
+    events,
+    summary: { events: events.length } as unknown as Timeline['summary'],
+    traceHash: '0123456789abcdef',
+  };
+}
+
+/** Events with every optional field in every form: rules, topics, patches (with and without values, empty), messages
+ *  delivered and refused, deadlines, roots and caused events; spread over more than two blocks. */
+function richEvents(n: number): TimelineEvent[] {
+  const events: TimelineEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const e: Record<string, unknown> = {
+      t: 1000 * Math.floor(i / 3),
+      k: ['fault.start', 'msg.poll', 'instance.crash', 'node.silent'][i % 4],
+      s: `subject-${i % 97}`,
+      c: i === 0 || i % 11 === 0 ? -1 : i - 1 - (i % 5 === 0 ? Math.min(i - 1, 300) : 0),
+      x: `text ${i % 13 === 0 ? i : 'shared'} — ünïcødé`,
+    };
+    if (i % 7 === 0) e.r = `rule-${i % 3}`;
+    if (i % 2 === 0) e.tp = 'role-monitoring';
+    if (i % 5 === 0) {
+      e.p = [
+        { op: 'replace', path: ['clusters', 0, 'instances', i % 50, 'status'], value: i % 2 ? 'Ready' : 'Stopped' },
+        { op: 'add', path: ['clusters', 0, 'nodes', 1, 'instances', 3], value: [1, 2, { deep: null }] },
+        { op: 'remove', path: ['clusters', 0, 'nodes', 2, 'instances', 0] },
+      ];
+    } else if (i % 17 === 0) e.p = [];
+    if (i % 3 === 1) e.m = { from: `fc:c${i % 2}`, to: `ha:n${i % 40}`, at: e.t as number, ok: i % 2 === 0 };
+    if (i % 9 === 0) e.d = [{ t: (e.t as number) + 5_000_000, k: 'instance.restart', s: `subject-${i % 97}` }];
+    events.push(e as unknown as TimelineEvent);
+  }
+  return events;
+}
+
+describe('timeline version 2', () => {
+  it.each(FILES)('%s: reads back as the same timeline as version 1, streamed or whole, and smaller', async (name) => {
+    const sc = await load(name);
+    const opts = sc.plugins === undefined ? {} : { plugins: sc.plugins };
+    const whole = runResolved(sc.resolved, { ...opts, record: true }).timeline!;
+    const v1 = writeTimeline(whole, 1);
+    const v2 = writeTimeline(whole, 2);
+    expect(JSON.parse(v2).version).toBe(2);
+    expect(`${JSON.stringify(readTimeline(v2))}\n`).toBe(v1);
+    const pieces: string[] = [];
+    runStreamed(
+      sc.resolved,
+      timelineWriter((s) => pieces.push(s), 2),
+      opts,
+    );
+    expect(pieces.join('')).toBe(v2);
+    if (whole.events.length > 100) expect(v2.length).toBeLessThan(v1.length * 0.6);
+  });
+
+  it('keeps every field through blocks that chain their strings, times and causes', () => {
+    const tl = timeline(richEvents(2 * BLOCK_EVENTS + 123));
+    const v2 = writeTimeline(tl);
+    const doc = JSON.parse(v2);
+    expect(doc.blocks).toHaveLength(3);
+    expect(doc.eventCount).toBe(tl.events.length);
+    // A string is listed once, in the block that first uses it.
+    expect(doc.blocks[1].str).not.toContain('subject-1');
+    expect(JSON.stringify(readTimeline(v2))).toBe(JSON.stringify(tl));
+    expect(readTimeline(v2)).toEqual(tl);
+  });
+
+  it('reads an empty run', () => {
+    const tl = timeline([]);
+    expect(JSON.parse(writeTimeline(tl)).blocks).toEqual([]);
+    expect(readTimeline(writeTimeline(tl))).toEqual(tl);
+  });
+
+  it('refuses to encode times that go back or are not whole µs, and paths it cannot hold', () => {
+    const e: TimelineEvent = { t: 5, k: 'k', s: 's', c: -1, x: '' };
+    expect(() => encodeColumns([e, { ...e, t: 4 }])).toThrow(/event 1: time 4/);
+    expect(() => encodeColumns([{ ...e, t: 1.5 }])).toThrow(/event 0: time 1.5/);
+    expect(() => encodeColumns([{ ...e, p: [{ op: 'replace', path: ['a', -1], value: 1 }] }])).toThrow(/segment -1/);
+  });
+
+  it('refuses damaged files, saying what is wrong', () => {
+    const good = writeTimeline(timeline(richEvents(300)));
+    const doc = () => JSON.parse(good);
+    const withBlock = (change: (b: Record<string, unknown[]>) => void) => {
+      const d = doc();
+      change(d.blocks[0]);
+      return JSON.stringify(d);
+    };
+    const cases: [string, RegExp][] = [
+      [good.slice(0, good.length / 2), /not valid JSON.*truncated/],
+      [
+        JSON.stringify({ ...doc(), version: 3 }),
+        /unsupported timeline version 3: this fabricsim reads versions 1 and 2/,
+      ],
+      [JSON.stringify({ ...doc(), blocks: undefined }), /damaged timeline: missing "blocks"/],
+      [JSON.stringify({ ...doc(), eventCount: 301 }), /the blocks hold 300 events, the file says 301/],
+      [JSON.stringify({ ...doc(), blocks: [null] }), /block 0 of events has no count/],
+      [
+        withBlock((b) => {
+          delete b.ds;
+        }),
+        /block 0 lacks column "ds"/,
+      ],
+      [
+        withBlock((b) => {
+          b.k![10] = 100_000;
+        }),
+        /event 10 names string 100000, not in the table/,
+      ],
+      [
+        withBlock((b) => {
+          b.t![20] = -1;
+        }),
+        /event 20 goes back in time/,
+      ],
+      [
+        withBlock((b) => {
+          b.c![30] = 31;
+        }),
+        /event 30 names a cause that is not before it/,
+      ],
+      [
+        withBlock((b) => {
+          b.s!.pop();
+        }),
+        /column "s" has 299 values for 300 events/,
+      ],
+      [
+        withBlock((b) => {
+          b.pl!.length = 3;
+        }),
+        /has patches the columns do not hold/,
+      ],
+    ];
+    for (const [text, message] of cases) expect(() => readTimeline(text), String(message)).toThrow(message);
+  });
+});

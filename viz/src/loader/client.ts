@@ -1,0 +1,118 @@
+/**
+ * The page's side of the load worker: one worker, started with the page so that it is ready by the time a timeline
+ * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred.
+ */
+import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import { unpack } from './pack.js';
+import type { LoadRequest, LoadResponse } from './protocol.js';
+
+/** The bytes could not be had (a network failure, an HTTP error, an unreadable file). */
+export class ReadError extends Error {
+  override name = 'ReadError';
+}
+
+export interface Loaded {
+  readonly timeline: Timeline;
+  readonly bytes: number;
+  readonly version: 1 | 2;
+  /** Where the time went (ms): reading the bytes, parsing and checking them (in the worker), rebuilding the events. */
+  readonly readMs: number;
+  readonly parseMs: number;
+  readonly unpackMs: number;
+}
+
+type Pending = {
+  resolve: (r: Loaded) => void;
+  reject: (e: Error) => void;
+  onProgress: ((phase: 'download' | 'parse', f: number) => void) | undefined;
+};
+
+export class LoadClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** A download started before anyone asked (`prefetch`), handed to the first `load` of the same address. */
+  private early: { url: string; id: number; promise: Promise<Loaded> } | null = null;
+
+  /** Starts the worker now (it loads its code while the page sets itself up). */
+  warm(): void {
+    this.ensure();
+  }
+
+  /**
+   * Starts downloading and parsing `url` (absolute) now, while the page sets itself up; the first `load` of the same
+   * address takes it over. A failure is reported to that `load`, never on its own.
+   */
+  prefetch(url: string): void {
+    const id = this.nextId;
+    const promise = this.load({ url });
+    promise.catch(() => {});
+    this.early = { url, id, promise };
+  }
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (ev: MessageEvent<LoadResponse>) => {
+      const msg = ev.data;
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      if (msg.type === 'progress') {
+        p.onProgress?.(msg.phase, msg.fraction);
+        return;
+      }
+      this.pending.delete(msg.id);
+      if (msg.type === 'error') {
+        p.reject(msg.kind === 'read' ? new ReadError(msg.message) : new TimelineError(msg.message));
+        return;
+      }
+      try {
+        const u0 = performance.now();
+        const timeline = unpack(msg.packed);
+        const unpackMs = performance.now() - u0;
+        p.resolve({
+          timeline,
+          bytes: msg.bytes,
+          version: msg.packed.version,
+          readMs: msg.readMs,
+          parseMs: msg.parseMs,
+          unpackMs,
+        });
+      } catch (e) {
+        p.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      const err = new Error(`the load worker failed: ${ev.message || 'unknown error'}`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      this.worker?.terminate();
+      this.worker = null;
+    };
+    this.worker = w;
+    return w;
+  }
+
+  /** Downloads (`url`) or reads (`file`) a timeline and returns it, rebuilt in the page. */
+  load(
+    what: { url: string } | { file: Blob },
+    onProgress?: (phase: 'download' | 'parse', f: number) => void,
+  ): Promise<Loaded> {
+    const early = this.early;
+    if (early && 'url' in what && what.url === early.url) {
+      this.early = null;
+      const p = this.pending.get(early.id);
+      if (p) p.onProgress = onProgress;
+      return early.promise;
+    }
+    this.early = null;
+    const id = this.nextId++;
+    const req: LoadRequest =
+      'url' in what ? { id, source: 'url', url: what.url } : { id, source: 'file', file: what.file };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.ensure().postMessage(req);
+    });
+  }
+}
