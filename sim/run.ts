@@ -182,7 +182,8 @@ function scheduleRandom(
   split?: SplitHooks,
 ): void {
   const re = compileGlob(f.targets);
-  const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
+  const all = spaces[FAULT_TARGETS[f.kind]];
+  const targets = f.targets === '*' ? all : all.filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   // One stream per target, made only for the targets that draw past their first arrival (a region has about 210,000
