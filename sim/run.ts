@@ -48,7 +48,7 @@ export function resolvedScenarioHash(sc: ResolvedScenario): string {
 }
 
 function forkName(s: string): string {
-  return s.replaceAll('/', '|');
+  return s.includes('/') ? s.replaceAll('/', '|') : s;
 }
 
 /**
@@ -187,13 +187,17 @@ function scheduleRandom(
   split?: SplitHooks,
 ): void {
   const re = compileGlob(f.targets);
-  const targets = spaces[FAULT_TARGETS[f.kind]].filter((id) => re.test(id));
+  const all = spaces[FAULT_TARGETS[f.kind]];
+  const targets = f.targets === '*' ? all : all.filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
-  const streams = targets.map((t) => base.fork(forkName(t)));
+  // One stream per target, made only for the targets that draw past their first arrival (a region has about 210,000
+  // targets, and on a day only a few thousand see a fault): the first draws of all go through `streams.draw`.
+  const streams = base.forks(targets.map(forkName));
   // estimate (issue 16): a repair-time distribution draws from its own stream per target, one draw per fault.
   const repair = f.repair === undefined ? null : makeSampler(f.repair);
-  const repairStreams = repair === null ? [] : streams.map((r) => r.fork('repair'));
+  const repairStreams: Random[] = [];
+  const repairStream = (slot: number): Random => (repairStreams[slot] ??= streams.stream(slot).fork('repair'));
   const end = Math.min(f.untilUs, durationUs);
   const pending: EventHandle[] = new Array(targets.length).fill(-1);
   // SQL replicas come back through a public method, so their repair is scheduled here, where a split can draw it
@@ -212,7 +216,7 @@ function scheduleRandom(
     // The id names the arrival (process and arrival index), not the count of accepted faults, so the same arrival
     // has the same id under every parameter value of a sweep.
     const id = `${process}#${++counts.arrivals}`;
-    const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStreams[slot]!)));
+    const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStream(slot))));
     let accepted: boolean;
     if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, faultExtra(f));
     else {
@@ -223,11 +227,11 @@ function scheduleRandom(
       counts.missed++;
       missedArrival(sim, f.kind, targets[slot]!, id);
     }
-    const next = sim.now + Math.max(1, Math.round(sample(streams[slot]!)));
+    const next = sim.now + Math.max(1, Math.round(sample(streams.stream(slot))));
     if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
   for (let slot = 0; slot < targets.length; slot++) {
-    const first = f.startUs + Math.max(0, Math.round(sample(streams[slot]!)));
+    const first = f.startUs + Math.max(0, Math.round(streams.draw(slot, sample)));
     if (first <= end) pending[slot] = sim.sched.at(first, fire, slot);
   }
   if (split !== undefined && f.every.kind === 'exponential') {
@@ -236,7 +240,7 @@ function scheduleRandom(
       for (let slot = 0; slot < targets.length; slot++) {
         sim.sched.cancel(pending[slot]!);
         const from = Math.max(sim.now, f.startUs);
-        const next = from + Math.max(from === sim.now ? 1 : 0, Math.round(sample(streams[slot]!)));
+        const next = from + Math.max(from === sim.now ? 1 : 0, Math.round(streams.draw(slot, sample)));
         if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
       }
     });
@@ -245,7 +249,7 @@ function scheduleRandom(
     split.redraw.push(() => {
       for (let slot = 0; slot < targets.length; slot++) {
         if (!sim.sched.cancel(repairing[slot]!)) continue;
-        const lasts = Math.max(1, Math.round(repair!(repairStreams[slot]!)));
+        const lasts = Math.max(1, Math.round(repair!(repairStream(slot))));
         repairing[slot] = sim.sched.after(lasts, repaired, slot);
       }
     });

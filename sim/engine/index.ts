@@ -15,7 +15,7 @@ export {
 export { compileGlob, globMatches, isGlob, matchGlob } from './glob.js';
 export { TraceHash } from './hash.js';
 export { type EventHandle, EventQueue, MAX_PENDING } from './queue.js';
-export { hashString32, hashUniform, Random, streamKey } from './random.js';
+export { type Forks, hashString32, hashUniform, Random, streamKey } from './random.js';
 export { type EventFn, type RunOptions, type RunResult, Scheduler } from './scheduler.js';
 export {
   assertTime,

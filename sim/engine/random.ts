@@ -14,7 +14,8 @@
  * The generator is written out here (`mash` and `Random.next` below) rather than taken from seedrandom: it draws exactly the numbers
  * seedrandom's `alea` draws for the same seed string (a test checks this), but a stream is four numbers in its Random
  * object instead of a set of closures, and it is seeded only when it first draws. A region schedules one stream per target
- * of each random fault process (about 210,000), so construction cost is set-up time.
+ * of each random fault process (about 210,000), so construction cost is set-up time: `forks(names)` seeds all of a
+ * process's children at once, four keys at a time, and makes a stream object only for a child that keeps drawing.
  *
  * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
  * once from (root seed, path, salt) — with sfc32, see below — so that runs which re-execute the same prefix draw
@@ -59,6 +60,145 @@ const MASH_SPACE_1 = mash(0xefc8249d, ' ');
 const MASH_SPACE_2 = mash(MASH_SPACE_1, ' ');
 const MASH_SPACE_3 = mash(MASH_SPACE_2, ' ');
 
+/**
+ * Many children of one stream (`Random.forks`). Child i draws exactly what `parent.fork(names[i])` would draw, and its
+ * sequence continues across calls: drawing through `draw` and then through `stream(i)` is one sequence.
+ */
+export interface Forks {
+  readonly size: number;
+  /**
+   * Runs `f` on child i and returns its result. Unless child i has a stream object already, `f` gets a scratch
+   * stream that stands for the child only during the call (do not keep it, and do not use these forks inside `f`).
+   */
+  draw<T>(i: number, f: (r: Random) => T): T;
+  /** Child i as a stream object of its own (made on the first call, the same object after). */
+  stream(i: number): Random;
+}
+
+/**
+ * Alea's seed states (s0, s1, s2, c) for the keys `prefix + names[i]`, four numbers per name: the same numbers
+ * `seedAlea` computes one key at a time. Mash runs over a key three times; the first run's state after the shared
+ * prefix is the same for every key, and keys of equal length are hashed four at a time in lock-step.
+ */
+function aleaStates(prefix: string, names: readonly string[]): Float64Array {
+  const out = new Float64Array(4 * names.length);
+  const start = mash(MASH_SPACE_3, prefix);
+  const byLength = new Map<number, number[]>();
+  for (let i = 0; i < names.length; i++) {
+    const len = names[i]!.length;
+    let list = byLength.get(len);
+    if (list === undefined) byLength.set(len, (list = []));
+    list.push(i);
+  }
+  const lanes = new Float64Array(4);
+  for (const list of byLength.values()) {
+    let k = 0;
+    for (; k + 4 <= list.length; k += 4) {
+      const i0 = list[k]!;
+      const i1 = list[k + 1]!;
+      const i2 = list[k + 2]!;
+      const i3 = list[k + 3]!;
+      const a = names[i0]!;
+      const b = names[i1]!;
+      const c = names[i2]!;
+      const d = names[i3]!;
+      lanes.fill(start);
+      mash4(lanes, a, b, c, d);
+      seedLanes(out, lanes, 0, i0, i1, i2, i3);
+      mash4(lanes, prefix, prefix, prefix, prefix);
+      mash4(lanes, a, b, c, d);
+      seedLanes(out, lanes, 1, i0, i1, i2, i3);
+      mash4(lanes, prefix, prefix, prefix, prefix);
+      mash4(lanes, a, b, c, d);
+      seedLanes(out, lanes, 2, i0, i1, i2, i3);
+    }
+    for (; k < list.length; k++) {
+      const i = list[k]!;
+      const name = names[i]!;
+      let n = mash(start, name);
+      out[4 * i] = aleaSeed(MASH_SPACE_1, n);
+      n = mash(mash(n, prefix), name);
+      out[4 * i + 1] = aleaSeed(MASH_SPACE_2, n);
+      n = mash(mash(n, prefix), name);
+      out[4 * i + 2] = aleaSeed(MASH_SPACE_3, n);
+      out[4 * i + 3] = 1;
+    }
+  }
+  return out;
+}
+
+/** One of Alea's three seed fractions: the ' ' Mash value minus the key's, wrapped into [0, 1). */
+function aleaSeed(space: number, n: number): number {
+  const s = (space >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
+  return s < 0 ? s + 1 : s;
+}
+
+const MASH_SPACES = [MASH_SPACE_1, MASH_SPACE_2, MASH_SPACE_3];
+
+/** Writes seed fraction `which` (0, 1, 2) of four keys from their Mash states in `lanes` (and c = 1 with the last). */
+function seedLanes(
+  out: Float64Array,
+  lanes: Float64Array,
+  which: number,
+  i0: number,
+  i1: number,
+  i2: number,
+  i3: number,
+) {
+  const space = MASH_SPACES[which]!;
+  out[4 * i0 + which] = aleaSeed(space, lanes[0]!);
+  out[4 * i1 + which] = aleaSeed(space, lanes[1]!);
+  out[4 * i2 + which] = aleaSeed(space, lanes[2]!);
+  out[4 * i3 + which] = aleaSeed(space, lanes[3]!);
+  if (which === 2) out[4 * i0 + 3] = out[4 * i1 + 3] = out[4 * i2 + 3] = out[4 * i3 + 3] = 1;
+}
+
+/** `mash` over four strings of one length at once, each lane from its own state in `lanes` (updated in place). */
+function mash4(lanes: Float64Array, a: string, b: string, c: string, d: string): void {
+  let na = lanes[0]!;
+  let nb = lanes[1]!;
+  let nc = lanes[2]!;
+  let nd = lanes[3]!;
+  for (let i = 0; i < a.length; i++) {
+    na += a.charCodeAt(i);
+    nb += b.charCodeAt(i);
+    nc += c.charCodeAt(i);
+    nd += d.charCodeAt(i);
+    let ha = 0.02519603282416938 * na;
+    let hb = 0.02519603282416938 * nb;
+    let hc = 0.02519603282416938 * nc;
+    let hd = 0.02519603282416938 * nd;
+    na = ha >>> 0;
+    nb = hb >>> 0;
+    nc = hc >>> 0;
+    nd = hd >>> 0;
+    ha -= na;
+    hb -= nb;
+    hc -= nc;
+    hd -= nd;
+    ha *= na;
+    hb *= nb;
+    hc *= nc;
+    hd *= nd;
+    na = ha >>> 0;
+    nb = hb >>> 0;
+    nc = hc >>> 0;
+    nd = hd >>> 0;
+    ha -= na;
+    hb -= nb;
+    hc -= nc;
+    hd -= nd;
+    na += ha * 0x100000000;
+    nb += hb * 0x100000000;
+    nc += hc * 0x100000000;
+    nd += hd * 0x100000000;
+  }
+  lanes[0] = na;
+  lanes[1] = nb;
+  lanes[2] = nc;
+  lanes[3] = nd;
+}
+
 /** The streams of one root, and the salt they currently draw under ('' = none) with its two 32-bit hashes. */
 interface Family {
   salt: string;
@@ -86,11 +226,11 @@ export class Random {
   private d = 0;
   private readonly family: Family;
 
-  private constructor(seed: string, path: string, family: Family | null) {
+  private constructor(seed: string, path: string, family: Family | null, member = true) {
     this.seed = seed;
     this.path = path;
     this.family = family ?? { salt: '', saltHash1: 0, saltHash2: 0, members: [] };
-    this.family.members.push(this);
+    if (member) this.family.members.push(this);
   }
 
   /** Seeds the stream on its first draw: Alea from its key, or, once the family is salted, sfc32. */
@@ -138,17 +278,11 @@ export class Random {
   private seedAlea(): void {
     const key = streamKey(this.seed, this.path);
     let n = mash(MASH_SPACE_3, key);
-    let s0 = (MASH_SPACE_1 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
-    if (s0 < 0) s0 += 1;
+    this.s0 = aleaSeed(MASH_SPACE_1, n);
     n = mash(n, key);
-    let s1 = (MASH_SPACE_2 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
-    if (s1 < 0) s1 += 1;
+    this.s1 = aleaSeed(MASH_SPACE_2, n);
     n = mash(n, key);
-    let s2 = (MASH_SPACE_3 >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
-    if (s2 < 0) s2 += 1;
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
+    this.s2 = aleaSeed(MASH_SPACE_3, n);
     this.c = 1;
     this.mode = 1;
   }
@@ -193,6 +327,66 @@ export class Random {
       throw new RangeError(`Random.fork: name must be a non-empty string without '/' (got ${JSON.stringify(name)})`);
     }
     return new Random(this.seed, this.path === '' ? name : this.path + '/' + name, this.family);
+  }
+
+  /**
+   * The children `fork(names[i])` of this stream, all at once, for a process with one stream per target (a region has
+   * about 210,000): they draw exactly what those forks draw, but no stream object is made for a child until
+   * `stream(i)` asks for one. While the family is unsalted the children's Alea seeds are hashed together up front,
+   * four keys in lock-step (Mash is a chain of dependent floating-point steps, so four independent chains run about
+   * three times faster than one after another), and the hash of the key prefix they share is computed once; each
+   * child is then four numbers in a typed array. Names follow `fork`'s rules.
+   */
+  forks(names: readonly string[]): Forks {
+    for (const name of names) {
+      if (typeof name !== 'string' || name.length === 0 || name.includes('/')) {
+        throw new RangeError(`Random.forks: names must be non-empty strings without '/' (got ${JSON.stringify(name)})`);
+      }
+    }
+    const family = this.family;
+    const made: (Random | undefined)[] = [];
+    const prefix = this.path === '' ? '' : this.path + '/';
+    // Children's Alea states (s0, s1, s2, c), four numbers each; null once the family draws under a salt.
+    let states: Float64Array | null = family.salt === '' ? aleaStates(streamKey(this.seed, prefix), names) : null;
+    const scratch = new Random(this.seed, prefix, family, false);
+    const stream = (i: number): Random => {
+      let r = made[i];
+      if (r === undefined) {
+        r = this.fork(names[i]!);
+        if (family.salt === '' && states !== null) {
+          r.s0 = states[4 * i]!;
+          r.s1 = states[4 * i + 1]!;
+          r.s2 = states[4 * i + 2]!;
+          r.c = states[4 * i + 3]!;
+          r.mode = 1;
+        }
+        made[i] = r;
+      }
+      return r;
+    };
+    return {
+      size: names.length,
+      stream,
+      draw<T>(i: number, f: (r: Random) => T): T {
+        if (!(i >= 0 && i < names.length)) throw new RangeError(`Forks.draw: no child ${i} of ${names.length}`);
+        if (made[i] !== undefined || family.salt !== '' || states === null) {
+          states = family.salt === '' ? states : null;
+          return f(stream(i));
+        }
+        const s = states;
+        scratch.s0 = s[4 * i]!;
+        scratch.s1 = s[4 * i + 1]!;
+        scratch.s2 = s[4 * i + 2]!;
+        scratch.c = s[4 * i + 3]!;
+        scratch.mode = 1;
+        const out = f(scratch);
+        s[4 * i] = scratch.s0;
+        s[4 * i + 1] = scratch.s1;
+        s[4 * i + 2] = scratch.s2;
+        s[4 * i + 3] = scratch.c;
+        return out;
+      },
+    };
   }
 
   /** [0, 1), uniformly distributed; a multiple of 2^-32. */

@@ -65,22 +65,23 @@ export function pickNode(
   return -1;
 }
 
-/** pickNode for a fresh placement: every node usable, racks tried from `start` on, round-robin (no order array). */
-function placeNode(cluster: ClusterState, start: number, slots: number): number {
+/**
+ * pickNode for a fresh placement: every node usable, racks tried from `start` on, round-robin (no order array).
+ * `placed[r]` counts the instances placed so far in rack r of this cluster. Every placement in a fresh world comes
+ * through here and takes the rack's least-loaded node, the first in rack order on a tie, so a rack fills in rounds: its
+ * first `placed % n` nodes hold one instance more than the others. The least-loaded node is therefore node
+ * `placed % n`, at load `placed / n` — the node pickNode's scan of the rack would find, without the scan.
+ */
+function placeNode(cluster: ClusterState, placed: Int32Array, start: number, slots: number): number {
   const rackCount = cluster.racks.length;
-  const nodes = cluster.nodes;
   for (let j = 0; j < rackCount; j++) {
-    const rack = cluster.racks[(start + j) % rackCount]!;
-    let best = -1;
-    let bestLoad = Number.POSITIVE_INFINITY;
-    for (const ni of rack.nodes) {
-      const load = nodes[ni]!.instances.length;
-      if (load < slots && load < bestLoad) {
-        best = ni;
-        bestLoad = load;
-      }
-    }
-    if (best >= 0) return best;
+    const r = (start + j) % rackCount;
+    const rack = cluster.racks[r]!;
+    const n = rack.nodes.length;
+    if (n === 0 || Math.floor(placed[r]! / n) >= slots) continue;
+    const ni = rack.nodes[placed[r]! % n]!;
+    placed[r]!++;
+    return ni;
   }
   return -1;
 }
@@ -166,6 +167,7 @@ export function buildWorld(
   });
 
   const rackStart = new Int32Array(clusters.length);
+  const placed = clusters.map((c) => new Int32Array(c.racks.length));
   const services: ServiceState[] = sc.services.map((s, si) => {
     const cluster = clusters[s.cluster]!;
     const roles = s.roles.map((r) => {
@@ -175,7 +177,7 @@ export function buildWorld(
       for (let k = 0; k < r.instances; k++) {
         let node: number;
         if (placement === null) {
-          node = placeNode(cluster, start + k, p.node.slots);
+          node = placeNode(cluster, placed[s.cluster]!, start + k, p.node.slots);
         } else {
           const req = placementRequest(cluster, `${r.id}.${k}`, r.id, true, -1, p.node.slots, () => true);
           node = checkPlacement(who, req, placement.place(req, env!), cluster, p.node.slots, () => true);

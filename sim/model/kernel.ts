@@ -159,11 +159,13 @@ export class Kernel {
     for (const c of world.clusters) for (const n of c.nodes) ha.push({ name: `ha:${n.id}`, node: n.id });
     const ga: Actor[] = [];
     const lb: Actor[] = [];
+    // One load-balancer actor per role, shared by the role's instances (actors are names, never changed).
+    const lbOfRole = ix.roleIds.map((id) => ({ name: `lb:${id}`, node: '' }));
     for (let gi = 0; gi < insts; gi++) {
       const inst = this.inst(gi);
       const node = inst.node >= 0 ? this.clusterOfInst(gi).nodes[inst.node]!.id : '';
       ga.push({ name: `ga:${inst.id}`, node });
-      lb.push({ name: `lb:${inst.role}`, node: '' });
+      lb.push(lbOfRole[ix.instRole[gi]!]!);
     }
     this.actors = {
       fc: world.clusters.map((c) => ({ name: `fc:${c.id}`, node: '' })),

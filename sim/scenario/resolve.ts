@@ -329,17 +329,35 @@ export const FAULT_TARGETS: Record<FaultKind, TargetSpace> = {
 };
 
 export interface IdSpaces {
-  readonly instance: string[];
-  readonly node: string[];
-  readonly rack: string[];
-  readonly 'fc-replica': string[];
-  readonly 'sql-replica': string[];
-  readonly watchdog: string[];
-  readonly network: string[];
+  readonly instance: readonly string[];
+  readonly node: readonly string[];
+  readonly rack: readonly string[];
+  readonly 'fc-replica': readonly string[];
+  readonly 'sql-replica': readonly string[];
+  readonly watchdog: readonly string[];
+  readonly network: readonly string[];
 }
 
 /** Every id a fault can target, by kind of target (ids are generated the same way by the model). */
+/**
+ * The ids of every kind of fault target. Kept per resolved scenario (its arrays are never changed after resolving):
+ * resolving checks the fault globs against them and each run of the scenario — every seed of a sweep — picks its
+ * random-fault targets from them, and a region has 100,000 instance ids. Callers must not change the lists.
+ */
 export function idSpaces(clusters: ResolvedCluster[], services: ResolvedService[], p: Policies): IdSpaces {
+  const hit = spacesCache.get(services);
+  if (hit !== undefined && hit.clusters === clusters && hit.p === p) return hit.spaces;
+  const spaces = buildIdSpaces(clusters, services, p);
+  spacesCache.set(services, { clusters, p, spaces });
+  return spaces;
+}
+
+const spacesCache = new WeakMap<
+  readonly ResolvedService[],
+  { clusters: readonly ResolvedCluster[]; p: Policies; spaces: IdSpaces }
+>();
+
+function buildIdSpaces(clusters: ResolvedCluster[], services: ResolvedService[], p: Policies): IdSpaces {
   const instance: string[] = [];
   for (const s of services)
     for (const r of s.roles) for (let i = 0; i < r.instances; i++) instance.push(`${r.id}.${i}`);

@@ -132,7 +132,8 @@ function isAddressOrCidr(text: string): boolean {
 export interface SecurityNames {
   readonly clusters: readonly string[];
   readonly roles: ReadonlyMap<string, ResolvedService['roles'][number]>;
-  readonly instances: ReadonlySet<string>;
+  /** Instance ids ("<role>.<k>"), answered from the roles without listing the region's 100,000 of them. */
+  readonly instances: { has(name: string): boolean; [Symbol.iterator](): Iterator<string> };
   readonly nodes: ReadonlySet<string>;
   readonly racks: ReadonlySet<string>;
   readonly databases: number;
@@ -147,13 +148,21 @@ export function securityNames(
   sqlNodes: number,
 ): SecurityNames {
   const roles = new Map<string, ResolvedService['roles'][number]>();
-  const instances = new Set<string>();
-  for (const s of services) {
-    for (const r of s.roles) {
-      roles.set(r.id, r);
-      for (let i = 0; i < r.instances; i++) instances.add(`${r.id}.${i}`);
-    }
-  }
+  for (const s of services) for (const r of s.roles) roles.set(r.id, r);
+  const instances = {
+    /** An instance id is a role id, '.', and an index below the role's size written without leading zeros. */
+    has(name: string): boolean {
+      const dot = name.lastIndexOf('.');
+      if (dot < 0) return false;
+      const k = name.slice(dot + 1);
+      if (!/^(0|[1-9][0-9]*)$/.test(k)) return false;
+      const r = roles.get(name.slice(0, dot));
+      return r !== undefined && Number(k) < r.instances;
+    },
+    *[Symbol.iterator](): Iterator<string> {
+      for (const s of services) for (const r of s.roles) for (let i = 0; i < r.instances; i++) yield `${r.id}.${i}`;
+    },
+  };
   return {
     clusters: clusters.map((c) => c.id),
     roles,

@@ -5,7 +5,8 @@
  * bench exits 1.
  *
  * Flags: `--seeds N` (default 1000), `--workers K` for the parallel side (default 2), `--scenario FILE`.
- * Wall-clock time of the whole command (planning, worker start-up and the runs) is what is measured.
+ * Wall-clock time of the whole command (planning, worker start-up and the runs) is what is measured, and the CPU
+ * time of the process per run on each side (the fair figure on a shared machine).
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -86,6 +87,12 @@ export async function run(
     runsPerSec: round(runsPerSec, 2),
     baselineRunsPerSec: round(baselineRunsPerSec, 2),
     ratio: round(runsPerSec / baselineRunsPerSec, 3),
+    runsPerMinute: round(60 * runsPerSec, 1),
+    // CPU seconds of the whole process per run, each side: what a run costs whatever else the machine is doing. On K
+    // idle cores the wall speed-up can reach K × baselineCpuPerRun / cpuPerRun.
+    cpuPerRun: round(par.cpuSeconds / seeds, 3),
+    baselineCpuPerRun: round(base.cpuSeconds / seeds, 3),
+    cpuRatio: round(base.cpuSeconds / par.cpuSeconds, 3),
     rssMB: round(process.resourceUsage().maxRSS / 1024, 1),
   };
   console.log(`summaries identical; speed-up ${summary.ratio}× with ${workers} workers`);

@@ -28,6 +28,18 @@ describe('the security section is checked at load, with the path of each mistake
     );
   });
 
+  it('knows instance names from the roles: an index below the role size, without leading zeros', () => {
+    const rule = (name: string) => `  rules: { hostAcl: [{ name: x, action: deny, source: ${name} }] }`;
+    expect(() => shop(rule('shop.web.1'))).not.toThrow();
+    expect(() => shop(rule('shop.worker.0'))).not.toThrow();
+    for (const bad of ['shop.web.2', 'shop.web.01', 'shop.web.', 'shop.web.-1', 'shop.web.1.0', 'shop.db.0', 'web.0']) {
+      expect(error(rule(bad))).toMatch(/^security\.rules\.hostAcl\[0\]\.source: unknown address or name/);
+    }
+    expect(error('  traffic: [{ at: 1m, kind: connect, from: internet, to: shop.web.2, port: 80 }]')).toMatch(
+      /^security\.traffic\[0\]\.to: unknown target "shop\.web\.2"/,
+    );
+  });
+
   it('refuses bad CIDRs, weak declared passwords and missing fields', () => {
     expect(error('  zones: { corpnet: [10.0.0.1/8] }')).toMatch(
       /^security\.zones\.corpnet\[0\]: .*did you mean 10\.0\.0\.0\/8/,

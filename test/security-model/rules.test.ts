@@ -100,4 +100,41 @@ describe('RuleBook', () => {
     // Port 7000 is declared nowhere: the rule that opened it is a hole the oracle sees.
     expect(summary.security.violations).toBe(1);
   });
+  it('shares one host filter among roles of a cluster with the same endpoints and no rules of their own, only them', () => {
+    const sc = shop(
+      `
+  rules:
+    hostFilter:
+      shop2.worker: [{ id: extra-port, direction: in, proto: tcp, src: shop.web, dstPort: 7000 }]
+  traffic:
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop.worker.0, port: 7000 }
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop2.worker.1, port: 7000 }
+    - { at: 1m, kind: connect, from: shop.web.0, to: shop2.worker.0, port: 9000 }
+    - { at: 1m, kind: connect, from: shop.web.1, to: shop.worker.1, port: 9000 }
+    - { at: 1m, kind: connect, from: shop.web.1, to: shop3.worker.0, port: 9000 }
+    - { at: 1m, kind: connect, from: shop.web.1, to: shop3.worker.1, port: 9100 }
+    - { at: 1m, kind: connect, from: shop.web.1, to: shop.worker.0, port: 9100 }
+    - { at: 1m, kind: connect, from: internet, to: shop2.web, port: 80 }
+`,
+      `  - id: shop2
+    roles:
+      - { id: web, kind: web, instances: 2, inputEndpoints: [{ name: http, port: 80 }] }
+      - { id: worker, kind: worker, instances: 2, internalEndpoints: [{ name: jobs, port: 9000 }] }
+  - id: shop3
+    roles:
+      - { id: worker, kind: worker, instances: 2, internalEndpoints: [{ name: jobs, port: 9100 }] }`,
+    );
+    const { timeline } = runScenario(sc);
+    const rules = timeline!.events.filter((e) => e.k === 'attack.connect').map((e) => e.r);
+    expect(rules).toEqual([
+      'default:host-deny-all',
+      'host:user:extra-port',
+      'host:internal-in:tcp:9000',
+      'host:internal-in:tcp:9000',
+      'default:host-deny-all',
+      'host:internal-in:tcp:9100',
+      'default:host-deny-all',
+      'host:endpoint-in:tcp:80',
+    ]);
+  });
 });

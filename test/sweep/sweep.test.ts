@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { mergeCommand, sweepCommand } from '../../sim/cli/sweep/command.js';
 import { Interrupt } from '../../sim/cli/sweep/pool.js';
+import { loadScenario, runScenario } from '../../sim/index.js';
 import { TS_WORKER, tempWorkspace, testIo } from './support/io.js';
 
 const SETS = ['--set', 'policies.fc.missedPolls=2,4', '--set', 'policies.fc.pollInterval=5s,15s'];
@@ -299,6 +300,57 @@ describe('with the real model', () => {
     expect(summary.failedRuns).toEqual([]);
     expect(summary.metrics.map((x: { key: string }) => x.key)).toContain('availability[shop.web]');
   });
+});
+
+describe('a worker reuses what does not depend on the seed', () => {
+  it('each run of a region-shaped sweep on 2 workers has the trace hash of a fresh load and run of its seed', async () => {
+    const cwd = tempWorkspace();
+    const text = `version: 1
+name: small-region
+seed: 3
+duration: 3d
+topology:
+  clusters:
+    - { id: c, count: 2, racks: 2, nodesPerRack: 5 }
+services:
+  - id: svc
+    count: 4
+    cluster: "*"
+    roles:
+      - { id: web, kind: web, instances: 10 }
+      - { id: worker, kind: worker, instances: 10 }
+faults:
+  - { kind: node.hardware, every: default }
+  - { kind: vm.crash, every: exponential(20d) }
+  - { kind: role.crash, every: exponential(20d) }
+security:
+  addressing: { vips: 198.18.0.0/16 }
+`;
+    writeFileSync(join(cwd, 'region.yaml'), text);
+    const { io, out } = testIo(cwd, { runnerUrl: undefined, worker: TS_WORKER });
+    const argv = ['region.yaml', '--seeds', '4', '--workers', '2', '--out', 'r.jsonl'];
+    expect(await sweepCommand(argv, io), out.stderr).toBe(0);
+    const records = readFileSync(join(cwd, 'r.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l) as { seed: number; traceHash: string; events: number });
+    expect(records).toHaveLength(4);
+    const hashes = new Set<string>();
+    for (const r of records) {
+      const fresh = runScenario(loadScenario(text, { fileName: join(cwd, 'region.yaml') }), {
+        seed: r.seed,
+        record: false,
+      }).summary;
+      expect({ seed: r.seed, traceHash: r.traceHash, events: r.events }).toEqual({
+        seed: r.seed,
+        traceHash: fresh.traceHash,
+        events: fresh.events,
+      });
+      hashes.add(r.traceHash);
+    }
+    expect(hashes.size).toBe(4);
+  }, 240_000);
 });
 
 describe('fabricsim merge', () => {

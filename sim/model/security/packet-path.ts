@@ -117,6 +117,8 @@ export class RuleBook {
   /** Per global role: the extra host filter rules, with null address fields standing for the VM itself. */
   private roleHostRules: { rule: ResolvedHostRule; src: AddressSet | null; dst: AddressSet | null }[][] = [];
   private hostFilters: (HostFilter | undefined)[] = [];
+  /** Host filters shared by roles without rules of their own, by cluster and endpoints (`defaultFilter`). */
+  private sharedFilters = new Map<string, HostFilter>();
   private vlanAllow: Map<string, Decision> = new Map();
   private readonly roleOfInst: Int32Array;
   private readonly roleKinds: readonly ('web' | 'worker')[];
@@ -277,6 +279,7 @@ export class RuleBook {
       }
     }
     this.hostFilters = new Array(this.ix.instCluster.length);
+    this.sharedFilters = new Map();
 
     // Per cluster: boundary, host ACL, NSG.
     this.boundary = [];
@@ -447,9 +450,28 @@ export class RuleBook {
     const own = this.roleHostRules[r]!.some((h) => (h.rule.direction === 'in' ? h.dst : h.src) !== null);
     const first = this.eps.roleInstances[r]![0]!;
     const vmGi = own ? gi : first;
-    f = this.hostFilters[vmGi] ?? this.buildHostFilter(vmGi);
+    f = this.hostFilters[vmGi] ?? (this.roleHostRules[r]!.length === 0 ? this.defaultFilter(r) : undefined);
+    f ??= this.buildHostFilter(vmGi);
     this.hostFilters[vmGi] = f;
     if (!own) for (const x of this.eps.roleInstances[r]!) this.hostFilters[x] = f;
+    return f;
+  }
+
+  /**
+   * The filter of a role without rules of its own, shared by every such role of its cluster with the same endpoints
+   * (a region has thousands of roles and a few dozen such shapes): the fabric agent's rules name the VM's own address
+   * only on the VM's side, which `filterOnce` reads as the filter's canonical address, and their ids and decisions
+   * name ports, never addresses, so the first role of a shape judges every packet exactly as each role's own would.
+   */
+  private defaultFilter(r: number): HostFilter {
+    const ci = this.ix.instCluster[this.eps.roleInstances[r]![0]!]!;
+    const internal = this.roleInfo(r).internalEndpoints.map((e) => `${e.protocol === 'udp' ? 'udp' : 'tcp'}:${e.port}`);
+    const key = `${ci}|${this.roleEndpoints[r]!.map((e) => `${e.proto}:${e.port}`).join(',')}|${internal.join(',')}`;
+    let f = this.sharedFilters.get(key);
+    if (f === undefined) {
+      f = this.buildHostFilter(this.eps.roleInstances[r]![0]!);
+      this.sharedFilters.set(key, f);
+    }
     return f;
   }
 
