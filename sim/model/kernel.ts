@@ -23,6 +23,7 @@ import type { Patch } from '../trace/index.js';
 import { type EventExtras, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
+import { FlatDrafter } from './flat-draft.js';
 import { type ModelPolicies, makePolicies, type PluginModules } from './policies/index.js';
 import { topicOfFault } from './steps.js';
 
@@ -104,6 +105,8 @@ export class Kernel {
   wake: Wakeups = { instance: () => {}, node: () => {} };
 
   private readonly immer = new Immer({ autoFreeze: false });
+  /** Drafts of one instance for mutInst recipes, when instances are flat records (null: immer drafts them). */
+  private readonly instDrafter: FlatDrafter<InstanceState> | null;
 
   // Health indices (global instance / node index): what availability and fault recovery follow.
   readonly healthyFlag: Uint8Array;
@@ -151,6 +154,9 @@ export class Kernel {
     this.inPlace = !opts.record;
     this.world = this.inPlace ? ownContainers(world) : world;
     this.ix = ix;
+    const sample = world.clusters.find((c) => c.instances.length > 0)?.instances[0];
+    const drafter = sample === undefined ? null : new FlatDrafter(sample);
+    this.instDrafter = drafter !== null && sample !== undefined && drafter.fits(sample) ? drafter : null;
     const nodes = ix.nodeCluster.length;
     const insts = ix.instCluster.length;
     this.avail = new AvailabilityTracker(ix.roleSizes, ix.roleKinds);
@@ -281,7 +287,10 @@ export class Kernel {
     return ps;
   }
 
-  /** A recipe from mutInst / mutNode: immer drafts only the instance, or the node's cluster (see Scope). */
+  /**
+   * A recipe from mutInst / mutNode: only the instance is drafted (by the flat drafter, or immer when the instance is
+   * not a flat record), or immer drafts the node's cluster (see Scope).
+   */
   private changeScoped(scope: Scope): ImmerPatch[] {
     const { ci, index } = scope;
     const w = this.world;
@@ -290,10 +299,16 @@ export class Kernel {
     if (scope.kind === 0) {
       const fn = scope.inst!;
       const base = c.instances[index]!;
-      const [next, patches] = this.immer.produceWithPatches(base, (d: InstanceState) => {
-        fn(d);
-      });
-      ps = patches;
+      const fd = this.instDrafter;
+      let next: InstanceState;
+      if (fd !== null && !fd.inUse && fd.fits(base)) {
+        [next, ps] = fd.produce(base, fn, ['clusters', ci, 'instances', index]);
+      } else {
+        [next, ps] = this.immer.produceWithPatches(base, (d: InstanceState) => {
+          fn(d);
+        });
+        for (const p of ps) p.path = ['clusters', ci, 'instances', index, ...p.path];
+      }
       if (next !== base) {
         if (this.inPlace) c.instances[index] = next;
         else {
@@ -302,7 +317,6 @@ export class Kernel {
           this.replaceCluster(ci, { ...c, instances });
         }
       }
-      for (const p of ps) p.path = ['clusters', ci, 'instances', index, ...p.path];
     } else {
       const fn = scope.node!;
       const [next, patches] = this.immer.produceWithPatches(c, (d: ClusterState) => {
