@@ -113,6 +113,15 @@ export class Kernel {
   private readonly servedFlag: Uint8Array;
   readonly settledFlag: Uint8Array;
 
+  /**
+   * What the host agents' poll gate reads, kept beside the world by afterChange so that a poll does not chase an
+   * instance and its node through the world (at a million instances those are cache misses): each instance's global
+   * node (−1 while unplaced) and whether its VM is 'Rebooting'; each node's "powered with its host agent up".
+   */
+  readonly instNode: Int32Array;
+  readonly instVmRebooting: Uint8Array;
+  readonly nodeAgentUp: Uint8Array;
+
   // The pending lifecycle step of each instance, and the causal chain.
   readonly instTimer: Float64Array;
   readonly instCause: Float64Array;
@@ -167,6 +176,9 @@ export class Kernel {
     this.instCause = new Float64Array(insts).fill(-1);
     this.settledFlag = new Uint8Array(nodes).fill(1);
     this.nodeCause = new Float64Array(nodes).fill(-1);
+    this.instNode = new Int32Array(insts);
+    this.instVmRebooting = new Uint8Array(insts);
+    this.nodeAgentUp = new Uint8Array(nodes);
     this.nodeRack = new Int32Array(nodes);
     this.nodeUpFlag = new Uint8Array(nodes).fill(1);
     {
@@ -177,7 +189,10 @@ export class Kernel {
           this.rackIds.push(r.id);
           this.rackNodes.push(r.nodes.length);
         }
-        for (const n of c.nodes) this.nodeRack[gn++] = base + n.rack;
+        for (const n of c.nodes) {
+          this.nodeAgentUp[gn] = n.powered && n.hostAgentUp ? 1 : 0;
+          this.nodeRack[gn++] = base + n.rack;
+        }
       }
     }
     this.rackDownCount = new Int32Array(this.rackIds.length);
@@ -206,6 +221,8 @@ export class Kernel {
     // Initial flags: every placed instance is healthy, web instances in rotation.
     for (let gi = 0; gi < insts; gi++) {
       const inst = this.inst(gi);
+      this.instNode[gi] = this.nodeOfInst(gi);
+      this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
       const h = this.isHealthy(inst);
       const s = h && inst.inRotation;
       this.healthyFlag[gi] = h ? 1 : 0;
@@ -374,6 +391,8 @@ export class Kernel {
 
   private instanceTouched(gi: number, cause: number): void {
     const inst = this.inst(gi);
+    this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
+    this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
     const h = this.isHealthy(inst);
     const s = h && inst.inRotation;
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;
@@ -411,6 +430,7 @@ export class Kernel {
 
   private nodeTouched(gn: number, cause: number): void {
     const n = this.node(gn);
+    this.nodeAgentUp[gn] = n.powered && n.hostAgentUp ? 1 : 0;
     const up = n.status === 'Ready' && n.powered && n.hostAgentUp;
     if ((up ? 1 : 0) !== this.nodeUpFlag[gn]) this.nodeUpChanged(gn, up);
     const settled = this.isSettled(n);

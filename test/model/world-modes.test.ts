@@ -102,4 +102,29 @@ describe('the world kept by the kernel', () => {
       expect(patchesOf(k.mutInst(0, () => {}))).toBeUndefined();
     });
   }
+
+  for (const name of ['node-crash-healing.yaml', 'rack-power-loss.yaml', 'host-agent-crash.yaml', 'vm-crash.yaml']) {
+    it(`keeps the poll gate's flat copies (instNode, instVmRebooting, nodeAgentUp) equal to the world: ${name}`, () => {
+      const sim = simOf(name, false);
+      const k = sim.k;
+      const check = (): void => {
+        for (let gi = 0; gi < k.ix.instCluster.length; gi++) {
+          expect(k.instNode[gi]).toBe(k.nodeOfInst(gi));
+          expect(k.instVmRebooting[gi]).toBe(k.inst(gi).vm === 'Rebooting' ? 1 : 0);
+        }
+        for (let gn = 0; gn < k.ix.nodeCluster.length; gn++) {
+          const n = k.node(gn);
+          expect(k.nodeAgentUp[gn]).toBe(n.powered && n.hostAgentUp ? 1 : 0);
+        }
+      };
+      let changed = 0;
+      const nodes0 = k.ix.nodeCluster.length;
+      for (let t = 0; t <= k.sc.durationUs; t += 60_000_000) {
+        sim.sched.run({ until: t });
+        check();
+        for (let gn = 0; gn < nodes0; gn++) if (k.nodeAgentUp[gn] === 0) changed++;
+      }
+      if (name !== 'vm-crash.yaml') expect(changed).toBeGreaterThan(0);
+    });
+  }
 });
