@@ -66,11 +66,11 @@ export class HostAgent {
     this.guest.startRole(gi, id);
   };
 
+  /** The node is powered with its host agent up, and the VM is not rebooting (from the kernel's flat copies). */
   private gaGate(gi: number): boolean {
-    const gn = this.k.nodeOfInst(gi);
-    if (gn < 0) return false;
-    const n = this.k.node(gn);
-    return n.powered && n.hostAgentUp && this.vmRebooting[gi] === 0 && this.k.inst(gi).vm !== 'Rebooting';
+    const k = this.k;
+    const gn = k.instNode[gi]!;
+    return gn >= 0 && k.nodeAgentUp[gn] === 1 && this.vmRebooting[gi] === 0 && k.instVmRebooting[gi] === 0;
   }
   private gaProbe(gi: number, n: number): boolean {
     const inst = this.k.inst(gi);

@@ -23,6 +23,7 @@ import type { Patch } from '../trace/index.js';
 import { type EventExtras, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
+import { FlatDrafter } from './flat-draft.js';
 import { ImageBook } from './images.js';
 import { type ModelPolicies, makePolicies, type PluginModules } from './policies/index.js';
 import { topicOfFault } from './steps.js';
@@ -30,6 +31,22 @@ import { topicOfFault } from './steps.js';
 enablePatches();
 
 export type Recipe = (draft: World) => void;
+
+/**
+ * What a recipe made by `mutInst` / `mutNode` changes: one instance, or one node and its cluster. `change()` drafts
+ * only that object (immer on the instance or the cluster, its patch paths prefixed with where it sits in the world),
+ * which emits exactly the patches a draft of the whole world would — immer only records patches for the drafts that
+ * were assigned to, and the ancestors along the path are only read — without copying the cluster's arrays.
+ */
+interface Scope {
+  /** 0: the instance `index` of cluster `ci`; 1: the node `index` of cluster `ci` (the draft is the cluster). */
+  readonly kind: 0 | 1;
+  readonly ci: number;
+  readonly index: number;
+  readonly inst: ((i: InstanceState) => void) | null;
+  readonly node: ((n: NodeState, c: ClusterState) => void) | null;
+}
+type ScopedRecipe = Recipe & { scope?: Scope };
 
 export const OUT_OF_SERVICE = new Set(['OutForRepair', 'HumanInvestigate', 'Dead']);
 
@@ -69,7 +86,16 @@ export class Kernel {
   readonly p: Policies;
   /** The world as built (a copy kept apart from `world` when recording). */
   readonly initial: World;
+  /**
+   * The current world. With recording on it is persistent: each change makes a new world sharing what it did not
+   * touch, so an old reference keeps the state it had. With recording off the kernel owns the containers (the world,
+   * its cluster list, each cluster and its instance and node arrays) and changes them in place — a held reference
+   * sees later changes; `structuredClone` it to keep a snapshot. Instance and node objects are never changed in place
+   * in either mode (a change makes a new one), and `initial` is never changed.
+   */
   world: World;
+  /** Recording off: the world's containers are the kernel's own and changed in place (see `world`). */
+  private readonly inPlace: boolean;
   readonly faults = new FaultBook();
   readonly avail: AvailabilityTracker;
   readonly rng: Random;
@@ -82,11 +108,22 @@ export class Kernel {
   wake: Wakeups = { instance: () => {}, node: () => {} };
 
   private readonly immer = new Immer({ autoFreeze: false });
+  /** Drafts of one instance for mutInst recipes, when instances are flat records (null: immer drafts them). */
+  private readonly instDrafter: FlatDrafter<InstanceState> | null;
 
   // Health indices (global instance / node index): what availability and fault recovery follow.
   readonly healthyFlag: Uint8Array;
   private readonly servedFlag: Uint8Array;
   readonly settledFlag: Uint8Array;
+
+  /**
+   * What the host agents' poll gate reads, kept beside the world by afterChange so that a poll does not chase an
+   * instance and its node through the world (at a million instances those are cache misses): each instance's global
+   * node (−1 while unplaced) and whether its VM is 'Rebooting'; each node's "powered with its host agent up".
+   */
+  readonly instNode: Int32Array;
+  readonly instVmRebooting: Uint8Array;
+  readonly nodeAgentUp: Uint8Array;
 
   // The pending lifecycle step of each instance, and the causal chain.
   readonly instTimer: Float64Array;
@@ -121,11 +158,17 @@ export class Kernel {
       this.policies.env.placement,
       this.policies.who.placement,
     );
-    this.world = world;
     // A copy for the timeline's `initial` only when recording: immer never changes the base state it is given, so
     // with recording off nothing reads it and the built world itself stands for it (a region's copy costs ~0.3 s).
     this.initial = opts.record ? structuredClone(world) : world;
+    // Recording off: the kernel's own containers (pointer copies, ~1 ms for a region), so that changing them in place
+    // leaves the built world (`initial`) as it was.
+    this.inPlace = !opts.record;
+    this.world = this.inPlace ? ownContainers(world) : world;
     this.ix = ix;
+    const sample = world.clusters.find((c) => c.instances.length > 0)?.instances[0];
+    const drafter = sample === undefined ? null : new FlatDrafter(sample);
+    this.instDrafter = drafter !== null && sample !== undefined && drafter.fits(sample) ? drafter : null;
     const nodes = ix.nodeCluster.length;
     const insts = ix.instCluster.length;
     this.avail = new AvailabilityTracker(ix.roleSizes, ix.roleKinds);
@@ -137,6 +180,9 @@ export class Kernel {
     this.instCause = new Float64Array(insts).fill(-1);
     this.settledFlag = new Uint8Array(nodes).fill(1);
     this.nodeCause = new Float64Array(nodes).fill(-1);
+    this.instNode = new Int32Array(insts);
+    this.instVmRebooting = new Uint8Array(insts);
+    this.nodeAgentUp = new Uint8Array(nodes);
     this.nodeRack = new Int32Array(nodes);
     this.nodeUpFlag = new Uint8Array(nodes).fill(1);
     {
@@ -147,7 +193,10 @@ export class Kernel {
           this.rackIds.push(r.id);
           this.rackNodes.push(r.nodes.length);
         }
-        for (const n of c.nodes) this.nodeRack[gn++] = base + n.rack;
+        for (const n of c.nodes) {
+          this.nodeAgentUp[gn] = n.powered && n.hostAgentUp ? 1 : 0;
+          this.nodeRack[gn++] = base + n.rack;
+        }
       }
     }
     this.rackDownCount = new Int32Array(this.rackIds.length);
@@ -178,6 +227,8 @@ export class Kernel {
     // Initial flags: every placed instance is healthy, web instances in rotation.
     for (let gi = 0; gi < insts; gi++) {
       const inst = this.inst(gi);
+      this.instNode[gi] = this.nodeOfInst(gi);
+      this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
       const h = this.isHealthy(inst);
       const s = h && inst.inRotation;
       this.healthyFlag[gi] = h ? 1 : 0;
@@ -242,13 +293,73 @@ export class Kernel {
   ): number {
     let patches: ImmerPatch[] | undefined;
     if (recipe !== null) {
-      const [next, ps] = this.immer.produceWithPatches(this.world, recipe);
-      this.world = next;
+      const scope = (recipe as ScopedRecipe).scope;
+      const ps = scope === undefined ? this.changeWorld(recipe) : this.changeScoped(scope);
       if (ps.length > 0) patches = ps;
     }
     const id = this.rec.emit(this.now, k, s, c, text, patches as Patch[] | undefined, extras);
     if (patches !== undefined) this.afterChange(patches, id);
     return id;
+  }
+
+  /** A recipe on the whole world: immer drafts it from the root. */
+  private changeWorld(recipe: Recipe): ImmerPatch[] {
+    const [next, ps] = this.immer.produceWithPatches(this.world, recipe);
+    // In place: the containers immer made are new and only the world holds them; the rest were already the kernel's.
+    this.world = next;
+    return ps;
+  }
+
+  /**
+   * A recipe from mutInst / mutNode: only the instance is drafted (by the flat drafter, or immer when the instance is
+   * not a flat record), or immer drafts the node's cluster (see Scope).
+   */
+  private changeScoped(scope: Scope): ImmerPatch[] {
+    const { ci, index } = scope;
+    const w = this.world;
+    const c = w.clusters[ci]!;
+    let ps: ImmerPatch[];
+    if (scope.kind === 0) {
+      const fn = scope.inst!;
+      const base = c.instances[index]!;
+      const fd = this.instDrafter;
+      let next: InstanceState;
+      if (fd !== null && !fd.inUse && fd.fits(base)) {
+        [next, ps] = fd.produce(base, fn, ['clusters', ci, 'instances', index]);
+      } else {
+        [next, ps] = this.immer.produceWithPatches(base, (d: InstanceState) => {
+          fn(d);
+        });
+        for (const p of ps) p.path = ['clusters', ci, 'instances', index, ...p.path];
+      }
+      if (next !== base) {
+        if (this.inPlace) c.instances[index] = next;
+        else {
+          const instances = c.instances.slice();
+          instances[index] = next;
+          this.replaceCluster(ci, { ...c, instances });
+        }
+      }
+    } else {
+      const fn = scope.node!;
+      const [next, patches] = this.immer.produceWithPatches(c, (d: ClusterState) => {
+        fn(d.nodes[index]!, d);
+      });
+      ps = patches;
+      if (next !== c) {
+        if (this.inPlace) w.clusters[ci] = next;
+        else this.replaceCluster(ci, next);
+      }
+      for (const p of ps) p.path = ['clusters', ci, ...p.path];
+    }
+    return ps;
+  }
+
+  /** Persistent mode: a new world with cluster `ci` replaced, sharing the rest. */
+  private replaceCluster(ci: number, cluster: ClusterState): void {
+    const clusters = this.world.clusters.slice();
+    clusters[ci] = cluster;
+    this.world = { ...this.world, clusters };
   }
 
   /** Follows the patches of one event: updates health flags, availability, fault recovery, and wakes pollers. */
@@ -286,6 +397,8 @@ export class Kernel {
 
   private instanceTouched(gi: number, cause: number): void {
     const inst = this.inst(gi);
+    this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
+    this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
     const h = this.isHealthy(inst);
     const s = h && inst.inRotation;
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;
@@ -324,6 +437,7 @@ export class Kernel {
 
   private nodeTouched(gn: number, cause: number): void {
     const n = this.node(gn);
+    this.nodeAgentUp[gn] = n.powered && n.hostAgentUp ? 1 : 0;
     const up = n.status === 'Ready' && n.powered && n.hostAgentUp;
     if ((up ? 1 : 0) !== this.nodeUpFlag[gn]) this.nodeUpChanged(gn, up);
     const settled = this.isSettled(n);
@@ -427,15 +541,25 @@ export class Kernel {
     this.instTimer[gi] = -1;
   }
 
+  /** A recipe changing instance `gi` only (change() drafts just the instance; see Scope). */
   mutInst(gi: number, fn: (i: InstanceState) => void): Recipe {
     const ci = this.ix.instCluster[gi]!;
     const ii = this.ix.instLocal[gi]!;
-    return (w) => fn(w.clusters[ci]!.instances[ii]!);
+    const recipe: ScopedRecipe = (w) => {
+      fn(w.clusters[ci]!.instances[ii]!);
+    };
+    recipe.scope = { kind: 0, ci, index: ii, inst: fn, node: null };
+    return recipe;
   }
+  /** A recipe changing node `gn` and possibly its cluster (change() drafts just the cluster; see Scope). */
   mutNode(gn: number, fn: (n: NodeState, c: ClusterState) => void): Recipe {
     const ci = this.ix.nodeCluster[gn]!;
     const ni = this.ix.nodeLocal[gn]!;
-    return (w) => fn(w.clusters[ci]!.nodes[ni]!, w.clusters[ci]!);
+    const recipe: ScopedRecipe = (w) => {
+      fn(w.clusters[ci]!.nodes[ni]!, w.clusters[ci]!);
+    };
+    recipe.scope = { kind: 1, ci, index: ni, inst: null, node: fn };
+    return recipe;
   }
 
   /** Starts the role process on a running VM: Busy while OnStart runs, then Ready (or a crash on a bad config). */
@@ -445,4 +569,12 @@ export class Kernel {
     const c = this.world.clusters[ci]!;
     return `fc.leader=${c.fc.replicas[c.fc.leader]?.id ?? 'none'}`;
   }
+}
+
+/** The world with containers of its own (the world, its cluster list, each cluster, its instance and node arrays). */
+function ownContainers(world: World): World {
+  return {
+    ...world,
+    clusters: world.clusters.map((c) => ({ ...c, instances: c.instances.slice(), nodes: c.nodes.slice() })),
+  };
 }

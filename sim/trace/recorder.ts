@@ -11,6 +11,14 @@
 import { TraceHash } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
 
+// Separators of the hashed line, as bytes.
+const BAR = 0x7c;
+const GT = 0x3e;
+const AT = 0x40;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const NEWLINE = 0x0a;
+
 export interface EventExtras {
   readonly r?: string | undefined;
   readonly tp?: string | undefined;
@@ -66,11 +74,30 @@ export class Recorder {
     const id = this.count++;
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     const h = this.hash;
-    h.update(`${t}|${k}|${s}|${c}|${extras?.r ?? ''}|`);
+    // The bytes of `${t}|${k}|${s}|${c}|${r}|` + JSON(patches) + `|${from}>${to}@${at}${ok ? '+' : '-'}` + '\n', hashed
+    // piece by piece: no string is built for the numbers or the whole line.
+    h.updateDecimal(t);
+    h.byte(BAR);
+    h.update(k);
+    h.byte(BAR);
+    h.update(s);
+    h.byte(BAR);
+    h.updateDecimal(c);
+    h.byte(BAR);
+    h.update(extras?.r ?? '');
+    h.byte(BAR);
     if (patches !== undefined) h.update(JSON.stringify(patches));
     const m = extras?.m;
-    if (m !== undefined) h.update(`|${m.from}>${m.to}@${m.at}${m.ok ? '+' : '-'}`);
-    h.update('\n');
+    if (m !== undefined) {
+      h.byte(BAR);
+      h.update(m.from);
+      h.byte(GT);
+      h.update(m.to);
+      h.byte(AT);
+      h.updateDecimal(m.at);
+      h.byte(m.ok ? PLUS : MINUS);
+    }
+    h.byte(NEWLINE);
     if (this.events !== null) {
       const e: {
         t: number;

@@ -5,8 +5,10 @@
  * and run CPU seconds, engine events, CPU µs per instance-hour and per engine event, and peak RSS.
  *
  * Then 1,000,000 instances: its peak memory is estimated first as ten times the 100,000 point's (memory is
- * proportional to instances at that size; measured: 3,650 MB against an estimate of 3,280); the point is refused, with the estimate, when that exceeds half this machine's memory, or run
- * like the others otherwise (`--no-million` skips it).
+ * proportional to instances at that size; measured under load, 24 h: 1,938 MB against an estimate of 2,740 since the
+ * kernel stopped copying a cluster's instance array per change, 3,650 MB before); the point is refused, with the
+ * estimate, when that exceeds half this machine's memory, or run like the others otherwise (`--no-million` skips it).
+ * Run CPU per engine event, 24 h, same run: 0.70 µs at 100,000 instances, 2.59 µs at 1,000,000 (was 1.6 and 10.1).
  *
  * One point alone: `--point N` (what the parent runs in each child process).
  */

@@ -6,6 +6,12 @@
  * 120 s wall and 2 GB; model throughput at least 40 % of the bare heap's rate.
  *
  * `--days N` runs only the first N simulated days (for a busy machine); the JSON line says how many were run.
+ *
+ * Measured (2-core machine under heavy load from other jobs, so CPU seconds; issue 15): the run alone, 2 days, went
+ * from 0.10 to 0.20–0.28 of the bare heap's rate (6.8–7.1 → 2.4–3.5 s CPU for 3.46 M engine events) when the kernel
+ * stopped copying the cluster's instance array per change and drafting with immer, and the recorder stopped building
+ * a string per event; set-up (~1.7 s) is not this bench's subject (see `setup`). `--days 7`, back to back: 31.0 →
+ * 12.3 s CPU, ratio 0.084 → 0.199, trace f20550a4a94eb792 both times.
  */
 import { runResolved } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';

@@ -52,6 +52,22 @@ describe('TraceHash', () => {
     );
   });
 
+  it('updateDecimal hashes the same bytes as update(String(n)), and byte() one byte', () => {
+    const same = (n: number): void => {
+      const h = new TraceHash();
+      h.update('t=');
+      h.updateDecimal(n);
+      h.byte(0x7c);
+      expect(h.digest(), String(n)).toBe(digestOf(`t=${n}|`));
+    };
+    fc.assert(fc.property(fc.integer(), (n) => same(n)));
+    fc.assert(fc.property(fc.maxSafeInteger(), (n) => same(n)));
+    fc.assert(fc.property(fc.double(), (n) => same(n)));
+    for (const n of [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31, 2 ** 32 + 1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1e21])
+      same(n);
+    for (const n of [0.5, -2.25, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) same(n);
+  });
+
   it('updateNumber hashes the little-endian IEEE-754 bytes, with −0 as 0 and one canonical NaN', () => {
     const bytes = (n: number): Uint8Array => {
       const v = new DataView(new ArrayBuffer(8));
