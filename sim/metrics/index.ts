@@ -21,6 +21,7 @@ export type {
   FaultResult,
   RoleResult,
   RunSummary,
+  SecurityIntentTally,
   SecurityKindTally,
   SecuritySummary,
 } from './summary.js';

@@ -210,7 +210,15 @@ export const UpgradeSpec = z.strictObject({
 const DurationOrNumber = z.union([Duration, z.number()]);
 
 /** The components that can notice a fault. */
-export const DETECTORS = ['fc', 'host-agent', 'guest-agent', 'load-balancer', 'watchdog', 'failover-manager'] as const;
+export const DETECTORS = [
+  'fc',
+  'host-agent',
+  'guest-agent',
+  'load-balancer',
+  'watchdog',
+  'failover-manager',
+  'monitoring',
+] as const;
 
 export const ExpectationSpec = z.union([
   z.strictObject({
@@ -236,7 +244,10 @@ export const ExpectationSpec = z.union([
     availability: z.strictObject({
       role: z.string().describe('"<service>.<role>" or a glob.'),
       atLeast: z.number().min(0).max(1),
-      served: z.boolean().optional().describe('Measure served availability (in rotation) instead of running.'),
+      served: z
+        .boolean()
+        .optional()
+        .describe('Measure served availability (in rotation and reachable by the users) instead of running.'),
     }),
   }),
   z.strictObject({

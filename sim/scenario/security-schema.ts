@@ -7,7 +7,7 @@
  * Kept apart from `schema.ts` (which imports it) and importing nothing from it, so the two never form a cycle.
  */
 import { z } from 'zod';
-import { TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
+import { INTENTS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
 const SecDuration = z
@@ -247,6 +247,12 @@ export const TrafficSpec = z
     failing: z.boolean().optional().describe('build: the build fails its health checks once deployed.'),
     release: z.boolean().optional().describe('build: release it once clean (default true).'),
     change: RuleSetSpec.optional().describe('misconfigure: the wrong rules, in front of the configured ones.'),
+    intent: z
+      .enum(INTENTS)
+      .optional()
+      .describe(
+        'Why the attempts are made, for counting (default from the kind: a connect to a role’s declared input endpoint is a user’s, other connects from outside are attacks).',
+      ),
     label: z.string().optional(),
   })
   .describe('One scripted attempt (or a repeated series): traffic, an attack, a build, or a misconfiguration.');
@@ -313,6 +319,26 @@ export const SecuritySpec = z
       })
       .optional(),
     traffic: z.array(TrafficSpec).optional(),
+    users: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Who uses the web roles: zones (internet, corpnet: their first range) or CIDRs, each counting equally (default [internet]).',
+      ),
+    monitoring: z
+      .strictObject({
+        window: SecDuration.optional().describe('The alert rule looks back this far (default 5m).'),
+        refused: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Users’ requests to one role refused within the window before it alerts (default 3).'),
+        share: z.number().gt(0).max(1).optional().describe('…and at least this share of them refused (default 0.1).'),
+      })
+      .optional()
+      .describe('The alert rule on users’ refused requests, which detects a misconfiguration that shuts users out.'),
   })
   .describe('Security: zones, rule sets, accounts, builds, operators, and scripted traffic and attacks.');
 

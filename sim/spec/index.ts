@@ -3,7 +3,7 @@
 // layer (above) produces it from a file; the model (above) reads it. It imports only the engine, network and auth
 // layers.
 export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
-export { FAULT_KINDS, type FaultKind, TRAFFIC_KINDS, type TrafficKind } from './kinds.js';
+export { FAULT_KINDS, type FaultKind, INTENTS, type Intent, TRAFFIC_KINDS, type TrafficKind } from './kinds.js';
 export type {
   FailureDetector,
   HeartbeatView,

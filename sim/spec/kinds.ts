@@ -37,3 +37,10 @@ export const TRAFFIC_KINDS = [
   'misconfigure',
 ] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+
+/**
+ * Why a scripted attempt is made, for counting: users' ordinary visits and logins, attacks, administrators' and
+ * operators' actions, the platform's own service-to-service traffic, and the build pipeline.
+ */
+export const INTENTS = ['user', 'attack', 'admin', 'service', 'pipeline'] as const;
+export type Intent = (typeof INTENTS)[number];

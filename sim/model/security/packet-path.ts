@@ -225,6 +225,7 @@ export class RuleBook {
   compile(cfg: FullRuleSet): void {
     this.cfg = cfg;
     this.version++;
+    this.nsgDestinations.clear();
     const plan = this.eps.plan;
     const ports = this.sec.ports;
     const mgmtSources = this.addresses(cfg.managementSources, -1);
@@ -570,6 +571,57 @@ export class RuleBook {
     if (inbound) p.dst = real;
     else p.src = real;
     return d;
+  }
+
+  /**
+   * The decision on a user at `src` (outside the data centre) opening a connection to input endpoint `k` of global
+   * role `r` through its service's VIP, when the balancer sends it to instance `gi`: what `decide` says when the
+   * balancer picks `gi`, without moving its round robin. `lb:no-endpoint` when the VIP's port belongs to another
+   * role of the service (the user would reach that role instead).
+   */
+  userPath(src: Endpoint, r: number, k: number, gi: number): Decision {
+    const e = this.roleEndpoints[r]![k]!;
+    const vip = this.eps.vip(this.eps.roleService[r]!);
+    const p = this.pkt;
+    p.set(e.proto, src.addr, CLIENT_PORT, vip.addr, e.port, 'in');
+    const b = this.boundary[vip.cluster]!.evaluate(p);
+    if (!b.allowed) return b;
+    if (this.endpointOwner(vip.index, e.proto, e.port) !== r) return LB_NO_ENDPOINT;
+    const acl = this.roleAcls[r]![k]!.evaluate(src.addr);
+    if (!acl.allowed) return acl;
+    return this.intoVm(src, this.eps.vm(gi), e.proto, e.port);
+  }
+
+  /** The global role that service `s`'s VIP sends `proto`/`port` to (the first that has the endpoint), or -1. */
+  endpointOwner(s: number, proto: Protocol, port: number): number {
+    let r = 0;
+    for (let si = 0; si < s; si++) r += this.sc.services[si]!.roles.length;
+    const end = r + this.sc.services[s]!.roles.length;
+    for (; r < end; r++) {
+      for (const e of this.roleEndpoints[r]!) if (e.port === port && e.proto === proto) return r;
+    }
+    return -1;
+  }
+
+  /** Per cluster: the destinations of the configured inbound NSG rules (filled on demand after each compile). */
+  private readonly nsgDestinations = new Map<number, AddressSet[]>();
+
+  /** Whether the rules in force single out instances of global role `r` (per-VM host filters, NSG destinations). */
+  perInstance(r: number): boolean {
+    if (this.roleHostRules[r]!.some((h) => (h.rule.direction === 'in' ? h.dst : h.src) !== null)) return true;
+    const insts = this.eps.roleInstances[r]!;
+    if (insts.length < 2) return false;
+    const ci = this.ix.instCluster[insts[0]!]!;
+    let dsts = this.nsgDestinations.get(ci);
+    if (dsts === undefined) {
+      dsts = this.cfg.nsg.filter((n) => n.direction === 'inbound').map((n) => this.addresses(n.destination, ci));
+      this.nsgDestinations.set(ci, dsts);
+    }
+    for (const dst of dsts) {
+      const first = dst.contains(this.eps.vm(insts[0]!).addr);
+      for (let i = 1; i < insts.length; i++) if (dst.contains(this.eps.vm(insts[i]!).addr) !== first) return true;
+    }
+    return false;
   }
 
   private throughLb(src: Endpoint, vip: Endpoint, proto: Protocol, port: number): Decision {
