@@ -6,7 +6,7 @@
  * never happened reads as 0 or as absent. Pure.
  */
 
-import { processId, type ResolvedScenario, type ScriptedFaultSpec } from '../spec/index.js';
+import { INTENTS, processId, type ResolvedScenario, type ScriptedFaultSpec } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -78,6 +78,7 @@ export function summaryShape(sc: Pick<ResolvedScenario, 'clusters' | 'services' 
     sql: obj(['failovers', 'unavailableUs', 'blindUs']),
     security: obj(['attempts', 'allowed', 'denied', 'violations', 'exposureUs'], {
       byKind: { t: 'map', keys: null, value: tally },
+      byIntent: { t: 'map', keys: [...INTENTS], value: obj(['attempts', 'allowed', 'denied', 'violations']) },
     }),
     expectations: byIds([], obj(['name', 'passed', 'measured', 'bound', 'atUs'])),
   });

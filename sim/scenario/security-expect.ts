@@ -33,12 +33,23 @@ export function evaluateSecurityExpectation(
       if (w === undefined || w.matched === 0)
         return { name, passed: false, measured: 'no attempt matched', bound, atUs: null };
       const wrong = e.type === 'denied' ? w.allowed : w.denied;
+      const reached = Object.entries(w.reached)
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+        .map(([what, n]) => `${what} ×${n}`);
+      const off = e.reached === null ? 0 : w.offTarget;
+      const firstWrong = e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs;
       return {
-        name,
-        passed: wrong === 0,
-        measured: `${w.denied} of ${w.matched} denied`,
-        bound,
-        atUs: wrong === 0 ? null : e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs,
+        name: e.reached === null ? name : `${name} reaching ${e.reached}`,
+        passed: wrong === 0 && off === 0,
+        measured: `${w.denied} of ${w.matched} denied${reached.length > 0 ? `; admitted ones reached ${reached.slice(0, 3).join(', ')}${reached.length > 3 ? ', …' : ''}` : ''}${off > 0 ? `; ${off} reached something else` : ''}`,
+        bound: e.reached === null ? bound : `${bound}, reaching ${e.reached}`,
+        atUs:
+          wrong === 0 && off === 0
+            ? null
+            : Math.min(
+                wrong === 0 ? Number.POSITIVE_INFINITY : (firstWrong ?? Number.POSITIVE_INFINITY),
+                off === 0 ? Number.POSITIVE_INFINITY : (w.firstOffTargetUs ?? Number.POSITIVE_INFINITY),
+              ),
       };
     }
     case 'never': {

@@ -790,7 +790,15 @@ export function resolveSecurityExpectation(e: SecurityExpectationFile, index: nu
   if ('denied' in e || 'allowed' in e) {
     const type = 'denied' in e ? 'denied' : 'allowed';
     const sel = 'denied' in e ? e.denied : e.allowed;
-    return { type, from: sel.from, to: sel.to, port: sel.port ?? 0, kind: sel.kind ?? null, index };
+    return {
+      type,
+      from: sel.from,
+      to: sel.to,
+      port: sel.port ?? 0,
+      kind: sel.kind ?? null,
+      reached: sel.reached ?? null,
+      index,
+    };
   }
   if ('never' in e) return { type: 'never', deployed: e.never.deployed, index };
   if ('violations' in e) {

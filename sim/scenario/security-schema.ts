@@ -354,6 +354,12 @@ const CountBound = z.union([
   }),
 ]);
 
+const Reached = z
+  .string()
+  .describe(
+    'A glob that what every admitted attempt reached must match: the instance ("shop.web.1"), or the role a VIP port belongs to.',
+  );
+
 export const SECURITY_EXPECTATIONS = [
   z.strictObject({
     denied: z
@@ -362,6 +368,7 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string().describe('A glob over targets ("shop.worker*", "management*").'),
         port: Port.optional().describe('Only attempts on this port.'),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        reached: Reached.optional(),
       })
       .describe('Every matching attempt was denied (and at least one was made).'),
   }),
@@ -372,6 +379,7 @@ export const SECURITY_EXPECTATIONS = [
         to: z.string(),
         port: Port.optional(),
         kind: z.enum(TRAFFIC_KINDS).optional(),
+        reached: Reached.optional(),
       })
       .describe('Every matching attempt was allowed (and at least one was made).'),
   }),

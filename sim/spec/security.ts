@@ -188,6 +188,8 @@ export type SecurityExpectation =
       /** 0 for any port. */
       readonly port: number;
       readonly kind: TrafficKind | null;
+      /** A glob that every admitted matching attempt's destination (instance, or role behind a VIP) must match. */
+      readonly reached: string | null;
       readonly index: number;
     }
   | { readonly type: 'never'; readonly deployed: 'infected' | 'frozen' | 'unapproved'; readonly index: number }

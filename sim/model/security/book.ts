@@ -23,6 +23,11 @@ export interface WatchResult {
   readonly denied: number;
   readonly firstAllowedUs: number | null;
   readonly firstDeniedUs: number | null;
+  /** Admitted attempts by what they reached through a VIP ("<role>/<endpoint>"), for naming it in results. */
+  readonly reached: Readonly<Record<string, number>>;
+  /** Admitted attempts that reached nothing matching the expectation's `reached` glob, and the first one's time. */
+  readonly offTarget: number;
+  readonly firstOffTargetUs: number | null;
 }
 
 export type DeployedSort = 'infected' | 'frozen' | 'unapproved';
@@ -67,11 +72,15 @@ interface Watch {
   readonly to: string;
   readonly port: number;
   readonly kind: TrafficKind | null;
+  readonly reachedGlob: string | null;
   matched: number;
   allowed: number;
   denied: number;
   firstAllowedUs: number | null;
   firstDeniedUs: number | null;
+  readonly reached: Record<string, number>;
+  offTarget: number;
+  firstOffTargetUs: number | null;
 }
 
 export class SecurityBook {
@@ -110,11 +119,15 @@ export class SecurityBook {
         to: e.to,
         port: e.port,
         kind: e.kind,
+        reachedGlob: e.reached,
         matched: 0,
         allowed: 0,
         denied: 0,
         firstAllowedUs: null,
         firstDeniedUs: null,
+        reached: {},
+        offTarget: 0,
+        firstOffTargetUs: null,
       });
     }
   }
@@ -160,6 +173,15 @@ export class SecurityBook {
       if (allowed) {
         w.allowed++;
         w.firstAllowedUs ??= nowUs;
+        if (s.reachedRole) {
+          const key = `${s.reachedRole}/${s.endpoint ?? ''}`;
+          w.reached[key] = (w.reached[key] ?? 0) + 1;
+        }
+        const g = w.reachedGlob;
+        if (g !== null && !globMatches(g, s.reached) && !(s.reachedRole && globMatches(g, s.reachedRole))) {
+          w.offTarget++;
+          w.firstOffTargetUs ??= nowUs;
+        }
       } else {
         w.denied++;
         w.firstDeniedUs ??= nowUs;
@@ -265,6 +287,9 @@ export class SecurityBook {
         denied: w.denied,
         firstAllowedUs: w.firstAllowedUs,
         firstDeniedUs: w.firstDeniedUs,
+        reached: { ...w.reached },
+        offTarget: w.offTarget,
+        firstOffTargetUs: w.firstOffTargetUs,
       });
     }
     return {
