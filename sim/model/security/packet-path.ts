@@ -103,6 +103,8 @@ export class RuleBook {
   private readonly roleOfInst: Int32Array;
   private readonly roleKinds: readonly ('web' | 'worker')[];
   private readonly vmCidr: string[];
+  /** Per service: the global index of its first role. */
+  private readonly firstRole: Int32Array;
 
   constructor(
     private readonly sc: ResolvedScenario,
@@ -115,6 +117,10 @@ export class RuleBook {
     this.roleOfInst = ix.instRole;
     this.roleKinds = ix.roleKinds;
     this.vmCidr = sc.clusters.map((_, ci) => eps.plan.quarterCidr(ci, 1));
+    this.firstRole = new Int32Array(sc.services.length);
+    for (let si = 1; si < sc.services.length; si++) {
+      this.firstRole[si] = this.firstRole[si - 1]! + sc.services[si - 1]!.roles.length;
+    }
   }
 
   get config(): FullRuleSet {
@@ -594,8 +600,7 @@ export class RuleBook {
 
   /** The global role that service `s`'s VIP sends `proto`/`port` to (the first that has the endpoint), or -1. */
   endpointOwner(s: number, proto: Protocol, port: number): number {
-    let r = 0;
-    for (let si = 0; si < s; si++) r += this.sc.services[si]!.roles.length;
+    let r = this.firstRole[s]!;
     const end = r + this.sc.services[s]!.roles.length;
     for (; r < end; r++) {
       for (const e of this.roleEndpoints[r]!) if (e.port === port && e.proto === proto) return r;

@@ -9,11 +9,12 @@
  * per piece is judged; a piece's share is its length over the range's. Instances of a role share one result unless
  * the rules single one out (an NSG rule naming some of its instances, a host filter rule naming a VM).
  */
-import { type Address, type AddressSet, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/index.js';
+import { type AddressSet, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/index.js';
 import type { ResolvedScenario, ResolvedSecurity } from '../../spec/index.js';
 import type { Indices } from '../build.js';
 import type { Endpoints } from './endpoints.js';
 import type { RuleBook } from './packet-path.js';
+import type { Endpoint } from './plan.js';
 
 interface UserRange {
   readonly family: 4 | 6;
@@ -79,7 +80,7 @@ export class UserReach {
       for (let u = 0; u < this.users.length; u++) {
         let part = 0;
         for (const p of pieces[u]!) {
-          if (this.rules.userPath(this.eps.at(p.addr), r, k, gi).allowed) part += p.weight;
+          if (this.rules.userPath(p.src, r, k, gi).allowed) part += p.weight;
         }
         share += part;
       }
@@ -105,7 +106,7 @@ export class UserReach {
       const size = u.hi - u.lo + 1n;
       return sorted.map((lo, i) => {
         const next = i + 1 < sorted.length ? sorted[i + 1]! : u.hi + 1n;
-        return { addr: addressFromBigInt(u.family, lo), weight: ratio(next - lo, size) };
+        return { src: this.eps.at(addressFromBigInt(u.family, lo)), weight: ratio(next - lo, size) };
       });
     });
   }
@@ -133,7 +134,8 @@ export class UserReach {
 }
 
 interface Piece {
-  readonly addr: Address;
+  /** The user at the piece's first address. */
+  readonly src: Endpoint;
   readonly weight: number;
 }
 
