@@ -134,6 +134,9 @@ describe('toDeny and toAllow', () => {
     expect(connectivity).toDeny({ from: 'internet', to: 'shop.web*', port: 22 });
     expect(connectivity).toAllow({ from: 'internet', to: 'shop.web', port: 80, kind: 'connect' });
     expect(connectivity).not.toDeny({ from: 'internet', to: 'shop.web', port: 80 });
+    // What an admitted attempt reached: the web role behind the VIP's port 80, one of its instances.
+    expect(connectivity).toAllow({ from: 'internet', to: 'shop.web', port: 80, reached: 'shop.web.*' });
+    expect(connectivity).not.toAllow({ from: 'internet', to: 'shop.web', port: 80, reached: 'shop.worker*' });
   });
 
   it('fails naming the selector, how many were denied, and the moment the first got through', () => {
