@@ -75,6 +75,22 @@ export const RoleSpec = z.strictObject({
   instances: z.number().int().min(1).describe('Number of role instances.'),
   inputEndpoints: z.array(Endpoint).optional().describe('Load-balanced endpoints (web roles default to port 80).'),
   internalEndpoints: z.array(Endpoint).max(5).optional().describe('Instance-to-instance endpoints (at most 5).'),
+  instanceInputEndpoints: z
+    .array(
+      z.strictObject({
+        name: Id.optional(),
+        localPort: z.number().int().min(1).max(65535).describe('The port on each instance.'),
+        publicPort: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .describe('The VIP port of instance 0; instance k has publicPort + k.'),
+        protocol: z.enum(['tcp', 'udp']).optional().describe('Default tcp.'),
+      }),
+    )
+    .optional()
+    .describe('Endpoints of each instance of its own through the VIP, one public port per instance (not balanced).'),
 });
 
 export const ServiceSpec = z.strictObject({

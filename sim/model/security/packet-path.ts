@@ -68,6 +68,11 @@ export const LB_NO_INSTANCE = makeDecision(
   'lb:no-instance-in-rotation',
   'no instance of the role is in rotation',
 );
+export const LB_INSTANCE_DOWN = makeDecision(
+  false,
+  'lb:instance-down',
+  'the instance this instance input endpoint names is not running',
+);
 export const PLATFORM_LOCAL = makeDecision(true, 'platform:local', 'platform-internal');
 
 /** An input endpoint of a role: declared in its service definition, or opened by configuration. */
@@ -86,6 +91,10 @@ export class RuleBook {
   picked = -1;
   /** The endpoint (role, index) matched by the last `decide` through a VIP, else -1. */
   pickedRole = -1;
+  /** The name of the endpoint the last `decide` through a VIP matched, else ''. */
+  pickedEndpoint = '';
+  /** The port the last `decide` delivered to on the instance (an instance input endpoint's local port), else 0. */
+  deliveredPort = 0;
   private readonly pkt = new Packet();
   private cfg!: FullRuleSet;
   private boundary: CompiledAcl[] = [];
@@ -113,6 +122,8 @@ export class RuleBook {
     private readonly eps: Endpoints,
     /** The load balancer's choice of an instance of global role `r` in rotation, or -1. */
     private readonly pick: (r: number) => number,
+    /** Whether instance `gi` is up (Ready, running), for an instance input endpoint. */
+    private readonly up: (gi: number) => boolean = () => true,
   ) {
     this.roleOfInst = ix.instRole;
     this.roleKinds = ix.roleKinds;
@@ -388,7 +399,8 @@ export class RuleBook {
     for (const s of this.sc.services) {
       for (const role of s.roles) {
         if (s.cluster === ci) {
-          for (const e of this.roleEndpoints[r]!) {
+          const local = (role.instanceInputEndpoints ?? []).map((e) => ({ proto: e.protocol, port: e.localPort }));
+          for (const e of [...this.roleEndpoints[r]!, ...local]) {
             const key = `${e.proto}-${e.port}`;
             let entry = byPort.get(key);
             if (entry === undefined) {
@@ -461,7 +473,10 @@ export class RuleBook {
     const defaults = fabricAgentRules({
       vmAddress: vm.text,
       vnetCidr: this.vmCidr[ci]!,
-      inputEndpoints: this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
+      inputEndpoints: [
+        ...this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
+        ...(role.instanceInputEndpoints ?? []).map((e) => ({ port: e.localPort, proto: e.protocol })),
+      ],
       internalEndpoints: role.internalEndpoints.map((e) => ({
         port: e.port,
         proto: e.protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
@@ -506,6 +521,8 @@ export class RuleBook {
   decide(src: Endpoint, dst: Endpoint, proto: Protocol, port: number): Decision {
     this.picked = -1;
     this.pickedRole = -1;
+    this.pickedEndpoint = '';
+    this.deliveredPort = 0;
     if (src.kind === EP.lbProbe) return dst.kind === EP.vm ? this.intoVm(src, dst, proto, port) : PLATFORM_LOCAL;
     if (src.kind === EP.outside && dst.kind === EP.outside) return ROUTE_EXTERNAL;
     const front = dst.kind === EP.vip || (dst.kind === EP.sqlGateway && dst.index === 0);
@@ -640,12 +657,29 @@ export class RuleBook {
         const e = eps[k]!;
         if (e.port !== port || e.proto !== proto) continue;
         this.pickedRole = r;
+        this.pickedEndpoint = e.name;
         const acl = this.roleAcls[r]![k]!.evaluate(src.addr);
         if (!acl.allowed) return acl;
         const gi = this.pick(r);
         if (gi < 0) return LB_NO_INSTANCE;
         this.picked = gi;
+        this.deliveredPort = port;
         return this.intoVm(src, this.eps.vm(gi), proto, port);
+      }
+    }
+    // An instance input endpoint: the port names one instance, not balanced; delivered to its local port.
+    for (r = this.firstRole[s]!; r < end; r++) {
+      for (const e of this.roleInfo(r).instanceInputEndpoints ?? []) {
+        const k = port - e.publicPort;
+        const insts = this.eps.roleInstances[r]!;
+        if (e.protocol !== proto || k < 0 || k >= insts.length) continue;
+        this.pickedRole = r;
+        this.pickedEndpoint = e.name;
+        const gi = insts[k]!;
+        if (!this.up(gi)) return LB_INSTANCE_DOWN;
+        this.picked = gi;
+        this.deliveredPort = e.localPort;
+        return this.intoVm(src, this.eps.vm(gi), proto, e.localPort);
       }
     }
     return LB_NO_ENDPOINT;

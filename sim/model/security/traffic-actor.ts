@@ -67,6 +67,15 @@ const KIND_TOPIC: Record<TrafficKind, string> = {
   misconfigure: 'change-management',
 };
 
+/** How a connection's event text says why it was made (the event kind is `attack.connect` whatever the intent). */
+const INTENT_NOTE: Record<Intent, string> = {
+  user: "; a user's request",
+  attack: '; an attack',
+  admin: "; an administrator's",
+  service: '; service traffic',
+  pipeline: '',
+};
+
 interface Overlay {
   readonly item: ResolvedTraffic;
   readonly change: ResolvedRuleSet;
@@ -145,7 +154,14 @@ export class SecurityModel {
     this.plan = new AddressPlan(sc, sec, ix.nodeOffset, ix.instOffset);
     this.eps = new Endpoints(this.plan, sc, ix, sim.world);
     this.lbNext = new Int32Array(ix.roleIds.length);
-    this.rules = new RuleBook(sc, sec, ix, this.eps, (r) => this.pick(r));
+    this.rules = new RuleBook(
+      sc,
+      sec,
+      ix,
+      this.eps,
+      (r) => this.pick(r),
+      (gi) => this.isWell(gi),
+    );
     this.base = sec.rules;
     this.rules.compile(this.base);
     this.infra = new InfraPolicy(this.eps, this.rules, sec, ix, sim.world);
@@ -560,10 +576,8 @@ export class SecurityModel {
     // Through a VIP, the port decides the role: it may not be the one the item named (roles share their service's VIP).
     const viaRole = dst.kind === EP.vip ? this.rules.pickedRole : -1;
     const roleId = viaRole >= 0 ? this.sim.ix.roleIds[viaRole]! : '';
-    const endpoint =
-      viaRole >= 0
-        ? this.rules.endpointsOf(viaRole).find((e) => e.port === t.port && e.proto === t.protocol)
-        : undefined;
+    const endpoint = this.rules.pickedEndpoint;
+    const port = this.rules.deliveredPort || t.port;
     const named = this.roleByName.get(t.to);
     const elsewhere = named !== undefined && viaRole >= 0 && viaRole !== named;
     const srcZone = this.plan.zoneOf(src.addr);
@@ -577,21 +591,21 @@ export class SecurityModel {
     const where =
       viaRole < 0
         ? ''
-        : `${reached.kind === EP.vm ? `${d.allowed ? 'delivered to' : 'for'} ${name}, ` : ''}role ${roleId}, endpoint ${endpoint?.name ?? '?'}${elsewhere ? ` — not ${t.to}: port ${t.port} of the VIP belongs to ${roleId}` : ''}`;
-    const subject = { ...this.subject(t, src, t.to, name), reachedRole: roleId, endpoint: endpoint?.name ?? '' };
+        : `${reached.kind === EP.vm ? `${d.allowed ? 'delivered to' : 'for'} ${name}, ` : ''}role ${roleId}, endpoint ${endpoint}${port !== t.port ? ` (port ${port})` : ''}${elsewhere ? ` — not ${t.to}: port ${t.port} of the VIP belongs to ${roleId}` : ''}`;
+    const subject = { ...this.subject(t, src, t.to, name), reachedRole: roleId, endpoint };
     const id = this.record(
       'connect',
       subject,
       name,
       d,
       () =>
-        `${t.intent === 'user' ? 'user visit: ' : t.intent === 'attack' ? 'attack: ' : ''}${src.name} → ${t.to} ${t.protocol}/${t.port}: ${d.allowed ? 'admitted' : 'denied'} — ${d.text}${where === '' ? '' : ` (${where})`}`,
+        `${src.name} → ${t.to} ${t.protocol}/${t.port}: ${d.allowed ? 'admitted' : 'denied'} — ${d.text}${where === '' ? '' : ` (${where})`}${INTENT_NOTE[t.intent]}`,
       this.message(src, reached, d.allowed),
       topic,
     );
     if (t.intent === 'user' && named !== undefined) this.watchUsers(named, !d.allowed, id);
     if (!d.allowed) return;
-    const v = this.oracle.judgeFlow(src, reached, t.port);
+    const v = this.oracle.judgeFlow(src, reached, port);
     if (v !== null) this.violate('connect', t.intent, name, id, v, this.now, this.now + t.holdUs, topic);
   }
 
