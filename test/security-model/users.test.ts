@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/index.js';
-import { scenarioFile, shop } from './helpers.js';
+import { scenarioFile, scenarioText, shop } from './helpers.js';
 
 const S = 1_000_000;
 const MIN = 60 * S;
@@ -198,5 +198,79 @@ describe('what a connection through a shared VIP reached', () => {
     // Round robin over two instances: two of the four went to shop.web.0.
     expect(r.passed).toBe(false);
     expect(r.measured).toContain('2 reached something else');
+  });
+});
+
+describe('instance input endpoints', () => {
+  const withRdp = (traffic: string, extra = '') =>
+    scenarioText(`
+version: 1
+seed: 7
+duration: 1h
+topology:
+  clusters:
+    - { id: c0, racks: 2, nodesPerRack: 2 }
+services:
+  - id: shop
+    roles:
+      - id: web
+        kind: web
+        instances: 3
+        inputEndpoints: [{ name: http, port: 80 }]
+        instanceInputEndpoints: [{ name: rdp, localPort: 3389, publicPort: 10000 }]
+${extra}
+security:
+  traffic:
+${traffic}
+`);
+
+  it('delivers VIP port publicPort + k to instance k on the local port, whatever the rotation', () => {
+    const sc = withRdp(`
+    - { at: 1m, every: 1m, count: 3, kind: connect, from: corpnet, to: shop.web, port: 10002 }
+    - { at: 1m, kind: connect, from: corpnet, to: shop.web, port: 10003 }`);
+    const { summary, timeline } = runScenario(sc);
+    const attempts = timeline!.events.filter((e) => e.k === 'attack.connect');
+    const own = attempts.filter((e) => e.x.includes('tcp/10002'));
+    expect(own.map((e) => e.s)).toEqual(['shop.web.2', 'shop.web.2', 'shop.web.2']);
+    expect(own[0]!.r).toBe('host:endpoint-in:tcp:3389');
+    expect(own[0]!.x).toContain('delivered to shop.web.2, role shop.web, endpoint rdp (port 3389)');
+    // Port 10003 would be a fourth instance: nothing listens there.
+    const beyond = attempts.find((e) => e.x.includes('tcp/10003'))!;
+    expect(beyond.r).toBe('lb:no-endpoint');
+    expect(summary.security.violations).toBe(0);
+  });
+
+  it('refuses when the instance it names is down', () => {
+    const sc = withRdp(
+      '    - { at: 10m, kind: connect, from: corpnet, to: shop.web, port: 10001 }',
+      'faults:\n  - { id: vm, at: 9m, kind: vm.crash, target: shop.web.1 }',
+    );
+    const e = runScenario(sc).timeline!.events.find((x) => x.k === 'attack.connect')!;
+    expect(e.r).toBe('lb:instance-down');
+  });
+
+  it('refuses public ports that run past 65535 or collide with another endpoint of the VIP', () => {
+    expect(() =>
+      scenarioText(`
+version: 1
+duration: 1h
+topology: { clusters: [{ id: c0, racks: 1, nodesPerRack: 2 }] }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 3, instanceInputEndpoints: [{ localPort: 3389, publicPort: 65534 }] }
+`),
+    ).toThrow(/3 instances need ports up to 65536, past 65535/);
+    expect(() =>
+      scenarioText(`
+version: 1
+duration: 1h
+topology: { clusters: [{ id: c0, racks: 1, nodesPerRack: 2 }] }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 3, instanceInputEndpoints: [{ localPort: 3389, publicPort: 79 }] }
+`),
+    ).toThrow(/VIP port 80 is also web input endpoint/);
   });
 });
