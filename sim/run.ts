@@ -308,6 +308,7 @@ export function summarize(sim: Simulation, sc: ResolvedScenario, seed: number, e
       violations: 0,
       exposureUs: 0,
       byKind: {},
+      byIntent: {},
     },
     expectations: [],
     ...(images === null ? {} : { images }),

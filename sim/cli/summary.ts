@@ -115,6 +115,19 @@ export function formatRunReport(r: RunReport): string {
     if (rows.length > 0) {
       out.push(table(['kind', 'attempts', 'allowed', 'denied', 'violations'], rows, { right: [1, 2, 3, 4] }).trimEnd());
     }
+    // Users' visits, attacks, administrators' actions and the pipeline's, counted apart.
+    const intents = Object.entries(s.security.byIntent ?? {}).map(([intent, t]) => [
+      intent,
+      groupDigits(t.attempts),
+      groupDigits(t.allowed),
+      groupDigits(t.denied),
+      groupDigits(t.violations),
+    ]);
+    if (intents.length > 0) {
+      out.push(
+        table(['intent', 'attempts', 'allowed', 'denied', 'violations'], intents, { right: [1, 2, 3, 4] }).trimEnd(),
+      );
+    }
     out.push('');
   }
 

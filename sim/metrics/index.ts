@@ -22,6 +22,7 @@ export type {
   ImagesSummary,
   RoleResult,
   RunSummary,
+  SecurityIntentTally,
   SecurityKindTally,
   SecuritySummary,
 } from './summary.js';

@@ -4,7 +4,14 @@
  */
 
 /** A component that can notice a fault (the scenario schema's DETECTORS). */
-export type Detector = 'fc' | 'host-agent' | 'guest-agent' | 'load-balancer' | 'watchdog' | 'failover-manager';
+export type Detector =
+  | 'fc'
+  | 'host-agent'
+  | 'guest-agent'
+  | 'load-balancer'
+  | 'watchdog'
+  | 'failover-manager'
+  | 'monitoring';
 
 export interface FaultResult {
   /**
@@ -49,7 +56,10 @@ export interface RoleResult {
   readonly instances: number;
   /** Share of the run with at least one Ready instance. */
   availability: number;
-  /** Share of the run with at least one instance in the load balancer's rotation and Ready (web roles). */
+  /**
+   * Share of the run in which users reach the role (web roles): an instance Ready and in the load balancer's rotation,
+   * weighted at each moment by the share of the users (`security.users`) whose requests the rules let through to it.
+   */
   servedAvailability: number;
   /** Time-average of (Ready instances / instances). */
   readyFraction: number;
@@ -79,6 +89,14 @@ export interface SecurityKindTally {
   byRule: Record<string, number>;
 }
 
+/** Attempts of one intent (user, attack, admin, service, pipeline). */
+export interface SecurityIntentTally {
+  attempts: number;
+  allowed: number;
+  denied: number;
+  violations: number;
+}
+
 export interface SecuritySummary {
   attempts: number;
   allowed: number;
@@ -87,6 +105,8 @@ export interface SecuritySummary {
   /** Exposure window: first admitted forbidden flow to the end of the last one admitted while a rule was wrong. */
   exposureUs: number;
   byKind: Record<string, SecurityKindTally>;
+  /** The same counts per intent: users' visits apart from attacks, administrators' actions, the pipeline's. */
+  byIntent: Record<string, SecurityIntentTally>;
 }
 
 export interface ExpectationResult {

@@ -114,6 +114,8 @@ export class Kernel {
   // Health indices (global instance / node index): what availability and fault recovery follow.
   readonly healthyFlag: Uint8Array;
   private readonly servedFlag: Uint8Array;
+  /** Per instance: 1 − the share of users the rules let through to it (0 unless a security model says otherwise). */
+  private readonly userLack: Float64Array;
   readonly settledFlag: Uint8Array;
 
   /**
@@ -176,6 +178,7 @@ export class Kernel {
 
     this.healthyFlag = new Uint8Array(insts);
     this.servedFlag = new Uint8Array(insts);
+    this.userLack = new Float64Array(insts);
     this.instTimer = new Float64Array(insts).fill(-1);
     this.instCause = new Float64Array(insts).fill(-1);
     this.settledFlag = new Uint8Array(nodes).fill(1);
@@ -404,13 +407,25 @@ export class Kernel {
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;
     const ds = (s ? 1 : 0) - this.servedFlag[gi]!;
     if (dh !== 0 || ds !== 0) {
-      this.avail.change(this.ix.instRole[gi]!, this.now, dh, ds);
+      this.avail.change(this.ix.instRole[gi]!, this.now, dh, ds, this.userLack[gi]!);
       this.healthyFlag[gi] = h ? 1 : 0;
       this.servedFlag[gi] = s ? 1 : 0;
     }
     if (dh !== 0) this.recoverIfDone(this.faults.flip(FaultBook.keyInstance(gi), h), cause);
     if (this.images?.touchInstance(gi, inst, this.now)) this.otherTouched(`image:${gi}`, cause);
     this.wake.instance(gi);
+  }
+
+  /**
+   * Sets the share of users whose requests the rules let through to instance `gi` (1: all of them), which weights
+   * its role's served availability while it is in rotation. Called by the security model when the rules change.
+   */
+  setUserReach(gi: number, reach: number): void {
+    const lack = reach >= 1 ? 0 : 1 - Math.max(0, reach);
+    const before = this.userLack[gi]!;
+    if (lack === before) return;
+    this.userLack[gi] = lack;
+    if (this.servedFlag[gi] === 1) this.avail.changeLack(this.ix.instRole[gi]!, this.now, before, lack);
   }
 
   /** Node `gn` went down or came up: its fault domain's merged down time starts or ends. */

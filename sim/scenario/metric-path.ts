@@ -6,7 +6,7 @@
  * never happened reads as 0 or as absent. Pure.
  */
 
-import { processId, type ResolvedScenario, type ScriptedFaultSpec } from '../spec/index.js';
+import { INTENTS, processId, type ResolvedScenario, type ScriptedFaultSpec } from '../spec/index.js';
 import { ScenarioIssue } from './errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -80,6 +80,7 @@ export function summaryShape(
     sql: obj(['failovers', 'unavailableUs', 'blindUs']),
     security: obj(['attempts', 'allowed', 'denied', 'violations', 'exposureUs'], {
       byKind: { t: 'map', keys: null, value: tally },
+      byIntent: { t: 'map', keys: [...INTENTS], value: obj(['attempts', 'allowed', 'denied', 'violations']) },
     }),
     expectations: byIds([], obj(['name', 'passed', 'measured', 'bound', 'atUs'])),
     ...(sc.images === undefined ? {} : { images: imagesShape(sc) }),

@@ -278,6 +278,26 @@ function resolveServices(file: ScenarioFile, clusters: ResolvedCluster[], defaul
         throw new ScenarioIssue(['services', si, 'roles', ri, 'id'], `duplicate role id "${r.id}"`);
       roleIds.add(r.id);
     });
+    // Instance input endpoints: each instance's public port must exist and belong to no other endpoint of the VIP.
+    const vipPorts = new Map<string, string>();
+    for (const r of s.roles) {
+      const input = r.inputEndpoints ?? (r.kind === 'web' ? [{ port: 80, protocol: 'http' as const }] : []);
+      for (const e of input)
+        vipPorts.set(`${e.protocol === 'udp' ? 'udp' : 'tcp'}/${e.port}`, `${r.id} input endpoint`);
+    }
+    s.roles.forEach((r, ri) => {
+      (r.instanceInputEndpoints ?? []).forEach((e, ei) => {
+        const at = ['services', si, 'roles', ri, 'instanceInputEndpoints', ei, 'publicPort'];
+        const last = e.publicPort + r.instances - 1;
+        if (last > 65535) throw new ScenarioIssue(at, `${r.instances} instances need ports up to ${last}, past 65535`);
+        for (let p = e.publicPort; p <= last; p++) {
+          const key = `${e.protocol ?? 'tcp'}/${p}`;
+          const taken = vipPorts.get(key);
+          if (taken !== undefined) throw new ScenarioIssue(at, `VIP port ${p} is also ${taken}`);
+          vipPorts.set(key, `${r.id} instance input endpoint`);
+        }
+      });
+    });
     for (let k = 0; k < count; k++) {
       const id = count > 1 ? `${s.id}-${k}` : s.id;
       if (ids.has(id)) throw new ScenarioIssue(['services', si, 'id'], `duplicate service id "${id}"`);
@@ -300,6 +320,16 @@ function resolveServices(file: ScenarioFile, clusters: ResolvedCluster[], defaul
             port: e.port,
             protocol: e.protocol ?? 'tcp',
           })),
+          ...(r.instanceInputEndpoints === undefined
+            ? {}
+            : {
+                instanceInputEndpoints: r.instanceInputEndpoints.map((e, i) => ({
+                  name: e.name ?? `instance${i}`,
+                  localPort: e.localPort,
+                  publicPort: e.publicPort,
+                  protocol: e.protocol ?? ('tcp' as const),
+                })),
+              }),
         })),
       });
     }

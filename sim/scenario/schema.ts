@@ -75,6 +75,22 @@ export const RoleSpec = z.strictObject({
   instances: z.number().int().min(1).describe('Number of role instances.'),
   inputEndpoints: z.array(Endpoint).optional().describe('Load-balanced endpoints (web roles default to port 80).'),
   internalEndpoints: z.array(Endpoint).max(5).optional().describe('Instance-to-instance endpoints (at most 5).'),
+  instanceInputEndpoints: z
+    .array(
+      z.strictObject({
+        name: Id.optional(),
+        localPort: z.number().int().min(1).max(65535).describe('The port on each instance.'),
+        publicPort: z
+          .number()
+          .int()
+          .min(1)
+          .max(65535)
+          .describe('The VIP port of instance 0; instance k has publicPort + k.'),
+        protocol: z.enum(['tcp', 'udp']).optional().describe('Default tcp.'),
+      }),
+    )
+    .optional()
+    .describe('Endpoints of each instance of its own through the VIP, one public port per instance (not balanced).'),
 });
 
 export const ServiceSpec = z.strictObject({
@@ -236,7 +252,15 @@ export const ImagesSpec = z
 const DurationOrNumber = z.union([Duration, z.number()]);
 
 /** The components that can notice a fault. */
-export const DETECTORS = ['fc', 'host-agent', 'guest-agent', 'load-balancer', 'watchdog', 'failover-manager'] as const;
+export const DETECTORS = [
+  'fc',
+  'host-agent',
+  'guest-agent',
+  'load-balancer',
+  'watchdog',
+  'failover-manager',
+  'monitoring',
+] as const;
 
 export const ExpectationSpec = z.union([
   z.strictObject({
@@ -262,7 +286,10 @@ export const ExpectationSpec = z.union([
     availability: z.strictObject({
       role: z.string().describe('"<service>.<role>" or a glob.'),
       atLeast: z.number().min(0).max(1),
-      served: z.boolean().optional().describe('Measure served availability (in rotation) instead of running.'),
+      served: z
+        .boolean()
+        .optional()
+        .describe('Measure served availability (in rotation and reachable by the users) instead of running.'),
     }),
   }),
   z.strictObject({

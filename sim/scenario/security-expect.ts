@@ -39,15 +39,19 @@ export function evaluateSecurityExpectation(
       if (w === undefined || w.matched === 0)
         return { name, passed: false, measured: 'no attempt matched', bound, atUs: null };
       const wrong = e.type === 'denied' ? w.allowed : w.denied;
-      const passed = wrong === 0 && w.otherRule === 0;
-      const firstWrong = wrong === 0 ? null : e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs;
       const others = e.rule === null ? '' : `, ${w.otherRule} by another rule`;
+      const reached = Object.entries(w.reached)
+        .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+        .map(([what, n]) => `${what} ×${n}`);
+      const off = e.reached === null ? 0 : w.offTarget;
+      const firstWrong = wrong === 0 ? null : e.type === 'denied' ? w.firstAllowedUs : w.firstDeniedUs;
+      const passed = wrong === 0 && w.otherRule === 0 && off === 0;
       return {
-        name,
+        name: e.reached === null ? name : `${name} reaching ${e.reached}`,
         passed,
-        measured: `${w.denied} of ${w.matched} denied${others}`,
-        bound,
-        atUs: passed ? null : minTime(firstWrong, w.firstOtherRuleUs),
+        measured: `${w.denied} of ${w.matched} denied${others}${reached.length > 0 ? `; admitted ones reached ${reached.slice(0, 3).join(', ')}${reached.length > 3 ? ', …' : ''}` : ''}${off > 0 ? `; ${off} reached something else` : ''}`,
+        bound: e.reached === null ? bound : `${bound}, reaching ${e.reached}`,
+        atUs: passed ? null : minTime(minTime(firstWrong, w.firstOtherRuleUs), off === 0 ? null : w.firstOffTargetUs),
       };
     }
     case 'never': {

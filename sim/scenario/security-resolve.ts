@@ -26,6 +26,7 @@ import { planProblem } from '../model/index.js';
 import { AddressError, compilePortSpec, parseAddress, parseCidr, RuleCompileError } from '../network/index.js';
 import type {
   FullRuleSet,
+  Intent,
   Policies,
   PortSpecValue,
   ResolvedAclRule,
@@ -84,6 +85,9 @@ export const SECURITY_DEFAULTS = {
   stages: ['canary', 'pilot', 'broad'],
   jitDurationUs: 8 * 3_600_000_000,
   holdUs: 60_000_000,
+  users: ['internet'],
+  /** Inferred: an alert rule on users' refused requests, as an operations team would set one (no published figure). */
+  monitoring: { windowUs: 300_000_000, refused: 3, share: 0.1 },
 } as const;
 
 export const SECURITY_EXPECTATION_KEYS = ['denied', 'allowed', 'never', 'violations', 'exposure'] as const;
@@ -513,6 +517,36 @@ function checkTarget(to: string, n: SecurityNames, path: Path): number {
 /** The kinds of traffic that log in to SQL Database (and so say how they authenticate). */
 const SQL_LOGIN_KINDS: readonly TrafficKind[] = ['sql-login', 'sql-brute-force', 'sql-spray'];
 
+/**
+ * The intent of a traffic item that does not give one: a connect from outside to one of a role's declared input
+ * endpoints is a user's visit, one from corpnet to a management endpoint an administrator's, one from inside the
+ * platform (an instance, node, FC…) service traffic, and any other connect from outside an attack; a SQL login is a
+ * user's, guessing is an attack; logins, installs, accounts and JIT requests are administrators'; builds and
+ * releases the pipeline's.
+ */
+function defaultIntent(kind: TrafficKind, from: string, to: string, port: number, n: SecurityNames): Intent {
+  switch (kind) {
+    case 'connect': {
+      const outside = ['internet', 'corpnet', 'saw'].includes(from) || isAddressOrCidr(from);
+      if (!outside) return 'service';
+      const role = n.roles.get(to);
+      if (role?.inputEndpoints.some((e) => e.port === port)) return 'user';
+      if (to.startsWith('management') && (from === 'corpnet' || from === 'saw')) return 'admin';
+      return 'attack';
+    }
+    case 'sql-login':
+      return 'user';
+    case 'sql-brute-force':
+    case 'sql-spray':
+      return 'attack';
+    case 'build':
+    case 'release':
+      return 'pipeline';
+    default:
+      return 'admin';
+  }
+}
+
 function resolveTraffic(
   t: TrafficFile,
   index: number,
@@ -597,6 +631,7 @@ function resolveTraffic(
   return {
     index,
     kind: t.kind,
+    intent: t.intent ?? defaultIntent(t.kind, from, to, port, n),
     id,
     atUs,
     everyUs,
@@ -788,6 +823,16 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
       }
     });
   }
+  const userRanges = (f.users ?? [...D.users]).map((u, i) =>
+    u === 'internet' || u === 'corpnet' || u === 'saw' ? zones[u][0]! : cidr(u, at('users', i)),
+  );
+  const mon = f.monitoring;
+  const monitoring = {
+    windowUs: mon?.window === undefined ? D.monitoring.windowUs : duration(mon.window, at('monitoring', 'window')),
+    refused: mon?.refused ?? D.monitoring.refused,
+    share: mon?.share ?? D.monitoring.share,
+  };
+  if (monitoring.windowUs <= 0) throw new ScenarioIssue(at('monitoring', 'window'), 'must be greater than 0');
   return {
     zones,
     addressing,
@@ -798,6 +843,8 @@ export function resolveSecurity(f: SecurityFile, ctx: SecurityContext): Resolved
     software: { approved },
     access,
     traffic,
+    users: userRanges,
+    monitoring,
   };
 }
 
@@ -820,6 +867,7 @@ export function resolveSecurityExpectation(e: SecurityExpectationFile, index: nu
       port: sel.port ?? 0,
       kind: sel.kind ?? null,
       rule: sel.rule ?? null,
+      reached: sel.reached ?? null,
       index,
     };
   }

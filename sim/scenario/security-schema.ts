@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { SQL_PURPOSE_NAMES } from '../auth/index.js';
-import { SQL_AUTHENTICATION_KINDS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
+import { INTENTS, SQL_AUTHENTICATION_KINDS, TRAFFIC_KINDS, type TrafficKind } from '../spec/index.js';
 
 // Same pattern as `Duration` in schema.ts (kept separate to avoid an import cycle); resolve re-checks precisely.
 const SecDuration = z
@@ -278,6 +278,12 @@ export const TrafficSpec = z
     failing: z.boolean().optional().describe('build: the build fails its health checks once deployed.'),
     release: z.boolean().optional().describe('build: release it once clean (default true).'),
     change: RuleSetSpec.optional().describe('misconfigure: the wrong rules, in front of the configured ones.'),
+    intent: z
+      .enum(INTENTS)
+      .optional()
+      .describe(
+        'Why the attempts are made, for counting (default from the kind: a connect to a role’s declared input endpoint is a user’s, other connects from outside are attacks).',
+      ),
     label: z.string().optional(),
   })
   .describe('One scripted attempt (or a repeated series): traffic, an attack, a build, or a misconfiguration.');
@@ -344,6 +350,26 @@ export const SecuritySpec = z
       })
       .optional(),
     traffic: z.array(TrafficSpec).optional(),
+    users: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe(
+        'Who uses the web roles: zones (internet, corpnet: their first range) or CIDRs, each counting equally (default [internet]).',
+      ),
+    monitoring: z
+      .strictObject({
+        window: SecDuration.optional().describe('The alert rule looks back this far (default 5m).'),
+        refused: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .describe('Users’ requests to one role refused within the window before it alerts (default 3).'),
+        share: z.number().gt(0).max(1).optional().describe('…and at least this share of them refused (default 0.1).'),
+      })
+      .optional()
+      .describe('The alert rule on users’ refused requests, which detects a misconfiguration that shuts users out.'),
   })
   .describe('Security: zones, rule sets, accounts, builds, operators, and scripted traffic and attacks.');
 
@@ -359,6 +385,12 @@ const CountBound = z.union([
   }),
 ]);
 
+const Reached = z
+  .string()
+  .describe(
+    'A glob that what every admitted attempt reached must match: the instance ("shop.web.1"), or the role a VIP port belongs to.',
+  );
+
 export const SECURITY_EXPECTATIONS = [
   z.strictObject({
     denied: z
@@ -372,6 +404,7 @@ export const SECURITY_EXPECTATIONS = [
           .min(1)
           .optional()
           .describe('Each matching attempt was decided by this rule, e.g. auth:sql-authentication-only.'),
+        reached: Reached.optional(),
       })
       .describe('Every matching attempt was denied (and at least one was made).'),
   }),
@@ -383,6 +416,7 @@ export const SECURITY_EXPECTATIONS = [
         port: Port.optional(),
         kind: z.enum(TRAFFIC_KINDS).optional(),
         rule: z.string().min(1).optional().describe('Each matching attempt was decided by this rule.'),
+        reached: Reached.optional(),
       })
       .describe('Every matching attempt was allowed (and at least one was made).'),
   }),

@@ -6,6 +6,8 @@ export { DEFAULTS, type DefaultEntry, type Defaults } from './defaults.js';
 export {
   FAULT_KINDS,
   type FaultKind,
+  INTENTS,
+  type Intent,
   SQL_AUTHENTICATION_KINDS,
   type SqlAuthenticationKind,
   TRAFFIC_KINDS,

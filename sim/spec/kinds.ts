@@ -42,3 +42,10 @@ export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
 /** How a SQL client authenticates: SQL Server authentication, Windows integrated, or Microsoft Entra ID (Azure AD). */
 export const SQL_AUTHENTICATION_KINDS = ['sql', 'windows', 'entra'] as const;
 export type SqlAuthenticationKind = (typeof SQL_AUTHENTICATION_KINDS)[number];
+
+/**
+ * Why a scripted attempt is made, for counting: users' ordinary visits and logins, attacks, administrators' and
+ * operators' actions, the platform's own service-to-service traffic, and the build pipeline.
+ */
+export const INTENTS = ['user', 'attack', 'admin', 'service', 'pipeline'] as const;
+export type Intent = (typeof INTENTS)[number];

@@ -44,6 +44,14 @@ export interface ResolvedRole {
   readonly instances: number;
   readonly inputEndpoints: ResolvedEndpoint[];
   readonly internalEndpoints: ResolvedEndpoint[];
+  /** Each instance's own endpoint through the VIP: instance k on `publicPort + k`, delivered to `localPort`. */
+  readonly instanceInputEndpoints?: ResolvedInstanceEndpoint[];
+}
+export interface ResolvedInstanceEndpoint {
+  readonly name: string;
+  readonly localPort: number;
+  readonly publicPort: number;
+  readonly protocol: 'tcp' | 'udp';
 }
 export interface ResolvedService {
   readonly id: string;

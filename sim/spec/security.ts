@@ -4,7 +4,7 @@
  * `sim/scenario/security-resolve.ts`; read by the security actor and the rule engines. Types only.
  */
 import type { Permission, SqlPurpose } from '../auth/index.js';
-import type { SqlAuthenticationKind, TrafficKind } from './kinds.js';
+import type { Intent, SqlAuthenticationKind, TrafficKind } from './kinds.js';
 
 /** A port, a range ("5000-5010"), a list of those, or "*"; checked by the rule compiler. */
 export type PortSpecValue = number | string | (number | string)[];
@@ -122,6 +122,8 @@ export interface ResolvedTraffic {
   /** Index in `security.traffic`. */
   readonly index: number;
   readonly kind: TrafficKind;
+  /** Why it is made (given, or derived from the kind and the target): what the summary counts it as. */
+  readonly intent: Intent;
   readonly id: string;
   readonly atUs: number;
   /** 0 when the item does not repeat. */
@@ -192,6 +194,10 @@ export interface ResolvedSecurity {
     readonly jitDurationUs: number;
   };
   readonly traffic: ResolvedTraffic[];
+  /** The users of the web roles, as CIDRs: served availability counts the share of them that can reach a role. */
+  readonly users: string[];
+  /** The alert rule on users' refused requests (what detects a misconfiguration that shuts users out). */
+  readonly monitoring: { readonly windowUs: number; readonly refused: number; readonly share: number };
 }
 
 export type SecurityExpectation =
@@ -204,6 +210,8 @@ export type SecurityExpectation =
       readonly kind: TrafficKind | null;
       /** The rule each matching attempt must have been decided by, or null. */
       readonly rule: string | null;
+      /** A glob that every admitted matching attempt's destination (instance, or role behind a VIP) must match. */
+      readonly reached: string | null;
       readonly index: number;
     }
   | { readonly type: 'never'; readonly deployed: 'infected' | 'frozen' | 'unapproved'; readonly index: number }

@@ -44,6 +44,8 @@ export interface AttemptSelector {
   readonly port?: number;
   /** Only attempts of this kind (`connect`, `sql-login`, `admin-login`…). */
   readonly kind?: TrafficKind;
+  /** A glob that what every admitted attempt reached must match: an instance, or the role behind a VIP port. */
+  readonly reached?: string;
 }
 
 /** The matchers this module adds; `R` is what each returns (Vitest's own convention). */
@@ -160,6 +162,7 @@ function selector(s: AttemptSelector): AttemptSelector {
     to: s?.to,
     ...(s?.port === undefined ? {} : { port: s.port }),
     ...(s?.kind === undefined ? {} : { kind: s.kind }),
+    ...(s?.reached === undefined ? {} : { reached: s.reached }),
   };
 }
 

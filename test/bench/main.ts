@@ -21,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'viz-replay': () => import('./viz-replay.js'),
   estimate: () => import('./estimate.js'),
   export: () => import('./export.js'),
+  'users-reach': () => import('./users-reach.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

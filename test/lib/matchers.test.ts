@@ -134,12 +134,15 @@ describe('toDeny and toAllow', () => {
     expect(connectivity).toDeny({ from: 'internet', to: 'shop.web*', port: 22 });
     expect(connectivity).toAllow({ from: 'internet', to: 'shop.web', port: 80, kind: 'connect' });
     expect(connectivity).not.toDeny({ from: 'internet', to: 'shop.web', port: 80 });
+    // What an admitted attempt reached: the web role behind the VIP's port 80, one of its instances.
+    expect(connectivity).toAllow({ from: 'internet', to: 'shop.web', port: 80, reached: 'shop.web.*' });
+    expect(connectivity).not.toAllow({ from: 'internet', to: 'shop.web', port: 80, reached: 'shop.worker*' });
   });
 
   it('fails naming the selector, how many were denied, and the moment the first got through', () => {
     const msg = failure(() => expect(workerPort).toDeny({ from: 'internet', to: 'shop.worker', port: 8080 }));
     expect(msg).toContain(
-      '"denied attempts from internet to shop.worker port 8080": measured 80 of 100 denied, bound all denied',
+      '"denied attempts from internet to shop.worker port 8080": measured 80 of 100 denied; admitted ones reached shop.worker/open:8080 ×20, bound all denied',
     );
     // The misconfiguration opens the port at 15m; the next scripted attempt (every 30 s from 1m) gets through.
     expect(msg).toMatch(viewer(WORKER_PORT, 21, 15 * 60_000_000));

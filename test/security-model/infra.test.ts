@@ -78,7 +78,15 @@ describe('rules on the model’s own messages', () => {
     const { sim } = built(shop('  traffic: []'));
     expect(sim.net.disturbed).toBe(false);
     const plain = runScenario(shop('  traffic: []', '', '30m'), { record: false }).summary.security;
-    expect(plain).toEqual({ attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {} });
+    expect(plain).toEqual({
+      attempts: 0,
+      allowed: 0,
+      denied: 0,
+      violations: 0,
+      exposureUs: 0,
+      byKind: {},
+      byIntent: {},
+    });
   });
 
   it('answers the same rule decision object for the same path, and admits the reply to an admitted request', () => {

@@ -151,7 +151,7 @@ export function buildTimeline(initial: World, steps: Step[], durationUs: number)
       fc: { noQuorumUs: 0, leaderChanges: 0 },
       watchdogs: [],
       sql: { failovers: 0, unavailableUs: 0, blindUs: 0 },
-      security: { attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {} },
+      security: { attempts: 0, allowed: 0, denied: 0, violations: 0, exposureUs: 0, byKind: {}, byIntent: {} },
       expectations: [
         { name: 'recovered c0-r0-n1 within 5m', passed: false, measured: '12m', bound: '5m', atUs: 900 * S },
       ],

@@ -1,5 +1,5 @@
 /**
- * The security book: every attempt's outcome tallied by kind and deciding rule, every violation with the interval it
+ * The security book: every attempt's outcome tallied by kind and deciding rule and by intent, every violation with the interval it
  * stayed open, what expectations need to know (attempts matching `denied`/`allowed` selectors, builds deployed), and
  * the exposure window.
  *
@@ -12,10 +12,10 @@
  */
 
 import { globMatches } from '../../engine/index.js';
-import type { SecurityKindTally, SecuritySummary } from '../../metrics/index.js';
+import type { SecurityIntentTally, SecurityKindTally, SecuritySummary } from '../../metrics/index.js';
 import type { Address } from '../../network/index.js';
 import { cidrContains, parseCidr } from '../../network/index.js';
-import type { Expectation, TrafficKind } from '../../spec/index.js';
+import type { Expectation, Intent, TrafficKind } from '../../spec/index.js';
 
 export interface WatchResult {
   readonly matched: number;
@@ -26,6 +26,11 @@ export interface WatchResult {
   readonly firstAllowedUs: number | null;
   readonly firstDeniedUs: number | null;
   readonly firstOtherRuleUs: number | null;
+  /** Admitted attempts by what they reached through a VIP ("<role>/<endpoint>"), for naming it in results. */
+  readonly reached: Readonly<Record<string, number>>;
+  /** Admitted attempts that reached nothing matching the expectation's `reached` glob, and the first one's time. */
+  readonly offTarget: number;
+  readonly firstOffTargetUs: number | null;
 }
 
 export type DeployedSort = 'infected' | 'frozen' | 'unapproved';
@@ -42,6 +47,8 @@ export interface SecurityFacts {
 /** Who made an attempt and what it aimed at, for matching expectation selectors. */
 export interface AttemptSubject {
   readonly kind: TrafficKind;
+  /** Why it was made: the summary counts attempts per intent. */
+  readonly intent: Intent;
   /** The item's `from` as written ("internet", "corpnet", an instance id…). */
   readonly from: string;
   /** The zone of the source address. */
@@ -52,8 +59,11 @@ export interface AttemptSubject {
    * matched. Expectations' `to` selectors match this, never the instance a load balancer happened to pick.
    */
   readonly to: string;
-  /** The entity finally reached or refused (an instance id, a node id…); for the record, not for matching. */
+  /** The entity finally reached or refused (an instance id, a node id…): what a `reached` selector matches. */
   readonly reached: string;
+  /** Through a VIP: the role its port belongs to, and that role's endpoint (else empty). */
+  readonly reachedRole?: string;
+  readonly endpoint?: string;
   /** The destination port of a network attempt, else 0. */
   readonly port: number;
 }
@@ -66,6 +76,7 @@ interface Watch {
   readonly port: number;
   readonly kind: TrafficKind | null;
   readonly rule: string | null;
+  readonly reachedGlob: string | null;
   matched: number;
   allowed: number;
   denied: number;
@@ -73,6 +84,9 @@ interface Watch {
   firstAllowedUs: number | null;
   firstDeniedUs: number | null;
   firstOtherRuleUs: number | null;
+  readonly reached: Record<string, number>;
+  offTarget: number;
+  firstOffTargetUs: number | null;
 }
 
 export class SecurityBook {
@@ -81,6 +95,7 @@ export class SecurityBook {
   denied = 0;
   violations = 0;
   private readonly byKind = new Map<string, SecurityKindTally>();
+  private readonly byIntent = new Map<string, SecurityIntentTally>();
   /** Violation windows: start, end (Infinity while open), episode — parallel arrays. */
   private readonly vStart: number[] = [];
   private readonly vEnd: number[] = [];
@@ -111,6 +126,7 @@ export class SecurityBook {
         port: e.port,
         kind: e.kind,
         rule: e.rule,
+        reachedGlob: e.reached,
         matched: 0,
         allowed: 0,
         denied: 0,
@@ -118,6 +134,9 @@ export class SecurityBook {
         firstAllowedUs: null,
         firstDeniedUs: null,
         firstOtherRuleUs: null,
+        reached: {},
+        offTarget: 0,
+        firstOffTargetUs: null,
       });
     }
   }
@@ -131,17 +150,30 @@ export class SecurityBook {
     return t;
   }
 
+  private intentTally(intent: Intent): SecurityIntentTally {
+    let t = this.byIntent.get(intent);
+    if (t === undefined) {
+      t = { attempts: 0, allowed: 0, denied: 0, violations: 0 };
+      this.byIntent.set(intent, t);
+    }
+    return t;
+  }
+
   /** Records one attempt's outcome. */
   attempt(s: AttemptSubject, allowed: boolean, rule: string, nowUs: number): void {
     this.attempts++;
     const t = this.tally(s.kind);
+    const i = this.intentTally(s.intent);
     t.attempts++;
+    i.attempts++;
     if (allowed) {
       this.allowed++;
       t.allowed++;
+      i.allowed++;
     } else {
       this.denied++;
       t.denied++;
+      i.denied++;
     }
     t.byRule[rule] = (t.byRule[rule] ?? 0) + 1;
     for (const w of this.watches) {
@@ -154,6 +186,15 @@ export class SecurityBook {
       if (allowed) {
         w.allowed++;
         w.firstAllowedUs ??= nowUs;
+        if (s.reachedRole) {
+          const key = `${s.reachedRole}/${s.endpoint ?? ''}`;
+          w.reached[key] = (w.reached[key] ?? 0) + 1;
+        }
+        const g = w.reachedGlob;
+        if (g !== null && !globMatches(g, s.reached) && !(s.reachedRole && globMatches(g, s.reachedRole))) {
+          w.offTarget++;
+          w.firstOffTargetUs ??= nowUs;
+        }
       } else {
         w.denied++;
         w.firstDeniedUs ??= nowUs;
@@ -178,9 +219,10 @@ export class SecurityBook {
    * Records a violation of attempt kind `kind`, open from `startUs` to `endUs` (Infinity: until further notice, see
    * `closeViolation`). Returns its handle.
    */
-  violation(kind: string, startUs: number, endUs: number, episode: number): number {
+  violation(kind: string, intent: Intent, startUs: number, endUs: number, episode: number): number {
     this.violations++;
     this.tally(kind).violations++;
+    this.intentTally(intent).violations++;
     this.firstViolationUs ??= startUs;
     this.vStart.push(startUs);
     this.vEnd.push(endUs);
@@ -236,6 +278,8 @@ export class SecurityBook {
       for (const r of Object.keys(t.byRule).sort()) byRule[r] = t.byRule[r]!;
       byKind[k] = { attempts: t.attempts, allowed: t.allowed, denied: t.denied, violations: t.violations, byRule };
     }
+    const byIntent: Record<string, SecurityIntentTally> = {};
+    for (const k of [...this.byIntent.keys()].sort()) byIntent[k] = { ...this.byIntent.get(k)! };
     return {
       attempts: this.attempts,
       allowed: this.allowed,
@@ -243,6 +287,7 @@ export class SecurityBook {
       violations: this.violations,
       exposureUs: this.exposure(endUs),
       byKind,
+      byIntent,
     };
   }
 
@@ -257,6 +302,9 @@ export class SecurityBook {
         firstAllowedUs: w.firstAllowedUs,
         firstDeniedUs: w.firstDeniedUs,
         firstOtherRuleUs: w.firstOtherRuleUs,
+        reached: { ...w.reached },
+        offTarget: w.offTarget,
+        firstOffTargetUs: w.firstOffTargetUs,
       });
     }
     return {

@@ -108,7 +108,10 @@ export class PolicyOracle {
     this.corpnet = sec.zones.corpnet.map((c) => parseCidr(c));
     this.saw = sec.zones.saw.map((c) => parseCidr(c));
     const roles = sc.services.flatMap((s) => s.roles);
-    this.inputPorts = roles.map((r) => r.inputEndpoints.map((e) => e.port));
+    this.inputPorts = roles.map((r) => [
+      ...r.inputEndpoints.map((e) => e.port),
+      ...(r.instanceInputEndpoints ?? []).map((e) => e.localPort),
+    ]);
     this.internalPorts = roles.map((r) => r.internalEndpoints.map((e) => e.port));
     this.sqlNodePorts = portRanges(sec.ports.sqlNodes);
     this.sqlRedirectPorts = portRanges(sec.ports.sqlRedirect);

@@ -68,6 +68,11 @@ export const LB_NO_INSTANCE = makeDecision(
   'lb:no-instance-in-rotation',
   'no instance of the role is in rotation',
 );
+export const LB_INSTANCE_DOWN = makeDecision(
+  false,
+  'lb:instance-down',
+  'the instance this instance input endpoint names is not running',
+);
 export const PLATFORM_LOCAL = makeDecision(true, 'platform:local', 'platform-internal');
 
 /** An input endpoint of a role: declared in its service definition, or opened by configuration. */
@@ -104,6 +109,10 @@ export class RuleBook {
   picked = -1;
   /** The endpoint (role, index) matched by the last `decide` through a VIP, else -1. */
   pickedRole = -1;
+  /** The name of the endpoint the last `decide` through a VIP matched, else ''. */
+  pickedEndpoint = '';
+  /** The port the last `decide` delivered to on the instance (an instance input endpoint's local port), else 0. */
+  deliveredPort = 0;
   private readonly pkt = new Packet();
   private cfg!: FullRuleSet;
   private boundary: CompiledAcl[] = [];
@@ -123,6 +132,8 @@ export class RuleBook {
   private readonly roleOfInst: Int32Array;
   private readonly roleKinds: readonly ('web' | 'worker')[];
   private readonly vmCidr: string[];
+  /** Per service: the global index of its first role. */
+  private readonly firstRole: Int32Array;
 
   constructor(
     private readonly sc: ResolvedScenario,
@@ -131,10 +142,16 @@ export class RuleBook {
     private readonly eps: Endpoints,
     /** The load balancer's choice of an instance of global role `r` in rotation, or -1. */
     private readonly pick: (r: number) => number,
+    /** Whether instance `gi` is up (Ready, running), for an instance input endpoint. */
+    private readonly up: (gi: number) => boolean = () => true,
   ) {
     this.roleOfInst = ix.instRole;
     this.roleKinds = ix.roleKinds;
     this.vmCidr = sc.clusters.map((_, ci) => eps.plan.quarterCidr(ci, 1));
+    this.firstRole = new Int32Array(sc.services.length);
+    for (let si = 1; si < sc.services.length; si++) {
+      this.firstRole[si] = this.firstRole[si - 1]! + sc.services[si - 1]!.roles.length;
+    }
   }
 
   get config(): FullRuleSet {
@@ -245,6 +262,7 @@ export class RuleBook {
   compile(cfg: FullRuleSet): void {
     this.cfg = cfg;
     this.version++;
+    this.nsgDestinations.clear();
     const plan = this.eps.plan;
     const ports = this.sec.ports;
     const mgmtSources = this.addresses(cfg.managementSources, -1);
@@ -402,7 +420,8 @@ export class RuleBook {
     for (const s of this.sc.services) {
       for (const role of s.roles) {
         if (s.cluster === ci) {
-          for (const e of this.roleEndpoints[r]!) {
+          const local = (role.instanceInputEndpoints ?? []).map((e) => ({ proto: e.protocol, port: e.localPort }));
+          for (const e of [...this.roleEndpoints[r]!, ...local]) {
             const key = `${e.proto}-${e.port}`;
             let entry = byPort.get(key);
             if (entry === undefined) {
@@ -494,7 +513,10 @@ export class RuleBook {
     const defaults = fabricAgentRules({
       vmAddress: vm.text,
       vnetCidr: this.vmCidr[ci]!,
-      inputEndpoints: this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
+      inputEndpoints: [
+        ...this.roleEndpoints[r]!.map((e) => ({ port: e.port, proto: e.proto })),
+        ...(role.instanceInputEndpoints ?? []).map((e) => ({ port: e.localPort, proto: e.protocol })),
+      ],
       internalEndpoints: role.internalEndpoints.map((e) => ({
         port: e.port,
         proto: e.protocol === 'udp' ? ('udp' as const) : ('tcp' as const),
@@ -539,6 +561,8 @@ export class RuleBook {
   decide(src: Endpoint, dst: Endpoint, proto: Protocol, port: number): Decision {
     this.picked = -1;
     this.pickedRole = -1;
+    this.pickedEndpoint = '';
+    this.deliveredPort = 0;
     if (src.kind === EP.lbProbe) return dst.kind === EP.vm ? this.intoVm(src, dst, proto, port) : PLATFORM_LOCAL;
     if (src.kind === EP.outside && dst.kind === EP.outside) return ROUTE_EXTERNAL;
     const front = dst.kind === EP.vip || (dst.kind === EP.sqlGateway && dst.index === 0);
@@ -612,6 +636,56 @@ export class RuleBook {
     return d;
   }
 
+  /**
+   * The decision on a user at `src` (outside the data centre) opening a connection to input endpoint `k` of global
+   * role `r` through its service's VIP, when the balancer sends it to instance `gi`: what `decide` says when the
+   * balancer picks `gi`, without moving its round robin. `lb:no-endpoint` when the VIP's port belongs to another
+   * role of the service (the user would reach that role instead).
+   */
+  userPath(src: Endpoint, r: number, k: number, gi: number): Decision {
+    const e = this.roleEndpoints[r]![k]!;
+    const vip = this.eps.vip(this.eps.roleService[r]!);
+    const p = this.pkt;
+    p.set(e.proto, src.addr, CLIENT_PORT, vip.addr, e.port, 'in');
+    const b = this.boundary[vip.cluster]!.evaluate(p);
+    if (!b.allowed) return b;
+    if (this.endpointOwner(vip.index, e.proto, e.port) !== r) return LB_NO_ENDPOINT;
+    const acl = this.roleAcls[r]![k]!.evaluate(src.addr);
+    if (!acl.allowed) return acl;
+    return this.intoVm(src, this.eps.vm(gi), e.proto, e.port);
+  }
+
+  /** The global role that service `s`'s VIP sends `proto`/`port` to (the first that has the endpoint), or -1. */
+  endpointOwner(s: number, proto: Protocol, port: number): number {
+    let r = this.firstRole[s]!;
+    const end = r + this.sc.services[s]!.roles.length;
+    for (; r < end; r++) {
+      for (const e of this.roleEndpoints[r]!) if (e.port === port && e.proto === proto) return r;
+    }
+    return -1;
+  }
+
+  /** Per cluster: the destinations of the configured inbound NSG rules (filled on demand after each compile). */
+  private readonly nsgDestinations = new Map<number, AddressSet[]>();
+
+  /** Whether the rules in force single out instances of global role `r` (per-VM host filters, NSG destinations). */
+  perInstance(r: number): boolean {
+    if (this.roleHostRules[r]!.some((h) => (h.rule.direction === 'in' ? h.dst : h.src) !== null)) return true;
+    const insts = this.eps.roleInstances[r]!;
+    if (insts.length < 2) return false;
+    const ci = this.ix.instCluster[insts[0]!]!;
+    let dsts = this.nsgDestinations.get(ci);
+    if (dsts === undefined) {
+      dsts = this.cfg.nsg.filter((n) => n.direction === 'inbound').map((n) => this.addresses(n.destination, ci));
+      this.nsgDestinations.set(ci, dsts);
+    }
+    for (const dst of dsts) {
+      const first = dst.contains(this.eps.vm(insts[0]!).addr);
+      for (let i = 1; i < insts.length; i++) if (dst.contains(this.eps.vm(insts[i]!).addr) !== first) return true;
+    }
+    return false;
+  }
+
   private throughLb(src: Endpoint, vip: Endpoint, proto: Protocol, port: number): Decision {
     const s = vip.index;
     let r = 0;
@@ -623,12 +697,29 @@ export class RuleBook {
         const e = eps[k]!;
         if (e.port !== port || e.proto !== proto) continue;
         this.pickedRole = r;
+        this.pickedEndpoint = e.name;
         const acl = this.roleAcls[r]![k]!.evaluate(src.addr);
         if (!acl.allowed) return acl;
         const gi = this.pick(r);
         if (gi < 0) return LB_NO_INSTANCE;
         this.picked = gi;
+        this.deliveredPort = port;
         return this.intoVm(src, this.eps.vm(gi), proto, port);
+      }
+    }
+    // An instance input endpoint: the port names one instance, not balanced; delivered to its local port.
+    for (r = this.firstRole[s]!; r < end; r++) {
+      for (const e of this.roleInfo(r).instanceInputEndpoints ?? []) {
+        const k = port - e.publicPort;
+        const insts = this.eps.roleInstances[r]!;
+        if (e.protocol !== proto || k < 0 || k >= insts.length) continue;
+        this.pickedRole = r;
+        this.pickedEndpoint = e.name;
+        const gi = insts[k]!;
+        if (!this.up(gi)) return LB_INSTANCE_DOWN;
+        this.picked = gi;
+        this.deliveredPort = e.localPort;
+        return this.intoVm(src, this.eps.vm(gi), proto, e.localPort);
       }
     }
     return LB_NO_ENDPOINT;

@@ -25,6 +25,7 @@ import type { Decision } from '../../network/index.js';
 import { type Address, addressFromBigInt, addressToBigInt, parseCidr } from '../../network/index.js';
 import type {
   FullRuleSet,
+  Intent,
   ResolvedRuleSet,
   ResolvedScenario,
   ResolvedSecurity,
@@ -43,6 +44,7 @@ import { type BlockedPaths, InfraPolicy } from './infra.js';
 import { INVARIANTS, type Invariant, PolicyOracle } from './oracle.js';
 import { RuleBook } from './packet-path.js';
 import { AddressPlan, type Endpoint, EP } from './plan.js';
+import { UserReach } from './reach.js';
 import { SqlServer } from './sql.js';
 
 const MODELS = new WeakMap<Simulation, SecurityModel>();
@@ -65,12 +67,32 @@ const KIND_TOPIC: Record<TrafficKind, string> = {
   misconfigure: 'change-management',
 };
 
+/** How a connection's event text says why it was made (the event kind is `attack.connect` whatever the intent). */
+const INTENT_NOTE: Record<Intent, string> = {
+  user: "; a user's request",
+  attack: '; an attack',
+  admin: "; an administrator's",
+  service: '; service traffic',
+  pipeline: '',
+};
+
 interface Overlay {
   readonly item: ResolvedTraffic;
   readonly change: ResolvedRuleSet;
   readonly event: number;
   fault: OpenFault | null;
   reverted: boolean;
+  /** Global roles whose users' reach it lowered when it took effect (what the users' alert rule can detect). */
+  roles: ReadonlySet<number>;
+}
+
+/** The alert rule's view of one role: users' requests within the window (times and whether each was refused). */
+interface UserWindow {
+  readonly times: number[];
+  readonly refused: number[];
+  head: number;
+  bad: number;
+  alerting: boolean;
 }
 
 export class SecurityModel {
@@ -83,6 +105,11 @@ export class SecurityModel {
   readonly sql: SqlServer;
   readonly access: ClosedEnvironment;
   readonly pipeline: BuildPipeline;
+  readonly reach: UserReach;
+  /** Per global instance: the share of users the rules in force let through to it (web instances). */
+  private readonly instReach: Float64Array;
+  private readonly userWindows: (UserWindow | undefined)[];
+  private readonly roleByName: Map<string, number>;
   private readonly base: FullRuleSet;
   private readonly overlays: Overlay[] = [];
   /** Misconfiguration episodes: incremented each time one starts while none was in force. */
@@ -129,10 +156,22 @@ export class SecurityModel {
     this.plan = new AddressPlan(sc, sec, ix.nodeOffset, ix.instOffset);
     this.eps = new Endpoints(this.plan, sc, ix, sim.world);
     this.lbNext = new Int32Array(ix.roleIds.length);
-    this.rules = new RuleBook(sc, sec, ix, this.eps, (r) => this.pick(r));
+    this.rules = new RuleBook(
+      sc,
+      sec,
+      ix,
+      this.eps,
+      (r) => this.pick(r),
+      (gi) => this.isWell(gi),
+    );
     this.base = sec.rules;
     this.rules.compile(this.base);
     this.infra = new InfraPolicy(this.eps, this.rules, sec, ix, sim.world);
+    this.reach = new UserReach(sc, sec, ix, this.eps, this.rules);
+    this.instReach = new Float64Array(ix.instCluster.length).fill(1);
+    this.userWindows = new Array(ix.roleIds.length);
+    this.roleByName = new Map(ix.roleIds.map((id, r) => [id, r]));
+    this.updateReach();
     this.oracle = new PolicyOracle(sc, sec, ix);
     this.book = new SecurityBook(sc.expect);
     this.sql = new SqlServer(sec, this.base);
@@ -164,7 +203,7 @@ export class SecurityModel {
           'config:password-policy-off',
           'sql-authentication',
         );
-        this.violate('sql-create-login', l.name, id, v, 0, Number.POSITIVE_INFINITY, 'sql-authentication');
+        this.violate('sql-create-login', 'admin', l.name, id, v, 0, Number.POSITIVE_INFINITY, 'sql-authentication');
       }
     }
     this.judgeRights(-1);
@@ -191,11 +230,23 @@ export class SecurityModel {
     return n;
   }
 
-  /** Recompiles the rules in force and re-derives the blocked infrastructure paths. */
-  private recompile(): BlockedPaths {
+  /** Recompiles the rules in force and re-derives the blocked infrastructure paths and the users' reach. */
+  private recompile(): BlockedPaths & { readonly unreached: readonly number[] } {
     this.rules.compile(this.effective());
     this.sql.setUserChanges(this.rules.config.sqlUsers ?? []);
-    return this.infra.recheck(this.sim.world);
+    const blocked = this.infra.recheck(this.sim.world);
+    return { ...blocked, unreached: this.updateReach() };
+  }
+
+  /** Re-derives every web instance's users' reach; returns the instances whose reach fell. */
+  private updateReach(): number[] {
+    const fell: number[] = [];
+    this.reach.compute((gi, v) => {
+      if (v < this.instReach[gi]!) fell.push(gi);
+      this.instReach[gi] = v;
+      this.sim.k.setUserReach(gi, v);
+    });
+    return fell;
   }
 
   /**
@@ -233,6 +284,8 @@ export class SecurityModel {
       );
       const handle = this.violate(
         'sql-login',
+        // Standing rights are an administrator's configuration, not any one attempt's.
+        'admin',
         `sql:${u.login}`,
         id,
         'least-privilege',
@@ -289,7 +342,7 @@ export class SecurityModel {
     const change = t.change!;
     const target = describeChange(change);
     const topic = changeTopic(change);
-    const o: Overlay = { item: t, change, event: -1, fault: null, reverted: false };
+    const o: Overlay = { item: t, change, event: -1, fault: null, reverted: false, roles: new Set() };
     if (this.activeOverlays() === 0) this.episode++;
     this.overlays.push(o);
     const blocked = this.recompile();
@@ -308,12 +361,24 @@ export class SecurityModel {
     );
     (o as { event: number }).event = event;
     this.judgeRights(event);
+    o.roles = new Set(blocked.unreached.map((gi) => this.sim.ix.instRole[gi]!));
+    if (blocked.unreached.length > 0) {
+      this.note(
+        'security.unreachable',
+        target,
+        event,
+        () =>
+          `misconfiguration ${t.id} shuts users out of ${[...o.roles].map((r) => this.sim.ix.roleIds[r]).join(', ')} (${blocked.unreached.length} instance(s) reach fewer users)`,
+        'users',
+        'compute-connectivity',
+      );
+    }
     const result: FaultResult = {
       id: t.id,
       kind: 'security.misconfig',
       target,
       atUs: this.now,
-      affected: blocked.nodes.length + blocked.instances.length,
+      affected: blocked.nodes.length + new Set([...blocked.instances, ...blocked.unreached]).size,
       detectedAtUs: null,
       detectedBy: null,
       detections: [],
@@ -417,6 +482,7 @@ export class SecurityModel {
   /** Records the violation of `invariant` by attempt `cause`, open from `startUs` to `endUs`; returns its handle. */
   private violate(
     kind: TrafficKind,
+    intent: Intent,
     name: string,
     cause: number,
     invariant: Invariant,
@@ -436,7 +502,7 @@ export class SecurityModel {
       undefined,
       { r: `oracle:${invariant}`, tp: topic },
     );
-    return this.book.violation(kind, startUs, endUs, episode);
+    return this.book.violation(kind, intent, startUs, endUs, episode);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -482,6 +548,7 @@ export class SecurityModel {
   private subject(t: ResolvedTraffic, src: Endpoint | null, to: string, reached: string): AttemptSubject {
     return {
       kind: t.kind,
+      intent: t.intent,
       from: t.from,
       zone: src === null ? '' : this.plan.zoneOf(src.addr),
       src: src?.addr ?? null,
@@ -560,6 +627,13 @@ export class SecurityModel {
     const dst = this.eps.byName(t.to);
     const d = this.rules.decide(src, dst, t.protocol, t.port);
     const reached = this.rules.picked >= 0 ? this.eps.vm(this.rules.picked) : dst;
+    // Through a VIP, the port decides the role: it may not be the one the item named (roles share their service's VIP).
+    const viaRole = dst.kind === EP.vip ? this.rules.pickedRole : -1;
+    const roleId = viaRole >= 0 ? this.sim.ix.roleIds[viaRole]! : '';
+    const endpoint = this.rules.pickedEndpoint;
+    const port = this.rules.deliveredPort || t.port;
+    const named = this.roleByName.get(t.to);
+    const elsewhere = named !== undefined && viaRole >= 0 && viaRole !== named;
     const srcZone = this.plan.zoneOf(src.addr);
     const topic =
       dst.kind === EP.mgmt || srcZone === 'corpnet' || srcZone === 'saw'
@@ -568,19 +642,80 @@ export class SecurityModel {
           ? 'sql-node-acls'
           : 'compute-connectivity';
     const name = reached.kind === EP.vm ? reached.name.slice(3) : reached.kind === EP.vip ? t.to : reached.name;
+    const where =
+      viaRole < 0
+        ? ''
+        : `${reached.kind === EP.vm ? `${d.allowed ? 'delivered to' : 'for'} ${name}, ` : ''}role ${roleId}, endpoint ${endpoint}${port !== t.port ? ` (port ${port})` : ''}${elsewhere ? ` — not ${t.to}: port ${t.port} of the VIP belongs to ${roleId}` : ''}`;
+    const subject = { ...this.subject(t, src, t.to, name), reachedRole: roleId, endpoint };
     const id = this.record(
       'connect',
-      this.subject(t, src, t.to, name),
+      subject,
       name,
       d,
       () =>
-        `${src.name} → ${t.to}${reached !== dst ? ` (${reached.name})` : ''} ${t.protocol}/${t.port}: ${d.allowed ? 'admitted' : 'denied'} — ${d.text}`,
+        `${src.name} → ${t.to} ${t.protocol}/${t.port}: ${d.allowed ? 'admitted' : 'denied'} — ${d.text}${where === '' ? '' : ` (${where})`}${INTENT_NOTE[t.intent]}`,
       this.message(src, reached, d.allowed),
       topic,
     );
+    if (t.intent === 'user' && named !== undefined) this.watchUsers(named, !d.allowed, id);
     if (!d.allowed) return;
-    const v = this.oracle.judgeFlow(src, reached, t.port);
-    if (v !== null) this.violate('connect', name, id, v, this.now, this.now + t.holdUs, topic);
+    const v = this.oracle.judgeFlow(src, reached, port);
+    if (v !== null) this.violate('connect', t.intent, name, id, v, this.now, this.now + t.holdUs, topic);
+  }
+
+  /**
+   * The alert rule on users' requests to global role `r`: it fires when, within the trailing window, at least
+   * `monitoring.refused` of them — and at least `monitoring.share` of all — were refused, and clears once none in the
+   * window was. Firing detects every misconfiguration in force that shut users out of the role.
+   */
+  private watchUsers(r: number, refused: boolean, cause: number): void {
+    const m = this.sec.monitoring;
+    let w = this.userWindows[r];
+    if (w === undefined) {
+      w = { times: [], refused: [], head: 0, bad: 0, alerting: false };
+      this.userWindows[r] = w;
+    }
+    w.times.push(this.now);
+    w.refused.push(refused ? 1 : 0);
+    if (refused) w.bad++;
+    while (w.head < w.times.length && w.times[w.head]! <= this.now - m.windowUs) {
+      w.bad -= w.refused[w.head]!;
+      w.head++;
+    }
+    if (w.head > 256) {
+      w.times.splice(0, w.head);
+      w.refused.splice(0, w.head);
+      w.head = 0;
+    }
+    const total = w.times.length - w.head;
+    const role = this.sim.ix.roleIds[r]!;
+    if (!w.alerting && w.bad >= m.refused && w.bad >= m.share * total) {
+      w.alerting = true;
+      const bad = w.bad;
+      const id = this.note(
+        'monitor.alert',
+        role,
+        cause,
+        () =>
+          `monitoring alert: ${bad} of ${total} users' requests to ${role} refused within ${formatDuration(m.windowUs)}`,
+        'monitoring:users-refused',
+        'compute-connectivity',
+      );
+      for (const o of this.overlays) {
+        if (!o.reverted && o.roles.has(r))
+          this.sim.detect(this.sim.faults.keyOther(`misconfig:${o.item.id}`), 'monitoring', id);
+      }
+    } else if (w.alerting && w.bad === 0) {
+      w.alerting = false;
+      this.note(
+        'monitor.clear',
+        role,
+        cause,
+        () => `monitoring: no user's request to ${role} refused within ${formatDuration(m.windowUs)}; the alert clears`,
+        'monitoring:users-refused',
+        'compute-connectivity',
+      );
+    }
   }
 
   /** One SQL login attempt; false when the item has nothing left to try. */
@@ -647,7 +782,7 @@ export class SecurityModel {
     if (authenticated && attacker) {
       this.cracked[t.index]!.add(login);
       const v = this.oracle.judgeSqlLogin(true, true);
-      if (v !== null) this.violate(t.kind, `sql:${login}`, id, v, this.now, this.now + t.holdUs, topic);
+      if (v !== null) this.violate(t.kind, t.intent, `sql:${login}`, id, v, this.now, this.now + t.holdUs, topic);
     }
     if (t.kind === 'sql-brute-force') return !this.cracked[t.index]!.has(login);
     if (t.kind === 'sql-spray') return this.cracked[t.index]!.size < t.logins.length;
@@ -680,7 +815,8 @@ export class SecurityModel {
     );
     if (!d.allowed) return;
     const v = this.oracle.judgeLoginCreated(login, t.password);
-    if (v !== null) this.violate('sql-create-login', `sql:${login}`, id, v, this.now, Number.POSITIVE_INFINITY, topic);
+    if (v !== null)
+      this.violate('sql-create-login', t.intent, `sql:${login}`, id, v, this.now, Number.POSITIVE_INFINITY, topic);
   }
 
   /** Install, admin-login and create-account: one attempt per matching node or instance. */
@@ -718,7 +854,7 @@ export class SecurityModel {
         this.note('audit.install', name, id, () => `audit: ${t.software} installed in guest VM ${name}`, d.rule, topic);
       }
       const v = d.allowed ? this.oracle.judgeInstall(t.software, onHost) : null;
-      if (v !== null) this.violate('install', name, id, v, this.now, Number.POSITIVE_INFINITY, topic);
+      if (v !== null) this.violate('install', t.intent, name, id, v, this.now, Number.POSITIVE_INFINITY, topic);
       return;
     }
     if (t.kind === 'create-account') {
@@ -735,6 +871,7 @@ export class SecurityModel {
       if (d.allowed)
         this.violate(
           'create-account',
+          t.intent,
           name,
           id,
           this.oracle.judgeAccountCreated(),
@@ -787,7 +924,7 @@ export class SecurityModel {
       jit: grant,
       nowUs: this.now,
     });
-    if (v !== null) this.violate('admin-login', name, id, v, this.now, this.now + t.holdUs, topic);
+    if (v !== null) this.violate('admin-login', t.intent, name, id, v, this.now, this.now + t.holdUs, topic);
   }
 
   private jitRequest(t: ResolvedTraffic): void {
@@ -836,7 +973,7 @@ export class SecurityModel {
       attempt: (kind: 'build' | 'release', b: Build, d: Decision, cause: number, text: () => string) =>
         this.record(
           kind,
-          { kind, from: 'pipeline', zone: '', src: null, to: b.id, reached: b.component, port: 0 },
+          { kind, intent: 'pipeline', from: 'pipeline', zone: '', src: null, to: b.id, reached: b.component, port: 0 },
           b.id,
           d,
           text,
@@ -857,6 +994,7 @@ export class SecurityModel {
         if (v !== null)
           b.violation = this.violate(
             'release',
+            'pipeline',
             b.id,
             cause,
             v,

@@ -176,7 +176,7 @@ export function runScenario(
     fc: { noQuorumUs: 0, leaderChanges: 0 },
     watchdogs: [],
     sql: { failovers: 0, unavailableUs: 0, blindUs: 0 },
-    security: { attempts: 10, allowed: 9, denied: 1, violations, exposureUs: 0, byKind: {} },
+    security: { attempts: 10, allowed: 9, denied: 1, violations, exposureUs: 0, byKind: {}, byIntent: {} },
     expectations: [
       { name: 'recovered * within 15m', passed: within, measured: within ? 'ok' : 'late', bound: '15m', atUs: null },
     ],

@@ -95,6 +95,7 @@ function withRuleChange(sc: ResolvedScenario, ch: Extract<ForkChange, { type: 'r
   const item: ResolvedTraffic = {
     index: sec.traffic.length,
     kind: 'misconfigure',
+    intent: 'admin',
     id: forkRuleId(sc, n),
     atUs: Math.max(0, Math.round(ch.atUs)),
     everyUs: 0,
