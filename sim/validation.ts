@@ -325,7 +325,7 @@ const SPECS: readonly RowSpec[] = [
     band: [1, 1],
     bandText: 'no login but a SQL one admitted',
     measure: (t) => {
-      const logins = t.events.filter((e) => e.k === 'attack.sql-login' || e.k === 'attack.sql-brute-force');
+      const logins = t.events.filter((e) => e.k === 'traffic.sql-login' || e.k === 'traffic.sql-brute-force');
       const other = logins.filter((e) => / \((windows|entra) authentication\)/.test(e.x));
       const sql = logins.filter((e) => !other.includes(e));
       const passed = other.filter((e) => e.r !== 'default:sql-firewall-deny');
@@ -361,7 +361,7 @@ const SPECS: readonly RowSpec[] = [
     band: [1, 1],
     bandText: 'every internet attempt refused by the network, before any account check',
     measure: (t) => {
-      const logins = t.events.filter((e) => e.k === 'attack.admin-login');
+      const logins = t.events.filter((e) => e.k === 'traffic.admin-login');
       const internet = logins.filter((e) => e.m?.from.startsWith('internet:'));
       return check(
         internet.length > 0 &&
@@ -380,7 +380,7 @@ const SPECS: readonly RowSpec[] = [
     band: [1, 1],
     bandText: 'host installs outside the manifest refused; guest installs audited',
     measure: (t) => {
-      const installs = t.events.filter((e) => e.k === 'attack.install');
+      const installs = t.events.filter((e) => e.k === 'traffic.install');
       const audits = t.events.filter((e) => e.k === 'audit.install');
       const byRule = t.summary.security.byKind.install?.byRule ?? {};
       return check(

@@ -85,7 +85,7 @@ function resolveEntry(entry: unknown, sc: Pick<ResolvedScenario, 'services'>): E
 /** The first violation's moment, from a recorded timeline. */
 function firstViolationUs(timeline: Timeline, kind: string | null): number | null {
   for (const e of timeline.events) {
-    if (kind === null ? e.k.startsWith('attack.') && e.k.endsWith('.violation') : e.k === `attack.${kind}.violation`)
+    if (kind === null ? e.k.startsWith('traffic.') && e.k.endsWith('.violation') : e.k === `traffic.${kind}.violation`)
       return e.t;
   }
   return null;

@@ -16,7 +16,8 @@ export type NumberColumn = ArrayLike<number>;
 
 /**
  * Events in columns. `n` events; per event: `t` (µs since the previous event, the first since 0), `k`, `s`, `x`
- * (string ids), `c` (0 = no cause, else the event's id minus its cause's), `r`, `tp` (0 = none, else string id + 1),
+ * (string ids), `c` (0 = no cause, else the event's id minus its cause's), `r`, `tp`, `i` (0 = none, else string id + 1;
+ * `i` is left out of a block in which no event has an intent, so runs without scripted traffic are written as before),
  * `p`, `d` (0 = none, else the number of patches / deadlines + 1), `m` (0 = none, 1 = lost or refused, 2 =
  * delivered). Per patch: `po` (0 replace, 1 add, 2 remove; +3 when the patch has no value), `pl` (path length),
  * `pv` (the values of the patches that have one); per path segment `ps` (an index ≥ 0, or −(string id + 1)). Per
@@ -33,6 +34,8 @@ export interface EventColumns<C extends NumberColumn = NumberColumn> {
   readonly x: C;
   readonly r: C;
   readonly tp: C;
+  /** Absent when no event of the block has an intent. */
+  readonly i?: C;
   readonly p: C;
   readonly po: C;
   readonly pl: C;
@@ -57,6 +60,7 @@ export const NUMBER_COLUMNS = [
   'x',
   'r',
   'tp',
+  'i',
   'p',
   'po',
   'pl',
@@ -124,6 +128,7 @@ export class ColumnEncoder {
     c.x.push(this.id(e.x));
     c.r.push(e.r === undefined ? 0 : this.id(e.r) + 1);
     c.tp.push(e.tp === undefined ? 0 : this.id(e.tp) + 1);
+    c.i.push(e.i === undefined ? 0 : this.id(e.i) + 1);
     const p = e.p;
     c.p.push(p === undefined ? 0 : p.length + 1);
     if (p !== undefined) {
@@ -162,9 +167,10 @@ export class ColumnEncoder {
 
   /** The block filled since the last call (with the strings it added), and starts the next one. */
   flush(): EventColumns<number[]> {
-    const block = this.cols;
+    const block: Partial<Mutable> = this.cols;
     this.cols = emptyColumns();
-    return block;
+    if (block.i!.every((v) => v === 0)) delete block.i;
+    return block as EventColumns<number[]>;
   }
 }
 
@@ -179,7 +185,9 @@ export function encodeColumns(events: readonly TimelineEvent[]): EventColumns<nu
  * Joins blocks, read in order, into one block whose numeric columns are typed arrays (to transfer between threads
  * without a copy). Checks that each block is a block.
  */
-export function joinColumns(blocks: readonly unknown[]): EventColumns<Float64Array | Int32Array> {
+export function joinColumns(
+  blocks: readonly unknown[],
+): EventColumns<Float64Array | Int32Array> & { i: Float64Array | Int32Array } {
   let n = 0;
   const lengths = Object.fromEntries(NUMBER_COLUMNS.map((c) => [c, 0])) as Record<NumberColumnName, number>;
   let pvLength = 0;
@@ -198,7 +206,7 @@ export function joinColumns(blocks: readonly unknown[]): EventColumns<Float64Arr
   const at = Object.fromEntries(NUMBER_COLUMNS.map((c) => [c, 0])) as Record<NumberColumnName, number>;
   let pvAt = 0;
   for (const raw of blocks) {
-    const block = raw as EventColumns<number[]>;
+    const block = raw as WholeBlock; // checked (and its intent column filled in) above
     for (const s of block.str) str.push(s);
     for (const name of NUMBER_COLUMNS) {
       out[name].set(block[name], at[name]);
@@ -206,15 +214,21 @@ export function joinColumns(blocks: readonly unknown[]): EventColumns<Float64Arr
     }
     for (const v of block.pv) pv[pvAt++] = v;
   }
-  return { n, str, pv, ...out };
+  return { n, str, pv, ...out } as EventColumns<Float64Array | Int32Array> & { i: Float64Array | Int32Array };
 }
 
 /** The typed arrays of joined columns, to list as transferables. */
 export function columnBuffers(cols: EventColumns<Float64Array | Int32Array>): ArrayBuffer[] {
-  return NUMBER_COLUMNS.map((name) => cols[name].buffer as ArrayBuffer);
+  return NUMBER_COLUMNS.flatMap((name) => {
+    const col = cols[name];
+    return col === undefined ? [] : [col.buffer as ArrayBuffer];
+  });
 }
 
-function checkBlock(raw: unknown, b: number): EventColumns<number[]> {
+/** A block with every column, the intent column included. */
+type WholeBlock = EventColumns<number[]> & { i: number[] };
+
+function checkBlock(raw: unknown, b: number): WholeBlock {
   const block = raw as Partial<Record<string, unknown>> | null;
   if (!block || typeof block !== 'object' || !Number.isSafeInteger(block.n) || (block.n as number) < 0) {
     throw new TimelineError(`damaged timeline: block ${b} of events has no count`);
@@ -222,10 +236,12 @@ function checkBlock(raw: unknown, b: number): EventColumns<number[]> {
   if (!Array.isArray(block.str) || !Array.isArray(block.pv)) {
     throw new TimelineError(`damaged timeline: block ${b} of events lacks its strings or patch values`);
   }
+  // A block without the intent column has no intents (none of its events had one, or it predates the column).
+  if (block.i === undefined) block.i = new Array(block.n as number).fill(0);
   for (const name of NUMBER_COLUMNS) {
     if (!Array.isArray(block[name])) throw new TimelineError(`damaged timeline: block ${b} lacks column "${name}"`);
   }
-  return block as unknown as EventColumns<number[]>;
+  return block as unknown as WholeBlock;
 }
 
 /**
@@ -237,7 +253,7 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
   for (const s of cols.str) strings.push(s);
   const n = cols.n;
   const base = out.length;
-  const { t, k, s, c, x, r, tp, p, po, pl, ps, pv, m, mf, mt, ma, d, dt, dk, ds } = cols;
+  const { t, k, s, c, x, r, tp, i: intent, p, po, pl, ps, pv, m, mf, mt, ma, d, dt, dk, ds } = cols;
   for (const [name, col] of [
     ['t', t],
     ['k', k],
@@ -253,6 +269,9 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
     if (col.length !== n) {
       throw new TimelineError(`damaged timeline: column "${name}" has ${col.length} values for ${n} events`);
     }
+  }
+  if (intent !== undefined && intent.length !== n) {
+    throw new TimelineError(`damaged timeline: column "i" has ${intent.length} values for ${n} events`);
   }
   const nStr = strings.length;
   const str = (id: number, where: number): string => {
@@ -280,6 +299,7 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
     // across a million events stay monomorphic.
     const rj = r[j]!;
     const tpj = tp[j]!;
+    const ij = intent === undefined ? 0 : intent[j]!;
     const e: {
       t: number;
       k: string;
@@ -288,6 +308,7 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
       x: string;
       r: string | undefined;
       tp: string | undefined;
+      i: string | undefined;
       p: Patch[] | undefined;
       m: MessageInfo | undefined;
       d: Deadline[] | undefined;
@@ -299,6 +320,7 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
       x: str(x[j]!, i),
       r: rj > 0 ? str(rj - 1, i) : undefined,
       tp: tpj > 0 ? str(tpj - 1, i) : undefined,
+      i: ij > 0 ? str(ij - 1, i) : undefined,
       p: undefined,
       m: undefined,
       d: undefined,

@@ -38,6 +38,11 @@ export interface TimelineEvent {
   readonly r?: string;
   /** Topic: the part of the seed document this event illustrates (see TOPICS). */
   readonly tp?: string;
+  /**
+   * Intent of a scripted security attempt (`traffic.*` events): why it was made — "user", "attack", "admin",
+   * "service" or "pipeline". Absent on every other event. Not part of the trace hash.
+   */
+  readonly i?: string;
   /** A short human-readable text. Not part of the trace hash. */
   readonly x: string;
   /** Patches to the world state made by this event. */

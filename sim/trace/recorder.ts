@@ -22,6 +22,8 @@ const NEWLINE = 0x0a;
 export interface EventExtras {
   readonly r?: string | undefined;
   readonly tp?: string | undefined;
+  /** Intent of a scripted attempt (not hashed, like the topic). */
+  readonly i?: string | undefined;
   readonly m?: MessageInfo | undefined;
   readonly d?: readonly Deadline[] | undefined;
 }
@@ -107,12 +109,14 @@ export class Recorder {
         x: string;
         r?: string;
         tp?: string;
+        i?: string;
         p?: readonly Patch[];
         m?: MessageInfo;
         d?: readonly Deadline[];
       } = { t, k, s, c, x: typeof text === 'function' ? text() : text };
       if (extras?.r !== undefined) e.r = extras.r;
       if (extras?.tp !== undefined) e.tp = extras.tp;
+      if (extras?.i !== undefined) e.i = extras.i;
       if (patches !== undefined) e.p = patches;
       if (m !== undefined) e.m = m;
       if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;

@@ -18,7 +18,7 @@ describe('the closed environment, misconfigured', () => {
     - { at: 20m, kind: admin-login, account: alice, target: c0-r0-n0, mfa: false }
 `);
     const { summary, timeline } = runScenario(sc);
-    const logins = timeline!.events.filter((e) => e.k === 'attack.admin-login').map((e) => [e.t / 60e6, e.r]);
+    const logins = timeline!.events.filter((e) => e.k === 'traffic.admin-login').map((e) => [e.t / 60e6, e.r]);
     expect(logins).toEqual([
       [2, 'access:mfa-required'],
       [6, 'config:mfa-not-required'],
@@ -87,7 +87,7 @@ describe('admin logins cross the network first', () => {
 `);
     const { summary, timeline } = runScenario(sc);
     const logins = timeline!.events
-      .filter((e) => e.k === 'attack.admin-login')
+      .filter((e) => e.k === 'traffic.admin-login')
       .map((e) => [e.t / 60e6, e.r, e.m?.to, e.m?.ok]);
     expect(logins).toEqual([
       [1, 'list:boundary-c0:others-to-management', 'fc:c0/mgmt', false],
@@ -108,7 +108,7 @@ describe('admin logins cross the network first', () => {
     - { at: 1m, every: 5m, count: 4, kind: admin-login, account: Administrator, accountKind: default-admin, target: c0-r0-n0, from: internet }
 `);
     const { summary, timeline } = runScenario(sc);
-    const rules = timeline!.events.filter((e) => e.k === 'attack.admin-login').map((e) => e.r);
+    const rules = timeline!.events.filter((e) => e.k === 'traffic.admin-login').map((e) => e.r);
     expect(rules).toEqual([
       'list:boundary-c0:others-to-management',
       'config:default-admin-enabled',
@@ -130,7 +130,7 @@ describe('host OS and guest OS', () => {
 `);
     const { summary, timeline } = runScenario(sc);
     const events = timeline!.events;
-    const installs = events.filter((e) => e.k === 'attack.install').map((e) => [e.s, e.r]);
+    const installs = events.filter((e) => e.k === 'traffic.install').map((e) => [e.s, e.r]);
     expect(installs).toEqual([
       ['c0-r0-n0', 'hostos:not-in-manifest'],
       ['shop.web.0', 'guestos:customer-vm'],
@@ -138,8 +138,8 @@ describe('host OS and guest OS', () => {
     ]);
     const audits = events.filter((e) => e.k === 'audit.install');
     expect(audits.map((e) => [e.s, events[e.c]!.k, events[e.c]!.s])).toEqual([
-      ['shop.web.0', 'attack.install', 'shop.web.0'],
-      ['shop.worker.1', 'attack.install', 'shop.worker.1'],
+      ['shop.web.0', 'traffic.install', 'shop.web.0'],
+      ['shop.worker.1', 'traffic.install', 'shop.worker.1'],
     ]);
     expect(summary.security.byKind.install).toMatchObject({ attempts: 3, allowed: 2, denied: 1, violations: 0 });
   });

@@ -54,7 +54,7 @@ describe('builds and releases', () => {
     const rel = summary.security.byKind.release!;
     expect(rel.byRule).toEqual({ 'config:clean-scan-not-required': 1, 'release:frozen': 1 });
     expect(rel.violations).toBe(1);
-    const v = timeline!.events.find((e) => e.k === 'attack.release.violation')!;
+    const v = timeline!.events.find((e) => e.k === 'traffic.release.violation')!;
     expect(v.r).toBe('oracle:no-infected-deployment');
     expect(summary.expectations[0]).toMatchObject({ passed: false, measured: '1 deployed' });
     // Deployed for good: exposure runs from the first stage to the end of the run.
@@ -69,11 +69,11 @@ describe('builds and releases', () => {
     expect(kinds).toEqual([
       'build.submit',
       'build.scan',
-      'attack.build',
+      'traffic.build',
       'release.request',
-      'attack.release',
+      'traffic.release',
       'release.stage',
-      'attack.release.violation',
+      'traffic.release.violation',
       'release.health',
       'release.rollback',
     ]);

@@ -162,12 +162,12 @@ describe('the oracle judges outcomes, not the rules', () => {
     - { at: 10m, kind: connect, from: shop.worker.1, to: "fc:c0", port: 19001 }
 `);
     const { summary, timeline } = runScenario(sc);
-    const attempts = timeline!.events.filter((e) => e.k === 'attack.connect');
+    const attempts = timeline!.events.filter((e) => e.k === 'traffic.connect');
     expect(attempts.map((e) => [e.r, e.m!.ok])).toEqual([
       ['vlan-override:main->fc', true],
       ['vlan:main->fc', false],
     ]);
-    const v = timeline!.events.find((e) => e.k === 'attack.connect.violation')!;
+    const v = timeline!.events.find((e) => e.k === 'traffic.connect.violation')!;
     expect(v.r).toBe('oracle:vlan-isolation');
     expect(v.c).toBe(timeline!.events.indexOf(attempts[0]!));
     expect(summary.security.violations).toBe(1);

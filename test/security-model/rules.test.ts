@@ -61,7 +61,7 @@ describe('RuleBook', () => {
     - { at: 2m, kind: connect, from: internet, to: shop.web.1, port: 80 }
 `);
     const { summary, timeline } = runScenario(sc);
-    const rules = timeline!.events.filter((e) => e.k === 'attack.connect').map((e) => e.r);
+    const rules = timeline!.events.filter((e) => e.k === 'traffic.connect').map((e) => e.r);
     expect(rules).toEqual(['default:hosts-c0:deny', 'nsg:65500:DenyAllInBound', 'host:endpoint-in:tcp:80']);
     // The web instance's declared endpoint, reached straight on its private address: not forbidden by the seed.
     expect(summary.security.violations).toBe(0);
@@ -90,7 +90,7 @@ describe('RuleBook', () => {
     - { at: 1m, kind: connect, from: shop.web.1, to: shop.worker.1, port: 9000 }
 `);
     const { summary, timeline } = runScenario(sc);
-    const rules = timeline!.events.filter((e) => e.k === 'attack.connect').map((e) => e.r);
+    const rules = timeline!.events.filter((e) => e.k === 'traffic.connect').map((e) => e.r);
     expect(rules).toEqual([
       'host:user:admin-port',
       'default:host-deny-all',
@@ -125,7 +125,7 @@ describe('RuleBook', () => {
       - { id: worker, kind: worker, instances: 2, internalEndpoints: [{ name: jobs, port: 9100 }] }`,
     );
     const { timeline } = runScenario(sc);
-    const rules = timeline!.events.filter((e) => e.k === 'attack.connect').map((e) => e.r);
+    const rules = timeline!.events.filter((e) => e.k === 'traffic.connect').map((e) => e.r);
     expect(rules).toEqual([
       'default:host-deny-all',
       'host:user:extra-port',

@@ -113,18 +113,18 @@ describe('security scenarios', () => {
   it('records every attempt as attack.<kind> with its deciding rule and topic, and every violation after it', () => {
     const { timeline } = runScenario(scenarioFile('security-misconfig-worker-port.yaml'));
     const events = timeline!.events;
-    const attacks = events.filter((e) => e.k === 'attack.connect');
+    const attacks = events.filter((e) => e.k === 'traffic.connect');
     expect(attacks.length).toBe(150);
     for (const e of attacks) {
       expect(e.r).toBeTruthy();
       expect(e.tp).toBe('compute-connectivity');
       expect(e.m?.ok).toBe(!/^(lb:|default:)/.test(e.r!));
     }
-    const violations = events.filter((e) => e.k === 'attack.connect.violation');
+    const violations = events.filter((e) => e.k === 'traffic.connect.violation');
     expect(violations).toHaveLength(20);
     for (const v of violations) {
       expect(v.r).toBe('oracle:worker-unreachable');
-      expect(events[v.c]!.k).toBe('attack.connect');
+      expect(events[v.c]!.k).toBe('traffic.connect');
       expect(events[v.c]!.m!.ok).toBe(true);
       expect(v.x).toContain('open-worker-port');
     }

@@ -25,7 +25,7 @@ describe('SQL Database authentication', () => {
     const { summary, timeline } = runScenario(sc);
     const spray = summary.security.byKind['sql-spray']!;
     expect(spray.violations).toBe(1);
-    const found = timeline!.events.find((e) => e.k === 'attack.sql-spray' && e.m?.ok)!;
+    const found = timeline!.events.find((e) => e.k === 'traffic.sql-spray' && e.m?.ok)!;
     expect(found.s).toBe('sql:legacy');
     expect(found.x).toContain('"Autumn2019!"');
     // After legacy falls, the spray keeps going at app through the whole dictionary and fails.
@@ -58,7 +58,7 @@ describe('SQL Database authentication', () => {
       'policies:\n  sql: { firewallDelay: 3m }',
     );
     const { timeline } = runScenario(sc);
-    const attempts = timeline!.events.filter((e) => e.k === 'attack.sql-login').map((e) => [e.t / 60e6, e.r]);
+    const attempts = timeline!.events.filter((e) => e.k === 'traffic.sql-login').map((e) => [e.t / 60e6, e.r]);
     expect(attempts).toEqual([
       [11, 'default:sql-firewall-deny'],
       [12, 'default:sql-firewall-deny'],
@@ -89,7 +89,7 @@ describe('SQL Database authentication', () => {
     - { at: 4m, kind: sql-login, from: 203.0.113.9, login: app, password: "u9$Fh2Lk^Tq8Wz3n" }
 `);
     const rules = runScenario(sc)
-      .timeline!.events.filter((e) => e.k === 'attack.sql-login')
+      .timeline!.events.filter((e) => e.k === 'traffic.sql-login')
       .map((e) => e.r);
     expect(rules).toEqual(['grant:db_owner', 'deny:user:app', 'auth:no-user-in-database', 'default:sql-firewall-deny']);
   });
@@ -120,7 +120,7 @@ describe('SQL Database supports only SQL Server authentication', () => {
     - { at: 4m, kind: sql-login, login: 'CONTOSO\\svc', password: "", authentication: windows }
 `);
     const { timeline } = runScenario(sc);
-    const logins = timeline!.events.filter((e) => e.k === 'attack.sql-login');
+    const logins = timeline!.events.filter((e) => e.k === 'traffic.sql-login');
     expect(logins.map((e) => [e.r, e.m?.ok])).toEqual([
       ['auth:password', true],
       ['auth:password', true],
@@ -186,7 +186,7 @@ describe('least privilege: users configured with the specific rights their purpo
     // db_ddladmin brings CREATE VIEW, PROCEDURE, FUNCTION, SCHEMA, ALTER ANY SCHEMA and REFERENCES besides the table.
     expect(notes[0]!.x).toContain('REFERENCES, CREATE VIEW');
     expect(notes[0]!.x).not.toContain('CREATE TABLE');
-    const v = timeline!.events.filter((e) => e.k === 'attack.sql-login.violation');
+    const v = timeline!.events.filter((e) => e.k === 'traffic.sql-login.violation');
     expect(v.map((e) => [e.r, timeline!.events[e.c]!.k])).toEqual([['oracle:least-privilege', 'sql.user-rights']]);
     expect(summary.security.violations).toBe(1);
     expect(summary.security.exposureUs).toBe(3_600_000_000);
@@ -201,7 +201,7 @@ describe('least privilege: users configured with the specific rights their purpo
 `);
     const { summary, timeline } = runScenario(sc);
     const events = timeline!.events;
-    const deletes = events.filter((e) => e.k === 'attack.sql-login').map((e) => [e.t / 60e6, e.r]);
+    const deletes = events.filter((e) => e.k === 'traffic.sql-login').map((e) => [e.t / 60e6, e.r]);
     expect(deletes).toEqual([
       [5, 'default:no-grant'],
       [15, 'grant:db_owner'],

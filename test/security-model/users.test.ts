@@ -99,12 +99,12 @@ describe("the alert rule on users' refused requests", () => {
     const f = summary.faults.find((x) => x.id === 'shut')!;
     expect(f.detectedBy).toBe('monitoring');
     const events = timeline!.events;
-    const refused = events.filter((e) => e.k === 'attack.connect' && e.m?.ok === false && e.t >= 20 * MIN);
+    const refused = events.filter((e) => e.k === 'traffic.connect' && e.m?.ok === false && e.t >= 20 * MIN);
     expect(f.detectedAtUs).toBe(refused[2]!.t);
     const alert = events.find((e) => e.k === 'monitor.alert')!;
     expect(alert.t).toBe(f.detectedAtUs);
     expect(alert.s).toBe('shop.web');
-    expect(events[alert.c]!.k).toBe('attack.connect');
+    expect(events[alert.c]!.k).toBe('traffic.connect');
     // It clears once the window holds no refused request again, after the revert.
     const clear = events.find((e) => e.k === 'monitor.clear')!;
     expect(clear.t).toBeGreaterThan(40 * MIN);
@@ -149,6 +149,38 @@ ${visits}
     expect(sum).toBe(s.attempts);
   });
 
+  it('records every attempt as traffic.<kind> with its intent on the event, and only attacks are called attacks', () => {
+    const sc = shop(`
+  traffic:
+${visits}
+    - { at: 2m, every: 5m, count: 4, kind: connect, from: internet, to: shop.web, port: 22 }
+    - { at: 3m, kind: connect, from: corpnet, to: "management:c0", port: 19000 }
+    - { at: 4m, kind: connect, from: internet, to: shop.web, port: 22, intent: user }
+`);
+    const { summary, timeline } = runScenario(sc);
+    const events = timeline!.events;
+    expect(events.some((e) => e.k.startsWith('attack.'))).toBe(false);
+    const attempts = events.filter((e) => e.k === 'traffic.connect');
+    expect(attempts.length).toBe(summary.security.attempts);
+    const byIntent = new Map<string, number>();
+    for (const e of attempts) byIntent.set(e.i!, (byIntent.get(e.i!) ?? 0) + 1);
+    for (const [intent, t] of Object.entries(summary.security.byIntent)) expect(byIntent.get(intent)).toBe(t.attempts);
+    expect(byIntent.get('attack')).toBe(4);
+    expect(byIntent.get('admin')).toBe(1);
+    for (const e of attempts) expect(/\battack\b/.test(e.x)).toBe(e.i === 'attack');
+    // Events that are not scripted attempts carry no intent.
+    expect(events.filter((e) => !e.k.startsWith('traffic.')).every((e) => e.i === undefined)).toBe(true);
+  });
+
+  it('gives a violation the intent of the attempt that caused it', () => {
+    const { timeline } = runScenario(scenarioFile('security-sql-auth.yaml'));
+    const events = timeline!.events;
+    const v = events.filter((e) => e.k.startsWith('traffic.') && e.k.endsWith('.violation'));
+    expect(v.length).toBeGreaterThan(0);
+    for (const e of v) expect(e.i).toBe(events[e.c]!.i);
+    expect(v.some((e) => e.i === 'attack')).toBe(true);
+  });
+
   it('names SQL guessing an attack and a SQL client a user', () => {
     const s = runScenario(scenarioFile('security-sql-auth.yaml'), { record: false }).summary.security;
     const kinds = s.byKind;
@@ -172,7 +204,7 @@ describe('what a connection through a shared VIP reached', () => {
   - allowed: { from: internet, to: shop.worker, port: 80 }`,
     );
     const { summary, timeline } = runScenario(sc);
-    const e = timeline!.events.find((x) => x.k === 'attack.connect')!;
+    const e = timeline!.events.find((x) => x.k === 'traffic.connect')!;
     expect(e.s).toMatch(/^shop\.web\.\d$/);
     expect(e.x).toContain('role shop.web, endpoint http');
     expect(e.x).toContain('not shop.worker: port 80 of the VIP belongs to shop.web');
@@ -229,7 +261,7 @@ ${traffic}
     - { at: 1m, every: 1m, count: 3, kind: connect, from: corpnet, to: shop.web, port: 10002 }
     - { at: 1m, kind: connect, from: corpnet, to: shop.web, port: 10003 }`);
     const { summary, timeline } = runScenario(sc);
-    const attempts = timeline!.events.filter((e) => e.k === 'attack.connect');
+    const attempts = timeline!.events.filter((e) => e.k === 'traffic.connect');
     const own = attempts.filter((e) => e.x.includes('tcp/10002'));
     expect(own.map((e) => e.s)).toEqual(['shop.web.2', 'shop.web.2', 'shop.web.2']);
     expect(own[0]!.r).toBe('host:endpoint-in:tcp:3389');
@@ -245,7 +277,7 @@ ${traffic}
       '    - { at: 10m, kind: connect, from: corpnet, to: shop.web, port: 10001 }',
       'faults:\n  - { id: vm, at: 9m, kind: vm.crash, target: shop.web.1 }',
     );
-    const e = runScenario(sc).timeline!.events.find((x) => x.k === 'attack.connect')!;
+    const e = runScenario(sc).timeline!.events.find((x) => x.k === 'traffic.connect')!;
     expect(e.r).toBe('lb:instance-down');
   });
 

@@ -75,7 +75,7 @@ describe('explainWall: the rule table of the wall behind a decision', () => {
     - { at: 20m, kind: connect, from: internet, to: shop.worker.0, port: 9000 }
 `);
     const { timeline } = runScenario(sc);
-    const got = explainEvents(timeline!.events, sc.resolved).filter(({ e }) => e.k === 'attack.connect');
+    const got = explainEvents(timeline!.events, sc.resolved).filter(({ e }) => e.k === 'traffic.connect');
     const summary = got.map(({ e, t }) => [e.t / 60e6, e.r, t?.wall, t ? deciding(t)?.name : null]);
     expect(summary).toEqual([
       [1, 'default:acl-implicit-deny', 'endpoint ACL of shop.web/http', 'no rule matched'],

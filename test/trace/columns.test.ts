@@ -51,6 +51,7 @@ function richEvents(n: number): TimelineEvent[] {
     };
     if (i % 7 === 0) e.r = `rule-${i % 3}`;
     if (i % 2 === 0) e.tp = 'role-monitoring';
+    if (i % 4 === 1) e.i = ['user', 'attack'][i % 8 === 1 ? 0 : 1];
     if (i % 5 === 0) {
       e.p = [
         { op: 'replace', path: ['clusters', 0, 'instances', i % 50, 'status'], value: i % 2 ? 'Ready' : 'Stopped' },
@@ -99,6 +100,17 @@ describe('timeline version 2', () => {
     expect(doc.blocks[1].str).not.toContain('subject-1');
     expect(JSON.stringify(readTimeline(v2))).toBe(JSON.stringify(tl));
     expect(readTimeline(v2)).toEqual(tl);
+  });
+
+  it('leaves the intent column out of a block without intents, and reads such a block as events without intents', () => {
+    const events = richEvents(50).map(({ i: _intent, ...e }) => e as TimelineEvent);
+    const doc = JSON.parse(writeTimeline(timeline(richEvents(50))));
+    for (const b of doc.blocks) delete b.i;
+    expect(readTimeline(JSON.stringify(doc))).toEqual(timeline(events));
+    // A run without intents writes no intent column at all.
+    expect(JSON.parse(writeTimeline(timeline(events))).blocks[0]).not.toHaveProperty('i');
+    expect(doc.blocks[0]).not.toHaveProperty('i');
+    expect(JSON.parse(writeTimeline(timeline(richEvents(50)))).blocks[0].i).toHaveLength(50);
   });
 
   it('reads an empty run', () => {

@@ -360,11 +360,13 @@ describe('viewer (Chromium)', () => {
     await page.waitForSelector('[data-testid=tour-step][data-step="0"]');
     await page.click('[data-testid=tour-continue]');
     await page.waitForSelector('[data-testid=tour-step][data-step="1"]', { timeout: 20_000 });
-    const allowed = tl.events.findIndex((e) => e.k.startsWith('attack.') && e.m?.ok === true);
+    const allowed = tl.events.findIndex((e) => e.k.startsWith('traffic.') && e.m?.ok === true);
     expect(await position(page)).toBe(allowed + 1);
     await page.click('[data-testid=tour-continue]');
     await page.waitForSelector('[data-testid=tour-step][data-step="2"]', { timeout: 20_000 });
-    const denied = tl.events.findIndex((e, i) => i > allowed && e.k.startsWith('attack.') && e.m?.ok === false);
+    const denied = tl.events.findIndex(
+      (e, i) => i > allowed && e.k.startsWith('traffic.') && e.i === 'attack' && e.m?.ok === false,
+    );
     expect(await position(page)).toBe(denied + 1);
     // The network view shows the refused message stopped at the wall; hovering it names the deciding rule.
     await page.waitForSelector(`.net-messages [data-event="${denied}"][data-verdict=denied]`);
@@ -380,7 +382,7 @@ describe('viewer (Chromium)', () => {
     await settle(page);
     const readout = await page.locator('.chart').nth(2).locator('.chart-readout').textContent();
     const denials = tl.events.filter(
-      (e) => e.k.startsWith('attack.') && !e.k.endsWith('.violation') && e.m?.ok === false,
+      (e) => e.k.startsWith('traffic.') && !e.k.endsWith('.violation') && e.m?.ok === false,
     ).length;
     expect(readout).toContain(`denied: ${denials}`);
   });
@@ -390,7 +392,7 @@ describe('viewer (Chromium)', () => {
     const text = readFileSync(`scenarios/${file}`, 'utf8');
     const tl = runToTimeline(text, file);
     const scan = tl.events.findIndex(
-      (e) => e.k === 'attack.connect' && e.r === 'lb:no-endpoint' && e.x.includes('shop.worker '),
+      (e) => e.k === 'traffic.connect' && e.r === 'lb:no-endpoint' && e.x.includes('shop.worker '),
     );
     expect(scan).toBeGreaterThanOrEqual(0);
     // The branch the page should produce: the same change applied here.
@@ -712,13 +714,25 @@ describe('the viewer as a student uses it (Chromium)', () => {
             kind: e.querySelector('.c-k')!.textContent,
             text: e.querySelector('.c-x')!.textContent,
             current: e.classList.contains('current'),
+            attack: e.classList.contains('intent-attack'),
           })),
       );
     await settle(page);
     let rows = await rowsNow();
     expect(rows.length).toBeGreaterThan(3);
+    // A scripted attempt shows its intent beside its kind; only intent "attack" is called (and marked) an attack.
+    const words: Record<string, string> = {
+      user: 'user visit',
+      attack: 'attack',
+      admin: 'administrator',
+      service: 'service traffic',
+      pipeline: 'build pipeline',
+    };
+    expect(rows.some((r) => other.events[r.id]!.i !== undefined)).toBe(true);
     for (const r of rows) {
-      expect(r.kind).toBe(other.events[r.id]!.k);
+      const e = other.events[r.id]!;
+      expect(r.kind).toBe(e.i === undefined ? e.k : `${e.k} · ${words[e.i]}`);
+      expect(r.attack).toBe(e.i === 'attack');
       expect(r.text).toBe(other.events[r.id]!.x);
       expect(r.current).toBe(false);
     }

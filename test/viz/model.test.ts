@@ -8,6 +8,7 @@ import { causeChain } from '../../viz/src/model/cause.js';
 import { EntityIndex, pathTarget } from '../../viz/src/model/entities.js';
 import { filterEvents, NO_FILTER } from '../../viz/src/model/filter.js';
 import { forkOptions } from '../../viz/src/model/fork-options.js';
+import { intentLabel, kindLabel } from '../../viz/src/model/intent.js';
 import { messagesInWindow } from '../../viz/src/model/messages.js';
 import { pendingDeadlines, upcomingFaults } from '../../viz/src/model/pending.js';
 import { policyOfRule } from '../../viz/src/model/rules.js';
@@ -136,10 +137,18 @@ describe('analysis', () => {
   });
 
   it('classifies security outcomes by kind and verdict', () => {
-    expect(securityVerdict('attack.connect', true, '')).toBe('allowed');
-    expect(securityVerdict('attack.connect', false, '')).toBe('denied');
-    expect(securityVerdict('attack.connect.violation', undefined, '')).toBe('violation');
+    expect(securityVerdict('traffic.connect', true, '')).toBe('allowed');
+    expect(securityVerdict('traffic.connect', false, '')).toBe('denied');
+    expect(securityVerdict('traffic.connect.violation', undefined, '')).toBe('violation');
     expect(securityVerdict('msg.poll', false, '')).toBeUndefined();
+    expect(securityVerdict('attack.connect', false, '')).toBeUndefined();
+  });
+
+  it('says a scripted attempt’s intent in words, calling only intent "attack" an attack', () => {
+    expect(kindLabel({ k: 'traffic.connect', i: 'user' })).toBe('traffic.connect · user visit');
+    expect(kindLabel({ k: 'traffic.connect', i: 'attack' })).toBe('traffic.connect · attack');
+    expect(kindLabel({ k: 'fault.start' })).toBe('fault.start');
+    for (const i of ['user', 'admin', 'service', 'pipeline']) expect(intentLabel({ i })).not.toMatch(/attack/);
   });
 });
 
@@ -223,8 +232,12 @@ describe('tour matching', () => {
     expect(findMatch(tl.events, { k: ['msg.poll'], sameSubject: true }, 0, node)).toBe(9);
     expect(findMatch(tl.events, { k: ['detect'], sameSubject: true }, 2, node)).toBe(11);
     expect(findMatch(tl.events, { r: 'fc.missedPolls' }, 0, null)).toBe(10);
-    expect(findMatch(tl.events, { k: ['attack.*'] }, 0, null)).toBe(-1);
+    expect(findMatch(tl.events, { k: ['traffic.*'] }, 0, null)).toBe(-1);
     expect(eventMatches(tl.events, 3, { ok: true }, null)).toBe(false);
+    const visit = { t: 0, k: 'traffic.connect', s: 'shop.web.0', c: -1, x: '', i: 'user' };
+    expect(eventMatches([visit], 0, { k: ['traffic.*'], intent: ['user'] }, null)).toBe(true);
+    expect(eventMatches([visit], 0, { k: ['traffic.*'], intent: ['attack'] }, null)).toBe(false);
+    expect(eventMatches(tl.events, 3, { intent: ['attack'] }, null)).toBe(false);
     // The first recovery descends from the role crash (event 0), not from the node crash (event 8).
     expect(findMatch(tl.events, { k: ['recover'], descends: true }, 0, node)).toBe(14);
     expect(findMatch(tl.events, { k: ['recover'], descends: true }, 0, { event: 0, subject: 'shop.web.0' })).toBe(7);

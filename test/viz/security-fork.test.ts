@@ -14,7 +14,7 @@ const run = (resolved: ResolvedScenario) => runResolved(resolved, { seed: sc.see
 /** The connection attempts of a run from `from` (a prefix) to `to` on `port`, after `t`. */
 function attempts(events: readonly TimelineEvent[], to: string, port: number, t: number) {
   return events.filter(
-    (e) => e.k === 'attack.connect' && e.t > t && e.x.includes(` → ${to} `) && e.x.includes(`tcp/${port}:`),
+    (e) => e.k === 'traffic.connect' && e.t > t && e.x.includes(` → ${to} `) && e.x.includes(`tcp/${port}:`),
   );
 }
 
@@ -22,7 +22,7 @@ describe('what-if security rule changes (applyChanges, type rule)', () => {
   const base = run(sc.resolved);
   const events = base.timeline!.events;
   const scan = events.find(
-    (e) => e.k === 'attack.connect' && e.r === 'lb:no-endpoint' && e.x.includes('shop.worker '),
+    (e) => e.k === 'traffic.connect' && e.r === 'lb:no-endpoint' && e.x.includes('shop.worker '),
   )!;
 
   it('a denied attempt can be allowed: the scans of the worker get through and the oracle finds violations', () => {
@@ -57,7 +57,7 @@ describe('what-if security rule changes (applyChanges, type rule)', () => {
   });
 
   it('an admitted attempt can be denied, and the offer is made only where the rule can be turned around', () => {
-    const browse = events.find((e) => e.k === 'attack.connect' && e.r === 'host:endpoint-in:tcp:80')!;
+    const browse = events.find((e) => e.k === 'traffic.connect' && e.r === 'host:endpoint-in:tcp:80')!;
     const change = securityRuleFork(browse, browse.t)!;
     expect(change).toMatchObject({ action: 'deny', rule: 'host:endpoint-in:tcp:80', port: 80 });
     const out = run(applyChanges(sc.resolved, [change]));
@@ -71,7 +71,7 @@ describe('what-if security rule changes (applyChanges, type rule)', () => {
     const hosts = events.find((e) => e.r === 'default:hosts-c0:deny')!;
     expect(securityRuleFork(hosts, hosts.t)).toMatchObject({ action: 'allow', from: 'ga:shop.worker.0' });
     // Not offered: a violation, a non-security rule.
-    expect(securityRuleFork({ ...scan, k: 'attack.connect.violation' }, 0)).toBeUndefined();
+    expect(securityRuleFork({ ...scan, k: 'traffic.connect.violation' }, 0)).toBeUndefined();
     expect(securityRuleFork({ ...scan, r: 'fc.missedPolls=4' }, 0)).toBeUndefined();
     expect(() => applyChanges({ ...sc.resolved, security: undefined }, [change])).toThrow(/no security section/);
   });

@@ -64,7 +64,7 @@ describe('topicOf', () => {
         ) {
           expect(key, where).toBe('role-monitoring');
           seen.add('role-fault');
-        } else if (e.k.startsWith('attack.') && e.m?.ok === false && key === 'compute-connectivity') {
+        } else if (e.k.startsWith('traffic.') && e.m?.ok === false && key === 'compute-connectivity') {
           // A refused connection is explained by who may reach what — not by the load balancer's rotation.
           expect(TOPIC_TEXTS[key].text, where).not.toMatch(/rotation/);
           seen.add('deny');

@@ -133,6 +133,13 @@ describe('guided tours', () => {
     const atEvents = (name: string) => planTour(runs.get(name)!.events, attack.steps).some((s) => s.event >= 0);
     expect(atEvents('quickstart')).toBe(false);
     expect(atEvents('security-corpnet-acl')).toBe(true);
+    // The refusals it narrates as attackers' tries are attempts made as attacks, not users' visits.
+    const acl = runs.get('security-corpnet-acl')!;
+    const refusals = planTour(acl.events, attack.steps).filter(
+      (s) => s.event >= 0 && attack.steps[s.step]!.match?.ok === false,
+    );
+    expect(refusals.length).toBe(2);
+    for (const s of refusals) expect(acl.events[s.event]!.i).toBe('attack');
     const role = TOURS.find((t) => t.id === 'role-crash')!;
     expect(planTour(runs.get('node-crash-healing')!.events, role.steps).some((s) => s.event >= 0)).toBe(false);
   });

@@ -132,7 +132,8 @@ const KIND_TEXTS: Record<string, string> = {
   recover: 'Service is back. The time from the fault to here is the time to recover.',
   'fc.leader': 'The fabric controller’s replicas changed leader.',
   msg: 'A message between two parts of the system.',
-  attack: 'An attempt to reach something that should be protected.',
+  traffic:
+    'A scripted attempt — a user’s visit, an administrator’s action, service traffic, a build, or an attack — and what the rules decided.',
 };
 
 export function kindText(kind: string): string | undefined {

@@ -257,7 +257,7 @@ export const TOURS: readonly Tour[] = [
   {
     id: 'attack',
     title: 'An attack is stopped by the firewalls',
-    needs: 'attack traffic (events of kind attack.*)',
+    needs: 'scripted traffic with attacks (events of kind traffic.*)',
     scenario: 'security-corpnet-acl',
     steps: [
       {
@@ -268,14 +268,14 @@ export const TOURS: readonly Tour[] = [
         tab: 'network',
       },
       {
-        match: { k: ['attack.*'], ok: true },
+        match: { k: ['traffic.*'], ok: true },
         caption:
           'A request that is allowed: the dot reaches its target (green). Somebody on a permitted network used the ' +
           'door they are meant to use. The Why? panel names the rule that let it in.',
         tab: 'network',
       },
       {
-        match: { k: ['attack.*'], ok: false },
+        match: { k: ['traffic.*'], intent: ['attack'], ok: false },
         caption:
           'Now someone tries a door they have no right to — for example the management endpoint, from the ' +
           'internet. The wall refuses it: the dot turns orange and stops at the firewall. Hover it, or read the ' +
@@ -283,14 +283,14 @@ export const TOURS: readonly Tour[] = [
         tab: 'network',
       },
       {
-        match: { k: ['attack.*'], ok: false },
+        match: { k: ['traffic.*'], intent: ['attack'], ok: false },
         caption:
           'Attackers rarely try once. Each new attempt meets the same rule, and each refusal is counted: the ' +
           'Charts tab shows allowed and denied attempts adding up over time.',
         tab: 'charts',
       },
       {
-        match: { k: ['attack.*'], r: 'oracle:' },
+        match: { k: ['traffic.*'], r: 'oracle:' },
         caption:
           'This one got through although it should not have: a rule had been changed by mistake. The checker that ' +
           'knows the intended policy flags it as a violation. It stays exposed until the rule is fixed.',

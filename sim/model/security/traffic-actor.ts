@@ -4,9 +4,10 @@
  * logins and attacks on them, installations, admin logins, builds and releases, misconfigurations — and records, for
  * every attempt, what decided it.
  *
- * Events: every attempt is `attack.<kind>` (subject: what it aimed at; `r`: the deciding rule; `tp`: the seed
- * section; `m`: the message, for network attempts), and an attempt that the policy oracle finds forbidden although
- * the rules admitted it is followed by `attack.<kind>.violation` (its cause; `r`: 'oracle:<invariant>'). A
+ * Events: every attempt is `traffic.<kind>` whatever its intent (subject: what it aimed at; `r`: the deciding rule;
+ * `tp`: the seed section; `i`: its intent — user, attack, admin, service or pipeline; `m`: the message, for network
+ * attempts), and an attempt that the policy oracle finds forbidden although the rules admitted it is followed by
+ * `traffic.<kind>.violation` (its cause; `r`: 'oracle:<invariant>'; `i`: the attempt's intent). A
  * misconfiguration is a fault: `fault.start` / `fault.end` (kind 'security.misconfig' in the summary's faults), and
  * when it blocks infrastructure messages, the faults it causes are detected and recovered like any other.
  *
@@ -67,7 +68,7 @@ const KIND_TOPIC: Record<TrafficKind, string> = {
   misconfigure: 'change-management',
 };
 
-/** How a connection's event text says why it was made (the event kind is `attack.connect` whatever the intent). */
+/** How a connection's event text says why it was made (the event kind is `traffic.connect` whatever the intent; the event's `i` holds it). */
 const INTENT_NOTE: Record<Intent, string> = {
   user: "; a user's request",
   attack: '; an attack',
@@ -474,7 +475,12 @@ export class SecurityModel {
     topic: string,
     cause = -1,
   ): number {
-    const id = this.sim.rec.emit(this.now, `attack.${kind}`, name, cause, text, undefined, { r: d.rule, tp: topic, m });
+    const id = this.sim.rec.emit(this.now, `traffic.${kind}`, name, cause, text, undefined, {
+      r: d.rule,
+      tp: topic,
+      i: subject.intent,
+      m,
+    });
     this.book.attempt(subject, d.allowed, d.rule, this.now);
     return id;
   }
@@ -494,13 +500,13 @@ export class SecurityModel {
     const episode = active.length > 0 ? this.episode : 0;
     this.sim.rec.emit(
       this.now,
-      `attack.${kind}.violation`,
+      `traffic.${kind}.violation`,
       name,
       cause,
       () =>
         `policy violation: ${INVARIANTS[invariant]}${active.length > 0 ? ` — admitted while ${active.join(', ')} was in force` : ''}`,
       undefined,
-      { r: `oracle:${invariant}`, tp: topic },
+      { r: `oracle:${invariant}`, tp: topic, i: intent },
     );
     return this.book.violation(kind, intent, startUs, endUs, episode);
   }

@@ -99,7 +99,7 @@ export function securityVerdict(
   ok: boolean | undefined,
   x: string,
 ): 'allowed' | 'denied' | 'violation' | undefined {
-  if (!k.startsWith('attack.')) return undefined;
+  if (!k.startsWith('traffic.')) return undefined;
   if (k.endsWith('.violation') || k.endsWith('.breach')) return 'violation';
   if (k.endsWith('.denied') || k.endsWith('.blocked')) return 'denied';
   if (k.endsWith('.allowed') || k.endsWith('.admitted')) return 'allowed';
@@ -201,8 +201,8 @@ export function analyse(timeline: Timeline): Analysis {
     else if (e.k === 'detect') marks.push({ kind: 'detect', t: e.t, event: i, label: e.x });
     else if (e.k === 'recover') marks.push({ kind: 'recover', t: e.t, event: i, label: e.x });
 
-    // Cheap test first: almost no event is an attack.
-    const verdict = e.k.charCodeAt(0) === 97 ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
+    // Cheap test first ('t'): almost no event is a scripted attempt (traffic.*).
+    const verdict = e.k.charCodeAt(0) === 116 ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
     if (verdict) {
       sec[verdict]++;
       if (verdict === 'allowed') allowedS.set(e.t, sec.allowed);

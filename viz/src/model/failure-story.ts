@@ -211,7 +211,7 @@ export function failureStory(timeline: Timeline, index?: number): FailureStory |
     const at = expectation.atUs;
     const candidates = events.map((e, j) => (e.t === at ? j : -1)).filter((j) => j >= 0);
     failEvent =
-      candidates.find((j) => events[j]!.k === 'detect' || events[j]!.k.startsWith('attack.')) ?? candidates[0] ?? -1;
+      candidates.find((j) => events[j]!.k === 'detect' || events[j]!.k.startsWith('traffic.')) ?? candidates[0] ?? -1;
   }
   if (failEvent < 0 && starts.length > 0) {
     // No single moment (a metric over the run): the first change that follows from the last fault, when every

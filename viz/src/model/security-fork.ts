@@ -23,7 +23,7 @@ export function isSecurityRule(rule: string | undefined): boolean {
  * viewer cannot turn around.
  */
 export function securityRuleFork(e: TimelineEvent, atUs: number): RuleForkChange | undefined {
-  if (!e.k.startsWith('attack.') || e.k.endsWith('.violation') || !e.m || !e.r || !isSecurityRule(e.r)) {
+  if (!e.k.startsWith('traffic.') || e.k.endsWith('.violation') || !e.m || !e.r || !isSecurityRule(e.r)) {
     return undefined;
   }
   const m = /^(\S+) → (\S+)(?: \([^)]*\))? (tcp|udp)\/(\d+): (admitted|denied)/.exec(e.x);

@@ -1,5 +1,5 @@
 /**
- * Matching tour steps to events. A step names what it waits for — an event kind (or a prefix "attack.*"), a rule
+ * Matching tour steps to events. A step names what it waits for — an event kind (or a prefix "traffic.*"), a rule
  * prefix, a message verdict — and may require that the event follows from the one an earlier step bound (it has that
  * event in its chain of causes: the restart *of this crash*, not of another one) or concerns the same subject.
  */
@@ -10,6 +10,8 @@ export interface StepMatch {
   readonly id?: number;
   /** Kinds; "x.*" matches a prefix. Any when absent. */
   readonly k?: readonly string[];
+  /** Intents of a scripted attempt (the event's `i`: "user", "attack", …). Any when absent. */
+  readonly intent?: readonly string[];
   /** The rule starts with this ("fault:node.crash"). */
   readonly r?: string;
   /** The message was delivered (true) or dropped/denied (false); requires a message. */
@@ -64,6 +66,7 @@ export function eventMatches(events: readonly TimelineEvent[], id: number, m: St
   const e = events[id]!;
   if (m.id !== undefined && id !== m.id) return false;
   if (m.k && !kindMatches(m.k, e.k)) return false;
+  if (m.intent && (e.i === undefined || !m.intent.includes(e.i))) return false;
   if (m.r !== undefined && !(e.r ?? '').startsWith(m.r)) return false;
   if (m.ok !== undefined) {
     const ok = e.m ? e.m.ok : undefined;

@@ -8,6 +8,7 @@ import type { Timeline, TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { type Comparison, compareRuns, type SideOfComparison } from '../model/compare.js';
+import { kindLabel } from '../model/intent.js';
 import { formatClock } from '../model/time.js';
 import type { Session } from '../session.js';
 
@@ -181,5 +182,5 @@ export class CompareView {
 }
 
 function eventLine(i: number, e: TimelineEvent): string {
-  return `#${i} ${formatClock(e.t)} ${e.k} ${e.s}${e.x ? ` — ${e.x}` : ''}`;
+  return `#${i} ${formatClock(e.t)} ${kindLabel(e)} ${e.s}${e.x ? ` — ${e.x}` : ''}`;
 }

@@ -5,6 +5,7 @@
 import type { App } from '../app.js';
 import { clear, h, setText } from '../dom.js';
 import { filterEvents, type LogFilter, NO_FILTER } from '../model/filter.js';
+import { kindLabel } from '../model/intent.js';
 import { formatClock } from '../model/time.js';
 
 const ROW_H = 22;
@@ -239,11 +240,11 @@ export class EventLog {
         const [cId, cT, cK, cS, cX] = row.children as unknown as HTMLElement[];
         cId!.textContent = String(id);
         cT!.textContent = formatClock(e.t);
-        cK!.textContent = e.k;
+        cK!.textContent = kindLabel(e);
         cS!.textContent = e.s;
         cX!.textContent = e.x;
         row.title = e.r ? `${e.x}\nrule: ${e.r}` : e.x;
-        row.className = `log-row k-${e.k.split('.')[0]}${e.k === 'fault.start' ? ' is-fault' : ''}`;
+        row.className = `log-row k-${e.k.split('.')[0]}${e.k === 'fault.start' ? ' is-fault' : ''}${e.i === undefined ? '' : ` intent-${e.i}`}`;
       }
       row.classList.toggle('future', id > current);
       row.classList.toggle('current', id === current);

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { lastAtOrBefore } from '../model/analysis.js';
 import { type EntityRef, entityState, pathTarget } from '../model/entities.js';
+import { kindLabel } from '../model/intent.js';
 import { type Ladder, ladderPolicies, RUNGS, recoveryLadder } from '../model/ladder.js';
 import { formatClock, formatDuration } from '../model/time.js';
 import { throttledWhilePlaying } from './throttle.js';
@@ -111,7 +112,7 @@ export class Inspector {
             { on: { click: () => this.app.goToEvent(id) }, title: 'Go to this event' },
             h('span', { class: 'time' }, formatClock(e.t)),
             ' ',
-            h('span', { class: 'kind' }, e.k),
+            h('span', { class: 'kind' }, kindLabel(e)),
             ' ',
             e.x,
           ),
