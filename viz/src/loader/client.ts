@@ -3,6 +3,7 @@
  * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred.
  */
 import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import { failPending } from '../worker-client.js';
 import { unpack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
 
@@ -83,10 +84,7 @@ export class LoadClient {
       }
     };
     w.onerror = (ev) => {
-      ev.preventDefault();
-      const err = new Error(`the load worker failed: ${ev.message || 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      failPending(this.pending, 'load', ev);
       this.worker?.terminate();
       this.worker = null;
     };

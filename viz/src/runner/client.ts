@@ -1,6 +1,7 @@
 /** The page's side of the run worker: one worker, requests answered in order, with progress. */
 import type { Timeline } from '../../../sim/trace/index.js';
 import { unpack } from '../loader/pack.js';
+import { failPending } from '../worker-client.js';
 import type { RunRequest, RunResponse } from './protocol.js';
 
 type Pending = {
@@ -39,10 +40,7 @@ export class RunClient {
       }
     };
     w.onerror = (ev) => {
-      ev.preventDefault();
-      const err = new Error(`the run worker failed: ${ev.message || 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      failPending(this.pending, 'run', ev);
       this.worker?.terminate();
       this.worker = null;
     };
