@@ -11,7 +11,7 @@ import { loadScenario, runScenario, type TimelineEvent } from '../../sim/index.j
 import { ROOT, scenarioFile } from './helpers.js';
 
 const ROOT_KINDS =
-  /^(fault\.start|fault\.missed|upgrade\.start|upgrade\.refused|attack\.[a-z-]+|build\.submit|run\.start)$/;
+  /^(fault\.start|fault\.missed|upgrade\.start|upgrade\.refused|traffic\.[a-z-]+|build\.submit|run\.start)$/;
 
 function badRoots(events: readonly TimelineEvent[]): Record<string, number> {
   const bad: Record<string, number> = {};
