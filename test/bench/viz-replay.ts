@@ -42,6 +42,10 @@ interface PageHooks {
           backgroundKeyframesMs?: number;
           readMs?: number;
           unpackMs?: number;
+          postMs?: number;
+          receiveMs?: number;
+          startMs?: number;
+          pauseMs?: number;
           version?: number;
         };
       } | null;
@@ -104,6 +108,10 @@ async function measureLoad(context: BrowserContext, url: string) {
       readMs: Math.round(timings.readMs ?? -1),
       parseMs: Math.round(timings.parseMs),
       unpackMs: Math.round(timings.unpackMs ?? -1),
+      postMs: Math.round(timings.postMs ?? -1),
+      receiveMs: Math.round(timings.receiveMs ?? -1),
+      startMs: Math.round(timings.startMs ?? 0),
+      pauseMs: Math.round(timings.pauseMs ?? -1),
       keyframesMs: Math.round(timings.keyframesMs),
       analysisMs: Math.round(timings.analysisMs),
     },
@@ -192,6 +200,10 @@ function figures(m: Awaited<ReturnType<typeof measurePage>>) {
       readMs: Math.round(m.timings.readMs ?? -1),
       parseMs: Math.round(m.timings.parseMs),
       unpackMs: Math.round(m.timings.unpackMs ?? -1),
+      postMs: Math.round(m.timings.postMs ?? -1),
+      receiveMs: Math.round(m.timings.receiveMs ?? -1),
+      startMs: Math.round(m.timings.startMs ?? 0),
+      pauseMs: Math.round(m.timings.pauseMs ?? -1),
       keyframesMs: Math.round(m.timings.keyframesMs),
       analysisMs: Math.round(m.timings.analysisMs),
       backgroundKeyframesMs: Math.round(m.timings.backgroundKeyframesMs ?? -1),

@@ -46,6 +46,13 @@ export interface LoadedRun {
     /** Read from a file: reading its bytes (in the load worker), rebuilding the events in the page, its version. */
     readMs?: number;
     unpackMs?: number;
+    /** The worker's answer reaching the page (posting, waiting), and the page taking it in (see loader/client.ts). */
+    postMs?: number;
+    receiveMs?: number;
+    /** When the worker began reading, from the page asking (negative: it began earlier, prefetched). */
+    startMs?: number;
+    /** The pause between the keyframes and the analysis (a turn of the event loop, for the page to paint). */
+    pauseMs?: number;
     version?: 1 | 2;
   };
 }
@@ -278,7 +285,12 @@ export async function prepareRun(
   const entities = new EntityIndex(timeline.initial);
   const t3 = performance.now();
   preparing = false;
-  const timings: LoadedRun['timings'] = { parseMs: 0, keyframesMs: t1 - t0, analysisMs: t3 - t2 };
+  const timings: LoadedRun['timings'] = {
+    parseMs: 0,
+    keyframesMs: t1 - t0,
+    pauseMs: t2 - t1,
+    analysisMs: t3 - t2,
+  };
   void replay.complete.then(() => {
     timings.backgroundKeyframesMs = performance.now() - t3;
   });

@@ -106,6 +106,9 @@ export class Session {
       parseMs: loaded.parseMs,
       readMs: loaded.readMs,
       unpackMs: loaded.unpackMs,
+      postMs: loaded.postMs,
+      receiveMs: loaded.receiveMs,
+      startMs: loaded.startedAt - (performance.timeOrigin + t0),
       version: loaded.version,
     });
   }

@@ -20,6 +20,14 @@ export interface Loaded {
   readonly readMs: number;
   readonly parseMs: number;
   readonly unpackMs: number;
+  /**
+   * From the worker's answer to the page: posting it and waiting for the page's thread (`postMs`), and taking the
+   * message in (`receiveMs`: rebuilding what was not transferred — the document's head, strings, patch values).
+   */
+  readonly postMs: number;
+  readonly receiveMs: number;
+  /** When the worker began reading, ms since the epoch (before the page asked, when it was prefetched). */
+  readonly startedAt: number;
 }
 
 type Pending = {
@@ -55,7 +63,9 @@ export class LoadClient {
     if (this.worker) return this.worker;
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = (ev: MessageEvent<LoadResponse>) => {
+      const m0 = performance.now();
       const msg = ev.data;
+      const m1 = performance.now();
       const p = this.pending.get(msg.id);
       if (!p) return;
       if (msg.type === 'progress') {
@@ -78,6 +88,9 @@ export class LoadClient {
           readMs: msg.readMs,
           parseMs: msg.parseMs,
           unpackMs,
+          postMs: performance.timeOrigin + m0 - msg.postedAt,
+          receiveMs: m1 - m0,
+          startedAt: msg.startedAt,
         });
       } catch (e) {
         p.reject(e instanceof Error ? e : new Error(String(e)));

@@ -24,6 +24,9 @@ export type LoadResponse =
       /** Milliseconds the worker spent reading the bytes, and parsing and checking them. */
       readonly readMs: number;
       readonly parseMs: number;
+      /** When the worker began reading and when it posted this answer (ms since the epoch, for the page's timings). */
+      readonly startedAt: number;
+      readonly postedAt: number;
     }
   | {
       readonly id: number;

@@ -54,6 +54,7 @@ self.onmessage = async (ev: MessageEvent<LoadRequest>) => {
   const req = ev.data;
   try {
     const r0 = performance.now();
+    const startedAt = performance.timeOrigin + r0;
     let read: { text: string; bytes: number };
     try {
       read = await readText(req);
@@ -67,7 +68,16 @@ self.onmessage = async (ev: MessageEvent<LoadRequest>) => {
     const packed = pack(read.text);
     const p1 = performance.now();
     post(
-      { id: req.id, type: 'done', packed, bytes: read.bytes, readMs: p0 - r0, parseMs: p1 - p0 },
+      {
+        id: req.id,
+        type: 'done',
+        packed,
+        bytes: read.bytes,
+        readMs: p0 - r0,
+        parseMs: p1 - p0,
+        startedAt,
+        postedAt: performance.timeOrigin + performance.now(),
+      },
       columnBuffers(packed.columns),
     );
   } catch (e) {

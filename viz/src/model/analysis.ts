@@ -7,7 +7,6 @@
  */
 import type { InstanceStatus, World } from '../../../sim/spec/index.js';
 import type { Timeline } from '../../../sim/trace/index.js';
-import { pathTarget } from './entities.js';
 
 export type MarkKind = 'fault' | 'fault-end' | 'detect' | 'recover' | 'expectation';
 
@@ -63,6 +62,14 @@ export interface Analysis {
 
 const INSTANCE_READY: InstanceStatus = 'Ready';
 
+/** The event kinds that make a mark on the timeline, and the mark. */
+const MARK_OF_KIND: ReadonlyMap<string, MarkKind> = new Map([
+  ['fault.start', 'fault'],
+  ['fault.end', 'fault-end'],
+  ['detect', 'detect'],
+  ['recover', 'recover'],
+]);
+
 class SeriesBuilder {
   private times: number[] = [];
   private values: number[] = [];
@@ -114,7 +121,6 @@ export function analyse(timeline: Timeline): Analysis {
   const events = timeline.events;
   const world: World = timeline.initial;
   const marks: Mark[] = [];
-  const kindCounts = new Map<string, number>();
   const actorSet = new Set<string>();
   const messages: number[] = [];
   const armedBy: number[] = [];
@@ -182,9 +188,16 @@ export function analyse(timeline: Timeline): Analysis {
     readyShare.set(t, total ? readyTotal / total : 1);
   };
 
+  // Per event kind, found once: its count so far and the mark it makes (one map look-up per event).
+  const kindInfo = new Map<string, { count: number; mark: MarkKind | undefined; scripted: boolean }>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    kindCounts.set(e.k, (kindCounts.get(e.k) ?? 0) + 1);
+    let info = kindInfo.get(e.k);
+    if (info === undefined) {
+      info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116 };
+      kindInfo.set(e.k, info);
+    }
+    info.count++;
     if (e.m) {
       messages.push(i);
       actorSet.add(e.m.from);
@@ -196,13 +209,10 @@ export function analyse(timeline: Timeline): Analysis {
         dueUs.push(d.t);
       }
     }
-    if (e.k === 'fault.start') marks.push({ kind: 'fault', t: e.t, event: i, label: e.x });
-    else if (e.k === 'fault.end') marks.push({ kind: 'fault-end', t: e.t, event: i, label: e.x });
-    else if (e.k === 'detect') marks.push({ kind: 'detect', t: e.t, event: i, label: e.x });
-    else if (e.k === 'recover') marks.push({ kind: 'recover', t: e.t, event: i, label: e.x });
+    if (info.mark !== undefined) marks.push({ kind: info.mark, t: e.t, event: i, label: e.x });
 
     // Cheap test first ('t'): almost no event is a scripted attempt (traffic.*).
-    const verdict = e.k.charCodeAt(0) === 116 ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
+    const verdict = info.scripted ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
     if (verdict) {
       sec[verdict]++;
       if (verdict === 'allowed') allowedS.set(e.t, sec.allowed);
@@ -213,19 +223,22 @@ export function analyse(timeline: Timeline): Analysis {
     const patches = e.p;
     if (!patches) continue;
     for (const p of patches) {
-      const target = pathTarget(p.path);
-      if (!target) continue;
-      if (target.kind === 'instance') {
-        const base = clusterBase[target.a];
-        if (base === undefined) continue;
-        const slot = base + target.b;
-        if (slot >= total) continue;
-        if (target.field.length === 0) {
-          if (p.op === 'remove') setReady(slot, false, e.t);
-          else setReady(slot, (p.value as { status?: string } | undefined)?.status === INSTANCE_READY, e.t);
-        } else if (target.field.length === 1 && target.field[0] === 'status' && p.op !== 'remove') {
-          setReady(slot, p.value === INSTANCE_READY, e.t);
-        }
+      // Only patches of an instance (`clusters/<c>/instances/<i>[/status]`, as `pathTarget` reads them) count here;
+      // tested without building the target, as this runs for every patch of the run.
+      const path = p.path;
+      if (path[0] !== 'clusters' || path[2] !== 'instances') continue;
+      const ci = pathIndex(path[1]);
+      const ii = pathIndex(path[3]);
+      if (ci < 0 || ii < 0) continue;
+      const base = clusterBase[ci];
+      if (base === undefined) continue;
+      const slot = base + ii;
+      if (slot >= total) continue;
+      if (path.length === 4) {
+        if (p.op === 'remove') setReady(slot, false, e.t);
+        else setReady(slot, (p.value as { status?: string } | undefined)?.status === INSTANCE_READY, e.t);
+      } else if (path.length === 5 && path[4] === 'status' && p.op !== 'remove') {
+        setReady(slot, p.value === INSTANCE_READY, e.t);
       }
     }
   }
@@ -262,8 +275,8 @@ export function analyse(timeline: Timeline): Analysis {
     durationUs: timeline.durationUs,
     marks,
     faults,
-    kinds: [...kindCounts]
-      .map(([kind, count]) => ({ kind, count }))
+    kinds: [...kindInfo]
+      .map(([kind, { count }]) => ({ kind, count }))
       .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
     bySubject: new SubjectIndex(events),
     actors: [...actorSet],
@@ -273,6 +286,13 @@ export function analyse(timeline: Timeline): Analysis {
     availability: [upShare.build(), readyShare.build()],
     security: [allowedS.build(), deniedS.build(), violationS.build()],
   };
+}
+
+/** A path segment as an index (as `pathTarget` reads it: a number, or a string of digits), or -1. */
+function pathIndex(v: string | number | undefined): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return -1;
 }
 
 /**
