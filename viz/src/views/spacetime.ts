@@ -185,16 +185,7 @@ export class SpaceTimeView {
         .attr('class', 'lane-count')
         .text(`${groupActors.get(g)!.size.toLocaleString('en')} actors`);
     });
-    svg
-      .append('g')
-      .attr('class', 'axis')
-      .attr('transform', `translate(0,${height - M.bottom})`)
-      .call(
-        d3
-          .axisBottom<number>(x)
-          .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
-          .tickFormat((d) => formatDuration(Number(d))),
-      );
+    this.drawTimeAxis(svg, x, lo, hi, height);
     const ga = svg.append('g').attr('class', 'arrows aggregated');
     // Failures last, so that they are drawn over the routine traffic.
     const order: Fate[] = ['delivered', 'lost', 'no-answer', 'denied'];
@@ -237,6 +228,26 @@ export class SpaceTimeView {
     this.el.dataset.mode = 'aggregate';
     this.el.dataset.lanes = String(groups.length);
     this.el.dataset.count = String(ids.length);
+  }
+
+  /** The time axis along the bottom, with ticks at round durations for the view's width. */
+  private drawTimeAxis(
+    svg: d3.Selection<SVGSVGElement, unknown, null, undefined>,
+    x: d3.ScaleLinear<number, number>,
+    lo: number,
+    hi: number,
+    height: number,
+  ): void {
+    svg
+      .append('g')
+      .attr('class', 'axis')
+      .attr('transform', `translate(0,${height - M.bottom})`)
+      .call(
+        d3
+          .axisBottom<number>(x)
+          .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
+          .tickFormat((d) => formatDuration(Number(d))),
+      );
   }
 
   private placeOf(run: LoadedRun, actor: string): ActorPlace {
@@ -368,16 +379,7 @@ export class SpaceTimeView {
       }
     });
     // Time axis.
-    svg
-      .append('g')
-      .attr('class', 'axis')
-      .attr('transform', `translate(0,${height - M.bottom})`)
-      .call(
-        d3
-          .axisBottom<number>(x)
-          .tickValues(timeTicks(Math.max(0, lo), hi, Math.max(2, Math.floor(this.width / 120))))
-          .tickFormat((d) => formatDuration(Number(d))),
-      );
+    this.drawTimeAxis(svg, x, lo, hi, height);
     // The healthy rhythm, faint: the polls and probes that were answered (the engine records only the unanswered
     // ones), recovered from their interval, between the lanes of each host or guest agent and its poller.
     const { pollUs, probeUs } = rhythmIntervals(
