@@ -12,8 +12,17 @@
  * exactly what simulating every poll would have produced, as the equivalence tests check. (A poll falling on the very
  * microsecond of a disturbance is the one case where order could differ; phases are random microseconds, so this
  * needs an exact coincidence.)
+ *
+ * **Sleeping while failing.** A failed poll of a slot whose target cannot answer at all until the model changes
+ * something (the hook `failing`: a crashed VM fails every poll, whatever the network does) starts a run of misses
+ * that only count up until the first deadline that can act (the hook `actsFrom`: for the host agent, the guest
+ * timeout after the last good reply). With `elide` on, such a slot sleeps instead: the polls and deadlines in between
+ * are not scheduled, one wake-up event stands for the poll after the last of them, and `missed` is brought up to date
+ * when the slot wakes — at that poll, or early when the model calls `disturb(i)` / `reset(i)`, after which it polls as
+ * if it had never slept (the deadlines of skipped polls still to come are scheduled then). Only pollers without
+ * `onFail` sleep: a recorded failure stays one event per poll.
  */
-import type { Scheduler } from '../engine/index.js';
+import { type EventHandle, MAX_TIME_US, type Scheduler } from '../engine/index.js';
 
 export interface PollHooks {
   /** May poll `i` be sent now? (e.g. the cluster's FC has a leader). A gated-off poll is skipped, not missed. */
@@ -28,6 +37,16 @@ export interface PollHooks {
   onOk(i: number, recovered: boolean): void;
   /** A poll failed at send time (for recording the message); optional. */
   onFail?(i: number, n: number): void;
+  /**
+   * Optional, with `actsFrom`, for pollers without `onFail`: asked after a failed poll, true when every poll of slot
+   * `i` will fail — whatever the network does — until the model calls `disturb(i)` or `reset(i)`.
+   */
+  failing?(i: number): boolean;
+  /**
+   * With `failing`: the earliest time at which a miss of slot `i` can do anything in `onMiss` (a deadline before it
+   * only counts the miss), given that nothing disturbs the slot; Infinity when none can.
+   */
+  actsFrom?(i: number): number;
 }
 
 export class PollerSet {
@@ -38,6 +57,13 @@ export class PollerSet {
   readonly lastOk: Float64Array;
   private readonly pollFn: (i: number) => void;
   private readonly deadlineFn: (i: number) => void;
+  private readonly wakeFn: (i: number) => void;
+  /** Whether failing slots may sleep (elide on, and the hooks say when a failure is structural). */
+  private readonly canSleep: boolean;
+  /** Per sleeping slot: its first skipped poll (−1: not sleeping), the poll its wake-up stands for, the wake-up event. */
+  private readonly sleepFrom: Float64Array;
+  private readonly sleepTo: Float64Array;
+  private readonly wakeEvent: Float64Array;
 
   constructor(
     private readonly sched: Scheduler,
@@ -54,6 +80,16 @@ export class PollerSet {
     this.lastOk = new Float64Array(size);
     this.pollFn = (i) => this.poll(i);
     this.deadlineFn = (i) => this.deadline(i);
+    this.wakeFn = (i) => this.wake(i);
+    this.canSleep = elide && hooks.onFail === undefined && hooks.failing !== undefined && hooks.actsFrom !== undefined;
+    this.sleepFrom = new Float64Array(this.canSleep ? size : 0).fill(-1);
+    this.sleepTo = new Float64Array(this.canSleep ? size : 0);
+    this.wakeEvent = new Float64Array(this.canSleep ? size : 0);
+  }
+
+  /** True while slot `i` sleeps through a run of failing polls. */
+  sleeping(i: number): boolean {
+    return this.canSleep && this.sleepFrom[i]! >= 0;
   }
 
   /** Arms every slot (all dormant when eliding). */
@@ -67,6 +103,10 @@ export class PollerSet {
 
   /** Something that could make slot `i`'s polls fail has changed: make sure the slot is polling. */
   disturb(i: number): void {
+    if (this.canSleep && this.sleepFrom[i]! >= 0) {
+      this.wakeEarly(i);
+      return;
+    }
     if (this.active[i] === 1) return;
     this.active[i] = 1;
     const now = this.sched.now;
@@ -82,6 +122,7 @@ export class PollerSet {
 
   /** Restarts slot `i`'s bookkeeping as if it had just been answered (a freshly booted target). */
   reset(i: number): void {
+    if (this.canSleep && this.sleepFrom[i]! >= 0) this.wakeEarly(i);
     this.missed[i] = 0;
     this.lastOk[i] = this.sched.now;
   }
@@ -105,10 +146,82 @@ export class PollerSet {
         return;
       }
     } else {
-      h.onFail?.(i, n);
+      if (h.onFail !== undefined) h.onFail(i, n);
+      else if (this.canSleep && h.failing!(i) && this.sleep(i, n)) return;
       this.sched.at(now + this.timeoutUs, this.deadlineFn, i);
     }
     this.sched.at(now + this.intervalUs, this.pollFn, i);
+  }
+
+  /**
+   * Poll `n` of slot `i` failed structurally: sleep until the poll whose deadline is the first that can act, if that
+   * is a later poll. Returns false (nothing to skip) otherwise.
+   */
+  private sleep(i: number, n: number): boolean {
+    const ph = this.phase[i]!;
+    const iv = this.intervalUs;
+    const to = this.timeoutUs;
+    const acts = this.hooks.actsFrom!(i);
+    // m: the first poll ≥ n whose deadline (ph + m·iv + to) is at or after `acts`.
+    let m = Number.POSITIVE_INFINITY;
+    if (acts < Number.POSITIVE_INFINITY) {
+      m = Math.max(n, Math.ceil((acts - to - ph) / iv));
+      while (m > n && ph + (m - 1) * iv + to >= acts) m--;
+      while (ph + m * iv + to < acts) m++;
+    }
+    if (m <= n) return false;
+    const wakeAt = ph + m * iv;
+    this.sleepFrom[i] = n;
+    this.sleepTo[i] = m;
+    this.wakeEvent[i] = wakeAt <= MAX_TIME_US ? this.sched.at(wakeAt, this.wakeFn, i) : -1;
+    return true;
+  }
+
+  /** The poll a sleeping slot's wake-up stands for: account for the skipped ones, then poll as usual. */
+  private wake(i: number): void {
+    this.wakeEvent[i] = -1;
+    this.settle(i, this.sleepTo[i]! - 1);
+    this.poll(i);
+  }
+
+  /**
+   * A sleeping slot is disturbed (or reset) before its wake-up: the skipped polls up to now count as sent and failed
+   * (a poll falling on this very microsecond included, as for a dormant slot), and polling resumes.
+   */
+  private wakeEarly(i: number): void {
+    const h = this.wakeEvent[i]!;
+    if (h >= 0) this.sched.cancel(h as EventHandle);
+    this.wakeEvent[i] = -1;
+    const now = this.sched.now;
+    const ph = this.phase[i]!;
+    const iv = this.intervalUs;
+    // last: the last poll at or before now (never past the poll the wake-up stood for).
+    let last = Math.floor((now - ph) / iv);
+    while (ph + last * iv > now) last--;
+    while (ph + (last + 1) * iv <= now) last++;
+    last = Math.min(last, this.sleepTo[i]!);
+    this.settle(i, last);
+    this.sched.at(ph + (last + 1) * this.intervalUs, this.pollFn, i);
+  }
+
+  /**
+   * Ends slot `i`'s sleep as if polls sleepFrom..`last` had been sent and failed: their deadlines that have passed
+   * (at or before now) count as misses — none of them could act — and the rest are scheduled.
+   */
+  private settle(i: number, last: number): void {
+    const from = this.sleepFrom[i]!;
+    this.sleepFrom[i] = -1;
+    if (last < from) return;
+    const now = this.sched.now;
+    const ph = this.phase[i]!;
+    const iv = this.intervalUs;
+    const to = this.timeoutUs;
+    // f: the first skipped poll whose deadline is still ahead.
+    let f = Math.max(from, Math.floor((now - to - ph) / iv) + 1);
+    while (f > from && ph + (f - 1) * iv + to > now) f--;
+    while (f <= last && ph + f * iv + to <= now) f++;
+    this.missed[i] = this.missed[i]! + (Math.min(f, last + 1) - from);
+    for (let k = f; k <= last; k++) this.sched.at(ph + k * iv + to, this.deadlineFn, i);
   }
 
   private deadline(i: number): void {
