@@ -21,6 +21,13 @@
  * when the slot wakes — at that poll, or early when the model calls `disturb(i)` / `reset(i)`, after which it polls as
  * if it had never slept (the deadlines of skipped polls still to come are scheduled then). Only pollers without
  * `onFail` sleep: a recorded failure stays one event per poll.
+ *
+ * **Deferred deadlines.** A failed poll whose miss cannot act (the hook `missInert`: the load balancer has already
+ * taken the instance out of rotation) needs no deadline event while nothing changes: with `elide` on, its deadline is
+ * only noted, and counted into `missed` when a later poll succeeds (deadlines still ahead then would find the success
+ * and not count), or scheduled for real when `disturb(i)` / `reset(i)` / a closed gate ends the deferral. Only when
+ * the timeout is not a whole number of intervals: a deadline scheduled late must never share its microsecond with
+ * one of the slot's polls, which was scheduled first.
  */
 import { type EventHandle, MAX_TIME_US, type Scheduler } from '../engine/index.js';
 
@@ -47,6 +54,11 @@ export interface PollHooks {
    * only counts the miss), given that nothing disturbs the slot; Infinity when none can.
    */
   actsFrom?(i: number): number;
+  /**
+   * Optional: asked after a failed poll, true when a miss of slot `i` cannot do anything in `onMiss` until the model
+   * calls `disturb(i)` / `reset(i)` or a poll of the slot succeeds.
+   */
+  missInert?(i: number): boolean;
 }
 
 export class PollerSet {
@@ -64,6 +76,11 @@ export class PollerSet {
   private readonly sleepFrom: Float64Array;
   private readonly sleepTo: Float64Array;
   private readonly wakeEvent: Float64Array;
+  /** Whether failed polls may defer their deadlines (elide on, the hook, a timeout that is not whole intervals). */
+  private readonly canDefer: boolean;
+  /** Per slot: the first and last failed poll whose deadline is deferred (deferFrom −1: none). */
+  private readonly deferFrom: Float64Array;
+  private readonly deferTo: Float64Array;
 
   constructor(
     private readonly sched: Scheduler,
@@ -85,6 +102,9 @@ export class PollerSet {
     this.sleepFrom = new Float64Array(this.canSleep ? size : 0).fill(-1);
     this.sleepTo = new Float64Array(this.canSleep ? size : 0);
     this.wakeEvent = new Float64Array(this.canSleep ? size : 0);
+    this.canDefer = elide && hooks.missInert !== undefined && timeoutUs % intervalUs !== 0;
+    this.deferFrom = new Float64Array(this.canDefer ? size : 0).fill(-1);
+    this.deferTo = new Float64Array(this.canDefer ? size : 0);
   }
 
   /** True while slot `i` sleeps through a run of failing polls. */
@@ -103,6 +123,7 @@ export class PollerSet {
 
   /** Something that could make slot `i`'s polls fail has changed: make sure the slot is polling. */
   disturb(i: number): void {
+    if (this.canDefer && this.deferFrom[i]! >= 0) this.undefer(i, true);
     if (this.canSleep && this.sleepFrom[i]! >= 0) {
       this.wakeEarly(i);
       return;
@@ -122,6 +143,7 @@ export class PollerSet {
 
   /** Restarts slot `i`'s bookkeeping as if it had just been answered (a freshly booted target). */
   reset(i: number): void {
+    if (this.canDefer && this.deferFrom[i]! >= 0) this.undefer(i, true);
     if (this.canSleep && this.sleepFrom[i]! >= 0) this.wakeEarly(i);
     this.missed[i] = 0;
     this.lastOk[i] = this.sched.now;
@@ -131,12 +153,15 @@ export class PollerSet {
     const h = this.hooks;
     const now = this.sched.now;
     if (!h.gate(i)) {
+      if (this.canDefer && this.deferFrom[i]! >= 0) this.undefer(i, true);
       if (this.elide) this.active[i] = 0;
       else this.sched.at(now + this.intervalUs, this.pollFn, i);
       return;
     }
     const n = Math.round((now - this.phase[i]!) / this.intervalUs);
     if (h.probe(i, n)) {
+      // Deferred deadlines still ahead would find this success and not count: only the passed ones count.
+      if (this.canDefer && this.deferFrom[i]! >= 0) this.undefer(i, false);
       this.lastOk[i] = now;
       const recovered = this.missed[i]! > 0;
       this.missed[i] = 0;
@@ -148,7 +173,13 @@ export class PollerSet {
     } else {
       if (h.onFail !== undefined) h.onFail(i, n);
       else if (this.canSleep && h.failing!(i) && this.sleep(i, n)) return;
-      this.sched.at(now + this.timeoutUs, this.deadlineFn, i);
+      if (this.canDefer && h.missInert!(i)) {
+        if (this.deferFrom[i]! < 0) this.deferFrom[i] = n;
+        this.deferTo[i] = n;
+      } else {
+        if (this.canDefer && this.deferFrom[i]! >= 0) this.undefer(i, true);
+        this.sched.at(now + this.timeoutUs, this.deadlineFn, i);
+      }
     }
     this.sched.at(now + this.intervalUs, this.pollFn, i);
   }
@@ -211,6 +242,21 @@ export class PollerSet {
   private settle(i: number, last: number): void {
     const from = this.sleepFrom[i]!;
     this.sleepFrom[i] = -1;
+    this.account(i, from, last, true);
+  }
+
+  /** Ends slot `i`'s deferral: its passed deadlines count; the rest are scheduled (`keep`) or void. */
+  private undefer(i: number, keep: boolean): void {
+    const from = this.deferFrom[i]!;
+    this.deferFrom[i] = -1;
+    this.account(i, from, this.deferTo[i]!, keep);
+  }
+
+  /**
+   * The deadlines of failed polls `from`..`last` of slot `i` that were not scheduled: those at or before now count as
+   * misses (none could act), the later ones are scheduled when `keep`.
+   */
+  private account(i: number, from: number, last: number, keep: boolean): void {
     if (last < from) return;
     const now = this.sched.now;
     const ph = this.phase[i]!;
@@ -221,7 +267,7 @@ export class PollerSet {
     while (f > from && ph + (f - 1) * iv + to > now) f--;
     while (f <= last && ph + f * iv + to <= now) f++;
     this.missed[i] = this.missed[i]! + (Math.min(f, last + 1) - from);
-    for (let k = f; k <= last; k++) this.sched.at(ph + k * iv + to, this.deadlineFn, i);
+    if (keep) for (let k = f; k <= last; k++) this.sched.at(ph + k * iv + to, this.deadlineFn, i);
   }
 
   private deadline(i: number): void {

@@ -14,7 +14,7 @@ interface Change {
   /** When (µs). */
   t: number;
   slot: number;
-  /** 0: target crashes, 1: target comes back (reset), 2: gate closes, 3: gate opens (reset), 4: network lossy, 5: network clean. */
+  /** 0: target crashes, 1: target comes back (reset), 2: gate closes, 3: gate opens (reset), 4: network lossy, 5: network clean, 6: rotation flips. */
   what: number;
 }
 
@@ -37,12 +37,17 @@ function lost(i: number, n: number): boolean {
   return h % 3 === 0;
 }
 
-/** Runs the toy model; returns the log of hook calls that matter and the final bookkeeping. */
-function simulate(s: Setup, elide: boolean) {
+/**
+ * Runs the toy model; returns the log of hook calls that matter and the final bookkeeping. `sleep`: a host agent (no
+ * onFail; a miss past the threshold reboots the target). `defer`: a load balancer (failed polls recorded; a miss past
+ * the threshold takes the target out of rotation, a good reply puts it back, so out of rotation a miss is inert).
+ */
+function simulate(s: Setup, elide: boolean, mode: 'sleep' | 'defer' = 'sleep') {
   const sched = new Scheduler();
   const up = new Uint8Array(s.slots).fill(1);
   const gateOpen = new Uint8Array(s.slots).fill(1);
   const rebooting = new Uint8Array(s.slots);
+  const inRotation = new Uint8Array(s.slots).fill(1);
   let lossy = false;
   const log: string[] = [];
   let set: PollerSet | null = null;
@@ -60,6 +65,13 @@ function simulate(s: Setup, elide: boolean) {
     quiet: (i) => up[i] === 1 && !lossy,
     onMiss: (i, missed) => {
       if (sched.now - ps().lastOk[i]! < s.actAfterUs) return;
+      if (mode === 'defer') {
+        if (inRotation[i] === 0) return;
+        log.push(`${sched.now} out ${i} missed=${missed}`);
+        inRotation[i] = 0;
+        ps().disturb(i);
+        return;
+      }
       log.push(`${sched.now} act ${i} missed=${missed}`);
       rebooting[i] = 1;
       up[i] = 0;
@@ -68,10 +80,20 @@ function simulate(s: Setup, elide: boolean) {
     },
     onOk: (i, recovered) => {
       if (recovered) log.push(`${sched.now} recovered ${i}`);
+      if (mode === 'defer' && inRotation[i] === 0) {
+        log.push(`${sched.now} in ${i}`);
+        inRotation[i] = 1;
+        ps().disturb(i);
+      }
     },
-    failing: (i) => up[i] === 0,
-    actsFrom: (i) => ps().lastOk[i]! + s.actAfterUs,
   };
+  if (mode === 'sleep') {
+    hooks.failing = (i) => up[i] === 0;
+    hooks.actsFrom = (i) => ps().lastOk[i]! + s.actAfterUs;
+  } else {
+    hooks.onFail = (i, n) => log.push(`${sched.now} fail ${i} poll ${n}`);
+    hooks.missInert = (i) => inRotation[i] === 0;
+  }
   set = new PollerSet(sched, s.slots, s.intervalUs, s.timeoutUs, Float64Array.from(s.phases), elide, hooks);
   const apply = (k: number): void => {
     const c = s.changes[k]!;
@@ -107,6 +129,10 @@ function simulate(s: Setup, elide: boolean) {
         lossy = c.what === 4;
         for (let j = 0; j < s.slots; j++) ps().disturb(j);
         return;
+      case 6:
+        // Another actor takes the target out of rotation or puts it back.
+        inRotation[i] = inRotation[i] === 1 ? 0 : 1;
+        break;
     }
     ps().disturb(i);
   };
@@ -131,7 +157,7 @@ const setupArb = fc
     actPolls: fc.integer({ min: 1, max: 40 }),
     rebootUs: fc.integer({ min: 1, max: 60 * S }),
     seedPhases: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
-    changes: fc.array(fc.record({ t: fc.integer({ min: 1, max: 600 * S }), slot: fc.nat(3), what: fc.nat(5) }), {
+    changes: fc.array(fc.record({ t: fc.integer({ min: 1, max: 600 * S }), slot: fc.nat(3), what: fc.nat(6) }), {
       maxLength: 40,
     }),
   })
@@ -148,6 +174,16 @@ const setupArb = fc
     }),
   );
 
+const deferArb = setupArb.chain((s) =>
+  fc
+    .constantFrom(15 * S, 3 * S)
+    .chain((iv) =>
+      fc
+        .constantFrom(16 * S, 7 * S, 31 * S, 2 * iv, iv)
+        .map((to): Setup => ({ ...s, intervalUs: iv, timeoutUs: to, phases: s.phases.map((p) => p % iv) })),
+    ),
+);
+
 describe('PollerSet: sleeping through failing polls', () => {
   it('gives the same misses, recoveries and final bookkeeping as simulating every poll', () => {
     let slept = 0;
@@ -163,6 +199,22 @@ describe('PollerSet: sleeping through failing polls', () => {
       { numRuns: 400, seed: 20261207 },
     );
     expect(slept).toBeGreaterThan(300);
+  });
+
+  it('deferring inert deadlines gives the same recorded failures, misses and rotation changes as simulating every poll', () => {
+    let deferred = 0;
+    fc.assert(
+      fc.property(deferArb, (s) => {
+        const full = simulate(s, false, 'defer');
+        const elided = simulate(s, true, 'defer');
+        expect(elided.log).toEqual(full.log);
+        expect(elided.missed).toEqual(full.missed);
+        expect(elided.lastOk).toEqual(full.lastOk);
+        if (s.timeoutUs % s.intervalUs !== 0 && elided.log.some((l) => l.includes(' out '))) deferred++;
+      }),
+      { numRuns: 400, seed: 20261208 },
+    );
+    expect(deferred).toBeGreaterThan(100);
   });
 
   it('skips the failing polls of a crashed target: one wake-up instead of a poll and a deadline per interval', () => {
