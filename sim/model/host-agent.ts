@@ -31,6 +31,7 @@ export class HostAgent {
       // once the guest timeout has passed since the last good reply (gaMiss).
       failing: (gi) => k.inst(gi).vm !== 'Running',
       actsFrom: (gi) => this.gaPoll.lastOk[gi]! + k.p.hostAgent.guestTimeoutUs,
+      idle: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
     });
   }
 

@@ -59,6 +59,12 @@ export interface PollHooks {
    * calls `disturb(i)` / `reset(i)` or a poll of the slot succeeds.
    */
   missInert?(i: number): boolean;
+  /**
+   * Optional: true when a poll of slot `i` sent now would, if the gate lets it through, succeed and leave the slot
+   * quiet, with `onOk(i, false)` doing nothing. A dormant slot disturbed in that state (and with no misses counted,
+   * which a success would report as a recovery) stays dormant.
+   */
+  idle?(i: number): boolean;
 }
 
 export class PollerSet {
@@ -129,7 +135,6 @@ export class PollerSet {
       return;
     }
     if (this.active[i] === 1) return;
-    this.active[i] = 1;
     const now = this.sched.now;
     const ph = this.phase[i]!;
     const iv = this.intervalUs;
@@ -138,6 +143,11 @@ export class PollerSet {
       const lastPoll = ph + (n - 1) * iv;
       if (lastPoll > this.lastOk[i]!) this.lastOk[i] = lastPoll;
     }
+    // Its next poll would succeed and go dormant again (or be gated off), changing nothing that the next disturb
+    // would not set the same way (lastOk, from the poll times): skip it. Any change before that poll disturbs again.
+    const h = this.hooks;
+    if (h.idle !== undefined && this.missed[i] === 0 && h.idle(i)) return;
+    this.active[i] = 1;
     this.sched.at(ph + n * iv, this.pollFn, i);
   }
 

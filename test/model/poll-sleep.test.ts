@@ -3,7 +3,8 @@
  * poller's hooks: targets crash (every poll fails until they come back), gates close, the network turns lossy, a
  * miss past the action threshold reboots the target — with random timings, intervals, timeouts and thresholds. The
  * elided run (dormant quiet slots, sleeping failing ones) must call onMiss / onOk at the same times with the same
- * counts, and end with the same `missed` and `lastOk` per slot, as the run that simulates every poll.
+ * counts, and end with the same `missed` and `lastOk` per slot, as the run that simulates every poll (dormant slots
+ * disturbed while idle stay dormant, too).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -88,11 +89,13 @@ function simulate(s: Setup, elide: boolean, mode: 'sleep' | 'defer' = 'sleep') {
     },
   };
   if (mode === 'sleep') {
+    hooks.idle = (i) => up[i] === 1 && !lossy;
     hooks.failing = (i) => up[i] === 0;
     hooks.actsFrom = (i) => ps().lastOk[i]! + s.actAfterUs;
   } else {
     hooks.onFail = (i, n) => log.push(`${sched.now} fail ${i} poll ${n}`);
     hooks.missInert = (i) => inRotation[i] === 0;
+    hooks.idle = (i) => up[i] === 1 && !lossy && inRotation[i] === 1;
   }
   set = new PollerSet(sched, s.slots, s.intervalUs, s.timeoutUs, Float64Array.from(s.phases), elide, hooks);
   const apply = (k: number): void => {
