@@ -113,11 +113,6 @@ export class PollerSet {
     this.deferTo = new Float64Array(this.canDefer ? size : 0);
   }
 
-  /** True while slot `i` sleeps through a run of failing polls. */
-  sleeping(i: number): boolean {
-    return this.canSleep && this.sleepFrom[i]! >= 0;
-  }
-
   /** Arms every slot (all dormant when eliding). */
   start(): void {
     if (this.elide) return;
