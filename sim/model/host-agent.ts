@@ -27,6 +27,11 @@ export class HostAgent {
       quiet: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
       onMiss: (gi) => this.gaMiss(gi),
       onOk: () => {},
+      // A VM that is not running answers no poll until a change to it (which disturbs the slot); its misses act only
+      // once the guest timeout has passed since the last good reply (gaMiss).
+      failing: (gi) => k.inst(gi).vm !== 'Running',
+      actsFrom: (gi) => this.gaPoll.lastOk[gi]! + k.p.hostAgent.guestTimeoutUs,
+      idle: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
     });
   }
 

@@ -32,6 +32,11 @@ export class LoadBalancer {
         onMiss: (gi, missed) => this.lbMiss(gi, missed),
         onOk: (gi) => this.lbOk(gi),
         onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', k.instCause[gi]!),
+        // Out of rotation, a miss does nothing (lbMiss); only a change to the instance (which disturbs the slot) or
+        // a good reply (lbOk) puts it back.
+        missInert: (gi) => !k.inst(gi).inRotation,
+        // A probe now would be answered, and lbOk would have nothing to do (already in rotation).
+        idle: (gi) => this.lbQuiet(gi) && this.lbReachable(gi),
       },
     );
   }
@@ -61,6 +66,11 @@ export class LoadBalancer {
     if (b.delayUs < 0) return false;
     rtt += b.delayUs;
     return rtt <= this.windowAfterProbeUs();
+  }
+  /** The instance's node is powered (with isHealthy and a quiet network, a probe is answered). */
+  private lbReachable(gi: number): boolean {
+    const gn = this.k.nodeOfInst(gi);
+    return gn >= 0 && this.k.node(gn).powered;
   }
   private lbQuiet(gi: number): boolean {
     const inst = this.k.inst(gi);

@@ -137,6 +137,84 @@ describe('model properties over random fault schedules', () => {
     );
   });
 
+  it("a host agent sleeping through a crashed VM's failing polls changes nothing: crashes, hangs, reboots, network faults, many seeds", () => {
+    // Faults that stop a VM (so its guest polls fail structurally) mixed with what can end or interrupt that: the
+    // hang ending, node crashes and reboots, host-agent crashes, network faults while the VM is down; random
+    // arrivals on top; a guest timeout short enough that the host agent acts many times per run.
+    const crashKinds = ['vm.crash', 'vm.hang', 'vm.crash', 'vm.hang', 'node.crash', 'host-agent.crash'] as const;
+    const sleepFault = fc.oneof(
+      fc.record({
+        kind: fc.constantFrom(...crashKinds),
+        atMin: fc.integer({ min: 1, max: 150 }),
+        pick: fc.nat(100),
+        durMin: fc.option(fc.integer({ min: 1, max: 25 }), { nil: undefined }),
+      }),
+      fc.record({
+        kind: fc.constantFrom('network.partition' as const, 'network.loss' as const),
+        atMin: fc.integer({ min: 1, max: 150 }),
+        pick: fc.nat(100),
+        durMin: fc.option(fc.integer({ min: 1, max: 15 }), { nil: undefined }),
+      }),
+    );
+    // A hang that ends before the guest timeout, then a crash of the same VM soon after: the host agent must have
+    // woken at the hang's end, or it would take the polls it slept through for misses and reboot the VM too early.
+    const hangThenCrash = fc
+      .record({ atMin: fc.integer({ min: 1, max: 150 }), pick: fc.nat(100), d: fc.integer({ min: 1, max: 6 }) })
+      .chain((h) =>
+        fc.integer({ min: 1, max: 3 }).map((gap): FaultGen[] => [
+          { kind: 'vm.hang', atMin: h.atMin, pick: h.pick, durMin: h.d },
+          { kind: 'vm.crash', atMin: h.atMin + h.d + gap, pick: h.pick, durMin: undefined },
+        ]),
+      );
+    const faultsArb = fc
+      .array(
+        fc.oneof(
+          sleepFault.map((f): FaultGen[] => [f]),
+          hangThenCrash,
+        ),
+        { minLength: 2, maxLength: 8 },
+      )
+      .map((groups) => groups.flat());
+    fc.assert(
+      fc.property(
+        faultsArb,
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.constantFrom('10m', '40s', '2m', '7s'),
+        fc.constantFrom('3s', '2s'),
+        (faults, seed, guestTimeout, guestPollInterval) => {
+          const text = (elide: boolean) =>
+            scenarioText(`
+version: 1
+seed: ${seed}
+duration: 4h
+topology:
+  clusters:
+    - { id: c0, racks: 4, nodesPerRack: 3 }
+services:
+  - id: shop
+    roles:
+      - { id: web, kind: web, instances: 3 }
+      - { id: worker, kind: worker, instances: 2 }
+policies:
+  network: { elideRoutine: ${elide} }
+  hostAgent: { guestTimeout: ${guestTimeout}, guestPollInterval: ${guestPollInterval} }
+faults:
+  - { kind: vm.crash, every: exponential(90m) }
+${faults.map(faultYaml).join('\n')}
+`);
+          const elided = runScenario(text(true), { record: false }).summary;
+          const full = runScenario(text(false), { record: false }).summary;
+          expect(elided.traceHash).toBe(full.traceHash);
+          expect(elided.faults).toEqual(full.faults);
+          expect(elided.roles).toEqual(full.roles);
+          expect(elided.fc).toEqual(full.fc);
+          expect(elided.eventCounts).toEqual(full.eventCounts);
+        },
+      ),
+      { numRuns: 60, seed: 20261207 },
+    );
+  });
+
   it('holds the invariants at every step: nothing Ready on a dead node, no FC action without quorum, every fault accounted for', () => {
     fc.assert(
       fc.property(fc.array(faultArb, { minLength: 1, maxLength: 6 }), (faults) => {
