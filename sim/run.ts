@@ -5,7 +5,7 @@
 
 import { compileGlob, type EventHandle, makeSampler, Random, TraceHash } from './engine/index.js';
 import type { FaultArrivals, RunSummary } from './metrics/index.js';
-import { type PluginModules, SecurityModel, Simulation } from './model/index.js';
+import { type BuiltWorld, type PluginModules, SecurityModel, Simulation } from './model/index.js';
 import { evaluateExpectations, FAULT_TARGETS, idSpaces } from './scenario/index.js';
 import { type FaultSpecResolved, processId, type ResolvedScenario, type ScriptedFaultSpec } from './spec/index.js';
 import {
@@ -31,7 +31,15 @@ export interface RunOptions {
    * object exporting the factory, or the factory itself.
    */
   readonly plugins?: PluginModules;
+  /**
+   * Recording off: start from the world an earlier run of this same resolved scenario (object) built, instead of
+   * building it again — the run is the one a fresh process does (many seeds of one scenario: sweeps).
+   */
+  readonly reuseWorld?: boolean;
 }
+
+/** Built worlds of runs with `reuseWorld`, by resolved scenario (kept while the scenario object lives). */
+const builtWorlds = new WeakMap<ResolvedScenario, BuiltWorld>();
 
 export interface RunOutput {
   readonly summary: RunSummary;
@@ -66,7 +74,14 @@ export interface SplitHooks {
 /** Creates a simulation with its faults and upgrades scheduled, ready to run. */
 export function createSimulation(
   sc: ResolvedScenario,
-  opts: { seed?: number; record?: boolean; salt?: string; split?: SplitHooks; plugins?: PluginModules } = {},
+  opts: {
+    seed?: number;
+    record?: boolean;
+    salt?: string;
+    split?: SplitHooks;
+    plugins?: PluginModules;
+    reuseWorld?: boolean;
+  } = {},
 ): Simulation {
   const seed = opts.seed ?? sc.seed;
   const rng = Random.root(seed);
@@ -77,6 +92,7 @@ export function createSimulation(
     record: opts.record ?? true,
     rng,
     ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+    ...(opts.reuseWorld === true ? { worlds: builtWorlds } : {}),
   });
   const spaces = idSpaces(sc.clusters, sc.services, sc.policies);
   sim.start();
@@ -346,7 +362,12 @@ function timelineHead(sim: Simulation, sc: ResolvedScenario, seed: number, endUs
 export function runResolved(sc: ResolvedScenario, opts: RunOptions = {}): RunOutput {
   const seed = opts.seed ?? sc.seed;
   const record = opts.record ?? true;
-  const sim = createSimulation(sc, { seed, record, ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }) });
+  const sim = createSimulation(sc, {
+    seed,
+    record,
+    ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+    ...(opts.reuseWorld === true ? { reuseWorld: true } : {}),
+  });
   const endUs = Math.min(opts.untilUs ?? sc.durationUs, sc.durationUs);
   runTo(sim, endUs, opts.onProgress);
   const summary = summarize(sim, sc, seed, endUs);

@@ -26,4 +26,4 @@ export {
   type WallRule,
   type WallTable,
 } from './security/index.js';
-export { Simulation } from './simulation.js';
+export { type BuiltWorld, Simulation } from './simulation.js';

@@ -56,6 +56,18 @@ export interface SimulationOptions {
   readonly rng: Random;
   /** Plug-in policy modules by the name the scenario gives them (docs/policies.md). */
   readonly plugins?: PluginModules;
+  /**
+   * Built worlds to reuse, by resolved scenario: many seeds of one scenario in one thread (a sweep) build the world
+   * once. Used only with recording off and the built-in placement (its layout does not depend on the seed); a run
+   * never changes the world it was built with (see `Kernel.world`), so each run starts from the same one.
+   */
+  readonly worlds?: WeakMap<ResolvedScenario, BuiltWorld>;
+}
+
+/** A built world and its index tables (build.ts). */
+export interface BuiltWorld {
+  readonly world: World;
+  readonly ix: Indices;
 }
 
 /** Who to wake when a change touches an instance or a node: the pollers that watch it (set by simulation.ts). */
@@ -154,12 +166,18 @@ export class Kernel {
     this.rec = new Recorder(opts.record);
     this.net = new Network(opts.seed, this.p.network.latencyUs, this.p.network.internetLatencyUs);
     this.policies = makePolicies(sc, opts.plugins, () => this.sched.now, opts.rng);
-    const { world, ix } = buildWorld(
-      sc,
-      this.policies.classicPlacement ? null : this.policies.placement,
-      this.policies.env.placement,
-      this.policies.who.placement,
-    );
+    const reuse = opts.worlds !== undefined && !opts.record && this.policies.classicPlacement ? opts.worlds : null;
+    let built = reuse?.get(sc);
+    if (built === undefined) {
+      built = buildWorld(
+        sc,
+        this.policies.classicPlacement ? null : this.policies.placement,
+        this.policies.env.placement,
+        this.policies.who.placement,
+      );
+      reuse?.set(sc, built);
+    }
+    const { world, ix } = built;
     // A copy for the timeline's `initial` only when recording: immer never changes the base state it is given, so
     // with recording off nothing reads it and the built world itself stands for it (a region's copy costs ~0.3 s).
     this.initial = opts.record ? structuredClone(world) : world;

@@ -33,7 +33,7 @@ import { LoadBalancer } from './load-balancer.js';
 import { SqlReplicas } from './sql-replicas.js';
 import { type UpgradeRequest, Upgrades } from './upgrades.js';
 
-export type { Recipe, SimulationOptions } from './kernel.js';
+export type { BuiltWorld, Recipe, SimulationOptions } from './kernel.js';
 
 /**
  * The simulation of one run: the surface used by the runner and the security actor (`sched`, `world`, `rec`,

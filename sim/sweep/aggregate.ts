@@ -25,7 +25,7 @@ import {
 } from '../metrics/index.js';
 import type { SweepHeader } from './header.js';
 import { type Combination, combinations as gridOf, type ParamValue, paramsLabel } from './params.js';
-import type { RunRecord } from './record.js';
+import type { FaultMetrics, RunMetrics, RunRecord } from './record.js';
 
 export const SUMMARY_FORMAT = 'fabricsim.sweep-summary';
 export const CONFIDENCE = 0.95;
@@ -201,8 +201,24 @@ interface Sample {
   readonly item: string;
   readonly seed: number;
   readonly value: number;
-  /** Same seed and same item in another combination → a pair. */
-  readonly pairKey: string;
+  /** The fault a fault metric's sample is of (its pair key names the fault's kind, target and time too). */
+  readonly fault?: FaultMetrics;
+}
+
+/**
+ * Same seed and same item (a fault: same id, kind, target and time) in another combination → a pair. Made when
+ * needed (pairing, and ties in the sort), not for each of a region's hundreds of thousands of samples.
+ */
+function pairKeyOf(s: Sample): string {
+  const f = s.fault;
+  if (f !== undefined) return `${s.seed}\u0000${f.id}\u0000${f.kind}\u0000${f.target}\u0000${f.atUs}`;
+  return s.item === '' ? String(s.seed) : `${s.seed}\u0000${s.item}`;
+}
+
+function comparePairKeys(x: Sample, y: Sample): number {
+  const a = pairKeyOf(x);
+  const b = pairKeyOf(y);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Compares strings with digit runs as numbers ("f2" < "f10"), then by code units: no locale involved. */
@@ -228,11 +244,38 @@ export function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * Sorts by (item, seed, pair key). The distinct items are put in natural order once and compared by rank: the same
+ * order as comparing every pair with naturalCompare (a total order), without its regular expressions per comparison
+ * (a region's sweep sorts hundreds of thousands of samples over a few thousand ids).
+ */
 function sortSamples(samples: Sample[]): Sample[] {
-  return samples.sort(
-    (x, y) =>
-      naturalCompare(x.item, y.item) || x.seed - y.seed || (x.pairKey < y.pairKey ? -1 : x.pairKey > y.pairKey ? 1 : 0),
-  );
+  const items = [...new Set(samples.map((s) => s.item))].sort(naturalCompare);
+  const rank = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) rank.set(items[i]!, i);
+  return samples.sort((x, y) => rank.get(x.item)! - rank.get(y.item)! || x.seed - y.seed || comparePairKeys(x, y));
+}
+
+type RoleOfRun = RunMetrics['roles'][number];
+const NO_ROLES: readonly RoleOfRun[] = [];
+const rolesById = new WeakMap<RunRecord, Map<string, RoleOfRun[]>>();
+
+/**
+ * A run's entries for one role id, in record order: what scanning `metrics.roles` for that id finds, from an index
+ * built once per record (a region has 2,000 roles, each looked up by 3 metrics and the role figures).
+ */
+function rolesOf(rec: RunRecord, id: string): readonly RoleOfRun[] {
+  let byId = rolesById.get(rec);
+  if (byId === undefined) {
+    byId = new Map();
+    for (const r of rec.metrics!.roles) {
+      const list = byId.get(r.id);
+      if (list === undefined) byId.set(r.id, [r]);
+      else list.push(r);
+    }
+    rolesById.set(rec, byId);
+  }
+  return byId.get(id) ?? NO_ROLES;
 }
 
 const inf = (v: number | null): number => (v === null ? Number.POSITIVE_INFINITY : v);
@@ -270,7 +313,7 @@ function faultExtractor(kind: 'ttr' | 'ttd', faultKind: string | null): Extracto
           item: f.id,
           seed: rec.seed,
           value: inf(kind === 'ttr' ? f.ttrUs : f.ttdUs),
-          pairKey: `${rec.seed}\u0000${f.id}\u0000${f.kind}\u0000${f.target}\u0000${f.atUs}`,
+          fault: f,
         });
       }
     },
@@ -304,9 +347,8 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
           censoring: ROLE_CENSORING,
         },
         take: (rec, out) => {
-          for (const r of rec.metrics!.roles) {
-            if (r.id === role)
-              out.push({ item: r.id, seed: rec.seed, value: r[field], pairKey: `${rec.seed}\u0000${r.id}` });
+          for (const r of rolesOf(rec, role)) {
+            out.push({ item: r.id, seed: rec.seed, value: r[field] });
           }
         },
       });
@@ -323,7 +365,7 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
       censoring: 'counted within the run; nothing after its end',
     },
     take: (rec, out) => {
-      out.push({ item: '', seed: rec.seed, value: rec.metrics!.security.violations, pairKey: String(rec.seed) });
+      out.push({ item: '', seed: rec.seed, value: rec.metrics!.security.violations });
     },
   });
   out.push({
@@ -337,7 +379,7 @@ function extractors(records: readonly RunRecord[]): Extractor[] {
       censoring: 'a stretch without quorum still open at the end counts up to the end of the run',
     },
     take: (rec, out) => {
-      out.push({ item: '', seed: rec.seed, value: rec.metrics!.fc.noQuorumUs, pairKey: String(rec.seed) });
+      out.push({ item: '', seed: rec.seed, value: rec.metrics!.fc.noQuorumUs });
     },
   });
   return out;
@@ -500,8 +542,7 @@ function roleFiguresOf(
       let packageProblems = 0;
       let runsWithPackageProblems = 0;
       for (const r of runs) {
-        for (const x of r.metrics!.roles) {
-          if (x.id !== role) continue;
+        for (const x of rolesOf(r, role)) {
           n++;
           if (x.availability < 1) runsWithDowntime++;
           if (x.downUs !== undefined) {
@@ -607,11 +648,11 @@ function faultFiguresOf(
 
 function differenceOf(def: MetricDef, as: readonly Sample[], bs: readonly Sample[]): DifferenceCell {
   const bByKey = new Map<string, number>();
-  for (const s of bs) bByKey.set(s.pairKey, s.value);
+  for (const s of bs) bByKey.set(pairKeyOf(s), s.value);
   const av: number[] = [];
   const bv: number[] = [];
   for (const s of as) {
-    const other = bByKey.get(s.pairKey);
+    const other = bByKey.get(pairKeyOf(s));
     if (other === undefined) continue;
     av.push(s.value);
     bv.push(other);

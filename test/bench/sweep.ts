@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sweepCommand } from '../../sim/cli/sweep/command.js';
+import { sampleThreads, type ThreadSplit } from './threads.js';
 
 // From dist/test/bench/sweep.js (or test/bench/sweep.ts) up to the project root.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url).href.replace(/\/dist\/$/, '/'));
@@ -25,8 +26,9 @@ async function timedSweep(
   scenario: string,
   seeds: number,
   workers: number,
-): Promise<{ seconds: number; cpuSeconds: number; json: string; code: number }> {
+): Promise<{ seconds: number; cpuSeconds: number; json: string; code: number; threads: ThreadSplit | null }> {
   let json = '';
+  const sampler = sampleThreads();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const code = await sweepCommand([scenario, '--seeds', String(seeds), '--workers', String(workers), '--json'], {
@@ -37,7 +39,8 @@ async function timedSweep(
   });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, json, code };
+  const threads = sampler.stop();
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, json, code, threads };
 }
 
 /**
@@ -46,6 +49,23 @@ async function timedSweep(
  */
 function cores(r: { seconds: number; cpuSeconds: number }): string {
   return `(${r.cpuSeconds.toFixed(1)} s CPU: ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy)`;
+}
+
+/**
+ * Where a side's CPU went: the main thread (planning, results, the summary), the worker threads (the runs) and V8's
+ * helper threads. Helpers that keep a second core busy beside a single worker cap the speed-up of K workers on K
+ * cores at about K × workers / (workers + helpers), whatever the sweep does.
+ */
+function split(r: { threads: ThreadSplit | null }): string {
+  const t = r.threads;
+  if (t === null) return '';
+  return `\n             threads: main ${t.main.toFixed(1)} s, workers ${t.workers.toFixed(1)} s, V8/libuv helpers ${t.helpers.toFixed(1)} s`;
+}
+
+function helperShare(t: ThreadSplit | null): number | null {
+  if (t === null) return null;
+  const all = t.main + t.workers + t.helpers;
+  return all > 0 ? round(t.helpers / all, 3) : null;
 }
 
 function round(x: number, digits: number): number {
@@ -67,12 +87,12 @@ export async function run(
   const base = await timedSweep(scenario, seeds, 1);
   if (base.code !== 0) return base.code;
   console.log(
-    `  1 worker:  ${seeds} runs in ${base.seconds.toFixed(2)} s  ${(seeds / base.seconds).toFixed(2)} runs/s  ${cores(base)}`,
+    `  1 worker:  ${seeds} runs in ${base.seconds.toFixed(2)} s  ${(seeds / base.seconds).toFixed(2)} runs/s  ${cores(base)}${split(base)}`,
   );
   const par = await timedSweep(scenario, seeds, workers);
   if (par.code !== 0) return par.code;
   console.log(
-    `  ${workers} workers: ${seeds} runs in ${par.seconds.toFixed(2)} s  ${(seeds / par.seconds).toFixed(2)} runs/s  ${cores(par)}`,
+    `  ${workers} workers: ${seeds} runs in ${par.seconds.toFixed(2)} s  ${(seeds / par.seconds).toFixed(2)} runs/s  ${cores(par)}${split(par)}`,
   );
   if (par.json !== base.json) {
     console.error('sweep: SUMMARY MISMATCH between 1 and ' + workers + ' workers');
@@ -93,6 +113,11 @@ export async function run(
     cpuPerRun: round(par.cpuSeconds / seeds, 3),
     baselineCpuPerRun: round(base.cpuSeconds / seeds, 3),
     cpuRatio: round(base.cpuSeconds / par.cpuSeconds, 3),
+    // Share of each side's CPU on threads other than the main and worker threads (V8's compiler and GC helpers);
+    // null where /proc/self/task is not there.
+    helperShare: helperShare(par.threads),
+    baselineHelperShare: helperShare(base.threads),
+    baselineMainSeconds: base.threads === null ? null : round(base.threads.main, 2),
     rssMB: round(process.resourceUsage().maxRSS / 1024, 1),
   };
   console.log(`summaries identical; speed-up ${summary.ratio}× with ${workers} workers`);

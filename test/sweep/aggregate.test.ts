@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDurationUs } from '../../sim/cli/sweep/format.js';
 import { makeHeader } from '../../sim/cli/sweep/header.js';
 import { createProgress } from '../../sim/cli/sweep/progress.js';
-import { naturalCompare, summarizeSweep, toJson } from '../../sim/sweep/aggregate.js';
+import { gather, naturalCompare, summarizeSweep, toJson } from '../../sim/sweep/aggregate.js';
 import type { RunRecord } from '../../sim/sweep/record.js';
 
 const header = makeHeader({
@@ -198,5 +198,44 @@ describe('formatting and progress', () => {
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^sweep: 1\/3 runs \(\+2 resumed\) \(33%\), [\d.]+ runs\/s, ETA /);
     expect(lines.at(-1)).toMatch(/^sweep: 3\/3 runs \(\+2 resumed\) \(100%\), [\d.]+ runs\/s, done in /);
+  });
+});
+
+describe('summarizeSweep at scale: per-role look-ups and sample order', () => {
+  // 30 roles listed in a different order in every run, and fault ids whose natural order differs from code order.
+  const roleIds = Array.from({ length: 30 }, (_, i) => `svc${i}.web`);
+  const big: RunRecord[] = [0, 1, 2].map((run) => {
+    const base = rec(run, [10 * (run + 1), 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120], 1);
+    const order = roleIds.map((_, i) => roleIds[(i * 7 + run * 11) % roleIds.length]!);
+    return {
+      ...base,
+      metrics: {
+        ...base.metrics!,
+        roles: order.map((id) => {
+          const a = 1 - (Number(id.slice(3, -4)) + 1) / 1000 - run / 1e5;
+          return { id, availability: a, servedAvailability: a, readyFraction: a, downUs: run, packageProblems: run };
+        }),
+      },
+    };
+  });
+  const s = summarizeSweep({ ...header, runs: 3 }, big);
+
+  it('gives each role the mean of its own entries, whatever their order in each run', () => {
+    for (const id of roleIds) {
+      const k = Number(id.slice(3, -4));
+      const m = s.metrics.find((x) => x.key === `availability[${id}]`)!.byCombination[0]!;
+      const want = (1 - (k + 1) / 1000) * 3 - (0 + 1 + 2) / 1e5;
+      expect(m.n).toBe(3);
+      expect(m.mean.value!).toBeCloseTo(want / 3, 12);
+      const fig = s.roleFigures.find((r) => r.role === id)!.byCombination[0]!;
+      expect([fig.runs, fig.runsWithDowntime, fig.meanDownUs, fig.packageProblems]).toEqual([3, 3, 1, 3]);
+    }
+    expect(s.roleFigures.map((r) => r.role)).toEqual([...roleIds].sort(naturalCompare));
+  });
+
+  it('orders fault samples by natural id order, then seed (f2 before f10)', () => {
+    const ttr = gather({ ...header, runs: 3 }, big).metrics.find((x) => x.def.key === 'ttr')!.byCombo[0]!;
+    const want = Array.from({ length: 12 }, (_, i) => [1, 2, 3].map((seed) => `f${i + 1}/${seed}`)).flat();
+    expect(ttr.map((x) => `${x.item}/${x.seed}`)).toEqual(want);
   });
 });

@@ -84,6 +84,8 @@ export function makeExecutor(
       const { summary } = runner.runScenario(scenario, {
         seed: task.seed,
         record: false,
+        // Every seed of a combination starts from the same built world: build it once per thread.
+        reuseWorld: true,
         ...(mods === undefined ? {} : { plugins: mods }),
       });
       return JSON.stringify(recordOf(task, combo.params, summary));

@@ -18,7 +18,7 @@ export interface Runner {
   loadScenario(text: string, opts?: LoadOptions): unknown;
   runScenario(
     scenario: unknown,
-    opts?: { seed?: number; record?: boolean; plugins?: Record<string, unknown> },
+    opts?: { seed?: number; record?: boolean; plugins?: Record<string, unknown>; reuseWorld?: boolean },
   ): { summary: RunSummary };
 }
 
