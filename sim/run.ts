@@ -207,8 +207,8 @@ function scheduleRandom(
   const targets = f.targets === '*' ? all : all.filter((id) => re.test(id));
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
-  // One stream per target, made only for the targets that draw past their first arrival (a region has about 210,000
-  // targets, and on a day only a few thousand see a fault): the first draws of all go through `streams.draw`.
+  // One stream per target (a region has about 210,000 targets), drawn through `streams.draw`: a stream object is made
+  // only for a target whose repair time is drawn too.
   const streams = base.forks(targets.map(forkName));
   // estimate (issue 16): a repair-time distribution draws from its own stream per target, one draw per fault.
   const repair = f.repair === undefined ? null : makeSampler(f.repair);
@@ -228,22 +228,25 @@ function scheduleRandom(
   };
   const process = processId(f);
   const counts = tally(sim, f);
+  const extra = faultExtra(f);
   const fire = (slot: number): void => {
     // The id names the arrival (process and arrival index), not the count of accepted faults, so the same arrival
     // has the same id under every parameter value of a sweep.
     const id = `${process}#${++counts.arrivals}`;
     const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStream(slot))));
     let accepted: boolean;
-    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, faultExtra(f));
+    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, extra);
     else {
-      accepted = sim.inject(f.kind, targets[slot]!, null, id, faultExtra(f));
+      accepted = sim.inject(f.kind, targets[slot]!, null, id, extra);
       if (accepted) repairing[slot] = sim.sched.after(lasts!, repaired, slot);
     }
     if (!accepted) {
       counts.missed++;
       missedArrival(sim, f.kind, targets[slot]!, id);
     }
-    const next = sim.now + Math.max(1, Math.round(sample(streams.stream(slot))));
+    // Through `draw`, the target's sequence goes on without a stream object being made for it (one per target that
+    // sees a second arrival: about 13,000 in a region's first two days).
+    const next = sim.now + Math.max(1, Math.round(streams.draw(slot, sample)));
     if (next <= end) pending[slot] = sim.sched.at(next, fire, slot);
   };
   for (let slot = 0; slot < targets.length; slot++) {

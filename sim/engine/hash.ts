@@ -91,7 +91,9 @@ export class TraceHash {
   /**
    * Hashes `String(n)` — the same bytes — without making the string: a safe integer's decimal digits (with a '-' when
    * negative; −0 is "0", as String gives), anything else through String. The recorder hashes times and event ids this
-   * way, a few per event (converting a double such as a time in µs to text costs more than hashing it).
+   * way, a few per event (converting a double such as a time in µs to text costs more than hashing it). A safe
+   * integer is cut into two parts below 10^8 (high and low eight digits), whose digits come from 32-bit integer
+   * division instead of floating-point division.
    */
   updateDecimal(n: number): void {
     if (!Number.isSafeInteger(n)) {
@@ -107,25 +109,124 @@ export class TraceHash {
       this.byte(0x30 + v);
       return;
     }
-    // Digits from the right into scratch, then hashed from the left; under 2^53 there are at most 16.
+    if (v < 1e8) {
+      this.digits(v, 1);
+      return;
+    }
+    // Under 2^53 the high part is under 10^8 too.
+    const high = Math.floor(v / 1e8);
+    this.digits(high, 1);
+    this.digits(v - high * 1e8, 8);
+  }
+
+  /** Hashes the decimal digits of an integer `v` in [0, 10^8), zero-padded to at least `width` digits. */
+  private digits(v: number, width: number): void {
     const d = digits;
     let k = 0;
-    while (v >= 10) {
-      const q = Math.floor(v / 10);
-      d[k++] = v - q * 10;
-      v = q;
-    }
-    d[k] = v;
+    let x = v | 0;
+    do {
+      const q = (x / 10) | 0;
+      d[k++] = x - q * 10;
+      x = q;
+    } while (x > 0 || k < width);
     let hi = this.hi;
     let lo = this.lo;
-    for (; k >= 0; k--) {
-      const x = lo ^ (0x30 + d[k]!);
-      const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-      lo = Math.imul(x, PRIME_LO) >>> 0;
-      hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
+    for (k--; k >= 0; k--) {
+      const y = lo ^ (0x30 + d[k]!);
+      const carry = ((y >>> 16) * PRIME_LO + (((y & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+      lo = Math.imul(y, PRIME_LO) >>> 0;
+      hi = (Math.imul(hi, PRIME_LO) + carry + (y << 8)) | 0;
     }
     this.hi = hi >>> 0;
     this.lo = lo;
+  }
+
+  /**
+   * Hashes the bytes of `JSON.stringify(v)` without making the string, for `v` that JSON.stringify turns into text
+   * (the recorder hashes each event's patches this way). Plain objects, arrays, strings, numbers, booleans and null
+   * are walked here with JSON.stringify's rules (its escapes, its key order, undefined and functions dropped from
+   * objects and written as null in arrays, non-finite numbers as null); any other object (one with a toJSON method,
+   * a Date, a Map, a typed array…) is handed to JSON.stringify itself.
+   */
+  updateJson(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        this.jsonString(v);
+        return;
+      case 'number':
+        if (Number.isFinite(v)) this.updateDecimal(v);
+        else this.ascii('null');
+        return;
+      case 'boolean':
+        this.ascii(v ? 'true' : 'false');
+        return;
+      case 'object':
+        break;
+      default: {
+        // undefined, a function or a symbol (nothing at the top level: JSON.stringify returns undefined), or a
+        // bigint (JSON.stringify throws).
+        const s = JSON.stringify(v);
+        if (s !== undefined) this.update(s);
+        return;
+      }
+    }
+    if (v === null) {
+      this.ascii('null');
+      return;
+    }
+    if (Array.isArray(v)) {
+      this.byte(0x5b); // [
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) this.byte(0x2c); // ,
+        const x: unknown = v[i];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') this.ascii('null');
+        else this.updateJson(x);
+      }
+      this.byte(0x5d); // ]
+      return;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      const s = JSON.stringify(v);
+      if (s !== undefined) this.update(s);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    this.byte(0x7b); // {
+    let first = true;
+    for (const key in o) {
+      if (!Object.hasOwn(o, key)) continue;
+      const x = o[key];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      if (!first) this.byte(0x2c);
+      first = false;
+      this.jsonString(key);
+      this.byte(0x3a); // :
+      this.updateJson(x);
+    }
+    this.byte(0x7d); // }
+  }
+
+  /** Hashes an ASCII literal (no check). */
+  private ascii(s: string): void {
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+  }
+
+  /** Hashes `JSON.stringify(s)` for a string `s`: quoted, with JSON.stringify's escapes. */
+  private jsonString(s: string): void {
+    const n = s.length;
+    let plain = true;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+        plain = false;
+        break;
+      }
+    }
+    this.byte(0x22);
+    if (plain) this.update(s);
+    else this.update(JSON.stringify(s).slice(1, -1));
+    this.byte(0x22);
   }
 
   /**

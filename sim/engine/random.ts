@@ -15,7 +15,9 @@
  * seedrandom's `alea` draws for the same seed string (a test checks this), but a stream is four numbers in its Random
  * object instead of a set of closures, and it is seeded only when it first draws. A region schedules one stream per target
  * of each random fault process (about 210,000), so construction cost is set-up time: `forks(names)` seeds all of a
- * process's children at once, four keys at a time, and makes a stream object only for a child that keeps drawing.
+ * process's children at once, four keys at a time, and makes a stream object only for a child that asks for one. Alea's
+ * first draw reads only the first of its three seed fractions, so a child's other two (two thirds of the hashing) are
+ * computed when it draws a second number.
  *
  * Branching (for importance splitting, sim/estimate/): `resalt(salt)` re-seeds every stream of a root's family at
  * once from (root seed, path, salt) — with sfc32, see below — so that runs which re-execute the same prefix draw
@@ -76,11 +78,13 @@ export interface Forks {
 }
 
 /**
- * Alea's seed states (s0, s1, s2, c) for the keys `prefix + names[i]`, four numbers per name: the same numbers
- * `seedAlea` computes one key at a time. Mash runs over a key three times; the first run's state after the shared
- * prefix is the same for every key, and keys of equal length are hashed four at a time in lock-step.
+ * The first of Alea's seed fractions (s0) for the keys `prefix + names[i]`, and the Mash state that produced it: `seedAlea`
+ * runs Mash over a key three times, and a stream's first draw reads only s0, so s1 and s2 (the second and third runs,
+ * which cost two thirds of the hashing as they go over the whole key) wait in `restSeeds` until a second draw needs
+ * them. The first run's state after the shared prefix is the same for every key, and keys of equal length are hashed
+ * four at a time in lock-step. Returns four numbers per name: s0, that Mash state, (unused), c = 1.
  */
-function aleaStates(prefix: string, names: readonly string[]): Float64Array {
+function aleaFirstSeeds(prefix: string, names: readonly string[]): Float64Array {
   const out = new Float64Array(4 * names.length);
   const start = mash(MASH_SPACE_3, prefix);
   const byLength = new Map<number, number[]>();
@@ -98,59 +102,45 @@ function aleaStates(prefix: string, names: readonly string[]): Float64Array {
       const i1 = list[k + 1]!;
       const i2 = list[k + 2]!;
       const i3 = list[k + 3]!;
-      const a = names[i0]!;
-      const b = names[i1]!;
-      const c = names[i2]!;
-      const d = names[i3]!;
       lanes.fill(start);
-      mash4(lanes, a, b, c, d);
-      seedLanes(out, lanes, 0, i0, i1, i2, i3);
-      mash4(lanes, prefix, prefix, prefix, prefix);
-      mash4(lanes, a, b, c, d);
-      seedLanes(out, lanes, 1, i0, i1, i2, i3);
-      mash4(lanes, prefix, prefix, prefix, prefix);
-      mash4(lanes, a, b, c, d);
-      seedLanes(out, lanes, 2, i0, i1, i2, i3);
+      mash4(lanes, names[i0]!, names[i1]!, names[i2]!, names[i3]!);
+      firstSeed(out, i0, lanes[0]!);
+      firstSeed(out, i1, lanes[1]!);
+      firstSeed(out, i2, lanes[2]!);
+      firstSeed(out, i3, lanes[3]!);
     }
     for (; k < list.length; k++) {
       const i = list[k]!;
-      const name = names[i]!;
-      let n = mash(start, name);
-      out[4 * i] = aleaSeed(MASH_SPACE_1, n);
-      n = mash(mash(n, prefix), name);
-      out[4 * i + 1] = aleaSeed(MASH_SPACE_2, n);
-      n = mash(mash(n, prefix), name);
-      out[4 * i + 2] = aleaSeed(MASH_SPACE_3, n);
-      out[4 * i + 3] = 1;
+      firstSeed(out, i, mash(start, names[i]!));
     }
   }
   return out;
+}
+
+function firstSeed(out: Float64Array, i: number, n: number): void {
+  out[4 * i] = aleaSeed(MASH_SPACE_1, n);
+  out[4 * i + 1] = n;
+  out[4 * i + 3] = 1;
+}
+
+/** Scratch for restSeeds' two results. */
+const REST = new Float64Array(2);
+
+/**
+ * Alea's second and third seed fractions (s1, s2) for the key `prefix + name`, from the Mash state `n` after the first
+ * run over it (see aleaFirstSeeds), into `out[0]` and `out[1]`: what `seedAlea` computes for them.
+ */
+function restSeeds(n: number, prefix: string, name: string, out: Float64Array): void {
+  let m = mash(mash(n, prefix), name);
+  out[0] = aleaSeed(MASH_SPACE_2, m);
+  m = mash(mash(m, prefix), name);
+  out[1] = aleaSeed(MASH_SPACE_3, m);
 }
 
 /** One of Alea's three seed fractions: the ' ' Mash value minus the key's, wrapped into [0, 1). */
 function aleaSeed(space: number, n: number): number {
   const s = (space >>> 0) * TWO_POW_M32 - (n >>> 0) * TWO_POW_M32;
   return s < 0 ? s + 1 : s;
-}
-
-const MASH_SPACES = [MASH_SPACE_1, MASH_SPACE_2, MASH_SPACE_3];
-
-/** Writes seed fraction `which` (0, 1, 2) of four keys from their Mash states in `lanes` (and c = 1 with the last). */
-function seedLanes(
-  out: Float64Array,
-  lanes: Float64Array,
-  which: number,
-  i0: number,
-  i1: number,
-  i2: number,
-  i3: number,
-) {
-  const space = MASH_SPACES[which]!;
-  out[4 * i0 + which] = aleaSeed(space, lanes[0]!);
-  out[4 * i1 + which] = aleaSeed(space, lanes[1]!);
-  out[4 * i2 + which] = aleaSeed(space, lanes[2]!);
-  out[4 * i3 + which] = aleaSeed(space, lanes[3]!);
-  if (which === 2) out[4 * i0 + 3] = out[4 * i1 + 3] = out[4 * i2 + 3] = out[4 * i3 + 3] = 1;
 }
 
 /** `mash` over four strings of one length at once, each lane from its own state in `lanes` (updated in place). */
@@ -212,7 +202,9 @@ export class Random {
   readonly path: string;
   /** The root seed, as a string (`Random.root(42)` and `Random.root('42')` are the same stream). */
   readonly seed: string;
-  // 0: not seeded yet (it is seeded by its first draw); 1: Alea; 2: sfc32 (after a resalt of its family).
+  // 0: not seeded yet (it is seeded by its first draw); 1: Alea; 2: sfc32 (after a resalt of its family). A Forks
+  // scratch stream may also be in 3: Alea with only s0 and c known (no draw yet), or 4: Alea after one draw, with s0
+  // and s1 still to be hashed — from the Mash state `restN` over `restPrefix + restName` (see restSeeds).
   private mode = 0;
   // Alea's state: three fractions and a carry.
   private s0 = 0;
@@ -224,6 +216,9 @@ export class Random {
   private b = 0;
   private w = 0;
   private d = 0;
+  private restN = 0;
+  private restPrefix = '';
+  private restName = '';
   private readonly family: Family;
 
   private constructor(seed: string, path: string, family: Family | null, member = true) {
@@ -270,6 +265,21 @@ export class Random {
 
   /** The draw when the stream is not (yet) on Alea: seed it, then draw from whichever generator it now uses. */
   private nextSlow(): number {
+    if (this.mode === 3) {
+      // Alea's first draw reads only s0 and c; s0 and s1 become the seeds still to hash.
+      const t = 2091639 * this.s0 + this.c * TWO_POW_M32;
+      const c = t | 0;
+      this.c = c;
+      this.mode = 4;
+      return (this.s2 = t - c);
+    }
+    if (this.mode === 4) {
+      restSeeds(this.restN, this.restPrefix, this.restName, REST);
+      this.s0 = REST[0]!;
+      this.s1 = REST[1]!;
+      this.mode = 1;
+      return this.next();
+    }
     if (this.mode === 0) this.seedNow();
     return this.mode === 1 ? this.next() : this.nextSfc();
   }
@@ -332,9 +342,11 @@ export class Random {
   /**
    * The children `fork(names[i])` of this stream, all at once, for a process with one stream per target (a region has
    * about 210,000): they draw exactly what those forks draw, but no stream object is made for a child until
-   * `stream(i)` asks for one. While the family is unsalted the children's Alea seeds are hashed together up front,
+   * `stream(i)` asks for one. While the family is unsalted the children's first Alea seeds are hashed together up front,
    * four keys in lock-step (Mash is a chain of dependent floating-point steps, so four independent chains run about
-   * three times faster than one after another), and the hash of the key prefix they share is computed once; each
+   * three times faster than one after another), and the hash of the key prefix they share is computed once; the other
+   * two seeds of a child are hashed at its second draw (a region's fault process draws once per target at set-up, and
+   * most targets see no second arrival in a short run). Each
    * child is then four numbers in a typed array. Names follow `fork`'s rules.
    */
   forks(names: readonly string[]): Forks {
@@ -346,14 +358,31 @@ export class Random {
     const family = this.family;
     const made: (Random | undefined)[] = [];
     const prefix = this.path === '' ? '' : this.path + '/';
-    // Children's Alea states (s0, s1, s2, c), four numbers each; null once the family draws under a salt.
-    let states: Float64Array | null = family.salt === '' ? aleaStates(streamKey(this.seed, prefix), names) : null;
+    const keyPrefix = streamKey(this.seed, prefix);
+    // Children's Alea states, four numbers each, while the family is unsalted (null after): with phase 0 (s0, s1, s2,
+    // c); with phase 1, before any draw, (s0, Mash state, -, c); with phase 2, after one draw, (Mash state, -, s2, c),
+    // s0 and s1 being the two seeds still to hash from that Mash state (restSeeds).
+    let states: Float64Array | null = family.salt === '' ? aleaFirstSeeds(keyPrefix, names) : null;
+    const phase = new Uint8Array(states === null ? 0 : names.length).fill(1);
+    const rest = new Float64Array(2);
+    /** Completes child i's state (phase 0). */
+    const complete = (s: Float64Array, i: number): void => {
+      const p = phase[i]!;
+      if (p === 0) return;
+      restSeeds(p === 1 ? s[4 * i + 1]! : s[4 * i]!, keyPrefix, names[i]!, rest);
+      const at = p === 1 ? 4 * i + 1 : 4 * i;
+      s[at] = rest[0]!;
+      s[at + 1] = rest[1]!;
+      phase[i] = 0;
+    };
     const scratch = new Random(this.seed, prefix, family, false);
+    scratch.restPrefix = keyPrefix;
     const stream = (i: number): Random => {
       let r = made[i];
       if (r === undefined) {
         r = this.fork(names[i]!);
         if (family.salt === '' && states !== null) {
+          complete(states, i);
           r.s0 = states[4 * i]!;
           r.s1 = states[4 * i + 1]!;
           r.s2 = states[4 * i + 2]!;
@@ -374,14 +403,33 @@ export class Random {
           return f(stream(i));
         }
         const s = states;
-        scratch.s0 = s[4 * i]!;
-        scratch.s1 = s[4 * i + 1]!;
+        const p = phase[i]!;
+        if (p === 0) {
+          scratch.s0 = s[4 * i]!;
+          scratch.s1 = s[4 * i + 1]!;
+          scratch.mode = 1;
+        } else if (p === 1) {
+          scratch.s0 = s[4 * i]!;
+          scratch.restN = s[4 * i + 1]!;
+          scratch.mode = 3;
+        } else {
+          scratch.restN = s[4 * i]!;
+          scratch.mode = 4;
+        }
         scratch.s2 = s[4 * i + 2]!;
         scratch.c = s[4 * i + 3]!;
-        scratch.mode = 1;
+        scratch.restName = names[i]!;
         const out = f(scratch);
-        s[4 * i] = scratch.s0;
-        s[4 * i + 1] = scratch.s1;
+        const m = scratch.mode;
+        if (m === 1) {
+          s[4 * i] = scratch.s0;
+          s[4 * i + 1] = scratch.s1;
+          phase[i] = 0;
+        } else if (m === 4) {
+          s[4 * i] = scratch.restN;
+          phase[i] = 2;
+        }
+        // (mode 3: no draw was taken, the child is as it was.)
         s[4 * i + 2] = scratch.s2;
         s[4 * i + 3] = scratch.c;
         return out;

@@ -119,13 +119,6 @@ export class FaultInjector {
     if (gi === undefined) throw new Error(`unknown instance ${target}`);
     const inst = this.k.inst(gi);
     if (!this.k.isHealthy(inst)) return false;
-    const texts: Record<string, string> = {
-      'role.crash': `the role process of ${target} crashes`,
-      'role.hang': `the role process of ${target} hangs in an infinite loop`,
-      'role.config-error': `a configuration error makes ${target} crash at every start`,
-      'vm.crash': `the guest VM of ${target} crashes`,
-      'vm.hang': `the guest VM of ${target} hangs`,
-    };
     const recipe = this.k.mutInst(gi, (i) => {
       if (kind === 'role.hang') i.hung = true;
       else if (kind === 'vm.crash') {
@@ -141,7 +134,7 @@ export class FaultInjector {
       target,
       givenId,
       1,
-      texts[kind]!,
+      instanceFaultText(kind, target),
       kind === 'role.crash' || kind === 'role.config-error' ? null : recipe,
     );
     const f = this.k.faults.open(result, [FaultBook.keyInstance(gi)], this.isWell, () => true);
@@ -516,5 +509,21 @@ export class FaultInjector {
       this.a.disturbAll();
     });
     return true;
+  }
+}
+
+/** What an instance fault of `kind` does to `target`, in words. */
+function instanceFaultText(kind: string, target: string): string {
+  switch (kind) {
+    case 'role.crash':
+      return `the role process of ${target} crashes`;
+    case 'role.hang':
+      return `the role process of ${target} hangs in an infinite loop`;
+    case 'role.config-error':
+      return `a configuration error makes ${target} crash at every start`;
+    case 'vm.crash':
+      return `the guest VM of ${target} crashes`;
+    default:
+      return `the guest VM of ${target} hangs`;
   }
 }

@@ -547,17 +547,17 @@ export class Kernel {
 
   recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', cause: number): void {
     const fc = what === 'fc';
-    this.rec.emit(
+    // emitMessage: nothing is allocated per failed poll while recording is off.
+    this.rec.emitMessage(
       this.now,
       fc ? 'msg.poll' : 'msg.probe',
       to.name,
       this.causeOr(cause),
-      () => `${fc ? 'FC heartbeat poll' : 'load-balancer probe'} to ${to.name} gets no answer`,
-      undefined,
-      {
-        m: { from: from.name, to: to.name, at: this.now, ok: false },
-        tp: fc ? 'role-monitoring' : 'compute-connectivity',
-      },
+      fc ? pollFailText : probeFailText,
+      from.name,
+      to.name,
+      false,
+      fc ? 'role-monitoring' : 'compute-connectivity',
     );
   }
 
@@ -610,4 +610,14 @@ function ownContainers(world: World): World {
     ...world,
     clusters: world.clusters.map((c) => ({ ...c, instances: c.instances.slice(), nodes: c.nodes.slice() })),
   };
+}
+
+/** The text of a failed FC heartbeat poll to `to` (recording on). */
+function pollFailText(to: string): string {
+  return `FC heartbeat poll to ${to} gets no answer`;
+}
+
+/** The text of a failed load-balancer probe to `to` (recording on). */
+function probeFailText(to: string): string {
+  return `load-balancer probe to ${to} gets no answer`;
 }

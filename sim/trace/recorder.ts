@@ -60,6 +60,11 @@ export class Recorder {
     this.events.length = 0;
   }
 
+  /** Whether events are kept (recording on); when false, `emit` only hashes and counts. */
+  get recording(): boolean {
+    return this.events !== null;
+  }
+
   /**
    * Records one event and returns its id. `text` is built lazily by the caller only when recording is on
    * (pass a function) or given directly.
@@ -74,32 +79,11 @@ export class Recorder {
     extras?: EventExtras,
   ): number {
     const id = this.count++;
-    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-    const h = this.hash;
-    // The bytes of `${t}|${k}|${s}|${c}|${r}|` + JSON(patches) + `|${from}>${to}@${at}${ok ? '+' : '-'}` + '\n', hashed
-    // piece by piece: no string is built for the numbers or the whole line.
-    h.updateDecimal(t);
-    h.byte(BAR);
-    h.update(k);
-    h.byte(BAR);
-    h.update(s);
-    h.byte(BAR);
-    h.updateDecimal(c);
-    h.byte(BAR);
-    h.update(extras?.r ?? '');
-    h.byte(BAR);
-    if (patches !== undefined) h.update(JSON.stringify(patches));
+    this.countKind(k);
     const m = extras?.m;
-    if (m !== undefined) {
-      h.byte(BAR);
-      h.update(m.from);
-      h.byte(GT);
-      h.update(m.to);
-      h.byte(AT);
-      h.updateDecimal(m.at);
-      h.byte(m.ok ? PLUS : MINUS);
-    }
-    h.byte(NEWLINE);
+    this.hashLine(t, k, s, c, extras?.r ?? '', patches);
+    if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
+    this.hash.byte(NEWLINE);
     if (this.events !== null) {
       const e: {
         t: number;
@@ -120,14 +104,82 @@ export class Recorder {
       if (patches !== undefined) e.p = patches;
       if (m !== undefined) e.m = m;
       if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;
-      if (this.sink !== null && this.events.length > 0) {
-        this.sink(this.events[0]!);
-        this.events[0] = e;
-      } else {
-        this.events.push(e);
-      }
+      this.keep(e);
     }
     return id;
+  }
+
+  /**
+   * Records an event about one message and returns its id: the same event, hash and count as
+   * `emit(t, k, s, c, () => text(to), undefined, { m: { from, to, at: t, ok }, tp })`, but with recording off it
+   * allocates nothing (no text function, extras or message object), for the failed polls and probes that make up
+   * most of a long run's events. `text` is called with `to` only when recording is on.
+   */
+  emitMessage(
+    t: number,
+    k: string,
+    s: string,
+    c: number,
+    text: (to: string) => string,
+    from: string,
+    to: string,
+    ok: boolean,
+    tp: string,
+  ): number {
+    const id = this.count++;
+    this.countKind(k);
+    this.hashLine(t, k, s, c, '', undefined);
+    this.hashMessage(from, to, t, ok);
+    this.hash.byte(NEWLINE);
+    if (this.events !== null) this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    return id;
+  }
+
+  private countKind(k: string): void {
+    const counts = this.counts;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+
+  /**
+   * Hashes the bytes of `${t}|${k}|${s}|${c}|${r}|` + JSON(patches), piece by piece: no string is built for the numbers,
+   * the patches or the whole line. The line goes on with hashMessage for a message and ends with a newline.
+   */
+  private hashLine(t: number, k: string, s: string, c: number, r: string, patches: readonly Patch[] | undefined): void {
+    const h = this.hash;
+    h.updateDecimal(t);
+    h.byte(BAR);
+    h.update(k);
+    h.byte(BAR);
+    h.update(s);
+    h.byte(BAR);
+    h.updateDecimal(c);
+    h.byte(BAR);
+    h.update(r);
+    h.byte(BAR);
+    if (patches !== undefined) h.updateJson(patches);
+  }
+
+  /** Hashes `|${from}>${to}@${at}` and '+' or '-'. */
+  private hashMessage(from: string, to: string, at: number, ok: boolean): void {
+    const h = this.hash;
+    h.byte(BAR);
+    h.update(from);
+    h.byte(GT);
+    h.update(to);
+    h.byte(AT);
+    h.updateDecimal(at);
+    h.byte(ok ? PLUS : MINUS);
+  }
+
+  /** Keeps a recorded event (recording on): appended, or — when streaming — sent on as the previous one goes out. */
+  private keep(e: TimelineEvent): void {
+    const events = this.events!;
+    if (this.sink !== null && events.length > 0) {
+      this.sink(events[0]!);
+      events[0] = e;
+    } else {
+      events.push(e);
+    }
   }
 
   get traceHash(): string {

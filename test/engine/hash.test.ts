@@ -68,6 +68,52 @@ describe('TraceHash', () => {
     for (const n of [0.5, -2.25, 1e-7, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) same(n);
   });
 
+  it('updateDecimal pads the low eight digits of a large integer (zeros inside the number)', () => {
+    for (const n of [1e8, 1e8 + 1, 100000000000007, 2 ** 53 - 1, 9007199254740000, 123400000005678, -1e15, 99999999]) {
+      const h = new TraceHash();
+      h.updateDecimal(n);
+      expect(h.digest(), String(n)).toBe(digestOf(String(n)));
+    }
+  });
+
+  it('updateJson hashes the same bytes as update(JSON.stringify(v))', () => {
+    const same = (v: unknown): void => {
+      const h = new TraceHash();
+      h.update('p=');
+      h.updateJson(v);
+      h.byte(0x7c);
+      expect(h.digest(), JSON.stringify(v)).toBe(digestOf(`p=${JSON.stringify(v)}|`));
+    };
+    // Strings with every kind of character JSON escapes (quotes, backslashes, control characters, lone surrogates).
+    const str = fc.string({ unit: 'binary', maxLength: 12 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => same(v)),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.anything({ stringUnit: 'binary', withNullPrototype: true, withObjectString: true }), (v) =>
+        same([v]),
+      ),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ op: str, path: fc.array(fc.oneof(str, fc.nat())), value: fc.anything() })),
+        same,
+      ),
+    );
+    // Patches as the kernel makes them.
+    same([{ op: 'replace', path: ['clusters', 3, 'instances', 41, 'vm'], value: 'Down' }]);
+    same([
+      { op: 'add', path: ['sql', 'databases', 0], value: { id: 'db0', up: true, n: -0, x: undefined, f: () => 1 } },
+    ]);
+    same([1, Number.NaN, Number.POSITIVE_INFINITY, -0, 0.1, 1e21, 2 ** 53, undefined, () => 1, null, true, false]);
+    same({ 2: 'b', 1: 'a', z: 'q', [Symbol('s')]: 1, d: new Date(0), m: new Map([[1, 2]]), t: { toJSON: () => 'T' } });
+    same(['\u0000\b\t\n\f\r\u001f "\\ µs € 😀 \ud800 \udc00x']);
+    same(Object.assign(Object.create(null), { a: 1 }));
+    same([[], {}, [[[]]], '']);
+  });
+
   it('updateNumber hashes the little-endian IEEE-754 bytes, with −0 as 0 and one canonical NaN', () => {
     const bytes = (n: number): Uint8Array => {
       const v = new DataView(new ArrayBuffer(8));

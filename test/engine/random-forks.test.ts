@@ -32,6 +32,30 @@ describe('Random.forks', () => {
     }
   });
 
+  it('continues the sequence across draws of one number, of none, and a stream made after one draw', () => {
+    // A child's second and third seeds are hashed only at its second draw: every way of reaching that draw (within
+    // one call, in the next call, through stream()) must give the same numbers as fork(name).
+    for (const seed of [1, 'x']) {
+      const ref = Random.root(seed).fork('faults');
+      const want = NAMES.map((name) => draws(ref.fork(name), 6));
+      const byOnes = Random.root(seed).fork('faults').forks(NAMES);
+      const oneThenStream = Random.root(seed).fork('faults').forks(NAMES);
+      const noneThenTwo = Random.root(seed).fork('faults').forks(NAMES);
+      NAMES.forEach((_, i) => {
+        const got = Array.from({ length: 6 }, () => byOnes.draw(i, (r) => r.next()));
+        expect(got).toEqual(want[i]);
+        const first = oneThenStream.draw(i, (r) => r.next());
+        expect([first, ...draws(oneThenStream.stream(i), 5)]).toEqual(want[i]);
+        expect(noneThenTwo.draw(i, () => 'nothing drawn')).toBe('nothing drawn');
+        expect(noneThenTwo.draw(i, (r) => [r.next(), r.next53()])).toEqual([
+          want[i]![0],
+          want[i]![1]! + ((want[i]![2]! * 0x200000) | 0) * 2 ** -53,
+        ]);
+        expect(noneThenTwo.draw(i, (r) => draws(r, 3))).toEqual(want[i]!.slice(3, 6));
+      });
+    }
+  });
+
   it('a child that is never drawn or made first through stream() starts its sequence at the beginning', () => {
     const forks = Random.root(9).forks(NAMES);
     expect(draws(forks.stream(3), 4)).toEqual(draws(Random.root(9).fork(NAMES[3]!), 4));

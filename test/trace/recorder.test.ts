@@ -1,0 +1,124 @@
+/**
+ * The recorder's hash-only paths hash the canonical line of each event byte for byte: `emit` (patches hashed without
+ * building their JSON) and `emitMessage` (a failed poll, without allocating) give the trace hash of the reference
+ * encoding `${t}|${k}|${s}|${c}|${r}|` + JSON.stringify(patches) + `|${from}>${to}@${at}±` + newline, with recording
+ * on or off, and `emitMessage` records the same event `emit` does.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TraceHash } from '../../sim/engine/hash.js';
+import type { Patch } from '../../sim/trace/format.js';
+import { Recorder } from '../../sim/trace/recorder.js';
+
+interface Ev {
+  t: number;
+  k: string;
+  s: string;
+  c: number;
+  r?: string;
+  p?: Patch[];
+  m?: { from: string; to: string; ok: boolean };
+}
+
+/** The reference: one string per event, hashed whole. */
+function reference(events: readonly Ev[]): string {
+  const h = new TraceHash();
+  for (const e of events) {
+    let line = `${e.t}|${e.k}|${e.s}|${e.c}|${e.r ?? ''}|`;
+    if (e.p !== undefined) line += JSON.stringify(e.p);
+    if (e.m !== undefined) line += `|${e.m.from}>${e.m.to}@${e.t}${e.m.ok ? '+' : '-'}`;
+    h.update(`${line}\n`);
+  }
+  return h.digest();
+}
+
+const str = fc.string({ unit: 'binary', maxLength: 10 });
+const time = fc.oneof(fc.nat(), fc.maxSafeInteger().map(Math.abs), fc.integer({ min: 0, max: 4e13 }));
+const patch = fc.record({
+  op: fc.constantFrom('replace', 'add', 'remove'),
+  path: fc.array(fc.oneof(str, fc.nat(2000)), { maxLength: 6 }),
+  value: fc.oneof(fc.jsonValue(), fc.constant(undefined)),
+}) as fc.Arbitrary<Patch>;
+const event: fc.Arbitrary<Ev> = fc.record(
+  {
+    t: time,
+    k: str,
+    s: str,
+    c: fc.integer({ min: -1, max: 1e7 }),
+    r: str,
+    p: fc.array(patch, { minLength: 1, maxLength: 4 }),
+    m: fc.record({ from: str, to: str, ok: fc.boolean() }),
+  },
+  { requiredKeys: ['t', 'k', 's', 'c'] },
+);
+
+function play(rec: Recorder, events: readonly Ev[]): void {
+  for (const e of events) {
+    // A message without rule or patches goes the allocation-free way; the rest through emit.
+    if (e.m !== undefined && e.p === undefined && (e.r === undefined || e.r === '')) {
+      rec.emitMessage(e.t, e.k, e.s, e.c, (to) => `to ${to}`, e.m.from, e.m.to, e.m.ok, 'topic');
+    } else {
+      rec.emit(e.t, e.k, e.s, e.c, 'text', e.p, {
+        r: e.r,
+        m: e.m === undefined ? undefined : { ...e.m, at: e.t },
+      });
+    }
+  }
+}
+
+describe('Recorder hashing', () => {
+  it('emit and emitMessage hash the reference encoding of every event, recording on or off', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 12 }), (events) => {
+        const want = reference(events);
+        for (const record of [false, true]) {
+          const rec = new Recorder(record);
+          play(rec, events);
+          expect(rec.traceHash).toBe(want);
+          expect(rec.count).toBe(events.length);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('emitMessage records what emit records for the same failed message, and counts its kind', () => {
+    const a = new Recorder(true);
+    const b = new Recorder(true);
+    a.emit(5_000_000, 'msg.probe', 'ga:x', 3, () => 'probe to ga:x fails', undefined, {
+      m: { from: 'lb:web', to: 'ga:x', at: 5_000_000, ok: false },
+      tp: 'compute-connectivity',
+    });
+    const id = b.emitMessage(
+      5_000_000,
+      'msg.probe',
+      'ga:x',
+      3,
+      (to) => `probe to ${to} fails`,
+      'lb:web',
+      'ga:x',
+      false,
+      'compute-connectivity',
+    );
+    expect(id).toBe(0);
+    expect(JSON.stringify(b.events)).toBe(JSON.stringify(a.events));
+    expect(b.traceHash).toBe(a.traceHash);
+    expect(b.countsByKind()).toEqual({ 'msg.probe': 1 });
+    const off = new Recorder(false);
+    off.emitMessage(
+      5_000_000,
+      'msg.probe',
+      'ga:x',
+      3,
+      () => {
+        throw new Error('text built with recording off');
+      },
+      'lb:web',
+      'ga:x',
+      false,
+      't',
+    );
+    expect(off.events).toBeNull();
+    expect(off.traceHash).toBe(a.traceHash);
+  });
+});
