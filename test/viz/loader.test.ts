@@ -12,6 +12,7 @@ import { BLOCK_EVENTS } from '../../sim/trace/stream.js';
 import { writeTimeline } from '../../sim/trace/write.js';
 import { pack, packTimeline, unpack } from '../../viz/src/loader/pack.js';
 import { BlockStreamParser, TimelineAssembler } from '../../viz/src/loader/stream.js';
+import { analyse } from '../../viz/src/model/analysis.js';
 import { Replay } from '../../viz/src/replay/replay.js';
 
 const quick = runScenario(
@@ -76,7 +77,10 @@ describe('loader: reading a version-2 file as it arrives', () => {
     );
     for (let at = 0; at < bytes.length; at += chunk) parser.push(bytes.subarray(at, at + chunk));
     const end = parser.end();
-    return { end, heads, groups, timeline: end.kind === 'streamed' ? asm.finish(end.tail) : null };
+    const timeline = end.kind === 'streamed' ? asm.finish(end.tail) : null;
+    // The analysis begun while the events arrived, finished with the timeline.
+    const analysis = timeline && asm.analyser ? asm.analyser.finish(timeline) : null;
+    return { end, heads, groups, timeline, analysis };
   }
 
   it('rebuilds the timeline readTimeline gives, whatever the chunks, a group of blocks at a time', () => {
@@ -93,6 +97,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
       expect(r.heads).toBe(1);
       expect(r.timeline).toEqual(whole);
       expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(whole));
+      expect(r.analysis).toEqual(analyse(whole));
     }
     // Several blocks per file (the bench's million events come in 253 of them): the run repeated, shifted in time.
     const n = quick.events.length;
@@ -110,6 +115,10 @@ describe('loader: reading a version-2 file as it arrives', () => {
     const r = stream(text, 4096, 20_000);
     expect(r.groups).toBeGreaterThan(1);
     expect(r.timeline).toEqual(readTimeline(text));
+    const analysis = analyse(readTimeline(text));
+    expect(r.analysis).toEqual(analysis);
+    expect(analysis.marks.length).toBeGreaterThan(40);
+    expect(analysis.readyByRole[0]!.times.length).toBeGreaterThan(40);
   });
 
   it('is not fooled by the markers it looks for inside strings or nested objects', () => {

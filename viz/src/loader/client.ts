@@ -4,6 +4,7 @@
  * as it arrives, rebuilt a group of blocks at a time while the rest downloads (stream.ts).
  */
 import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import type { Analyser } from '../model/analysis.js';
 import { failPending } from '../worker-client.js';
 import { unpack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
@@ -33,6 +34,12 @@ export interface Loaded {
   readonly receiveMs: number;
   /** When the worker began reading, ms since the epoch (before the page asked, when it was prefetched). */
   readonly startedAt: number;
+  /**
+   * Read as it came: the analysis begun on the events while they arrived (to be finished with the timeline), and the
+   * milliseconds it took so far.
+   */
+  readonly analyser?: Analyser | undefined;
+  readonly streamAnalysisMs?: number;
 }
 
 type Pending = {
@@ -105,7 +112,15 @@ export class LoadClient {
           const a = p.assembler;
           if (!a) throw new TimelineError('damaged timeline: its head never arrived');
           const timeline = a.finish(msg.tail);
-          p.resolve({ timeline, version: 2, unpackMs: a.decodeMs, receiveMs: a.headMs, ...finished });
+          p.resolve({
+            timeline,
+            version: 2,
+            unpackMs: a.decodeMs,
+            receiveMs: a.headMs,
+            analyser: a.analyser ?? undefined,
+            streamAnalysisMs: a.analysisMs,
+            ...finished,
+          });
           return;
         }
         const u0 = performance.now();

@@ -8,6 +8,8 @@
  * parser (`pack`), which says what is wrong, so the result is the same either way. `BlockStreamParser` splits the
  * bytes; `TimelineAssembler` puts the pieces back together on the page.
  */
+
+import type { World } from '../../../sim/spec/index.js';
 import {
   decodeColumns,
   type EventColumns,
@@ -17,6 +19,7 @@ import {
   TimelineError,
   type TimelineEvent,
 } from '../../../sim/trace/index.js';
+import { Analyser } from '../model/analysis.js';
 
 /** How a version-2 file written by `run --out` begins. */
 const PREFIX = '{"format":"fabricsim.timeline","version":2,';
@@ -225,15 +228,21 @@ export class BlockStreamParser {
   }
 }
 
-/** Puts a timeline read as it came back together, on the page: its head, then its events a group at a time. */
+/**
+ * Puts a timeline read as it came back together, on the page: its head, then its events a group at a time, deriving
+ * the viewer's marks and series from each group as it comes (`analyser`), while the rest downloads.
+ */
 export class TimelineAssembler {
   private head: Record<string, unknown> | null = null;
+  /** The analysis so far; null when it could not be begun (the head is not a timeline's: `finish` says why). */
+  analyser: Analyser | null = null;
   private readonly strings: string[] = [];
   private readonly events: TimelineEvent[] = [];
   private error: unknown = null;
-  /** Milliseconds spent parsing the head and the tail, and rebuilding the events. */
+  /** Milliseconds spent parsing the head and the tail, rebuilding the events, and analysing them. */
   headMs = 0;
   decodeMs = 0;
+  analysisMs = 0;
 
   takeHead(text: string): void {
     const t0 = performance.now();
@@ -243,6 +252,12 @@ export class TimelineAssembler {
       this.error ??= e;
     }
     this.headMs += performance.now() - t0;
+    if (this.head === null) return;
+    try {
+      this.analyser = new Analyser(this.head.initial as World);
+    } catch {
+      this.analyser = null;
+    }
   }
 
   takeColumns(cols: EventColumns): void {
@@ -253,7 +268,15 @@ export class TimelineAssembler {
     } catch (e) {
       this.error = e;
     }
-    this.decodeMs += performance.now() - t0;
+    const t1 = performance.now();
+    this.decodeMs += t1 - t0;
+    if (this.error !== null || this.analyser === null) return;
+    try {
+      this.analyser.add(this.events, this.events.length);
+    } catch {
+      this.analyser = null;
+    }
+    this.analysisMs += performance.now() - t1;
   }
 
   /** The timeline, checked as `readTimeline` checks a whole document; throws what went wrong on the way. */
