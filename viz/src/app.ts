@@ -281,7 +281,9 @@ export async function prepareRun(
     pause,
   });
   const t1 = performance.now();
-  await pause();
+  // A turn of the event loop, for the page to paint its progress before the analysis; not needed when the analysis
+  // was done while the events arrived (only its end is left).
+  if (!analyser) await pause();
   const t2 = performance.now();
   // Begun while the events arrived, when they were read as they came; else derived here in one pass.
   const analysis = analyser ? analyser.finish(timeline) : analyse(timeline);
