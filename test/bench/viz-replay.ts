@@ -46,6 +46,7 @@ interface PageHooks {
           receiveMs?: number;
           startMs?: number;
           pauseMs?: number;
+          streamAnalysisMs?: number;
           version?: number;
         };
       } | null;
@@ -206,6 +207,7 @@ function figures(m: Awaited<ReturnType<typeof measurePage>>) {
       pauseMs: Math.round(m.timings.pauseMs ?? -1),
       keyframesMs: Math.round(m.timings.keyframesMs),
       analysisMs: Math.round(m.timings.analysisMs),
+      streamAnalysisMs: Math.round(m.timings.streamAnalysisMs ?? -1),
       backgroundKeyframesMs: Math.round(m.timings.backgroundKeyframesMs ?? -1),
     },
     seek: {

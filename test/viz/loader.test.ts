@@ -1,14 +1,18 @@
 /**
  * The viewer's loader (viz/src/loader/pack.ts), in Node: a timeline file of either version packs into the same
  * columns of typed arrays, which unpack to the timeline the command line reads, and replay to the same states;
- * a damaged file is refused before anything reaches the page.
+ * a damaged file is refused before anything reaches the page. A version-2 file read as it arrives (stream.ts) gives
+ * the same timeline, and anything not in its layout is left to the ordinary parser.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../sim/index.js';
 import { readTimeline, TimelineError } from '../../sim/trace/format.js';
+import { BLOCK_EVENTS } from '../../sim/trace/stream.js';
 import { writeTimeline } from '../../sim/trace/write.js';
 import { pack, packTimeline, unpack } from '../../viz/src/loader/pack.js';
+import { BlockStreamParser, TimelineAssembler } from '../../viz/src/loader/stream.js';
+import { analyse } from '../../viz/src/model/analysis.js';
 import { Replay } from '../../viz/src/replay/replay.js';
 
 const quick = runScenario(
@@ -46,5 +50,116 @@ describe('loader: pack and unpack', () => {
     expect(() => pack('{"format":"something else"}')).toThrow(TimelineError);
     const v2 = writeTimeline(quick).replace(/"eventCount":\d+/, '"eventCount":1');
     expect(() => pack(v2)).toThrow(/the blocks hold \d+ events, the file says 1/);
+  });
+});
+
+describe('loader: reading a version-2 file as it arrives', () => {
+  /** Feeds `text` to a BlockStreamParser in chunks of `chunk` bytes; the timeline as the page would get it. */
+  function stream(text: string, chunk: number, groupBytes: number) {
+    const bytes = new TextEncoder().encode(text);
+    const asm = new TimelineAssembler();
+    let heads = 0;
+    let groups = 0;
+    const parser = new BlockStreamParser(
+      {
+        head: (t) => {
+          heads++;
+          asm.takeHead(t);
+        },
+        columns: (c) => {
+          groups++;
+          expect(c.t).toBeInstanceOf(Float64Array);
+          asm.takeColumns(structuredClone(c));
+        },
+      },
+      chunk % 2 === 0 ? bytes.length : undefined,
+      groupBytes,
+    );
+    for (let at = 0; at < bytes.length; at += chunk) parser.push(bytes.subarray(at, at + chunk));
+    const end = parser.end();
+    const timeline = end.kind === 'streamed' ? asm.finish(end.tail) : null;
+    // The analysis begun while the events arrived, finished with the timeline.
+    const analysis = timeline && asm.analyser ? asm.analyser.finish(timeline) : null;
+    return { end, heads, groups, timeline, analysis };
+  }
+
+  it('rebuilds the timeline readTimeline gives, whatever the chunks, a group of blocks at a time', () => {
+    const v2 = writeTimeline(quick, 2);
+    const whole = readTimeline(v2);
+    for (const [chunk, group] of [
+      [1_000, 5_000],
+      [65_536, 1 << 20],
+      [7, 100],
+      [v2.length, 1],
+    ] as const) {
+      const r = stream(v2, chunk, group);
+      expect(r.end.kind).toBe('streamed');
+      expect(r.heads).toBe(1);
+      expect(r.timeline).toEqual(whole);
+      expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(whole));
+      expect(r.analysis).toEqual(analyse(whole));
+    }
+    // Several blocks per file (the bench's million events come in 253 of them): the run repeated, shifted in time.
+    const n = quick.events.length;
+    const events = Array.from({ length: 40 }, (_, r) =>
+      quick.events.map((e) => ({
+        ...e,
+        t: e.t + r * quick.durationUs,
+        c: e.c < 0 ? -1 : e.c + r * n,
+        ...(e.m ? { m: { ...e.m, at: e.m.at + r * quick.durationUs } } : {}),
+        ...(e.d ? { d: e.d.map((d) => ({ ...d, t: d.t + r * quick.durationUs })) } : {}),
+      })),
+    ).flat();
+    const text = writeTimeline({ ...quick, events }, 2);
+    expect(events.length).toBeGreaterThan(2 * BLOCK_EVENTS);
+    const r = stream(text, 4096, 20_000);
+    expect(r.groups).toBeGreaterThan(1);
+    expect(r.timeline).toEqual(readTimeline(text));
+    const analysis = analyse(readTimeline(text));
+    expect(r.analysis).toEqual(analysis);
+    expect(analysis.marks.length).toBeGreaterThan(40);
+    expect(analysis.readyByRole[0]!.times.length).toBeGreaterThan(40);
+  });
+
+  it('is not fooled by the markers it looks for inside strings or nested objects', () => {
+    const v2 = writeTimeline(quick, 2);
+    const tricky = v2.replace(
+      '"version":2,',
+      '"version":2,"x":{"blocks":[{"n":1},{"n":2}],"y":"],\\"eventCount\\":,\\"blocks\\":[},{\\"n\\":"},',
+    );
+    const r = stream(tricky, 3_000, 2_000);
+    expect(r.end.kind).toBe('streamed');
+    expect(r.timeline).toEqual(readTimeline(tricky));
+  });
+
+  it('leaves anything else whole to the ordinary parser: version 1, another layout, a damaged file', () => {
+    const v2 = writeTimeline(quick, 2);
+    const cases = [
+      writeTimeline(quick, 1),
+      JSON.stringify(JSON.parse(v2), null, 1),
+      v2.replace(/"eventCount":\d+/, '"eventCount":1'),
+      v2.slice(0, Math.floor(v2.length * 0.7)),
+      v2.slice(0, 30),
+      v2.replace('"n":', '"n":"x",'),
+      '',
+    ];
+    for (const text of cases) {
+      const r = stream(text, 5_000, 10_000);
+      expect(r.end).toEqual({ kind: 'whole', text });
+    }
+  });
+
+  it('reports a damaged head or block in the words of the ordinary parser', () => {
+    const v2 = writeTimeline(quick, 2);
+    // A string id out of the table: found while rebuilding the events, as `unpack` finds it.
+    const bad = v2.replace(/"k":\[(\d+)/, '"k":[999999');
+    const r = () => stream(bad, 5_000, 10_000);
+    expect(r).toThrow(/names string 999999, not in the table/);
+    expect(() => unpack(pack(bad))).toThrow(/names string 999999, not in the table/);
+    // A head that is not a timeline's.
+    const at = v2.lastIndexOf('"traceHash":');
+    const foreign = `${v2.slice(0, at)}"notTraceHash":${v2.slice(at + 12)}`;
+    expect(() => stream(foreign, 5_000, 10_000)).toThrow(/missing "traceHash"/);
+    expect(() => pack(foreign)).toThrow(/missing "traceHash"/);
   });
 });

@@ -5,7 +5,7 @@
  * Views subscribe with `onFrame`; changes are coalesced, so any number of seeks within one frame cost one redraw.
  */
 import type { Timeline } from '../../sim/trace/index.js';
-import { type Analysis, analyse } from './model/analysis.js';
+import { type Analyser, type Analysis, analyse } from './model/analysis.js';
 import { EntityIndex } from './model/entities.js';
 import { Replay } from './replay/replay.js';
 
@@ -53,6 +53,8 @@ export interface LoadedRun {
     startMs?: number;
     /** The pause between the keyframes and the analysis (a turn of the event loop, for the page to paint). */
     pauseMs?: number;
+    /** Read as it came: the part of the analysis done while the events arrived (not in `analysisMs`). */
+    streamAnalysisMs?: number;
     version?: 1 | 2;
   };
 }
@@ -266,6 +268,7 @@ export async function prepareRun(
   source: RunSource,
   bytes: number | undefined,
   onProgress?: (fraction: number) => void,
+  analyser?: Analyser,
 ): Promise<LoadedRun> {
   const t0 = performance.now();
   const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
@@ -278,9 +281,12 @@ export async function prepareRun(
     pause,
   });
   const t1 = performance.now();
-  await pause();
+  // A turn of the event loop, for the page to paint its progress before the analysis; not needed when the analysis
+  // was done while the events arrived (only its end is left).
+  if (!analyser) await pause();
   const t2 = performance.now();
-  const analysis = analyse(timeline);
+  // Begun while the events arrived, when they were read as they came; else derived here in one pass.
+  const analysis = analyser ? analyser.finish(timeline) : analyse(timeline);
   onProgress?.(1);
   const entities = new EntityIndex(timeline.initial);
   const t3 = performance.now();

@@ -5,6 +5,7 @@
 import { type Timeline, TimelineError } from '../../sim/trace/index.js';
 import { type App, type LoadedRun, prepareRun, type RunSource } from './app.js';
 import { type LoadClient, type Loaded, ReadError } from './loader/client.js';
+import type { Analyser } from './model/analysis.js';
 import type { RunClient, RunSpec } from './runner/client.js';
 import type { ForkChange } from './runner/protocol.js';
 import { loadScenarioText, scenarioLibrary } from './scenarios.js';
@@ -102,15 +103,26 @@ export class Session {
     if (gen !== this.generation) return false;
     const { timeline } = loaded;
     const origin: Origin = { kind: 'resolved', scenario: timeline.scenario, seed: timeline.seed };
-    return this.showRoot(timeline, source, url, origin, loaded.bytes, gen, t0, {
-      parseMs: loaded.parseMs,
-      readMs: loaded.readMs,
-      unpackMs: loaded.unpackMs,
-      postMs: loaded.postMs,
-      receiveMs: loaded.receiveMs,
-      startMs: loaded.startedAt - (performance.timeOrigin + t0),
-      version: loaded.version,
-    });
+    return this.showRoot(
+      timeline,
+      source,
+      url,
+      origin,
+      loaded.bytes,
+      gen,
+      t0,
+      {
+        parseMs: loaded.parseMs,
+        readMs: loaded.readMs,
+        unpackMs: loaded.unpackMs,
+        postMs: loaded.postMs,
+        receiveMs: loaded.receiveMs,
+        startMs: loaded.startedAt - (performance.timeOrigin + t0),
+        version: loaded.version,
+        ...(loaded.streamAnalysisMs !== undefined ? { streamAnalysisMs: loaded.streamAnalysisMs } : {}),
+      },
+      loaded.analyser,
+    );
   }
 
   /** Runs a bundled scenario in the worker and shows it. */
@@ -159,10 +171,16 @@ export class Session {
     gen: number,
     t0: number,
     loadTimings: Partial<LoadedRun['timings']> = {},
+    analyser?: Analyser,
   ): Promise<boolean> {
     try {
-      const run = await prepareRun(timeline, 'main', source, bytes, (f) =>
-        this.status.progress('Preparing the replay…', f),
+      const run = await prepareRun(
+        timeline,
+        'main',
+        source,
+        bytes,
+        (f) => this.status.progress('Preparing the replay…', f),
+        analyser,
       );
       if (gen !== this.generation) return false;
       (run as { loadMs: number }).loadMs = performance.now() - t0;

@@ -1,11 +1,14 @@
 /**
  * The page's side of the load worker: one worker, started with the page so that it is ready by the time a timeline
- * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred.
+ * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred — for a file read
+ * as it arrives, rebuilt a group of blocks at a time while the rest downloads (stream.ts).
  */
 import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import type { Analyser } from '../model/analysis.js';
 import { failPending } from '../worker-client.js';
 import { unpack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
+import { TimelineAssembler } from './stream.js';
 
 /** The bytes could not be had (a network failure, an HTTP error, an unreadable file). */
 export class ReadError extends Error {
@@ -16,24 +19,35 @@ export interface Loaded {
   readonly timeline: Timeline;
   readonly bytes: number;
   readonly version: 1 | 2;
-  /** Where the time went (ms): reading the bytes, parsing and checking them (in the worker), rebuilding the events. */
+  /**
+   * Where the time went (ms): reading the bytes (to the last one), parsing and checking them (in the worker, all of it),
+   * rebuilding the events (on the page, all of it; while the bytes arrive when read as they come).
+   */
   readonly readMs: number;
   readonly parseMs: number;
   readonly unpackMs: number;
   /**
-   * From the worker's answer to the page: posting it and waiting for the page's thread (`postMs`), and taking the
-   * message in (`receiveMs`: rebuilding what was not transferred — the document's head, strings, patch values).
+   * From the worker's last answer to the page: posting it and waiting for the page's thread (`postMs`); and taking in
+   * the document's head (`receiveMs`: parsing its text when read as it came, else the structured clone of the answer).
    */
   readonly postMs: number;
   readonly receiveMs: number;
   /** When the worker began reading, ms since the epoch (before the page asked, when it was prefetched). */
   readonly startedAt: number;
+  /**
+   * Read as it came: the analysis begun on the events while they arrived (to be finished with the timeline), and the
+   * milliseconds it took so far.
+   */
+  readonly analyser?: Analyser | undefined;
+  readonly streamAnalysisMs?: number;
 }
 
 type Pending = {
   resolve: (r: Loaded) => void;
   reject: (e: Error) => void;
   onProgress: ((phase: 'download' | 'parse', f: number) => void) | undefined;
+  /** The timeline so far, when the worker sends it as it reads it. */
+  assembler: TimelineAssembler | null;
 };
 
 export class LoadClient {
@@ -72,26 +86,47 @@ export class LoadClient {
         p.onProgress?.(msg.phase, msg.fraction);
         return;
       }
+      if (msg.type === 'head') {
+        p.assembler = new TimelineAssembler();
+        p.assembler.takeHead(msg.text);
+        return;
+      }
+      if (msg.type === 'columns') {
+        p.assembler?.takeColumns(msg.columns);
+        return;
+      }
       this.pending.delete(msg.id);
       if (msg.type === 'error') {
         p.reject(msg.kind === 'read' ? new ReadError(msg.message) : new TimelineError(msg.message));
         return;
       }
       try {
+        const finished = {
+          bytes: msg.bytes,
+          readMs: msg.readMs,
+          parseMs: msg.parseMs,
+          postMs: performance.timeOrigin + m0 - msg.postedAt,
+          startedAt: msg.startedAt,
+        };
+        if (msg.type === 'end') {
+          const a = p.assembler;
+          if (!a) throw new TimelineError('damaged timeline: its head never arrived');
+          const timeline = a.finish(msg.tail);
+          p.resolve({
+            timeline,
+            version: 2,
+            unpackMs: a.decodeMs,
+            receiveMs: a.headMs,
+            analyser: a.analyser ?? undefined,
+            streamAnalysisMs: a.analysisMs,
+            ...finished,
+          });
+          return;
+        }
         const u0 = performance.now();
         const timeline = unpack(msg.packed);
         const unpackMs = performance.now() - u0;
-        p.resolve({
-          timeline,
-          bytes: msg.bytes,
-          version: msg.packed.version,
-          readMs: msg.readMs,
-          parseMs: msg.parseMs,
-          unpackMs,
-          postMs: performance.timeOrigin + m0 - msg.postedAt,
-          receiveMs: m1 - m0,
-          startedAt: msg.startedAt,
-        });
+        p.resolve({ timeline, version: msg.packed.version, unpackMs, receiveMs: m1 - m0, ...finished });
       } catch (e) {
         p.reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -122,7 +157,7 @@ export class LoadClient {
     const req: LoadRequest =
       'url' in what ? { id, source: 'url', url: what.url } : { id, source: 'file', file: what.file };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      this.pending.set(id, { resolve, reject, onProgress, assembler: null });
       this.ensure().postMessage(req);
     });
   }

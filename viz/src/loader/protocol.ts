@@ -13,21 +13,29 @@ export interface PackedTimeline {
   readonly version: 1 | 2;
 }
 
+/** The worker's timings, sent with its last message of a load. */
+interface Finished {
+  /** Bytes read (the file's size on disk). */
+  readonly bytes: number;
+  /** Milliseconds from the start of the read to its last byte, and spent parsing and checking (all of it). */
+  readonly readMs: number;
+  readonly parseMs: number;
+  /** When the worker began reading and when it posted this answer (ms since the epoch, for the page's timings). */
+  readonly startedAt: number;
+  readonly postedAt: number;
+}
+
 export type LoadResponse =
   | { readonly id: number; readonly type: 'progress'; readonly phase: 'download' | 'parse'; readonly fraction: number }
-  | {
-      readonly id: number;
-      readonly type: 'done';
-      readonly packed: PackedTimeline;
-      /** Bytes read (the file's size on disk). */
-      readonly bytes: number;
-      /** Milliseconds the worker spent reading the bytes, and parsing and checking them. */
-      readonly readMs: number;
-      readonly parseMs: number;
-      /** When the worker began reading and when it posted this answer (ms since the epoch, for the page's timings). */
-      readonly startedAt: number;
-      readonly postedAt: number;
-    }
+  /**
+   * A version-2 file read as it arrives (stream.ts): first its head (JSON text), then its events a group of blocks at
+   * a time, then 'end' with what follows the blocks. A 'done' after some of these replaces them.
+   */
+  | { readonly id: number; readonly type: 'head'; readonly text: string }
+  | { readonly id: number; readonly type: 'columns'; readonly columns: EventColumns<Float64Array | Int32Array> }
+  | ({ readonly id: number; readonly type: 'end'; readonly tail: string } & Finished)
+  /** The whole timeline at once (version 1, or a file not read as it came). */
+  | ({ readonly id: number; readonly type: 'done'; readonly packed: PackedTimeline } & Finished)
   | {
       readonly id: number;
       readonly type: 'error';

@@ -118,174 +118,212 @@ export function securityVerdict(
 }
 
 export function analyse(timeline: Timeline): Analysis {
-  const events = timeline.events;
-  const world: World = timeline.initial;
-  const marks: Mark[] = [];
-  const actorSet = new Set<string>();
-  const messages: number[] = [];
-  const armedBy: number[] = [];
-  const dueUs: number[] = [];
+  const a = new Analyser(timeline.initial);
+  a.add(timeline.events, timeline.events.length);
+  return a.finish(timeline);
+}
+
+/**
+ * `analyse` a few events at a time, for a timeline that arrives in pieces: made from the initial world, given the
+ * events as they come (`add`), and finished with the whole timeline (its summary's expectations and faults).
+ */
+export class Analyser {
+  private readonly marks: Mark[] = [];
+  private readonly actorSet = new Set<string>();
+  private readonly messages: number[] = [];
+  private readonly armedBy: number[] = [];
+  private readonly dueUs: number[] = [];
+  /** Events taken so far. */
+  private done = 0;
 
   // Instance status tracking for the charts: one slot per instance of every cluster.
-  const clusterBase: number[] = [];
-  let total = 0;
-  for (const c of world.clusters) {
-    clusterBase.push(total);
-    total += c.instances.length;
-  }
-  const ready = new Uint8Array(total);
-  const roleOf = new Int32Array(total).fill(-1);
-  const roleIds: string[] = [];
-  const roleIndex = new Map<string, number>();
-  world.clusters.forEach((c, ci) => {
-    c.instances.forEach((inst, ii) => {
-      const slot = clusterBase[ci]! + ii;
-      let r = roleIndex.get(inst.role);
-      if (r === undefined) {
-        r = roleIds.length;
-        roleIds.push(inst.role);
-        roleIndex.set(inst.role, r);
-      }
-      roleOf[slot] = r;
-      ready[slot] = inst.status === INSTANCE_READY ? 1 : 0;
-    });
-  });
-  const readyCount = new Int32Array(roleIds.length);
-  const roleSize = new Int32Array(roleIds.length);
-  let readyTotal = 0;
-  for (let s = 0; s < total; s++) {
-    const r = roleOf[s]!;
-    roleSize[r]!++;
-    if (ready[s]) {
-      readyCount[r]!++;
-      readyTotal++;
-    }
-  }
-  let rolesUp = 0;
-  for (let r = 0; r < roleIds.length; r++) if (readyCount[r]! > 0) rolesUp++;
-  const readySeries = roleIds.map((id, r) => new SeriesBuilder(id, readyCount[r]!));
-  const upShare = new SeriesBuilder('roles with a Ready instance', roleIds.length ? rolesUp / roleIds.length : 1);
-  const readyShare = new SeriesBuilder('instances Ready', total ? readyTotal / total : 1);
-  const sec = { allowed: 0, denied: 0, violation: 0 };
-  const allowedS = new SeriesBuilder('allowed', 0);
-  const deniedS = new SeriesBuilder('denied', 0);
-  const violationS = new SeriesBuilder('violations', 0);
+  private readonly clusterBase: number[] = [];
+  private readonly total: number;
+  private readonly ready: Uint8Array;
+  private readonly roleOf: Int32Array;
+  private readonly roleIds: string[] = [];
+  private readonly readyCount: Int32Array;
+  private readyTotal = 0;
+  private rolesUp = 0;
+  private readonly readySeries: SeriesBuilder[];
+  private readonly upShare: SeriesBuilder;
+  private readonly readyShare: SeriesBuilder;
+  private readonly sec = { allowed: 0, denied: 0, violation: 0 };
+  private readonly allowedS = new SeriesBuilder('allowed', 0);
+  private readonly deniedS = new SeriesBuilder('denied', 0);
+  private readonly violationS = new SeriesBuilder('violations', 0);
+  // Per event kind, found once: its count so far and the mark it makes (one map look-up per event).
+  private readonly kindInfo = new Map<string, { count: number; mark: MarkKind | undefined; scripted: boolean }>();
 
-  const setReady = (slot: number, isReady: boolean, t: number): void => {
+  constructor(world: World) {
+    let total = 0;
+    for (const c of world.clusters) {
+      this.clusterBase.push(total);
+      total += c.instances.length;
+    }
+    this.total = total;
+    const ready = new Uint8Array(total);
+    const roleOf = new Int32Array(total).fill(-1);
+    const roleIds = this.roleIds;
+    const roleIndex = new Map<string, number>();
+    world.clusters.forEach((c, ci) => {
+      c.instances.forEach((inst, ii) => {
+        const slot = this.clusterBase[ci]! + ii;
+        let r = roleIndex.get(inst.role);
+        if (r === undefined) {
+          r = roleIds.length;
+          roleIds.push(inst.role);
+          roleIndex.set(inst.role, r);
+        }
+        roleOf[slot] = r;
+        ready[slot] = inst.status === INSTANCE_READY ? 1 : 0;
+      });
+    });
+    const readyCount = new Int32Array(roleIds.length);
+    const roleSize = new Int32Array(roleIds.length);
+    for (let s = 0; s < total; s++) {
+      const r = roleOf[s]!;
+      roleSize[r]!++;
+      if (ready[s]) {
+        readyCount[r]!++;
+        this.readyTotal++;
+      }
+    }
+    for (let r = 0; r < roleIds.length; r++) if (readyCount[r]! > 0) this.rolesUp++;
+    this.ready = ready;
+    this.roleOf = roleOf;
+    this.readyCount = readyCount;
+    this.readySeries = roleIds.map((id, r) => new SeriesBuilder(id, readyCount[r]!));
+    this.upShare = new SeriesBuilder('roles with a Ready instance', roleIds.length ? this.rolesUp / roleIds.length : 1);
+    this.readyShare = new SeriesBuilder('instances Ready', total ? this.readyTotal / total : 1);
+  }
+
+  private setReady(slot: number, isReady: boolean, t: number): void {
+    const ready = this.ready;
     const was = ready[slot] === 1;
     if (was === isReady) return;
     ready[slot] = isReady ? 1 : 0;
-    const r = roleOf[slot]!;
+    const r = this.roleOf[slot]!;
     if (r < 0) return;
-    const before = readyCount[r]!;
+    const before = this.readyCount[r]!;
     const after = before + (isReady ? 1 : -1);
-    readyCount[r] = after;
-    readyTotal += isReady ? 1 : -1;
-    if (before === 0 && after > 0) rolesUp++;
-    if (before > 0 && after === 0) rolesUp--;
-    readySeries[r]!.set(t, after);
-    upShare.set(t, roleIds.length ? rolesUp / roleIds.length : 1);
-    readyShare.set(t, total ? readyTotal / total : 1);
-  };
-
-  // Per event kind, found once: its count so far and the mark it makes (one map look-up per event).
-  const kindInfo = new Map<string, { count: number; mark: MarkKind | undefined; scripted: boolean }>();
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    let info = kindInfo.get(e.k);
-    if (info === undefined) {
-      info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116 };
-      kindInfo.set(e.k, info);
-    }
-    info.count++;
-    if (e.m) {
-      messages.push(i);
-      actorSet.add(e.m.from);
-      actorSet.add(e.m.to);
-    }
-    if (e.d) {
-      for (const d of e.d) {
-        armedBy.push(i);
-        dueUs.push(d.t);
-      }
-    }
-    if (info.mark !== undefined) marks.push({ kind: info.mark, t: e.t, event: i, label: e.x });
-
-    // Cheap test first ('t'): almost no event is a scripted attempt (traffic.*).
-    const verdict = info.scripted ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
-    if (verdict) {
-      sec[verdict]++;
-      if (verdict === 'allowed') allowedS.set(e.t, sec.allowed);
-      else if (verdict === 'denied') deniedS.set(e.t, sec.denied);
-      else violationS.set(e.t, sec.violation);
-    }
-
-    const patches = e.p;
-    if (!patches) continue;
-    for (const p of patches) {
-      // Only patches of an instance (`clusters/<c>/instances/<i>[/status]`, as `pathTarget` reads them) count here;
-      // tested without building the target, as this runs for every patch of the run.
-      const path = p.path;
-      if (path[0] !== 'clusters' || path[2] !== 'instances') continue;
-      const ci = pathIndex(path[1]);
-      const ii = pathIndex(path[3]);
-      if (ci < 0 || ii < 0) continue;
-      const base = clusterBase[ci];
-      if (base === undefined) continue;
-      const slot = base + ii;
-      if (slot >= total) continue;
-      if (path.length === 4) {
-        if (p.op === 'remove') setReady(slot, false, e.t);
-        else setReady(slot, (p.value as { status?: string } | undefined)?.status === INSTANCE_READY, e.t);
-      } else if (path.length === 5 && path[4] === 'status' && p.op !== 'remove') {
-        setReady(slot, p.value === INSTANCE_READY, e.t);
-      }
-    }
+    this.readyCount[r] = after;
+    this.readyTotal += isReady ? 1 : -1;
+    if (before === 0 && after > 0) this.rolesUp++;
+    if (before > 0 && after === 0) this.rolesUp--;
+    const roles = this.roleIds.length;
+    this.readySeries[r]!.set(t, after);
+    this.upShare.set(t, roles ? this.rolesUp / roles : 1);
+    this.readyShare.set(t, this.total ? this.readyTotal / this.total : 1);
   }
 
-  // Failed expectations from the summary, placed where they were decided (or at the end of the run).
-  for (const x of timeline.summary?.expectations ?? []) {
-    if (x.passed) continue;
-    marks.push({
-      kind: 'expectation',
-      t: x.atUs ?? timeline.durationUs,
-      event: -1,
-      label: `failed: ${x.name} (measured ${x.measured}, bound ${x.bound})`,
-    });
+  /** Takes the events after those already taken, up to (not including) `end`. */
+  add(events: Timeline['events'], end: number): void {
+    const { marks, actorSet, messages, armedBy, dueUs, kindInfo, clusterBase, total, sec } = this;
+    for (let i = this.done; i < end; i++) {
+      const e = events[i]!;
+      let info = kindInfo.get(e.k);
+      if (info === undefined) {
+        info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116 };
+        kindInfo.set(e.k, info);
+      }
+      info.count++;
+      if (e.m) {
+        messages.push(i);
+        actorSet.add(e.m.from);
+        actorSet.add(e.m.to);
+      }
+      if (e.d) {
+        for (const d of e.d) {
+          armedBy.push(i);
+          dueUs.push(d.t);
+        }
+      }
+      if (info.mark !== undefined) marks.push({ kind: info.mark, t: e.t, event: i, label: e.x });
+
+      // Cheap test first ('t'): almost no event is a scripted attempt (traffic.*).
+      const verdict = info.scripted ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
+      if (verdict) {
+        sec[verdict]++;
+        if (verdict === 'allowed') this.allowedS.set(e.t, sec.allowed);
+        else if (verdict === 'denied') this.deniedS.set(e.t, sec.denied);
+        else this.violationS.set(e.t, sec.violation);
+      }
+
+      const patches = e.p;
+      if (!patches) continue;
+      for (const p of patches) {
+        // Only patches of an instance (`clusters/<c>/instances/<i>[/status]`, as `pathTarget` reads them) count
+        // here; tested without building the target, as this runs for every patch of the run.
+        const path = p.path;
+        if (path[0] !== 'clusters' || path[2] !== 'instances') continue;
+        const ci = pathIndex(path[1]);
+        const ii = pathIndex(path[3]);
+        if (ci < 0 || ii < 0) continue;
+        const base = clusterBase[ci];
+        if (base === undefined) continue;
+        const slot = base + ii;
+        if (slot >= total) continue;
+        if (path.length === 4) {
+          if (p.op === 'remove') this.setReady(slot, false, e.t);
+          else this.setReady(slot, (p.value as { status?: string } | undefined)?.status === INSTANCE_READY, e.t);
+        } else if (path.length === 5 && path[4] === 'status' && p.op !== 'remove') {
+          this.setReady(slot, p.value === INSTANCE_READY, e.t);
+        }
+      }
+    }
+    if (end > this.done) this.done = end;
   }
-  marks.sort((a, b) => a.t - b.t || a.event - b.event);
 
-  const faults: FaultWindow[] = (timeline.summary?.faults ?? [])
-    .map((f) => ({
-      id: f.id,
-      kind: f.kind,
-      target: f.target,
-      startUs: f.atUs,
-      endUs: f.recoveredAtUs ?? timeline.durationUs,
-      detectedUs: f.detectedAtUs,
-      recoveredUs: f.recoveredAtUs,
-      event: f.event,
-    }))
-    .sort((a, b) => a.startUs - b.startUs || a.event - b.event);
+  /** The analysis of `timeline`, whose events were all taken (those not yet taken are taken now). */
+  finish(timeline: Timeline): Analysis {
+    const events = timeline.events;
+    this.add(events, events.length);
+    const { marks, armedBy, dueUs, kindInfo } = this;
+    // Failed expectations from the summary, placed where they were decided (or at the end of the run).
+    for (const x of timeline.summary?.expectations ?? []) {
+      if (x.passed) continue;
+      marks.push({
+        kind: 'expectation',
+        t: x.atUs ?? timeline.durationUs,
+        event: -1,
+        label: `failed: ${x.name} (measured ${x.measured}, bound ${x.bound})`,
+      });
+    }
+    marks.sort((a, b) => a.t - b.t || a.event - b.event);
 
-  const order = Int32Array.from(dueUs.keys());
-  order.sort((a, b) => dueUs[a]! - dueUs[b]! || armedBy[a]! - armedBy[b]!);
+    const faults: FaultWindow[] = (timeline.summary?.faults ?? [])
+      .map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        target: f.target,
+        startUs: f.atUs,
+        endUs: f.recoveredAtUs ?? timeline.durationUs,
+        detectedUs: f.detectedAtUs,
+        recoveredUs: f.recoveredAtUs,
+        event: f.event,
+      }))
+      .sort((a, b) => a.startUs - b.startUs || a.event - b.event);
 
-  return {
-    durationUs: timeline.durationUs,
-    marks,
-    faults,
-    kinds: [...kindInfo]
-      .map(([kind, { count }]) => ({ kind, count }))
-      .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
-    bySubject: new SubjectIndex(events),
-    actors: [...actorSet],
-    messages: Int32Array.from(messages),
-    deadlines: { armedBy: Int32Array.from(armedBy), dueUs: Float64Array.from(dueUs), order },
-    readyByRole: readySeries.map((s) => s.build()),
-    availability: [upShare.build(), readyShare.build()],
-    security: [allowedS.build(), deniedS.build(), violationS.build()],
-  };
+    const order = Int32Array.from(dueUs.keys());
+    order.sort((a, b) => dueUs[a]! - dueUs[b]! || armedBy[a]! - armedBy[b]!);
+
+    return {
+      durationUs: timeline.durationUs,
+      marks,
+      faults,
+      kinds: [...kindInfo]
+        .map(([kind, { count }]) => ({ kind, count }))
+        .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
+      bySubject: new SubjectIndex(events),
+      actors: [...this.actorSet],
+      messages: Int32Array.from(this.messages),
+      deadlines: { armedBy: Int32Array.from(armedBy), dueUs: Float64Array.from(dueUs), order },
+      readyByRole: this.readySeries.map((s) => s.build()),
+      availability: [this.upShare.build(), this.readyShare.build()],
+      security: [this.allowedS.build(), this.deniedS.build(), this.violationS.build()],
+    };
+  }
 }
 
 /** A path segment as an index (as `pathTarget` reads it: a number, or a string of digits), or -1. */
