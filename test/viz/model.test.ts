@@ -3,7 +3,7 @@ import { applyPatches, enablePatches, produceWithPatches } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../../sim/spec/world.js';
 import type { Patch } from '../../sim/trace/format.js';
-import { analyse, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
+import { analyse, orderByDue, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
 import { causeChain } from '../../viz/src/model/cause.js';
 import { EntityIndex, pathTarget } from '../../viz/src/model/entities.js';
 import { filterEvents, NO_FILTER } from '../../viz/src/model/filter.js';
@@ -149,6 +149,35 @@ describe('analysis', () => {
     expect(kindLabel({ k: 'traffic.connect', i: 'attack' })).toBe('traffic.connect · attack');
     expect(kindLabel({ k: 'fault.start' })).toBe('fault.start');
     for (const i of ['user', 'admin', 'service', 'pipeline']) expect(intentLabel({ i })).not.toMatch(/attack/);
+  });
+});
+
+describe('deadlines by due time', () => {
+  const byComparison = (due: number[]): number[] => [
+    ...Int32Array.from(due.keys()).sort((a, b) => due[a]! - due[b]! || a - b),
+  ];
+
+  it('orders like a stable comparison sort, for due times of every size and many ties', () => {
+    const due = fc.oneof(
+      fc.integer({ min: 0, max: 20 }),
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      fc.integer({ min: 2 ** 36, max: 2 ** 36 + 50 }),
+      fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+    );
+    fc.assert(
+      fc.property(fc.array(due, { maxLength: 400 }), (xs) => {
+        expect([...orderByDue(xs)]).toEqual(byComparison(xs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('falls back to comparing when a due time is not a whole number of microseconds in range', () => {
+    for (const odd of [1.5, -3, 2 ** 48, 2 ** 60]) {
+      const xs = [7, odd, 3, 7, 0, odd, 2 ** 40];
+      expect([...orderByDue(xs)]).toEqual(byComparison(xs));
+    }
+    expect([...orderByDue([])]).toEqual([]);
   });
 });
 

@@ -305,8 +305,9 @@ export class Analyser {
       }))
       .sort((a, b) => a.startUs - b.startUs || a.event - b.event);
 
-    const order = Int32Array.from(dueUs.keys());
-    order.sort((a, b) => dueUs[a]! - dueUs[b]! || armedBy[a]! - armedBy[b]!);
+    // Deadlines are taken in the order of the events that armed them, so "by due time, then by arming event" is a
+    // stable sort by due time.
+    const order = orderByDue(dueUs);
 
     return {
       durationUs: timeline.durationUs,
@@ -372,4 +373,64 @@ export function lastAtOrBefore(sorted: ArrayLike<number>, v: number): number {
 export function valueAt(s: StepSeries, t: number): number {
   const i = lastAtOrBefore(s.times, t);
   return i < 0 ? (s.values[0] ?? 0) : s.values[i]!;
+}
+
+/** Due times up to this (µs, about 8.9 years) are sorted by their digits; anything else by comparison. */
+const RADIX_MAX = 2 ** 48 - 1;
+const DIGIT_BITS = 12;
+const DIGIT_MASK = (1 << DIGIT_BITS) - 1;
+const HALF = 2 ** 24;
+
+/**
+ * The indices of `dueUs` ordered by due time, ties in index order (a stable sort): what
+ * `Int32Array.from(dueUs.keys()).sort((a, b) => dueUs[a] - dueUs[b] || a - b)` gives, many times faster for the
+ * hundreds of thousands of deadlines of a large run — a least-significant-digit radix sort over 12-bit digits of the
+ * integer microseconds, as many digits as the latest due time needs. Any due time that is not such an integer
+ * (never written by the engine) falls back to that comparison sort.
+ */
+export function orderByDue(dueUs: ArrayLike<number>): Int32Array {
+  const n = dueUs.length;
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = dueUs[i]!;
+    if (!(v >= 0 && v <= RADIX_MAX && Number.isInteger(v))) {
+      return order.sort((a, b) => dueUs[a]! - dueUs[b]! || a - b);
+    }
+    if (v > max) max = v;
+  }
+  // Each due time as two 24-bit halves, each half two digits.
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = dueUs[i]!;
+    const h = Math.floor(v / HALF);
+    hi[i] = h;
+    lo[i] = v - h * HALF;
+  }
+  let digits = 1;
+  while (digits < 4 && max >= 2 ** (DIGIT_BITS * digits)) digits++;
+  let next = new Int32Array(n);
+  const counts = new Int32Array(DIGIT_MASK + 1);
+  for (let d = 0; d < digits; d++) {
+    const half = d < 2 ? lo : hi;
+    const shift = (d % 2) * DIGIT_BITS;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(half[i]! >>> shift) & DIGIT_MASK]!++;
+    let sum = 0;
+    for (let b = 0; b <= DIGIT_MASK; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const idx = order[i]!;
+      next[counts[(half[idx]! >>> shift) & DIGIT_MASK]!++] = idx;
+    }
+    const swap = order;
+    order = next;
+    next = swap;
+  }
+  return order;
 }
