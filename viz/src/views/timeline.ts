@@ -18,6 +18,8 @@ const AXIS_H = 18;
 const HEIGHT = FOCUS_TOP + FOCUS_H + AXIS_H;
 /** Beyond this many marks in view, marks are drawn as one tick per pixel column. */
 const MAX_MARKS = 1500;
+/** A small number per mark kind (below 8), for thinning. */
+const KIND_INDEX: Record<Mark['kind'], number> = { fault: 0, 'fault-end': 1, detect: 2, recover: 3, expectation: 4 };
 /** Pending deadlines drawn at most, and how often they are refreshed while playing (ms). */
 const MAX_PENDING_DRAWN = 120;
 const PENDING_REFRESH_MS = 200;
@@ -252,9 +254,10 @@ export class TimelineView {
     const thinned = marks.length > MAX_MARKS;
     if (thinned) {
       // Too many to draw one by one: keep the first mark of each kind in each pixel column.
-      const seen = new Set<string>();
+      // One number per (column, kind): a string per mark would cost a million allocations on a large run.
+      const seen = new Set<number>();
       marks = marks.filter((m) => {
-        const key = `${m.kind}:${Math.round(x(m.t))}`;
+        const key = Math.round(x(m.t)) * 8 + KIND_INDEX[m.kind];
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
