@@ -3,7 +3,8 @@ import { applyPatches, enablePatches, produceWithPatches } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../../sim/spec/world.js';
 import type { Patch } from '../../sim/trace/format.js';
-import { analyse, orderByDue, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
+import type { Timeline } from '../../sim/trace/index.js';
+import { Analyser, analyse, orderByDue, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
 import { causeChain } from '../../viz/src/model/cause.js';
 import { EntityIndex, pathTarget } from '../../viz/src/model/entities.js';
 import { filterEvents, NO_FILTER } from '../../viz/src/model/filter.js';
@@ -127,6 +128,36 @@ describe('analysis', () => {
     expect(valueAt(web, 181_000_000)).toBe(3); // restarted
     expect(valueAt(web, 300_000_000)).toBe(2); // node down
     expect(valueAt(web, 961_000_000)).toBe(3); // healed
+  });
+
+  it('indexes the heartbeat: polls by the node polled, silent events by node, in one pass and a piece at a time', () => {
+    const beat = (t: number, k: string, s: string) => ({ t, k, s, c: -1, x: '' }) as Timeline['events'][number];
+    const events = [
+      ...tl.events,
+      beat(1_000_000_000, 'msg.poll', 'ha:c0-r0-n1'),
+      beat(1_000_000_001, 'msg.poll', 'ha:c0-r0-n0'),
+      beat(1_000_000_002, 'node.silent', 'c0-r0-n1'),
+      beat(1_000_000_003, 'msg.poll', 'ha:c0-r0-n1'),
+    ];
+    const n = tl.events.length;
+    const withBeats = { ...tl, events } as Timeline;
+    const whole = analyse(withBeats).heartbeats;
+    // The reference: one pass over the events, as the topology view made it.
+    const polls = new Map<string, number[]>();
+    const silent = new Map<string, number[]>();
+    events.forEach((e, i) => {
+      if (e.k === 'msg.poll') polls.set(e.s.slice(3), [...(polls.get(e.s.slice(3)) ?? []), i]);
+      if (e.k === 'node.silent') silent.set(e.s, [...(silent.get(e.s) ?? []), i]);
+    });
+    const pack = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
+    const expected = { polls: pack(polls), silent: pack(silent) };
+    expect(expected.polls.get('c0-r0-n1')).toContain(n + 3);
+    expect(expected.polls.get('c0-r0-n0')).toContain(n + 1);
+    expect([...expected.silent.get('c0-r0-n1')!].at(-1)).toBe(n + 2);
+    expect(whole).toEqual(expected);
+    const pieces = new Analyser(withBeats.initial);
+    pieces.add(events, n + 2);
+    expect(pieces.finish(withBeats).heartbeats).toEqual(expected);
   });
 
   it('finds the events of a subject, and the actors of messages', () => {

@@ -58,6 +58,11 @@ export interface Analysis {
   readonly availability: readonly StepSeries[];
   /** Cumulative security outcomes: allowed, denied, violations. */
   readonly security: readonly StepSeries[];
+  /**
+   * The heartbeat's recorded events, ascending: the FC's polls (`msg.poll`) by the node they were sent to (the
+   * subject's part after its first `:`), and the `node.silent` events by node.
+   */
+  readonly heartbeats: { readonly polls: Map<string, Int32Array>; readonly silent: Map<string, Int32Array> };
 }
 
 const INSTANCE_READY: InstanceStatus = 'Ready';
@@ -153,7 +158,12 @@ export class Analyser {
   private readonly deniedS = new SeriesBuilder('denied', 0);
   private readonly violationS = new SeriesBuilder('violations', 0);
   // Per event kind, found once: its count so far and the mark it makes (one map look-up per event).
-  private readonly kindInfo = new Map<string, { count: number; mark: MarkKind | undefined; scripted: boolean }>();
+  private readonly kindInfo = new Map<
+    string,
+    { count: number; mark: MarkKind | undefined; scripted: boolean; beat: Map<string, number[]> | null }
+  >();
+  private readonly polls = new Map<string, number[]>();
+  private readonly silent = new Map<string, number[]>();
 
   constructor(world: World) {
     let total = 0;
@@ -224,7 +234,8 @@ export class Analyser {
       const e = events[i]!;
       let info = kindInfo.get(e.k);
       if (info === undefined) {
-        info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116 };
+        const beat = e.k === 'msg.poll' ? this.polls : e.k === 'node.silent' ? this.silent : null;
+        info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116, beat };
         kindInfo.set(e.k, info);
       }
       info.count++;
@@ -240,6 +251,12 @@ export class Analyser {
         }
       }
       if (info.mark !== undefined) marks.push({ kind: info.mark, t: e.t, event: i, label: e.x });
+      if (info.beat !== null) {
+        const key = info.beat === this.polls ? e.s.slice(e.s.indexOf(':') + 1) : e.s;
+        const list = info.beat.get(key);
+        if (list) list.push(i);
+        else info.beat.set(key, [i]);
+      }
 
       // Cheap test first ('t'): almost no event is a scripted attempt (traffic.*).
       const verdict = info.scripted ? securityVerdict(e.k, e.m?.ok, e.x) : undefined;
@@ -323,6 +340,7 @@ export class Analyser {
       readyByRole: this.readySeries.map((s) => s.build()),
       availability: [this.upShare.build(), this.readyShare.build()],
       security: [this.allowedS.build(), this.deniedS.build(), this.violationS.build()],
+      heartbeats: { polls: packLists(this.polls), silent: packLists(this.silent) },
     };
   }
 }
@@ -373,6 +391,10 @@ export function lastAtOrBefore(sorted: ArrayLike<number>, v: number): number {
 export function valueAt(s: StepSeries, t: number): number {
   const i = lastAtOrBefore(s.times, t);
   return i < 0 ? (s.values[0] ?? 0) : s.values[i]!;
+}
+
+function packLists(m: Map<string, number[]>): Map<string, Int32Array> {
+  return new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
 }
 
 /** Due times up to this (µs, about 8.9 years) are sorted by their digits; anything else by comparison. */
