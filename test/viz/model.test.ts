@@ -1,3 +1,4 @@
+import * as d3 from 'd3';
 import fc from 'fast-check';
 import { applyPatches, enablePatches, produceWithPatches } from 'immer';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { layoutTopology, type TopologySink } from '../../viz/src/model/topology-
 import { descendsFrom, eventMatches, findMatch } from '../../viz/src/model/tour-match.js';
 import { CowBatch } from '../../viz/src/replay/cow.js';
 import { formatUrlState, parseUrlState } from '../../viz/src/url-state.js';
+import { linearOf } from '../../viz/src/views/linear.js';
 import { tinyTimeline, tinyWorld } from './fixture.js';
 
 enablePatches();
@@ -209,6 +211,20 @@ describe('deadlines by due time', () => {
       expect([...orderByDue(xs)]).toEqual(byComparison(xs));
     }
     expect([...orderByDue([])]).toEqual([]);
+  });
+});
+
+describe('linear scales as plain functions', () => {
+  it('give exactly the numbers d3 gives, clamped or not, inside and outside the domain', () => {
+    const num = fc.double({ min: -1e12, max: 1e12, noNaN: true });
+    fc.assert(
+      fc.property(num, num, num, num, fc.boolean(), fc.array(num, { maxLength: 20 }), (a, b, r0, r1, clamp, vs) => {
+        const scale = d3.scaleLinear().domain([a, b]).range([r0, r1]).clamp(clamp);
+        const f = linearOf(scale);
+        for (const v of [a, b, (a + b) / 2, ...vs]) expect(Object.is(f(v), scale(v)), `${v}`).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
