@@ -5,6 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPatches, enablePatches } from 'immer';
@@ -553,6 +555,42 @@ describe('viewer (Chromium)', () => {
     );
     expect(Number(await topo.getAttribute('data-summaries'))).toBe(8);
     await shoot(page, '.tab-body', 'topology-racks');
+  });
+
+  it("lays out the run's panels unseen while a linked timeline loads, so the views draw the run once at their size", async () => {
+    // The timeline is served by a server of its own that holds the answer until the page has been looked at.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow = createServer((_req, res) => {
+      void held.then(() => {
+        res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+        res.end(readFileSync(quickPath));
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = slow.address() as AddressInfo;
+      const page = await openPage(`?timeline=${encodeURIComponent(`http://127.0.0.1:${port}/held.timeline.json`)}`);
+      await page.waitForSelector('.app.loading');
+      // Unseen but in place: the timeline panel has its width already; the welcome is not shown meanwhile.
+      const box = await page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('[data-testid=timeline]')!;
+        return { width: el.clientWidth, visibility: getComputedStyle(el).visibility };
+      });
+      expect(box.width).toBeGreaterThan(600);
+      expect(box.visibility).toBe('hidden');
+      expect(await page.locator('[data-testid=welcome]').isVisible()).toBe(false);
+      release();
+      await waitForRun(page, quick.traceHash);
+      expect(await page.locator('.app.loading').count()).toBe(0);
+      expect(await page.locator('[data-testid=timeline]').isVisible()).toBe(true);
+      expect(await page.locator('[data-testid=event-log]').isVisible()).toBe(true);
+    } finally {
+      release();
+      await new Promise((r) => slow.close(r));
+    }
   });
 
   it('opens a timeline dropped on the page', async () => {

@@ -1,9 +1,11 @@
+import * as d3 from 'd3';
 import fc from 'fast-check';
 import { applyPatches, enablePatches, produceWithPatches } from 'immer';
 import { describe, expect, it } from 'vitest';
 import type { World } from '../../sim/spec/world.js';
 import type { Patch } from '../../sim/trace/format.js';
-import { analyse, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
+import type { Timeline } from '../../sim/trace/index.js';
+import { Analyser, analyse, orderByDue, securityVerdict, valueAt } from '../../viz/src/model/analysis.js';
 import { causeChain } from '../../viz/src/model/cause.js';
 import { EntityIndex, pathTarget } from '../../viz/src/model/entities.js';
 import { filterEvents, NO_FILTER } from '../../viz/src/model/filter.js';
@@ -17,6 +19,7 @@ import { layoutTopology, type TopologySink } from '../../viz/src/model/topology-
 import { descendsFrom, eventMatches, findMatch } from '../../viz/src/model/tour-match.js';
 import { CowBatch } from '../../viz/src/replay/cow.js';
 import { formatUrlState, parseUrlState } from '../../viz/src/url-state.js';
+import { linearOf } from '../../viz/src/views/linear.js';
 import { tinyTimeline, tinyWorld } from './fixture.js';
 
 enablePatches();
@@ -129,6 +132,36 @@ describe('analysis', () => {
     expect(valueAt(web, 961_000_000)).toBe(3); // healed
   });
 
+  it('indexes the heartbeat: polls by the node polled, silent events by node, in one pass and a piece at a time', () => {
+    const beat = (t: number, k: string, s: string) => ({ t, k, s, c: -1, x: '' }) as Timeline['events'][number];
+    const events = [
+      ...tl.events,
+      beat(1_000_000_000, 'msg.poll', 'ha:c0-r0-n1'),
+      beat(1_000_000_001, 'msg.poll', 'ha:c0-r0-n0'),
+      beat(1_000_000_002, 'node.silent', 'c0-r0-n1'),
+      beat(1_000_000_003, 'msg.poll', 'ha:c0-r0-n1'),
+    ];
+    const n = tl.events.length;
+    const withBeats = { ...tl, events } as Timeline;
+    const whole = analyse(withBeats).heartbeats;
+    // The reference: one pass over the events, as the topology view made it.
+    const polls = new Map<string, number[]>();
+    const silent = new Map<string, number[]>();
+    events.forEach((e, i) => {
+      if (e.k === 'msg.poll') polls.set(e.s.slice(3), [...(polls.get(e.s.slice(3)) ?? []), i]);
+      if (e.k === 'node.silent') silent.set(e.s, [...(silent.get(e.s) ?? []), i]);
+    });
+    const pack = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
+    const expected = { polls: pack(polls), silent: pack(silent) };
+    expect(expected.polls.get('c0-r0-n1')).toContain(n + 3);
+    expect(expected.polls.get('c0-r0-n0')).toContain(n + 1);
+    expect([...expected.silent.get('c0-r0-n1')!].at(-1)).toBe(n + 2);
+    expect(whole).toEqual(expected);
+    const pieces = new Analyser(withBeats.initial);
+    pieces.add(events, n + 2);
+    expect(pieces.finish(withBeats).heartbeats).toEqual(expected);
+  });
+
   it('finds the events of a subject, and the actors of messages', () => {
     expect(Array.from(a.bySubject.get('c0-r0-n1')!)).toEqual([8, 10, 11, 14, 15]);
     expect(a.bySubject.get('nobody')).toBeUndefined();
@@ -149,6 +182,49 @@ describe('analysis', () => {
     expect(kindLabel({ k: 'traffic.connect', i: 'attack' })).toBe('traffic.connect · attack');
     expect(kindLabel({ k: 'fault.start' })).toBe('fault.start');
     for (const i of ['user', 'admin', 'service', 'pipeline']) expect(intentLabel({ i })).not.toMatch(/attack/);
+  });
+});
+
+describe('deadlines by due time', () => {
+  const byComparison = (due: number[]): number[] => [
+    ...Int32Array.from(due.keys()).sort((a, b) => due[a]! - due[b]! || a - b),
+  ];
+
+  it('orders like a stable comparison sort, for due times of every size and many ties', () => {
+    const due = fc.oneof(
+      fc.integer({ min: 0, max: 20 }),
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      fc.integer({ min: 2 ** 36, max: 2 ** 36 + 50 }),
+      fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+    );
+    fc.assert(
+      fc.property(fc.array(due, { maxLength: 400 }), (xs) => {
+        expect([...orderByDue(xs)]).toEqual(byComparison(xs));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('falls back to comparing when a due time is not a whole number of microseconds in range', () => {
+    for (const odd of [1.5, -3, 2 ** 48, 2 ** 60]) {
+      const xs = [7, odd, 3, 7, 0, odd, 2 ** 40];
+      expect([...orderByDue(xs)]).toEqual(byComparison(xs));
+    }
+    expect([...orderByDue([])]).toEqual([]);
+  });
+});
+
+describe('linear scales as plain functions', () => {
+  it('give exactly the numbers d3 gives, clamped or not, inside and outside the domain', () => {
+    const num = fc.double({ min: -1e12, max: 1e12, noNaN: true });
+    fc.assert(
+      fc.property(num, num, num, num, fc.boolean(), fc.array(num, { maxLength: 20 }), (a, b, r0, r1, clamp, vs) => {
+        const scale = d3.scaleLinear().domain([a, b]).range([r0, r1]).clamp(clamp);
+        const f = linearOf(scale);
+        for (const v of [a, b, (a + b) / 2, ...vs]) expect(Object.is(f(v), scale(v)), `${v}`).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -311,6 +311,9 @@ const page = h(
   tours.el,
   help.el,
 );
+// While a linked timeline loads, the run's panels are laid out (hidden), so that every view knows its size when the
+// run arrives and draws it once, rather than at the size of a hidden panel and again when its size is known.
+if (linked) page.classList.add('loading');
 document.getElementById('app')!.replaceWith(page);
 app.notify('run', 'status');
 
@@ -334,6 +337,7 @@ app.onFrame((c) => {
   const run = app.run;
   if (c.has('run')) {
     page.classList.toggle('has-run', !!run);
+    if (run) page.classList.remove('loading');
     if (run) {
       const tl = run.timeline;
       runInfo.textContent = `${tl.scenario.name} · seed ${tl.seed} · ${tl.events.length.toLocaleString('en')} events · hash ${tl.traceHash}`;
@@ -459,8 +463,10 @@ async function restoreFromUrl(): Promise<void> {
   if (s.tab && s.tab in tabs) showTab(s.tab as TourTab);
   else showTab('topology');
   let ok = false;
-  if (s.timeline) ok = await session.openUrl(s.timeline);
-  else if (s.scenario) {
+  if (s.timeline) {
+    ok = await session.openUrl(s.timeline);
+    if (!app.run) page.classList.remove('loading');
+  } else if (s.scenario) {
     scenarioSelect.value = s.scenario;
     if (s.seed !== undefined) seedInput.value = String(s.seed);
     ok = await session.runScenario(s.scenario, s.seed);

@@ -9,6 +9,7 @@ import { MARK_COLOURS } from '../colours.js';
 import type { Mark } from '../model/analysis.js';
 import { pendingDeadlines, upcomingFaults } from '../model/pending.js';
 import { formatClock, formatDuration, timeTicks } from '../model/time.js';
+import { linearOf } from './linear.js';
 
 const M = { left: 12, right: 12 };
 const OVERVIEW_H = 26;
@@ -18,6 +19,8 @@ const AXIS_H = 18;
 const HEIGHT = FOCUS_TOP + FOCUS_H + AXIS_H;
 /** Beyond this many marks in view, marks are drawn as one tick per pixel column. */
 const MAX_MARKS = 1500;
+/** A small number per mark kind (below 8), for thinning. */
+const KIND_INDEX: Record<Mark['kind'], number> = { fault: 0, 'fault-end': 1, detect: 2, recover: 3, expectation: 4 };
 /** Pending deadlines drawn at most, and how often they are refreshed while playing (ms). */
 const MAX_PENDING_DRAWN = 120;
 const PENDING_REFRESH_MS = 200;
@@ -252,9 +255,11 @@ export class TimelineView {
     const thinned = marks.length > MAX_MARKS;
     if (thinned) {
       // Too many to draw one by one: keep the first mark of each kind in each pixel column.
-      const seen = new Set<string>();
+      // One number per (column, kind): a string per mark would cost a million allocations on a large run.
+      const seen = new Set<number>();
+      const px = linearOf(x);
       marks = marks.filter((m) => {
-        const key = `${m.kind}:${Math.round(x(m.t))}`;
+        const key = Math.round(px(m.t)) * 8 + KIND_INDEX[m.kind];
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
@@ -268,7 +273,8 @@ export class TimelineView {
       expectation: 66,
     };
     gm.attr('data-count', marks.length);
-    gm.selectAll<SVGPathElement, Mark>('path')
+    const paths = gm
+      .selectAll<SVGPathElement, Mark>('path')
       .data(marks)
       .join('path')
       .attr('class', (m) => `mark mark-${m.kind}`)
@@ -282,12 +288,16 @@ export class TimelineView {
           this.app.pause();
           this.app.seekTime(m.t);
         }
-      })
-      .selectAll('title')
-      // Thousands of tooltips cost more DOM than they help; zoomed in, every mark has one.
-      .data((m) => (thinned ? [] : [m]))
-      .join('title')
-      .text((m) => `${formatClock(m.t)} — ${m.label}`);
+      });
+    // Thousands of tooltips cost more DOM than they help; zoomed in, every mark has one. (Thinned, the titles are
+    // only removed, without a data join per mark.)
+    if (thinned) paths.selectAll('title').remove();
+    else
+      paths
+        .selectAll('title')
+        .data((m) => [m])
+        .join('title')
+        .text((m) => `${formatClock(m.t)} — ${m.label}`);
   }
 
   private drawPlayhead(structural = false): void {
@@ -390,9 +400,10 @@ function coveragePath(
   const [r0, r1] = x.range() as [number, number];
   const cols = Math.max(1, Math.ceil(r1 - r0) + 1);
   const diff = new Int32Array(cols + 1);
+  const px = linearOf(x);
   for (const w of windows) {
-    const a = Math.max(0, Math.floor(x(w.startUs) - r0));
-    const b = Math.min(cols, Math.max(a + 1, Math.ceil(x(w.endUs) - r0)));
+    const a = Math.max(0, Math.floor(px(w.startUs) - r0));
+    const b = Math.min(cols, Math.max(a + 1, Math.ceil(px(w.endUs) - r0)));
     diff[a]!++;
     diff[b]!--;
   }

@@ -464,33 +464,12 @@ export class TopologyView {
 
   // --- Canvas ------------------------------------------------------------------------------------------------
 
-  private pollsRun: unknown = null;
-  private polls: { polls: Map<string, Int32Array>; silent: Map<string, Int32Array> } = {
-    polls: new Map(),
-    silent: new Map(),
-  };
-
   /** The missed-poll badge of a node ("2/4", "4/4 → silent"), or null when its last poll was answered. */
   private missedOf(node: string): { missed: number; silent: boolean; text: string } | null {
     const run = this.app.run;
     if (!run) return null;
-    if (this.pollsRun !== run) {
-      // Once per run: the polls to each host agent and each node's "silent" events, from one pass.
-      this.pollsRun = run;
-      const polls = new Map<string, number[]>();
-      const silent = new Map<string, number[]>();
-      run.replay.events.forEach((e, i) => {
-        const into = e.k === 'msg.poll' ? polls : e.k === 'node.silent' ? silent : null;
-        if (!into) return;
-        const key = e.k === 'msg.poll' ? e.s.slice(e.s.indexOf(':') + 1) : e.s;
-        const list = into.get(key);
-        if (list) list.push(i);
-        else into.set(key, [i]);
-      });
-      const pack = (m: Map<string, number[]>) => new Map([...m].map(([k, v]) => [k, Int32Array.from(v)]));
-      this.polls = { polls: pack(polls), silent: pack(silent) };
-    }
-    const agent = this.polls.polls.get(node);
+    const beats = run.analysis.heartbeats;
+    const agent = beats.polls.get(node);
     if (!agent) return null;
     const { pollUs, missedPolls: limit } = rhythmIntervals(
       (run.timeline.scenario.resolved as { policies?: unknown } | undefined)?.policies,
@@ -498,7 +477,7 @@ export class TopologyView {
     const m = missedPolls(
       run.replay.events,
       agent,
-      this.polls.silent.get(node),
+      beats.silent.get(node),
       run.replay.position,
       this.app.timeUs,
       pollUs,
