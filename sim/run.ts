@@ -204,7 +204,14 @@ function scheduleRandom(
 ): void {
   const re = compileGlob(f.targets);
   const all = spaces[FAULT_TARGETS[f.kind]];
-  const targets = f.targets === '*' ? all : all.filter((id) => re.test(id));
+  // Instance faults pass the target's global index to inject (no look-up by name per arrival).
+  const slotsInSpace: number[] = [];
+  const targets = f.targets === '*' ? all : all.filter((id, i) => re.test(id) && slotsInSpace.push(i) > 0);
+  let index: Int32Array | null = null;
+  if (FAULT_TARGETS[f.kind] === 'instance') {
+    const inOrder = sim.instanceIndexes();
+    index = f.targets === '*' ? inOrder : Int32Array.from(slotsInSpace, (i) => inOrder[i]!);
+  }
   const sample = makeSampler(f.every);
   const base = rng.fork('faults').fork(forkName(f.id ?? `${f.index}-${f.kind}`));
   // One stream per target (a region has about 210,000 targets), drawn through `streams.draw`: a stream object is made
@@ -235,7 +242,7 @@ function scheduleRandom(
     const id = `${process}#${++counts.arrivals}`;
     const lasts = repair === null ? f.durationUs : Math.max(0, Math.round(repair(repairStream(slot))));
     let accepted: boolean;
-    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, extra);
+    if (sqlReplicas === null) accepted = sim.inject(f.kind, targets[slot]!, lasts, id, extra, index?.[slot] ?? -1);
     else {
       accepted = sim.inject(f.kind, targets[slot]!, null, id, extra);
       if (accepted) repairing[slot] = sim.sched.after(lasts!, repaired, slot);

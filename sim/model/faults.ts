@@ -77,8 +77,12 @@ export class FaultBook {
   detect(key: number, by: Detector, now: number): OpenFault[] {
     const out: OpenFault[] = [];
     for (const f of this.watching(key)) {
-      if (f.open && now >= f.result.atUs && !f.result.detections.some((d) => d.by === by)) {
-        f.result.detections.push({ by, atUs: now });
+      const dets = f.result.detections;
+      if (f.open && now >= f.result.atUs && !dets.some((d) => d.by === by)) {
+        // A new array of exactly the right length: a push would give each of the year's millions of kept results a
+        // backing store of 17 slots for its one to three detections.
+        (f.result as { detections: FaultResult['detections'] }).detections =
+          dets.length === 0 ? [{ by, atUs: now }] : dets.concat({ by, atUs: now });
       }
       if (f.open && f.result.detectedAtUs === null && now >= f.result.atUs) {
         f.result.detectedAtUs = now;

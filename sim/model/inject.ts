@@ -36,7 +36,8 @@ export class FaultInjector {
 
   /**
    * Injects a fault of `kind` on `target` (an id of the kind's target space) now; returns false if it would change
-   * nothing (the target is already down), in which case nothing is recorded.
+   * nothing (the target is already down), in which case nothing is recorded. `index`, when not -1, is the target's
+   * global instance index (for instance faults; see Simulation.instanceIndexes), which spares a look-up by name.
    */
   inject(
     kind: string,
@@ -44,6 +45,7 @@ export class FaultInjector {
     durationUs: number | null,
     givenId: string | null,
     extra: { groups?: string[][] | null; lossRate?: number; extraLatencyUs?: number; image?: string } = {},
+    index = -1,
   ): boolean {
     switch (kind) {
       case 'os.wrong-image':
@@ -53,7 +55,7 @@ export class FaultInjector {
       case 'role.config-error':
       case 'vm.crash':
       case 'vm.hang':
-        return this.injectInstance(kind, target, durationUs, givenId);
+        return this.injectInstance(kind, target, durationUs, givenId, index);
       case 'node.crash':
       case 'node.hardware':
       case 'host-agent.crash':
@@ -114,8 +116,15 @@ export class FaultInjector {
     return true;
   };
 
-  private injectInstance(kind: string, target: string, durationUs: number | null, givenId: string | null): boolean {
-    const gi = this.k.ix.instById.get(target);
+  private injectInstance(
+    kind: string,
+    target: string,
+    durationUs: number | null,
+    givenId: string | null,
+    index: number,
+  ): boolean {
+    // A random fault process passes the instance's index: looking 2.4 M names up in a map of 100,000 costs seconds.
+    const gi = index >= 0 ? index : this.k.ix.instById.get(target);
     if (gi === undefined) throw new Error(`unknown instance ${target}`);
     const inst = this.k.inst(gi);
     if (!this.k.isHealthy(inst)) return false;

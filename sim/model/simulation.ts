@@ -200,6 +200,19 @@ export class Simulation {
     this.sql.setReplicaUp(d, r, kind, text);
   }
 
+  /**
+   * The global index of every instance in the order of the scenario's instance ids (services, then roles, then
+   * instance number: `idSpaces(...).instance`), as laid out by the build. Read before the run starts.
+   */
+  instanceIndexes(): Int32Array {
+    const out: number[] = [];
+    for (const s of this.k.world.services) {
+      const offset = this.k.ix.instOffset[s.cluster]!;
+      for (const r of s.roles) for (const ii of r.instances) out.push(offset + ii);
+    }
+    return Int32Array.from(out);
+  }
+
   /** Injects a fault now; false (nothing recorded) when it would change nothing. See FaultInjector.inject. */
   inject(...args: Parameters<FaultInjector['inject']>): boolean {
     return this.injector.inject(...args);

@@ -23,6 +23,12 @@
  * multiplied it by 365/days too.) With the load balancer's inert deadlines deferred and idle wake-ups skipped too,
  * same session (load ≈ 9): 7 days 12,212,492 → 1,975,524 events, run 6.19 → 4.22 s CPU, projected year 323 → 221 s;
  * 2 days 1.92 → 1.56 s CPU; traces unchanged.
+ *
+ * Then (issue 15, perf5) random instance faults hand inject the target's index instead of its name, FC lease
+ * exchanges on a quiet network are elided like routine polls, and each kept fault result holds its detections in an
+ * array of exact length: `--days 14`, four back-to-back pairs (load ≈ 6), run 5.54 → 4.95 s CPU mean (−11 %), same
+ * 3,940,298 engine events, trace 6f1ded0f1d5e4099 both; peak RSS 310 → 305 MB (−120 bytes per kept fault: ~−280 MB
+ * over a year's 2.4 M faults). 7 days: f20550a4a94eb792, 2 days: fee769e68b282f66, unchanged.
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';

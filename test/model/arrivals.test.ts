@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertExpectations, runScenario } from '../../sim/index.js';
+import { createSimulation, summarize } from '../../sim/run.js';
+import { idSpaces } from '../../sim/scenario/index.js';
 import { ROOT, scenarioFile, scenarioText } from './helpers.js';
 
 const text = readFileSync(join(ROOT, 'scenarios', 'fault-arrivals.yaml'), 'utf8');
@@ -67,5 +69,38 @@ faults:
     expect(a.faultArrivals.map((x) => x.missed)).toEqual([0, 1, 0]);
     expect(b.faults.map((f) => f.id)).toEqual(['f1', 'f2', 'f3']);
     expect(a.faults.find((f) => f.id === 'f3')!.target).toBe(b.faults.find((f) => f.id === 'f3')!.target);
+  });
+});
+
+describe('instance indexes handed to random fault processes', () => {
+  it('name, in id-space order, the instance each id denotes (services spread over clusters)', () => {
+    const sc = scenarioText(`version: 1
+name: index-order
+seed: 7
+duration: 1h
+topology:
+  clusters:
+    - { id: c, count: 3, racks: 2, nodesPerRack: 4 }
+services:
+  - id: svc
+    count: 7
+    cluster: "*"
+    roles:
+      - { id: web, kind: web, instances: 3 }
+      - { id: worker, kind: worker, instances: 2 }
+faults:
+  - { kind: vm.crash, every: exponential(10m), targets: "svc-*.web.1" }
+`);
+    const sim = createSimulation(sc.resolved, { seed: sc.seed, record: false });
+    const ids = idSpaces(sc.resolved.clusters, sc.resolved.services, sc.resolved.policies).instance;
+    const byName = ids.map((id) => sim.ix.instById.get(id)!);
+    expect(Array.from(sim.instanceIndexes())).toEqual(byName);
+    // Service-major id order is not the build's cluster-major order here, so the test can tell them apart.
+    expect(byName).not.toEqual([...byName].sort((a, b) => a - b));
+    // A filtered process hits exactly the instances its glob names.
+    sim.sched.run({ until: sc.resolved.durationUs });
+    const summary = summarize(sim, sc.resolved, sc.seed, sc.resolved.durationUs);
+    expect(summary.faults.length).toBeGreaterThan(0);
+    for (const f of summary.faults) expect(f.target).toMatch(/^svc-\d+\.web\.1$/);
   });
 });
