@@ -70,11 +70,16 @@ function faultYaml(f: FaultGen): string {
   }
 }
 
-function scenario(faults: FaultGen[], elide: boolean) {
+/** A small region with the given faults; `more` adds policy lines and fault lines, and overrides seed and duration. */
+function scenario(
+  faults: FaultGen[],
+  elide: boolean,
+  more: { seed?: number; duration?: string; policies?: string; faults?: string } = {},
+) {
   return scenarioText(`
 version: 1
-seed: 11
-duration: 3h
+seed: ${more.seed ?? 11}
+duration: ${more.duration ?? '3h'}
 topology:
   clusters:
     - { id: c0, racks: 4, nodesPerRack: 3 }
@@ -85,7 +90,9 @@ services:
       - { id: worker, kind: worker, instances: 2 }
 policies:
   network: { elideRoutine: ${elide} }
+${more.policies ?? ''}
 faults:
+${more.faults ?? ''}
 ${faults.map(faultYaml).join('\n')}
 `);
 }
@@ -183,25 +190,12 @@ describe('model properties over random fault schedules', () => {
         fc.constantFrom('3s', '2s'),
         (faults, seed, guestTimeout, guestPollInterval) => {
           const text = (elide: boolean) =>
-            scenarioText(`
-version: 1
-seed: ${seed}
-duration: 4h
-topology:
-  clusters:
-    - { id: c0, racks: 4, nodesPerRack: 3 }
-services:
-  - id: shop
-    roles:
-      - { id: web, kind: web, instances: 3 }
-      - { id: worker, kind: worker, instances: 2 }
-policies:
-  network: { elideRoutine: ${elide} }
-  hostAgent: { guestTimeout: ${guestTimeout}, guestPollInterval: ${guestPollInterval} }
-faults:
-  - { kind: vm.crash, every: exponential(90m) }
-${faults.map(faultYaml).join('\n')}
-`);
+            scenario(faults, elide, {
+              seed,
+              duration: '4h',
+              policies: `  hostAgent: { guestTimeout: ${guestTimeout}, guestPollInterval: ${guestPollInterval} }`,
+              faults: '  - { kind: vm.crash, every: exponential(90m) }',
+            });
           const elided = runScenario(text(true), { record: false }).summary;
           const full = runScenario(text(false), { record: false }).summary;
           expect(elided.traceHash).toBe(full.traceHash);
