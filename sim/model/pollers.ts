@@ -228,16 +228,20 @@ export class PollerSet {
     const h = this.wakeEvent[i]!;
     if (h >= 0) this.sched.cancel(h as EventHandle);
     this.wakeEvent[i] = -1;
-    const now = this.sched.now;
+    // The last poll at or before now, never past the poll the wake-up stood for.
+    const last = Math.min(this.lastPollBy(i, this.sched.now), this.sleepTo[i]!);
+    this.settle(i, last);
+    this.sched.at(this.phase[i]! + (last + 1) * this.intervalUs, this.pollFn, i);
+  }
+
+  /** The last poll of slot `i` sent at or before time `x`: the largest k with phase + k·interval ≤ x. */
+  private lastPollBy(i: number, x: number): number {
     const ph = this.phase[i]!;
     const iv = this.intervalUs;
-    // last: the last poll at or before now (never past the poll the wake-up stood for).
-    let last = Math.floor((now - ph) / iv);
-    while (ph + last * iv > now) last--;
-    while (ph + (last + 1) * iv <= now) last++;
-    last = Math.min(last, this.sleepTo[i]!);
-    this.settle(i, last);
-    this.sched.at(ph + (last + 1) * this.intervalUs, this.pollFn, i);
+    let k = Math.floor((x - ph) / iv);
+    while (ph + k * iv > x) k--;
+    while (ph + (k + 1) * iv <= x) k++;
+    return k;
   }
 
   /**
@@ -263,14 +267,11 @@ export class PollerSet {
    */
   private account(i: number, from: number, last: number, keep: boolean): void {
     if (last < from) return;
-    const now = this.sched.now;
     const ph = this.phase[i]!;
     const iv = this.intervalUs;
     const to = this.timeoutUs;
-    // f: the first skipped poll whose deadline is still ahead.
-    let f = Math.max(from, Math.floor((now - to - ph) / iv) + 1);
-    while (f > from && ph + (f - 1) * iv + to > now) f--;
-    while (f <= last && ph + f * iv + to <= now) f++;
+    // f: the first skipped poll whose deadline (its send time + timeout) is still ahead.
+    const f = Math.max(from, this.lastPollBy(i, this.sched.now - to) + 1);
     this.missed[i] = this.missed[i]! + (Math.min(f, last + 1) - from);
     if (keep) for (let k = f; k <= last; k++) this.sched.at(ph + k * iv + to, this.deadlineFn, i);
   }
