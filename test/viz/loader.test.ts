@@ -60,6 +60,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
     const asm = new TimelineAssembler();
     let heads = 0;
     let groups = 0;
+    let faults = 0;
     const parser = new BlockStreamParser(
       {
         head: (t) => {
@@ -71,16 +72,20 @@ describe('loader: reading a version-2 file as it arrives', () => {
           expect(c.t).toBeInstanceOf(Float64Array);
           asm.takeColumns(structuredClone(c));
         },
+        faults: (t) => {
+          faults++;
+          asm.takeFaults(t);
+        },
       },
       chunk % 2 === 0 ? bytes.length : undefined,
       groupBytes,
     );
     for (let at = 0; at < bytes.length; at += chunk) parser.push(bytes.subarray(at, at + chunk));
     const end = parser.end();
-    const timeline = end.kind === 'streamed' ? asm.finish(end.tail) : null;
+    const timeline = end.kind === 'streamed' ? asm.finish(end.tail, end.faultsAt) : null;
     // The analysis begun while the events arrived, finished with the timeline.
     const analysis = timeline && asm.analyser ? asm.analyser.finish(timeline) : null;
-    return { end, heads, groups, timeline, analysis };
+    return { end, heads, groups, faults, timeline, analysis };
   }
 
   it('rebuilds the timeline readTimeline gives, whatever the chunks, a group of blocks at a time', () => {
@@ -119,6 +124,37 @@ describe('loader: reading a version-2 file as it arrives', () => {
     expect(r.analysis).toEqual(analysis);
     expect(analysis.marks.length).toBeGreaterThan(40);
     expect(analysis.readyByRole[0]!.times.length).toBeGreaterThan(40);
+  });
+
+  it("hands on the summary's faults while the tail arrives and puts them back in their place", () => {
+    // Many faults, with the characters the scan must see through inside their strings.
+    const summary = quick.summary!;
+    const faults = Array.from({ length: 300 }, (_, k) => ({
+      ...summary.faults[k % summary.faults.length]!,
+      id: `f${k}, "x": [1], {"id": 2}], \\`,
+    }));
+    const many = { ...quick, summary: { ...summary, faults } };
+    const text = writeTimeline(many, 2);
+    const whole = readTimeline(text);
+    for (const [chunk, group] of [
+      [1_000, 2_000],
+      [7, 500],
+      [text.length, 1],
+    ] as const) {
+      const r = stream(text, chunk, group);
+      expect(r.end.kind).toBe('streamed');
+      expect(r.faults).toBeGreaterThan(0);
+      expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(whole));
+    }
+    // A list of "faults" before the summary's own: cut from there, it is read whole instead, the same.
+    const decoy = {
+      ...many,
+      summary: { decoy: { a: 1, faults: Array.from({ length: 500 }, (_, k) => k) }, ...summary },
+    };
+    const decoyText = writeTimeline(decoy as unknown as typeof quick, 2);
+    const r = stream(decoyText, 1_000, 200);
+    expect(r.faults).toBeGreaterThan(0);
+    expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(readTimeline(decoyText)));
   });
 
   it('is not fooled by the markers it looks for inside strings or nested objects', () => {

@@ -91,6 +91,10 @@ export class LoadClient {
         p.assembler.takeHead(msg.text);
         return;
       }
+      if (msg.type === 'faults') {
+        p.assembler?.takeFaults(msg.text);
+        return;
+      }
       if (msg.type === 'columns') {
         p.assembler?.takeColumns(msg.columns);
         return;
@@ -111,7 +115,7 @@ export class LoadClient {
         if (msg.type === 'end') {
           const a = p.assembler;
           if (!a) throw new TimelineError('damaged timeline: its head never arrived');
-          const timeline = a.finish(msg.tail);
+          const timeline = a.finish(msg.tail, msg.faultsAt);
           p.resolve({
             timeline,
             version: 2,

@@ -29,11 +29,19 @@ export type LoadResponse =
   | { readonly id: number; readonly type: 'progress'; readonly phase: 'download' | 'parse'; readonly fraction: number }
   /**
    * A version-2 file read as it arrives (stream.ts): first its head (JSON text), then its events a group of blocks at
-   * a time, then 'end' with what follows the blocks. A 'done' after some of these replaces them.
+   * a time, then the summary's faults a group at a time, then 'end' with what follows the blocks. A 'done' after some of these replaces them.
    */
   | { readonly id: number; readonly type: 'head'; readonly text: string }
   | { readonly id: number; readonly type: 'columns'; readonly columns: EventColumns<Float64Array | Int32Array> }
-  | ({ readonly id: number; readonly type: 'end'; readonly tail: string } & Finished)
+  /** After the blocks, while the tail arrives: entries of the summary's list of faults (see stream.ts). */
+  | { readonly id: number; readonly type: 'faults'; readonly text: string }
+  | ({
+      readonly id: number;
+      readonly type: 'end';
+      readonly tail: string;
+      /** Where the faults sent on the way were cut out of `tail` (none were: undefined). */
+      readonly faultsAt: number | undefined;
+    } & Finished)
   /** The whole timeline at once (version 1, or a file not read as it came). */
   | ({ readonly id: number; readonly type: 'done'; readonly packed: PackedTimeline } & Finished)
   | {

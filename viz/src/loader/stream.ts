@@ -2,6 +2,9 @@
  * Reading a version-2 timeline while its bytes arrive (docs/timeline.md): the document's head — everything before
  * `"blocks"` — is handed on as soon as it is whole, and the blocks of columns a group at a time, parsed and joined
  * into typed arrays, so that the page can take in the head and rebuild the first events while the rest downloads.
+ * The last group goes as soon as the end of the blocks arrives, and then the summary's list of faults (most of what
+ * follows the blocks) a group of entries at a time, so that the page parses them while the rest of the tail arrives
+ * and little is left to do after the last byte.
  *
  * Only the layout `run --out` writes is read this way (`{"format":"fabricsim.timeline","version":2,` first, the blocks
  * as one JSON object each); anything else — version 1, another layout, a damaged file — is left whole to the ordinary
@@ -34,8 +37,11 @@ const BLOCKS_KEY = ascii(',"blocks":');
 const BETWEEN = ascii('},{"n":');
 /** After the last block, from the `]` closing the list. */
 const AFTER = ascii('],"eventCount":');
+/** In the tail, the summary's list of faults (most of the tail: one entry per fault of the run). */
+const FAULTS_KEY = ascii(',"faults":[');
 
 const QUOTE = 0x22;
+const COMMA = 0x2c;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -47,11 +53,20 @@ export interface StreamSink {
   head(text: string): void;
   /** The next blocks of events, joined. */
   columns(cols: EventColumns<Float64Array | Int32Array>): void;
+  /**
+   * After the blocks, while the tail arrives: the next entries of the summary's list of faults, as JSON text of
+   * whole entries separated by commas (the list's next elements, without its brackets).
+   */
+  faults(text: string): void;
 }
 
 export type StreamEnd =
-  /** Every block went to the sink; `tail`: what follows them (`eventCount`, `summary`, `traceHash`), as JSON text. */
-  | { readonly kind: 'streamed'; readonly tail: string }
+  /**
+   * Every block went to the sink; `tail`: what follows them (`eventCount`, `summary`, `traceHash`), as JSON text —
+   * without the faults handed to the sink's `faults` on the way, if any: those were cut out of the summary's list of
+   * faults at `faultsAt` (a position in `tail`, just after the list's `[`).
+   */
+  | { readonly kind: 'streamed'; readonly tail: string; readonly faultsAt?: number }
   /** Not read as it came: parse `text` as a whole (anything already given to the sink is to be dropped). */
   | { readonly kind: 'whole'; readonly text: string };
 
@@ -59,7 +74,7 @@ export type StreamEnd =
 export class BlockStreamParser {
   private buf: Uint8Array;
   private len = 0;
-  private phase: 'prefix' | 'head' | 'blocks' | 'whole' = 'prefix';
+  private phase: 'prefix' | 'head' | 'blocks' | 'tail' | 'whole' = 'prefix';
   /** Head: how far the bytes were scanned, and the JSON nesting there. */
   private scanned = 0;
   private depth = 0;
@@ -70,6 +85,22 @@ export class BlockStreamParser {
   /** Blocks: bytes up to here hold no boundary after `cursor`. */
   private searched = 0;
   private events = 0;
+  /** Blocks: bytes up to here hold no end of the list of blocks after `cursor`. */
+  private afterSearched = 0;
+  /**
+   * Tail: where it begins (its `"eventCount"`); where the faults not yet handed on begin (−1: list not found yet); how
+   * far the list was scanned, the last comma between two entries, whether any were handed on, and the scan's state.
+   */
+  private tailStart = 0;
+  private faultsFrom = -1;
+  /** Tail: where the list of faults begins (just after its `[`). */
+  private faultsList = -1;
+  private faultsSearched = 0;
+  private lastBetween = -1;
+  private faultsSent = false;
+  private fDepth = 0;
+  private fInString = false;
+  private fEscaped = false;
   private readonly decoder = new TextDecoder();
   /** Milliseconds spent parsing (the head's scan included). */
   parseMs = 0;
@@ -115,8 +146,8 @@ export class BlockStreamParser {
     try {
       if (this.phase !== 'whole') {
         this.advance(true);
-        const tail = this.phase === 'blocks' ? this.finishBlocks() : null;
-        if (tail) return { kind: 'streamed', tail };
+        const end = this.phase === 'tail' ? this.finishTail() : null;
+        if (end) return end;
       }
       this.phase = 'whole';
       return { kind: 'whole', text: this.decoder.decode(this.buf.subarray(0, this.len)) };
@@ -141,7 +172,89 @@ export class BlockStreamParser {
       this.phase = 'head';
     }
     if (this.phase === 'head') this.scanHead();
-    if (this.phase === 'blocks' && (last || this.len - this.cursor >= this.groupBytes)) this.parseGroup();
+    if (this.phase === 'blocks') {
+      // The end of the blocks, as soon as it arrives: the last group is handed on then, not after the tail.
+      if (!this.findAfter() && this.len - this.cursor >= this.groupBytes) this.parseGroup();
+    }
+    if (this.phase === 'tail') this.scanFaults(last);
+  }
+
+  /**
+   * Looks for the `],"eventCount":` that ends the list of blocks (the first one after the blocks handed on; the count
+   * is checked at the end); when found, hands on the blocks before it and moves to the tail.
+   */
+  private findAfter(): boolean {
+    // Only the bytes received (the buffer is larger): indexOf on the whole of it would search its empty end each time.
+    const buf = this.buf.subarray(0, this.len);
+    let at = Math.max(this.cursor, this.afterSearched - AFTER.length);
+    for (;;) {
+      at = buf.indexOf(CLOSE_BRACKET, at);
+      if (at < 0 || at >= this.len) break;
+      if (this.matches(at, AFTER)) {
+        if (at > this.cursor) this.emit(this.cursor, at);
+        this.cursor = at;
+        this.tailStart = at + 2;
+        this.faultsSearched = this.tailStart;
+        this.phase = 'tail';
+        return true;
+      }
+      // Not whole yet: look here again when more bytes came.
+      if (at + AFTER.length > this.len) break;
+      at++;
+    }
+    this.afterSearched = this.len;
+    return false;
+  }
+
+  /**
+   * In the tail: finds the summary's list of faults, then hands on its entries received so far, a group at a time
+   * (up to the last comma between two entries), so that the page parses them while the rest of the tail arrives.
+   */
+  private scanFaults(last: boolean): void {
+    const buf = this.buf.subarray(0, this.len);
+    if (this.faultsFrom < 0) {
+      let at = this.faultsSearched;
+      for (;;) {
+        at = buf.indexOf(OPEN_BRACKET, at);
+        if (at < 0 || at >= this.len) {
+          this.faultsSearched = Math.max(this.tailStart, this.len - FAULTS_KEY.length);
+          return;
+        }
+        if (this.matches(at + 1 - FAULTS_KEY.length, FAULTS_KEY)) break;
+        at++;
+      }
+      this.faultsFrom = at + 1;
+      this.faultsList = this.faultsFrom;
+      this.faultsSearched = this.faultsFrom;
+    }
+    // Follows the list's nesting: its entries end at a comma outside them, the list at its `]`.
+    const len = this.len;
+    let depth = this.fDepth;
+    let inString = this.fInString;
+    let escaped = this.fEscaped;
+    let lastBetween = this.lastBetween;
+    let i = this.faultsSearched;
+    for (; i < len && depth >= 0; i++) {
+      const b = buf[i]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b === BACKSLASH) escaped = true;
+        else if (b === QUOTE) inString = false;
+      } else if (b === QUOTE) inString = true;
+      else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
+      else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) depth--;
+      else if (b === COMMA && depth === 0) lastBetween = i;
+    }
+    this.faultsSearched = i;
+    this.fDepth = depth;
+    this.fInString = inString;
+    this.fEscaped = escaped;
+    this.lastBetween = lastBetween;
+    // After the last byte the entries left are parsed with the rest of the tail.
+    if (last || lastBetween < this.faultsFrom || lastBetween - this.faultsFrom < this.groupBytes) return;
+    this.sink.faults(this.decoder.decode(buf.subarray(this.faultsFrom, lastBetween)));
+    this.faultsSent = true;
+    this.faultsFrom = lastBetween + 1;
   }
 
   private matches(at: number, pattern: Uint8Array): boolean {
@@ -212,19 +325,24 @@ export class BlockStreamParser {
     this.sink.columns(cols);
   }
 
-  /** After the last byte: the last blocks, then the tail. Null when the end is not as written by `run --out`. */
-  private finishBlocks(): string | null {
-    const buf = this.buf;
-    let close = this.cursor;
-    while (close < this.len && !(buf[close] === CLOSE_BRACKET && this.matches(close, AFTER))) close++;
-    if (close >= this.len) return null;
-    if (close > this.cursor) this.emit(this.cursor, close);
+  /**
+   * After the last byte: the tail, without the faults already handed on. Null when the end is not as written by `run
+   * --out` (the count does not match the blocks, or the file is cut off).
+   */
+  private finishTail(): StreamEnd | null {
     // The tail is left as text, parsed on the page (it can be megabytes: the summary lists every fault).
-    const tail = `{${this.decoder.decode(buf.subarray(close + 2, this.len))}`;
+    const decode = (from: number, to: number) => this.decoder.decode(this.buf.subarray(from, to));
+    let tail: string;
+    let faultsAt: number | undefined;
+    if (this.faultsSent) {
+      const front = `{${decode(this.tailStart, this.faultsList)}`;
+      tail = front + decode(this.faultsFrom, this.len);
+      faultsAt = front.length;
+    } else tail = `{${decode(this.tailStart, this.len)}`;
     // A count that does not match, or a cut-off end, is reported by the ordinary parser, in its words.
     const count = /^\{"eventCount":(\d+)[,}]/.exec(tail);
     if (count === null || Number(count[1]) !== this.events || !tail.trimEnd().endsWith('}')) return null;
-    return tail;
+    return faultsAt === undefined ? { kind: 'streamed', tail } : { kind: 'streamed', tail, faultsAt };
   }
 }
 
@@ -238,6 +356,10 @@ export class TimelineAssembler {
   analyser: Analyser | null = null;
   private readonly strings: string[] = [];
   private readonly events: TimelineEvent[] = [];
+  /** The summary's faults handed on while the tail arrived: parsed, and as text (to read the tail whole if need be). */
+  private readonly faults: unknown[] = [];
+  private readonly faultTexts: string[] = [];
+  private faultsOk = true;
   private error: unknown = null;
   /** Milliseconds spent parsing the head and the tail, rebuilding the events, and analysing them. */
   headMs = 0;
@@ -279,11 +401,29 @@ export class TimelineAssembler {
     this.analysisMs += performance.now() - t1;
   }
 
-  /** The timeline, checked as `readTimeline` checks a whole document; throws what went wrong on the way. */
-  finish(tailText: string): Timeline {
+  /** Entries of the summary's list of faults, handed on while the tail arrives (`StreamSink.faults`). */
+  takeFaults(text: string): void {
+    const t0 = performance.now();
+    this.faultTexts.push(text);
+    if (this.faultsOk) {
+      try {
+        const list = JSON.parse(`[${text}]`) as unknown[];
+        for (const f of list) this.faults.push(f);
+      } catch {
+        this.faultsOk = false;
+      }
+    }
+    this.headMs += performance.now() - t0;
+  }
+
+  /**
+   * The timeline, checked as `readTimeline` checks a whole document; throws what went wrong on the way. `faultsAt`:
+   * where the faults taken on the way were cut out of `tailText` (see `StreamEnd`).
+   */
+  finish(tailText: string, faultsAt?: number): Timeline {
     if (this.error !== null) throw this.error;
     const t0 = performance.now();
-    const tail = parseObject(tailText);
+    const tail = faultsAt === undefined ? parseObject(tailText) : this.tailWithFaults(tailText, faultsAt);
     this.headMs += performance.now() - t0;
     if (this.head === null) throw new TimelineError('damaged timeline: its head never arrived');
     // The document as read whole, its blocks already decoded (so counted as none).
@@ -292,7 +432,29 @@ export class TimelineAssembler {
     const { summary, traceHash, ...front } = head;
     return { ...front, events: this.events, summary, traceHash } as Timeline;
   }
+
+  /**
+   * The tail with the faults taken on the way put back in the summary's list, where they were cut out. When they
+   * did not parse, or were not cut from that list after all, the tail is read whole, as the file has it.
+   */
+  private tailWithFaults(tailText: string, at: number): Record<string, unknown> {
+    const before = tailText.slice(0, at);
+    const after = tailText.slice(at);
+    if (this.faultsOk) {
+      const tail = parseObject(`${before}${JSON.stringify(TAKEN)},${after}`);
+      const summary = tail.summary as { faults?: unknown } | null | undefined;
+      const list = summary?.faults;
+      if (Array.isArray(list) && list[0] === TAKEN) {
+        summary!.faults = this.faults.concat(list.slice(1));
+        return tail;
+      }
+    }
+    return parseObject(`${before}${this.faultTexts.join(',')},${after}`);
+  }
 }
+
+/** Stands in the tail's list of faults for those taken on the way (a string no summary's fault is). */
+const TAKEN = '\u0000faults taken on the way';
 
 /** The object a piece of the document holds; a piece that is not JSON is reported as the whole file would be. */
 function parseObject(text: string): Record<string, unknown> {

@@ -69,6 +69,7 @@ function sink(id: number) {
     head: (text: string) => post({ id, type: 'head', text }),
     columns: (columns: Parameters<typeof columnBuffers>[0]) =>
       post({ id, type: 'columns', columns }, columnBuffers(columns)),
+    faults: (text: string) => post({ id, type: 'faults', text }),
   };
 }
 
@@ -93,7 +94,7 @@ self.onmessage = async (ev: MessageEvent<LoadRequest>) => {
       postedAt: performance.timeOrigin + performance.now(),
     });
     if (end.kind === 'streamed') {
-      post({ id: req.id, type: 'end', tail: end.tail, ...finished() });
+      post({ id: req.id, type: 'end', tail: end.tail, faultsAt: end.faultsAt, ...finished() });
       return;
     }
     post({ id: req.id, type: 'progress', phase: 'parse', fraction: 0 });
