@@ -61,6 +61,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
     let heads = 0;
     let groups = 0;
     let faults = 0;
+    let eventsEnds = 0;
     const parser = new BlockStreamParser(
       {
         head: (t) => {
@@ -71,6 +72,10 @@ describe('loader: reading a version-2 file as it arrives', () => {
           groups++;
           expect(c.t).toBeInstanceOf(Float64Array);
           asm.takeColumns(structuredClone(c));
+        },
+        eventsEnd: () => {
+          eventsEnds++;
+          asm.settle();
         },
         faults: (t) => {
           faults++;
@@ -85,7 +90,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
     const timeline = end.kind === 'streamed' ? asm.finish(end.tail, end.faultsAt) : null;
     // The analysis begun while the events arrived, finished with the timeline.
     const analysis = timeline && asm.analyser ? asm.analyser.finish(timeline) : null;
-    return { end, heads, groups, faults, timeline, analysis };
+    return { end, heads, groups, faults, eventsEnds, timeline, analysis };
   }
 
   it('rebuilds the timeline readTimeline gives, whatever the chunks, a group of blocks at a time', () => {
@@ -100,6 +105,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
       const r = stream(v2, chunk, group);
       expect(r.end.kind).toBe('streamed');
       expect(r.heads).toBe(1);
+      expect(r.eventsEnds).toBe(1);
       expect(r.timeline).toEqual(whole);
       expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(whole));
       expect(r.analysis).toEqual(analyse(whole));

@@ -123,6 +123,20 @@ describe('analysis', () => {
     expect(a.marks.find((m) => m.kind === 'expectation')!.t).toBe(900_000_000);
   });
 
+  it('gives the same analysis when settled before the summary, and when events come after a settle', () => {
+    const n = tl.events.length;
+    const settled = new Analyser(tl.initial);
+    settled.add(tl.events, n);
+    settled.settle();
+    expect(settled.finish(tl)).toEqual(a);
+    // Settled half-way: the events taken since count.
+    const early = new Analyser(tl.initial);
+    early.add(tl.events, Math.floor(n / 2));
+    early.settle();
+    early.add(tl.events, n);
+    expect(early.finish(tl)).toEqual(a);
+  });
+
   it('counts Ready instances per role over time from the patches', () => {
     const web = a.readyByRole.find((s) => s.name === 'shop.web')!;
     expect(valueAt(web, 0)).toBe(3);

@@ -91,6 +91,10 @@ export class LoadClient {
         p.assembler.takeHead(msg.text);
         return;
       }
+      if (msg.type === 'events-end') {
+        p.assembler?.settle();
+        return;
+      }
       if (msg.type === 'faults') {
         p.assembler?.takeFaults(msg.text);
         return;

@@ -33,6 +33,8 @@ export type LoadResponse =
    */
   | { readonly id: number; readonly type: 'head'; readonly text: string }
   | { readonly id: number; readonly type: 'columns'; readonly columns: EventColumns<Float64Array | Int32Array> }
+  /** The blocks have ended (the last group was sent); then, while the tail arrives, the summary's faults. */
+  | { readonly id: number; readonly type: 'events-end' }
   /** After the blocks, while the tail arrives: entries of the summary's list of faults (see stream.ts). */
   | { readonly id: number; readonly type: 'faults'; readonly text: string }
   | ({

@@ -53,6 +53,8 @@ export interface StreamSink {
   head(text: string): void;
   /** The next blocks of events, joined. */
   columns(cols: EventColumns<Float64Array | Int32Array>): void;
+  /** The blocks have ended (the last went to `columns`); the tail follows. */
+  eventsEnd(): void;
   /**
    * After the blocks, while the tail arrives: the next entries of the summary's list of faults, as JSON text of
    * whole entries separated by commas (the list's next elements, without its brackets).
@@ -192,6 +194,7 @@ export class BlockStreamParser {
       if (at < 0 || at >= this.len) break;
       if (this.matches(at, AFTER)) {
         if (at > this.cursor) this.emit(this.cursor, at);
+        this.sink.eventsEnd();
         this.cursor = at;
         this.tailStart = at + 2;
         this.faultsSearched = this.tailStart;
@@ -399,6 +402,18 @@ export class TimelineAssembler {
       this.analyser = null;
     }
     this.analysisMs += performance.now() - t1;
+  }
+
+  /** Every event is in (`StreamSink.eventsEnd`): derives what the analysis can before the summary comes. */
+  settle(): void {
+    if (this.error !== null || this.analyser === null) return;
+    const t0 = performance.now();
+    try {
+      this.analyser.settle();
+    } catch {
+      this.analyser = null;
+    }
+    this.analysisMs += performance.now() - t0;
   }
 
   /** Entries of the summary's list of faults, handed on while the tail arrives (`StreamSink.faults`). */

@@ -69,6 +69,7 @@ function sink(id: number) {
     head: (text: string) => post({ id, type: 'head', text }),
     columns: (columns: Parameters<typeof columnBuffers>[0]) =>
       post({ id, type: 'columns', columns }, columnBuffers(columns)),
+    eventsEnd: () => post({ id, type: 'events-end' }),
     faults: (text: string) => post({ id, type: 'faults', text }),
   };
 }

@@ -164,6 +164,8 @@ export class Analyser {
   >();
   private readonly polls = new Map<string, number[]>();
   private readonly silent = new Map<string, number[]>();
+  /** What `settle` derived, and after how many events. */
+  private settled: { done: number; parts: EventParts } | null = null;
 
   constructor(world: World) {
     let total = 0;
@@ -296,7 +298,7 @@ export class Analyser {
   finish(timeline: Timeline): Analysis {
     const events = timeline.events;
     this.add(events, events.length);
-    const { marks, armedBy, dueUs, kindInfo } = this;
+    const { marks } = this;
     // Failed expectations from the summary, placed where they were decided (or at the end of the run).
     for (const x of timeline.summary?.expectations ?? []) {
       if (x.passed) continue;
@@ -322,18 +324,41 @@ export class Analyser {
       }))
       .sort((a, b) => a.startUs - b.startUs || a.event - b.event);
 
-    // Deadlines are taken in the order of the events that armed them, so "by due time, then by arming event" is a
-    // stable sort by due time.
-    const order = orderByDue(dueUs);
-
+    const settled = this.settled !== null && this.settled.done === this.done ? this.settled.parts : this.eventParts();
     return {
       durationUs: timeline.durationUs,
       marks,
       faults,
+      kinds: settled.kinds,
+      bySubject: new SubjectIndex(events),
+      actors: settled.actors,
+      messages: settled.messages,
+      deadlines: settled.deadlines,
+      readyByRole: settled.readyByRole,
+      availability: settled.availability,
+      security: settled.security,
+      heartbeats: settled.heartbeats,
+    };
+  }
+
+  /**
+   * Derives now what `finish` derives from the events alone (the orders, indexes and series), once every event is in
+   * but before the summary has come, so that `finish` only adds the summary's part (it derives them again if events
+   * were taken since).
+   */
+  settle(): void {
+    this.settled = { done: this.done, parts: this.eventParts() };
+  }
+
+  private eventParts(): EventParts {
+    const { armedBy, dueUs, kindInfo } = this;
+    // Deadlines are taken in the order of the events that armed them, so "by due time, then by arming event" is a
+    // stable sort by due time.
+    const order = orderByDue(dueUs);
+    return {
       kinds: [...kindInfo]
         .map(([kind, { count }]) => ({ kind, count }))
         .sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1)),
-      bySubject: new SubjectIndex(events),
       actors: [...this.actorSet],
       messages: Int32Array.from(this.messages),
       deadlines: { armedBy: Int32Array.from(armedBy), dueUs: Float64Array.from(dueUs), order },
@@ -344,6 +369,12 @@ export class Analyser {
     };
   }
 }
+
+/** The part of an analysis derived from the events alone. */
+type EventParts = Pick<
+  Analysis,
+  'kinds' | 'actors' | 'messages' | 'deadlines' | 'readyByRole' | 'availability' | 'security' | 'heartbeats'
+>;
 
 /** A path segment as an index (as `pathTarget` reads it: a number, or a string of digits), or -1. */
 function pathIndex(v: string | number | undefined): number {
