@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'region-year': () => import('./region-year.js'),
   recording: () => import('./recording.js'),
   'sweep-region': () => import('./sweep-region.js'),
+  'sweep-jit': () => import('./sweep-jit.js'),
   growth: () => import('./growth.js'),
   'viz-replay': () => import('./viz-replay.js'),
   estimate: () => import('./estimate.js'),

@@ -39,6 +39,8 @@ export class InfraPolicy implements DeliveryPolicy {
   /** Global role → the port its probes go to (its first input endpoint), 0 for none. */
   private readonly probePort: Int32Array;
   private lastFrom: Endpoint | null = null;
+  /** While `recheck` runs: the first decision that blocks a path. */
+  private firstBlocked: Decision | null = null;
   private lastTo: Endpoint | null = null;
 
   constructor(
@@ -120,31 +122,37 @@ export class InfraPolicy implements DeliveryPolicy {
     const nodes: number[] = [];
     const instances: number[] = [];
     let replicaPairs = 0;
-    let first: Decision | null = null;
-    const note = (d: Decision | null): boolean => {
-      if (d === null || d.allowed) return false;
-      first ??= d;
-      return true;
-    };
+    // No closure here: a closure made per call is a new call target for the loops' optimised code at every recheck,
+    // which V8 then throws away (one recheck per run at least, so every run of a sweep worker paid for it).
+    this.firstBlocked = null;
     for (let gn = 0; gn < this.ix.nodeCluster.length; gn++) {
-      if (note(this.open(this.eps.fc(this.ix.nodeCluster[gn]!), this.eps.host(gn)))) nodes.push(gn);
+      if (this.blocks(this.open(this.eps.fc(this.ix.nodeCluster[gn]!), this.eps.host(gn)))) nodes.push(gn);
     }
     for (let gi = 0; gi < this.ix.instCluster.length; gi++) {
       const r = this.ix.instRole[gi]!;
       if (this.ix.roleKinds[r] !== 'web' || this.probePort[r] === 0) continue;
-      if (note(this.open(this.eps.lbProbe(r), this.eps.vm(gi)))) instances.push(gi);
+      if (this.blocks(this.open(this.eps.lbProbe(r), this.eps.vm(gi)))) instances.push(gi);
     }
-    world.clusters.forEach((c, ci) => {
-      const n = c.fc.replicas.length;
+    for (let ci = 0; ci < world.clusters.length; ci++) {
+      const n = world.clusters[ci]!.fc.replicas.length;
       for (let a = 0; a < n; a++) {
         for (let b = 0; b < n; b++) {
-          if (a !== b && note(this.open(this.eps.replica(ci, a), this.eps.replica(ci, b)))) replicaPairs++;
+          if (a !== b && this.blocks(this.open(this.eps.replica(ci, a), this.eps.replica(ci, b)))) replicaPairs++;
         }
       }
-    });
+    }
+    const first = this.firstBlocked;
+    this.firstBlocked = null;
     this.disturbing = nodes.length > 0 || instances.length > 0 || replicaPairs > 0;
     this.lastFrom = null;
     this.lastTo = null;
     return { nodes, instances, replicaPairs, first };
+  }
+
+  /** True when `d` blocks the exchange; `recheck` keeps the first such decision. */
+  private blocks(d: Decision | null): boolean {
+    if (d === null || d.allowed) return false;
+    this.firstBlocked ??= d;
+    return true;
   }
 }
