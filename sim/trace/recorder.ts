@@ -8,7 +8,7 @@
  * memory. The model may still amend the event it recorded last (it adds the deadline a restart arms), so the last
  * event stays in `events` until the next one arrives or `flush()` is called.
  */
-import { TraceHash } from '../engine/index.js';
+import { TraceHash, writeDecimal } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
 
 // Separators of the hashed line, as bytes.
@@ -18,6 +18,21 @@ const AT = 0x40;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const NEWLINE = 0x0a;
+
+/**
+ * The fixed bytes of a message event's hashed line for one (kind, subject, from, to): `|${k}|${s}|` (after the time)
+ * and `||` + `|${from}>${to}@` (after the cause), as UTF-8 at [a, b) and [b, c) of the recorder's fragment pool.
+ */
+interface MessageFragments {
+  k: string;
+  s: string;
+  from: string;
+  a: number;
+  b: number;
+  c: number;
+}
+
+const utf8 = new TextEncoder();
 
 export interface EventExtras {
   readonly r?: string | undefined;
@@ -36,6 +51,12 @@ export class Recorder {
   readonly counts = new Map<string, number>();
   private readonly hash = new TraceHash();
   private sink: ((e: TimelineEvent) => void) | null = null;
+  /** emitMessage's encoded line fragments, by receiver, in `pool` (its first `poolUsed` bytes are taken). */
+  private readonly messages = new Map<string, MessageFragments>();
+  private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
+  /** Scratch: the decimal digits of an event's time. */
+  private readonly digits = new Uint8Array(16);
 
   constructor(record: boolean) {
     this.events = record ? [] : null;
@@ -113,7 +134,9 @@ export class Recorder {
    * Records an event about one message and returns its id: the same event, hash and count as
    * `emit(t, k, s, c, () => text(to), undefined, { m: { from, to, at: t, ok }, tp })`, but with recording off it
    * allocates nothing (no text function, extras or message object), for the failed polls and probes that make up
-   * most of a long run's events. `text` is called with `to` only when recording is on.
+   * most of a long run's events. `text` is called with `to` only when recording is on. The line's fixed parts for
+   * one (k, s, from, to) are encoded once and kept per receiver, so each event hashes them from bytes and writes its
+   * time's digits once for both places it appears.
    */
   emitMessage(
     t: number,
@@ -128,11 +151,48 @@ export class Recorder {
   ): number {
     const id = this.count++;
     this.countKind(k);
-    this.hashLine(t, k, s, c, '', undefined);
-    this.hashMessage(from, to, t, ok);
-    this.hash.byte(NEWLINE);
+    const h = this.hash;
+    if (Number.isSafeInteger(t) && t >= 0) {
+      // The line's fixed parts were encoded once for this message; only the time (twice) and the cause vary.
+      const f = this.fragments(k, s, from, to);
+      const pool = this.pool;
+      const digits = this.digits;
+      const n = writeDecimal(t, digits, 0);
+      h.bytes(digits, 0, n);
+      h.bytes(pool, f.a, f.b);
+      h.updateDecimal(c);
+      h.bytes(pool, f.b, f.c);
+      h.bytes(digits, 0, n);
+      h.byte(ok ? PLUS : MINUS);
+    } else {
+      this.hashLine(t, k, s, c, '', undefined);
+      this.hashMessage(from, to, t, ok);
+    }
+    h.byte(NEWLINE);
     if (this.events !== null) this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
     return id;
+  }
+
+  /** The fixed fragments of (k, s, from, to)'s line, encoded on first use and kept per `to`. */
+  private fragments(k: string, s: string, from: string, to: string): MessageFragments {
+    const f = this.messages.get(to);
+    if (f !== undefined && f.k === k && f.s === s && f.from === from) return f;
+    const one = `|${k}|${s}|`;
+    const two = `|||${from}>${to}@`;
+    // Room for both at 3 UTF-8 bytes per code unit at most.
+    const need = 3 * (one.length + two.length);
+    if (this.poolUsed + need > this.pool.length) {
+      const grown = new Uint8Array(Math.max(2 * this.pool.length, this.poolUsed + need));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    const a = this.poolUsed;
+    const b = a + utf8.encodeInto(one, this.pool.subarray(a)).written;
+    const c = b + utf8.encodeInto(two, this.pool.subarray(b)).written;
+    this.poolUsed = c;
+    const made: MessageFragments = { k, s, from, a, b, c };
+    this.messages.set(to, made);
+    return made;
   }
 
   private countKind(k: string): void {

@@ -121,4 +121,25 @@ describe('Recorder hashing', () => {
     expect(off.events).toBeNull();
     expect(off.traceHash).toBe(a.traceHash);
   });
+  it('emitMessage hashes right when one receiver comes with other kinds, subjects, senders or times', () => {
+    // emitMessage keeps the fixed bytes of a line per receiver: each change of (k, s, from) must re-encode them.
+    const names = ['ga:a', 'ga:é', 'lb:web', 'msg.probe', 'msg.poll', '', 'ha:n😀'];
+    const events: Ev[] = [];
+    for (let i = 0; i < 300; i++) {
+      const pick = (j: number): string => names[(i * j + (i >> 2)) % names.length]!;
+      const t = i % 7 === 0 ? 2 ** 53 - 1 - i : i % 5 === 0 ? -i : i * 15_000_017;
+      events.push({
+        t,
+        k: pick(3),
+        s: pick(5),
+        c: i % 4 === 0 ? -1 : i,
+        m: { from: pick(2), to: 'ga:x', ok: i % 3 === 0 },
+      });
+    }
+    for (const record of [false, true]) {
+      const rec = new Recorder(record);
+      play(rec, events);
+      expect(rec.traceHash).toBe(reference(events));
+    }
+  });
 });
