@@ -20,16 +20,22 @@ const MINUS = 0x2d;
 const NEWLINE = 0x0a;
 
 /**
- * The fixed bytes of a message event's hashed line for one (kind, subject, from, to): `|${k}|${s}|` (after the time)
- * and `||` + `|${from}>${to}@` (after the cause), as UTF-8 at [a, b) and [b, c) of the recorder's fragment pool.
+ * One (kind, subject, from, to, topic) of message events, with the fixed bytes of its hashed line: `|${k}|${s}|`
+ * (after the time) and `||` + `|${from}>${to}@` (after the cause), as UTF-8 at [a, b) and [b, c) of its recorder's
+ * fragment pool. Made by `Recorder.messageLine`, for `emitLine`; a caller sending the same message many times (a
+ * failed poll of one target) keeps it.
  */
-interface MessageFragments {
-  k: string;
-  s: string;
-  from: string;
-  a: number;
-  b: number;
-  c: number;
+export interface MessageLine {
+  readonly k: string;
+  readonly s: string;
+  readonly from: string;
+  readonly to: string;
+  readonly tp: string;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  /** The recorder whose pool holds the bytes. */
+  readonly owner: Recorder;
 }
 
 const utf8 = new TextEncoder();
@@ -51,8 +57,8 @@ export class Recorder {
   readonly counts = new Map<string, number>();
   private readonly hash = new TraceHash();
   private sink: ((e: TimelineEvent) => void) | null = null;
-  /** emitMessage's encoded line fragments, by receiver, in `pool` (its first `poolUsed` bytes are taken). */
-  private readonly messages = new Map<string, MessageFragments>();
+  /** emitMessage's lines, by receiver; the bytes of every line made are in `pool` (its first `poolUsed` bytes). */
+  private readonly messages = new Map<string, MessageLine>();
   private pool = new Uint8Array(1 << 16);
   private poolUsed = 0;
   /** Scratch: the decimal digits of an event's time. */
@@ -149,34 +155,51 @@ export class Recorder {
     ok: boolean,
     tp: string,
   ): number {
+    const line = this.messages.get(to);
+    const same = line !== undefined && line.k === k && line.s === s && line.from === from && line.tp === tp;
+    return this.emitLine(t, c, same ? line : this.keepLine(this.messageLine(k, s, from, to, tp)), ok, text);
+  }
+
+  /**
+   * Records a message event of `line` (from `messageLine` of this recorder) at `t` with cause `c`: the same as
+   * `emitMessage(t, line.k, line.s, c, text, line.from, line.to, ok, line.tp)`, without looking the line up.
+   */
+  emitLine(t: number, c: number, line: MessageLine, ok: boolean, text: (to: string) => string): number {
+    if (line.owner !== this) throw new Error('Recorder.emitLine: a line of another recorder');
     const id = this.count++;
-    this.countKind(k);
+    this.countKind(line.k);
     const h = this.hash;
     if (Number.isSafeInteger(t) && t >= 0) {
-      // The line's fixed parts were encoded once for this message; only the time (twice) and the cause vary.
-      const f = this.fragments(k, s, from, to);
+      // The line's fixed parts were encoded once; only the time (twice) and the cause vary.
       const pool = this.pool;
       const digits = this.digits;
       const n = writeDecimal(t, digits, 0);
       h.bytes(digits, 0, n);
-      h.bytes(pool, f.a, f.b);
+      h.bytes(pool, line.a, line.b);
       h.updateDecimal(c);
-      h.bytes(pool, f.b, f.c);
+      h.bytes(pool, line.b, line.c);
       h.bytes(digits, 0, n);
       h.byte(ok ? PLUS : MINUS);
     } else {
-      this.hashLine(t, k, s, c, '', undefined);
-      this.hashMessage(from, to, t, ok);
+      this.hashLine(t, line.k, line.s, c, '', undefined);
+      this.hashMessage(line.from, line.to, t, ok);
     }
     h.byte(NEWLINE);
-    if (this.events !== null) this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    if (this.events !== null) {
+      const { k, s, from, to, tp } = line;
+      this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    }
     return id;
   }
 
-  /** The fixed fragments of (k, s, from, to)'s line, encoded on first use and kept per `to`. */
-  private fragments(k: string, s: string, from: string, to: string): MessageFragments {
-    const f = this.messages.get(to);
-    if (f !== undefined && f.k === k && f.s === s && f.from === from) return f;
+  /** emitMessage's line for `to`, kept until another (k, s, from, tp) comes with the same `to`. */
+  private keepLine(line: MessageLine): MessageLine {
+    this.messages.set(line.to, line);
+    return line;
+  }
+
+  /** A message line (see MessageLine), its fixed bytes encoded into this recorder's pool. */
+  messageLine(k: string, s: string, from: string, to: string, tp: string): MessageLine {
     const one = `|${k}|${s}|`;
     const two = `|||${from}>${to}@`;
     // Room for both at 3 UTF-8 bytes per code unit at most.
@@ -190,9 +213,7 @@ export class Recorder {
     const b = a + utf8.encodeInto(one, this.pool.subarray(a)).written;
     const c = b + utf8.encodeInto(two, this.pool.subarray(b)).written;
     this.poolUsed = c;
-    const made: MessageFragments = { k, s, from, a, b, c };
-    this.messages.set(to, made);
-    return made;
+    return { k, s, from, to, tp, a, b, c, owner: this };
   }
 
   private countKind(k: string): void {
