@@ -34,8 +34,9 @@
  * bytes encoded once per target (Recorder.messageLine), and the event queue keeps events more than 2^32 µs ahead (the
  * ~200,000 next-fault events) in a far heap apart from the few hundred near ones. Back to back on a loaded machine
  * (load 4–6): `--days 14` run 6.46/5.90/5.67 → 5.00/4.89 s CPU, ratio 0.121–0.138 → 0.153; `--days 60` run
- * 23.9/25.4 → 20.6/21.3 s CPU, trace 9f9b3d1f3de5758a both. The whole year after (same load): 130.6 s CPU (set-up
- * 0.85 s), 204 s wall, 1,434 MB peak, ratio 0.161, trace e2e9863a12ff49bd.
+ * 23.9/25.4 → 20.6/21.3 s CPU, trace 9f9b3d1f3de5758a both. The whole year back to back (load 3–4): 130.5 → 109.0 s
+ * CPU (run 129.7 → 108.3 s), 132.1 → 110.4 s wall, ratio 0.138 → 0.171, peak RSS 1,618 → 1,806 MB (1,434 MB in an
+ * earlier run of the same code: the peak depends on when old-generation collections fall), trace e2e9863a12ff49bd.
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';
