@@ -37,6 +37,8 @@
  * 23.9/25.4 → 20.6/21.3 s CPU, trace 9f9b3d1f3de5758a both. The whole year back to back (load 3–4): 130.5 → 109.0 s
  * CPU (run 129.7 → 108.3 s), 132.1 → 110.4 s wall, ratio 0.138 → 0.171, peak RSS 1,618 → 1,806 MB (1,434 MB in an
  * earlier run of the same code: the peak depends on when old-generation collections fall), trace e2e9863a12ff49bd.
+ * With the near heap back in the queue's own fields (PHOLD's ratio recovered), the year alone (load 3–5): 107.9 s CPU
+ * (run 107.0 s), 114.2 s wall, 1,531 MB, ratio 0.173, same trace.
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';
