@@ -10,8 +10,9 @@
  */
 
 // FNV-1a 64: offset basis 0xcbf29ce484222325, prime 2^40 + 0x1b3.
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
+// The state's halves are kept as signed 32-bit integers (the same bits): no conversion to unsigned per byte.
+const OFFSET_HI = 0xcbf29ce4 | 0;
+const OFFSET_LO = 0x84222325 | 0;
 const PRIME_LO = 0x1b3;
 
 // Scratch space for updateNumber; little-endian on every platform via DataView.
@@ -30,8 +31,26 @@ export class TraceHash {
     // lo << 8.
     const x = this.lo ^ b;
     const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-    this.lo = Math.imul(x, PRIME_LO) >>> 0;
-    this.hi = (Math.imul(this.hi, PRIME_LO) + carry + (x << 8)) >>> 0;
+    this.lo = Math.imul(x, PRIME_LO);
+    this.hi = (Math.imul(this.hi, PRIME_LO) + carry + (x << 8)) | 0;
+  }
+
+  /**
+   * Hashes `buf[from]` … `buf[to − 1]`: the same as byte() on each in turn, with the state in locals. For bytes a
+   * caller encoded once and hashes many times (a failed probe's fixed fragments).
+   */
+  bytes(buf: Uint8Array, from: number, to: number): void {
+    let hi = this.hi;
+    let lo = this.lo;
+    for (let i = from; i < to; i++) {
+      const x = lo ^ buf[i]!;
+      // As in byte(), inlined.
+      const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+      lo = Math.imul(x, PRIME_LO);
+      hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
+    }
+    this.hi = hi;
+    this.lo = lo;
   }
 
   /** Hashes the UTF-8 bytes of `s`. */
@@ -47,10 +66,10 @@ export class TraceHash {
       const x = lo ^ c;
       // As in byte(), inlined.
       const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-      lo = Math.imul(x, PRIME_LO) >>> 0;
+      lo = Math.imul(x, PRIME_LO);
       hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
     }
-    this.hi = hi >>> 0;
+    this.hi = hi;
     this.lo = lo;
     if (i < n) this.updateFrom(s, i);
   }
@@ -134,10 +153,10 @@ export class TraceHash {
     for (k--; k >= 0; k--) {
       const y = lo ^ (0x30 + d[k]!);
       const carry = ((y >>> 16) * PRIME_LO + (((y & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-      lo = Math.imul(y, PRIME_LO) >>> 0;
+      lo = Math.imul(y, PRIME_LO);
       hi = (Math.imul(hi, PRIME_LO) + carry + (y << 8)) | 0;
     }
-    this.hi = hi >>> 0;
+    this.hi = hi;
     this.lo = lo;
   }
 
@@ -215,6 +234,34 @@ export class TraceHash {
   /** Hashes `JSON.stringify(s)` for a string `s`: quoted, with JSON.stringify's escapes. */
   private jsonString(s: string): void {
     const n = s.length;
+    // The common case — ASCII that needs no escape — in one pass with the state in locals: the opening quote, the
+    // characters, up to the first one that is not plain (non-ASCII, a control character, '"' or '\\').
+    let hi = this.hi;
+    let lo = this.lo;
+    let x = lo ^ 0x22;
+    let carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+    lo = Math.imul(x, PRIME_LO);
+    hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
+      x = lo ^ c;
+      carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+      lo = Math.imul(x, PRIME_LO);
+      hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
+    }
+    this.hi = hi;
+    this.lo = lo;
+    // The rest, from the first character that is not plain ASCII: JSON.stringify escapes code unit by code unit
+    // (pairing surrogates), so the prefix hashed above cannot change how the rest is written.
+    if (i < n) this.jsonRest(i === 0 ? s : s.slice(i));
+    this.byte(0x22);
+  }
+
+  /** Hashes `JSON.stringify(s)` without its quotes. */
+  private jsonRest(s: string): void {
+    const n = s.length;
     let plain = true;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
@@ -223,10 +270,8 @@ export class TraceHash {
         break;
       }
     }
-    this.byte(0x22);
     if (plain) this.update(s);
     else this.update(JSON.stringify(s).slice(1, -1));
-    this.byte(0x22);
   }
 
   /**
@@ -245,7 +290,7 @@ export class TraceHash {
 
   /** The hash so far: 16 lowercase hex digits. Does not change the state. */
   digest(): string {
-    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
+    return (this.hi >>> 0).toString(16).padStart(8, '0') + (this.lo >>> 0).toString(16).padStart(8, '0');
   }
 
   /** An independent copy with the same state. */
@@ -255,4 +300,31 @@ export class TraceHash {
     c.lo = this.lo;
     return c;
   }
+}
+
+/**
+ * Writes `String(n)` for a non-negative safe integer `n` into `buf` from index `at` (ASCII digits) and returns the
+ * index after the last digit: what updateDecimal hashes, as bytes a caller can hash more than once. `buf` must have
+ * room for 16 digits from `at`.
+ */
+export function writeDecimal(n: number, buf: Uint8Array, at: number): number {
+  if (n < 1e8) return writeDigits(n, buf, at, 1);
+  // Under 2^53 the high part is under 10^8 too.
+  const high = Math.floor(n / 1e8);
+  return writeDigits(n - high * 1e8, buf, writeDigits(high, buf, at, 1), 8);
+}
+
+/** Writes the digits of an integer `v` in [0, 10^8), zero-padded to at least `width`, into `buf` from `at`. */
+function writeDigits(v: number, buf: Uint8Array, at: number, width: number): number {
+  let x = v | 0;
+  let len = 1;
+  for (let p = 10; p <= x; p *= 10) len++;
+  if (len < width) len = width;
+  const end = at + len;
+  for (let j = end - 1; j >= at; j--) {
+    const q = (x / 10) | 0;
+    buf[j] = 0x30 + x - q * 10;
+    x = q;
+  }
+  return end;
 }

@@ -13,7 +13,7 @@ export {
   validateDistribution,
 } from './distributions.js';
 export { compileGlob, globMatches, isGlob, matchGlob } from './glob.js';
-export { TraceHash } from './hash.js';
+export { TraceHash, writeDecimal } from './hash.js';
 export { type EventHandle, EventQueue, MAX_PENDING } from './queue.js';
 export { type Forks, hashString32, hashUniform, Random, streamKey } from './random.js';
 export { type EventFn, type RunOptions, type RunResult, Scheduler } from './scheduler.js';

@@ -74,7 +74,8 @@ export class FabricController implements LeaderListener, CrashLoopHandler {
         quiet: (gn) => this.fcQuiet(gn),
         onMiss: (gn, missed) => this.fcMiss(gn, missed),
         onOk: (gn) => this.fcOk(gn),
-        onFail: (gn) => k.recordPollFail(k.actors.fc[k.ix.nodeCluster[gn]!]!, k.actors.ha[gn]!, 'fc', k.nodeCause[gn]!),
+        onFail: (gn) =>
+          k.recordPollFail(k.actors.fc[k.ix.nodeCluster[gn]!]!, k.actors.ha[gn]!, 'fc', gn, k.nodeCause[gn]!),
       },
     );
   }

@@ -20,7 +20,7 @@ import { AvailabilityTracker, formatHuman } from '../metrics/index.js';
 import { type Actor, Network } from '../network/index.js';
 import type { ClusterState, InstanceState, NodeState, Policies, ResolvedScenario, World } from '../spec/index.js';
 import type { Patch } from '../trace/index.js';
-import { type EventExtras, Recorder } from '../trace/index.js';
+import { type EventExtras, type MessageLine, Recorder } from '../trace/index.js';
 import { buildWorld, type Indices } from './build.js';
 import { FaultBook, type OpenFault } from './faults.js';
 import { FlatDrafter } from './flat-draft.js';
@@ -112,6 +112,9 @@ export class Kernel {
   readonly avail: AvailabilityTracker;
   readonly rng: Random;
   readonly actors: ActorNames;
+  /** Per instance / node: the trace line of its failed LB probe / FC poll, made on first use (recordPollFail). */
+  private readonly probeLines: (MessageLine | null)[];
+  private readonly pollLines: (MessageLine | null)[];
   /** The run's pluggable decisions: failure detection, placement, the upgrade walk (policies/). */
   readonly policies: ModelPolicies;
   /** OS images per role and their oracle (images.ts); null when the scenario names no images. */
@@ -212,6 +215,8 @@ export class Kernel {
     this.rackDownUs = new Float64Array(this.rackIds.length);
 
     this.actors = this.makeActors(world, ix);
+    this.probeLines = new Array<MessageLine | null>(insts).fill(null);
+    this.pollLines = new Array<MessageLine | null>(nodes).fill(null);
     this.initFlags(ix);
   }
 
@@ -562,20 +567,26 @@ export class Kernel {
     return this.otherCause.get(key) ?? this.netCause;
   }
 
-  recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', cause: number): void {
+  /**
+   * Records a failed FC poll of node `index` (`what` 'fc') or LB probe of instance `index` ('lb'), from `from` to
+   * `to` — always the same two actors for one (what, index).
+   */
+  recordPollFail(from: Actor, to: Actor, what: 'fc' | 'lb', index: number, cause: number): void {
     const fc = what === 'fc';
-    // emitMessage: nothing is allocated per failed poll while recording is off.
-    this.rec.emitMessage(
-      this.now,
-      fc ? 'msg.poll' : 'msg.probe',
-      to.name,
-      this.causeOr(cause),
-      fc ? pollFailText : probeFailText,
-      from.name,
-      to.name,
-      false,
-      fc ? 'role-monitoring' : 'compute-connectivity',
-    );
+    const lines = fc ? this.pollLines : this.probeLines;
+    let line = lines[index]!;
+    if (line === null) {
+      line = this.rec.messageLine(
+        fc ? 'msg.poll' : 'msg.probe',
+        to.name,
+        from.name,
+        to.name,
+        fc ? 'role-monitoring' : 'compute-connectivity',
+      );
+      lines[index] = line;
+    }
+    // emitLine: nothing is allocated per failed poll while recording is off.
+    this.rec.emitLine(this.now, this.causeOr(cause), line, false, fc ? pollFailText : probeFailText);
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ export class LoadBalancer {
         quiet: (gi) => this.lbQuiet(gi),
         onMiss: (gi, missed) => this.lbMiss(gi, missed),
         onOk: (gi) => this.lbOk(gi),
-        onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', k.instCause[gi]!),
+        onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', gi, k.instCause[gi]!),
         // Out of rotation, a miss does nothing (lbMiss); only a change to the instance (which disturbs the slot) or
         // a good reply (lbOk) puts it back.
         missInert: (gi) => !k.inst(gi).inRotation,

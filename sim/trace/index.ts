@@ -29,6 +29,6 @@ export {
   type Topic,
   timelineFromColumns,
 } from './format.js';
-export { type EventExtras, Recorder } from './recorder.js';
+export { type EventExtras, type MessageLine, Recorder } from './recorder.js';
 export { BLOCK_EVENTS, type TimelineHead, type TimelineSink, timelineWriter } from './stream.js';
 export { writeTimeline } from './write.js';

@@ -8,7 +8,7 @@
  * memory. The model may still amend the event it recorded last (it adds the deadline a restart arms), so the last
  * event stays in `events` until the next one arrives or `flush()` is called.
  */
-import { TraceHash } from '../engine/index.js';
+import { TraceHash, writeDecimal } from '../engine/index.js';
 import type { Deadline, MessageInfo, Patch, TimelineEvent } from './format.js';
 
 // Separators of the hashed line, as bytes.
@@ -18,6 +18,27 @@ const AT = 0x40;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const NEWLINE = 0x0a;
+
+/**
+ * One (kind, subject, from, to, topic) of message events, with the fixed bytes of its hashed line: `|${k}|${s}|`
+ * (after the time) and `||` + `|${from}>${to}@` (after the cause), as UTF-8 at [a, b) and [b, c) of its recorder's
+ * fragment pool. Made by `Recorder.messageLine`, for `emitLine`; a caller sending the same message many times (a
+ * failed poll of one target) keeps it.
+ */
+export interface MessageLine {
+  readonly k: string;
+  readonly s: string;
+  readonly from: string;
+  readonly to: string;
+  readonly tp: string;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  /** The recorder whose pool holds the bytes. */
+  readonly owner: Recorder;
+}
+
+const utf8 = new TextEncoder();
 
 export interface EventExtras {
   readonly r?: string | undefined;
@@ -36,6 +57,12 @@ export class Recorder {
   readonly counts = new Map<string, number>();
   private readonly hash = new TraceHash();
   private sink: ((e: TimelineEvent) => void) | null = null;
+  /** emitMessage's lines, by receiver; the bytes of every line made are in `pool` (its first `poolUsed` bytes). */
+  private readonly messages = new Map<string, MessageLine>();
+  private pool = new Uint8Array(1 << 16);
+  private poolUsed = 0;
+  /** Scratch: the decimal digits of an event's time. */
+  private readonly digits = new Uint8Array(16);
 
   constructor(record: boolean) {
     this.events = record ? [] : null;
@@ -113,7 +140,9 @@ export class Recorder {
    * Records an event about one message and returns its id: the same event, hash and count as
    * `emit(t, k, s, c, () => text(to), undefined, { m: { from, to, at: t, ok }, tp })`, but with recording off it
    * allocates nothing (no text function, extras or message object), for the failed polls and probes that make up
-   * most of a long run's events. `text` is called with `to` only when recording is on.
+   * most of a long run's events. `text` is called with `to` only when recording is on. The line's fixed parts for
+   * one (k, s, from, to) are encoded once and kept per receiver, so each event hashes them from bytes and writes its
+   * time's digits once for both places it appears.
    */
   emitMessage(
     t: number,
@@ -126,13 +155,65 @@ export class Recorder {
     ok: boolean,
     tp: string,
   ): number {
+    const line = this.messages.get(to);
+    const same = line !== undefined && line.k === k && line.s === s && line.from === from && line.tp === tp;
+    return this.emitLine(t, c, same ? line : this.keepLine(this.messageLine(k, s, from, to, tp)), ok, text);
+  }
+
+  /**
+   * Records a message event of `line` (from `messageLine` of this recorder) at `t` with cause `c`: the same as
+   * `emitMessage(t, line.k, line.s, c, text, line.from, line.to, ok, line.tp)`, without looking the line up.
+   */
+  emitLine(t: number, c: number, line: MessageLine, ok: boolean, text: (to: string) => string): number {
+    if (line.owner !== this) throw new Error('Recorder.emitLine: a line of another recorder');
     const id = this.count++;
-    this.countKind(k);
-    this.hashLine(t, k, s, c, '', undefined);
-    this.hashMessage(from, to, t, ok);
-    this.hash.byte(NEWLINE);
-    if (this.events !== null) this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    this.countKind(line.k);
+    const h = this.hash;
+    if (Number.isSafeInteger(t) && t >= 0) {
+      // The line's fixed parts were encoded once; only the time (twice) and the cause vary.
+      const pool = this.pool;
+      const digits = this.digits;
+      const n = writeDecimal(t, digits, 0);
+      h.bytes(digits, 0, n);
+      h.bytes(pool, line.a, line.b);
+      h.updateDecimal(c);
+      h.bytes(pool, line.b, line.c);
+      h.bytes(digits, 0, n);
+      h.byte(ok ? PLUS : MINUS);
+    } else {
+      this.hashLine(t, line.k, line.s, c, '', undefined);
+      this.hashMessage(line.from, line.to, t, ok);
+    }
+    h.byte(NEWLINE);
+    if (this.events !== null) {
+      const { k, s, from, to, tp } = line;
+      this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    }
     return id;
+  }
+
+  /** emitMessage's line for `to`, kept until another (k, s, from, tp) comes with the same `to`. */
+  private keepLine(line: MessageLine): MessageLine {
+    this.messages.set(line.to, line);
+    return line;
+  }
+
+  /** A message line (see MessageLine), its fixed bytes encoded into this recorder's pool. */
+  messageLine(k: string, s: string, from: string, to: string, tp: string): MessageLine {
+    const one = `|${k}|${s}|`;
+    const two = `|||${from}>${to}@`;
+    // Room for both at 3 UTF-8 bytes per code unit at most.
+    const need = 3 * (one.length + two.length);
+    if (this.poolUsed + need > this.pool.length) {
+      const grown = new Uint8Array(Math.max(2 * this.pool.length, this.poolUsed + need));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    const a = this.poolUsed;
+    const b = a + utf8.encodeInto(one, this.pool.subarray(a)).written;
+    const c = b + utf8.encodeInto(two, this.pool.subarray(b)).written;
+    this.poolUsed = c;
+    return { k, s, from, to, tp, a, b, c, owner: this };
   }
 
   private countKind(k: string): void {

@@ -29,6 +29,16 @@
  * array of exact length: `--days 14`, four back-to-back pairs (load ≈ 6), run 5.54 → 4.95 s CPU mean (−11 %), same
  * 3,940,298 engine events, trace 6f1ded0f1d5e4099 both; peak RSS 310 → 305 MB (−120 bytes per kept fault: ~−280 MB
  * over a year's 2.4 M faults). 7 days: f20550a4a94eb792, 2 days: fee769e68b282f66, unchanged.
+ *
+ * Then (issue 15, perf6) the trace hash keeps its state as signed 32-bit halves, a failed probe's line has its fixed
+ * bytes encoded once per target (Recorder.messageLine), and the event queue keeps events more than 2^32 µs ahead (the
+ * ~200,000 next-fault events) in a far heap apart from the few hundred near ones. Back to back on a loaded machine
+ * (load 4–6): `--days 14` run 6.46/5.90/5.67 → 5.00/4.89 s CPU, ratio 0.121–0.138 → 0.153; `--days 60` run
+ * 23.9/25.4 → 20.6/21.3 s CPU, trace 9f9b3d1f3de5758a both. The whole year back to back (load 3–4): 130.5 → 109.0 s
+ * CPU (run 129.7 → 108.3 s), 132.1 → 110.4 s wall, ratio 0.138 → 0.171, peak RSS 1,618 → 1,806 MB (1,434 MB in an
+ * earlier run of the same code: the peak depends on when old-generation collections fall), trace e2e9863a12ff49bd.
+ * With the near heap back in the queue's own fields (PHOLD's ratio recovered), the year alone (load 3–5): 107.9 s CPU
+ * (run 107.0 s), 114.2 s wall, 1,531 MB, ratio 0.173, same trace.
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TraceHash } from '../../sim/engine/hash.js';
+import { TraceHash, writeDecimal } from '../../sim/engine/hash.js';
 import type { EventHandle } from '../../sim/engine/queue.js';
 import { Random } from '../../sim/engine/random.js';
 import { type EventFn, Scheduler } from '../../sim/engine/scheduler.js';
@@ -74,6 +74,29 @@ describe('TraceHash', () => {
       h.updateDecimal(n);
       expect(h.digest(), String(n)).toBe(digestOf(String(n)));
     }
+  });
+
+  it('bytes() hashes a range of a byte array as byte() on each, and writeDecimal writes String(n)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(40), fc.nat(40), (buf, a, b) => {
+        const from = Math.min(a, b, buf.length);
+        const to = Math.min(Math.max(a, b), buf.length);
+        const h = new TraceHash();
+        h.update('x');
+        h.bytes(buf, from, to);
+        expect(h.digest()).toBe(fnv1a64(new Uint8Array([0x78, ...buf.subarray(from, to)])));
+      }),
+    );
+    const buf = new Uint8Array(20).fill(0x7c);
+    const same = (n: number): void => {
+      const end = writeDecimal(n, buf, 2);
+      expect(new TextDecoder().decode(buf.subarray(2, end)), String(n)).toBe(String(n));
+      expect(buf[end], 'nothing written past the end').toBe(0x7c);
+      buf.fill(0x7c);
+    };
+    fc.assert(fc.property(fc.maxSafeInteger().map(Math.abs), (n) => same(n)));
+    fc.assert(fc.property(fc.nat(), (n) => same(n)));
+    for (const n of [0, 9, 10, 99999999, 1e8, 1e8 + 1, 100000000000007, 123400000005678, 2 ** 53 - 1]) same(n);
   });
 
   it('updateJson hashes the same bytes as update(JSON.stringify(v))', () => {

@@ -44,6 +44,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       time: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     }),
   },
+  {
+    // Times a few apart around multiples of 2^31 µs: as pops move on, the same times land in the near heap and, pushed
+    // more than 2^32 µs ahead of the latest pop, in the far one — ties across the two heaps.
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('push' as const),
+      time: fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 2 })).map(([k, d]) => k * 2 ** 31 + d),
+    }),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'pop' as const }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }) },
 );
@@ -84,8 +93,30 @@ describe('EventQueue', () => {
         expect(q.size).toBe(0);
         expect(q.pop()).toBe(-1);
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
+  });
+
+  it('breaks a tie between its near and far heaps by push order, either way round', () => {
+    const far = 2 ** 32; // pushed this far ahead of the latest pop, an event goes to the far heap
+    // The far one first: pushed at the start (latest pop 0), then the same time again once a pop has moved on.
+    const a = new EventQueue();
+    a.push(far, 1);
+    a.push(1, 0);
+    expect(a.payloadOf(a.pop())).toBe(0);
+    a.push(far, 2);
+    expect([a.payloadOf(a.pop()), a.payloadOf(a.pop())]).toEqual([1, 2]);
+    // The near one first: pushed after a late pop, then (the queue itself does not insist on time order) far again
+    // after a pop at 0.
+    const b = new EventQueue();
+    b.push(3 * far, 9);
+    expect(b.payloadOf(b.pop())).toBe(9);
+    b.push(far, 1);
+    b.push(0, 0);
+    expect(b.payloadOf(b.pop())).toBe(0);
+    b.push(far, 2);
+    expect([b.payloadOf(b.pop()), b.payloadOf(b.pop())]).toEqual([1, 2]);
+    expect(b.size).toBe(0);
   });
 
   it('pops events with equal times in push order', () => {
