@@ -105,7 +105,7 @@ export function createSimulation(
     sim.sched.at(u.atUs, () => sim.startUpgrade(u));
   }
   // security (issue 5): rules on every message, and the scripted traffic, when the scenario has `security:`.
-  if (sc.security) SecurityModel.attach(sim, sc, sc.security, rng.fork('security'), seed);
+  if (sc.security) SecurityModel.attach(sim, sc, sc.security, rng.fork('security'), seed, opts.reuseWorld === true);
   return sim;
 }
 

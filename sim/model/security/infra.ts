@@ -149,6 +149,24 @@ export class InfraPolicy implements DeliveryPolicy {
     return { nodes, instances, replicaPairs, first };
   }
 
+  /** The probe ports the last `recheck` derived (a copy), for `adoptCheck` in another policy. */
+  probePorts(): Int32Array {
+    return this.probePort.slice();
+  }
+
+  /**
+   * Takes the result of a `recheck` another policy over the same scenario, indices and compiled rules made
+   * (`probePorts()` and what it returned) instead of walking every path again; returns the blocked paths (copies).
+   */
+  adoptCheck(probePort: Int32Array, b: BlockedPaths): BlockedPaths {
+    this.probePort.set(probePort);
+    this.disturbing = b.nodes.length > 0 || b.instances.length > 0 || b.replicaPairs > 0;
+    this.firstBlocked = null;
+    this.lastFrom = null;
+    this.lastTo = null;
+    return { nodes: b.nodes.slice(), instances: b.instances.slice(), replicaPairs: b.replicaPairs, first: b.first };
+  }
+
   /** True when `d` blocks the exchange; `recheck` keeps the first such decision. */
   private blocks(d: Decision | null): boolean {
     if (d === null || d.allowed) return false;

@@ -102,6 +102,26 @@ export interface CompiledWalls {
   hostFilter(gi: number): HostFilter;
 }
 
+/**
+ * What `compile` builds from a rule set, for another `RuleBook` over the same scenario, endpoints and indices to
+ * `adopt` instead of compiling it again (a sweep worker's later runs of one scenario: `security/base.ts`). Read-only
+ * once built; the host filter caches are filled on first use, with filters that are pure functions of the tables.
+ */
+export interface CompiledRules {
+  readonly cfg: FullRuleSet;
+  readonly boundary: CompiledAcl[];
+  readonly hostAcl: CompiledAcl[];
+  readonly nsg: CompiledNsg[];
+  readonly sqlBoundary: CompiledAcl;
+  readonly sqlNodeAcl: CompiledAcl;
+  readonly roleEndpoints: RoleEndpoint[][];
+  readonly roleAcls: CompiledEndpointAcl[][];
+  readonly roleHostRules: { rule: ResolvedHostRule; src: AddressSet | null; dst: AddressSet | null }[][];
+  readonly hostFilters: (HostFilter | undefined)[];
+  readonly sharedFilters: Map<string, HostFilter>;
+  readonly vlanAllow: Map<string, Decision>;
+}
+
 export class RuleBook {
   /** Bumped on every recompilation. */
   version = 0;
@@ -391,6 +411,45 @@ export class RuleBook {
         makeDecision(true, `vlan-override:${pair}`, `configured exception to VLAN isolation: ${pair}`),
       ]),
     );
+  }
+
+  /** The tables of the last `compile` (or `adopt`), to hand to another book of the same scenario and world. */
+  compiled(): CompiledRules {
+    return {
+      cfg: this.cfg,
+      boundary: this.boundary,
+      hostAcl: this.hostAcl,
+      nsg: this.nsg,
+      sqlBoundary: this.sqlBoundary,
+      sqlNodeAcl: this.sqlNodeAcl,
+      roleEndpoints: this.roleEndpoints,
+      roleAcls: this.roleAcls,
+      roleHostRules: this.roleHostRules,
+      hostFilters: this.hostFilters,
+      sharedFilters: this.sharedFilters,
+      vlanAllow: this.vlanAllow,
+    };
+  }
+
+  /**
+   * Installs tables another book compiled (`compiled()`) over the same scenario, endpoints and indices: afterwards
+   * this book decides exactly as if it had compiled `c.cfg` itself. A later `compile` replaces them, never edits them.
+   */
+  adopt(c: CompiledRules): void {
+    this.cfg = c.cfg;
+    this.version++;
+    this.nsgDestinations.clear();
+    this.boundary = c.boundary;
+    this.hostAcl = c.hostAcl;
+    this.nsg = c.nsg;
+    this.sqlBoundary = c.sqlBoundary;
+    this.sqlNodeAcl = c.sqlNodeAcl;
+    this.roleEndpoints = c.roleEndpoints;
+    this.roleAcls = c.roleAcls;
+    this.roleHostRules = c.roleHostRules;
+    this.hostFilters = c.hostFilters;
+    this.sharedFilters = c.sharedFilters;
+    this.vlanAllow = c.vlanAllow;
   }
 
   private hostSet(addrs: readonly Address[]): AddressSet {

@@ -37,6 +37,7 @@ import type { MessageInfo } from '../../trace/index.js';
 import { FaultBook, type OpenFault } from '../faults.js';
 import type { Simulation } from '../simulation.js';
 import { ClosedEnvironment } from './access.js';
+import { keepBase, sharedBase } from './base.js';
 import { type AttemptSubject, SecurityBook, type SecurityFacts } from './book.js';
 import { type Build, BuildPipeline, type PipelineHost } from './builds.js';
 import { generateCandidates } from './candidates.js';
@@ -134,8 +135,13 @@ export class SecurityModel {
     sec: ResolvedSecurity,
     rng: Random,
     seed: number,
+    /**
+     * The run starts from a built world shared with other runs of `sc` (`reuseWorld`): start from the seed-independent
+     * part an earlier such run derived (`base.ts`), or derive it and keep it for the later ones.
+     */
+    reuse = false,
   ): SecurityModel {
-    const m = new SecurityModel(sim, sc, sec, rng, seed);
+    const m = new SecurityModel(sim, sc, sec, rng, seed, reuse);
     MODELS.set(sim, m);
     return m;
   }
@@ -151,11 +157,14 @@ export class SecurityModel {
     private readonly sec: ResolvedSecurity,
     rng: Random,
     seed: number,
+    reuse: boolean,
   ) {
     this.rng = rng;
     const ix = sim.ix;
-    this.plan = new AddressPlan(sc, sec, ix.nodeOffset, ix.instOffset);
-    this.eps = new Endpoints(this.plan, sc, ix, sim.world);
+    const shared = reuse ? sharedBase(sc, sec, ix) : undefined;
+    // Shared endpoints name actors from the built world (`initial`); ids never change, so they name the same ones.
+    this.plan = shared?.plan ?? new AddressPlan(sc, sec, ix.nodeOffset, ix.instOffset);
+    this.eps = shared?.eps ?? new Endpoints(this.plan, sc, ix, reuse ? sim.initial : sim.world);
     this.lbNext = new Int32Array(ix.roleIds.length);
     this.rules = new RuleBook(
       sc,
@@ -166,13 +175,24 @@ export class SecurityModel {
       (gi) => this.isWell(gi),
     );
     this.base = sec.rules;
-    this.rules.compile(this.base);
+    if (shared === undefined) this.rules.compile(this.base);
+    else this.rules.adopt(shared.rules);
     this.infra = new InfraPolicy(this.eps, this.rules, sec, ix, sim.world);
     this.reach = new UserReach(sc, sec, ix, this.eps, this.rules);
     this.instReach = new Float64Array(ix.instCluster.length).fill(1);
     this.userWindows = new Array(ix.roleIds.length);
     this.roleByName = new Map(ix.roleIds.map((id, r) => [id, r]));
-    this.updateReach();
+    const reachGi: number[] = [];
+    const reachValue: number[] = [];
+    if (shared === undefined) this.updateReach(reuse ? reachGi : null, reachValue);
+    else {
+      for (let k = 0; k < shared.reachGi.length; k++) {
+        const gi = shared.reachGi[k]!;
+        const v = shared.reachValue[k]!;
+        this.instReach[gi] = v;
+        sim.k.setUserReach(gi, v);
+      }
+    }
     this.oracle = new PolicyOracle(sc, sec, ix);
     this.book = new SecurityBook(sc.expect);
     this.sql = new SqlServer(sec, this.base);
@@ -187,7 +207,21 @@ export class SecurityModel {
     this.cracked = sec.traffic.map(() => new Set());
 
     sim.net.setPolicy(this.infra);
-    const blocked = this.infra.recheck(sim.world);
+    const blocked =
+      shared === undefined ? this.infra.recheck(sim.world) : this.infra.adoptCheck(shared.probePort, shared.blocked);
+    if (reuse && shared === undefined) {
+      keepBase(ix, {
+        sc,
+        sec,
+        plan: this.plan,
+        eps: this.eps,
+        rules: this.rules.compiled(),
+        probePort: this.infra.probePorts(),
+        blocked: { ...blocked, nodes: blocked.nodes.slice(), instances: blocked.instances.slice() },
+        reachGi: Int32Array.from(reachGi),
+        reachValue: Float64Array.from(reachValue),
+      });
+    }
     if (this.infra.disturbing) {
       this.noteBlocked(blocked, -1, 'the configured rules');
       sim.disturbAll();
@@ -239,13 +273,20 @@ export class SecurityModel {
     return { ...blocked, unreached: this.updateReach() };
   }
 
-  /** Re-derives every web instance's users' reach; returns the instances whose reach fell. */
-  private updateReach(): number[] {
+  /**
+   * Re-derives every web instance's users' reach; returns the instances whose reach fell. With `gis`, also lists
+   * every instance set and its reach (`values`) in order (the base kept for a sweep worker's later runs).
+   */
+  private updateReach(gis: number[] | null = null, values: number[] = []): number[] {
     const fell: number[] = [];
     this.reach.compute((gi, v) => {
       if (v < this.instReach[gi]!) fell.push(gi);
       this.instReach[gi] = v;
       this.sim.k.setUserReach(gi, v);
+      if (gis !== null) {
+        gis.push(gi);
+        values.push(v);
+      }
     });
     return fell;
   }
