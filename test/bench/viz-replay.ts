@@ -8,6 +8,10 @@
  * - frame: playing at 1,000× with the canvas topology of 10,000 instances on screen, the time each frame takes to
  *   advance the state and redraw every view, p50/p95 (the budget for 60 frames a second is 16.7 ms).
  *
+ * - decode in Node: the page's rebuilding of the event objects from the columns (`decodeColumns`), timed in Node on
+ *   the same file, whole and without each of the parts an event may carry (patches, message, deadlines) — a figure
+ *   that, unlike the page's, hardly moves with the machine's load; medians of 3, under `nodeDecode`.
+ *
  * With `--region-day`, the same measures on scenarios/bench/region-day.yaml (100,000 instances, a day), recorded by
  * `fabricsim run --out`, under `regionDay`.
  *
@@ -22,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import type { BrowserContext } from 'playwright-core';
 import { buildViewer, projectRoot, serveViewer } from '../../sim/cli/serve.js';
 import { loadScenario, runScenario, writeTimeline } from '../../sim/index.js';
+import { decodeColumns, type EventColumns, joinColumns, type TimelineEvent } from '../../sim/trace/index.js';
 import { launchPersistentContext, NoBrowserError, theBrowser } from '../support/browser.js';
 
 const SEEKS = 200;
@@ -71,6 +76,38 @@ function percentile(xs: number[], q: number): number {
 }
 
 const round = (v: number): number => Math.round(v * 100) / 100;
+
+/**
+ * Milliseconds `decodeColumns` takes in Node for the events of the version-2 document `text`, a block at a time (as
+ * the page takes them, a group of blocks at a time): whole, and with the patches, the messages, the deadlines, or all
+ * three left out (their count columns zeroed), so that what each part costs is the difference. Medians of 3.
+ */
+function measureDecode(text: string): Record<string, number> {
+  const blocks = (JSON.parse(text) as { blocks: unknown[] }).blocks.map((b) => joinColumns([b]));
+  const without = (names: ('p' | 'm' | 'd')[]): EventColumns[] =>
+    blocks.map((b) => {
+      const zero = new Int32Array(b.n);
+      return { ...b, ...Object.fromEntries(names.map((name) => [name, zero])) };
+    });
+  const variants: [string, EventColumns[]][] = [
+    ['ms', blocks],
+    ['withoutPatchesMs', without(['p'])],
+    ['withoutMessagesMs', without(['m'])],
+    ['withoutDeadlinesMs', without(['d'])],
+    ['ownFieldsOnlyMs', without(['p', 'm', 'd'])],
+  ];
+  const times = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  for (let rep = 0; rep < 3; rep++) {
+    for (const [name, cols] of variants) {
+      const t0 = performance.now();
+      const strings: string[] = [];
+      const out: TimelineEvent[] = [];
+      for (const c of cols) decodeColumns(c, strings, out);
+      times.get(name)!.push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries([...times].map(([name, list]) => [name, Math.round(list.sort((a, b) => a - b)[1]!)]));
+}
 
 /** Bytes and gzipped bytes of the files in `dir` (recursively) whose name passes `filter`. */
 function dirBytes(dir: string, filter: (name: string) => boolean): { bytes: number; gzip: number } {
@@ -262,6 +299,7 @@ export async function run(args: string[]): Promise<number> {
     writeFileSync(v1Path, v1Text);
     const v1Bytes = Buffer.byteLength(v1Text);
     const events = timeline!.events.length;
+    const nodeDecode = measureDecode(text);
     const instances = timeline!.initial.clusters.reduce((n, c) => n + c.instances.length, 0);
 
     // 2. The viewer, built fresh and served.
@@ -325,6 +363,7 @@ export async function run(args: string[]): Promise<number> {
         timelineGzipMB: round(gzipSync(text).length / 1e6),
         viewerBuildMs: Math.round(buildMs),
         bundle,
+        nodeDecode,
         ...figures(m),
         v1,
         ...(regionDay ? { regionDay } : {}),

@@ -37,8 +37,9 @@ function timeline(events: TimelineEvent[]): Timeline {
   };
 }
 
-/** Events with every optional field in every form: rules, topics, patches (with and without values, empty), messages
- *  delivered and refused, deadlines, roots and caused events; spread over more than two blocks. */
+/** Events with every optional field in every form: rules, topics, patches (with and without values; none, one, two
+ *  or three; paths of 0 to 6 segments), messages delivered and refused, one or two deadlines, roots and caused
+ *  events; spread over more than two blocks. */
 function richEvents(n: number): TimelineEvent[] {
   const events: TimelineEvent[] = [];
   for (let i = 0; i < n; i++) {
@@ -59,8 +60,22 @@ function richEvents(n: number): TimelineEvent[] {
         { op: 'remove', path: ['clusters', 0, 'nodes', 2, 'instances', 0] },
       ];
     } else if (i % 17 === 0) e.p = [];
+    // One and two patches, paths of every length (decoding builds the common ones differently).
+    else if (i % 7 === 3) e.p = [{ op: 'add', path: ['clusters', 1, 'instances', i % 40], value: { status: 'Ready' } }];
+    else if (i % 7 === 5) {
+      e.p = [
+        { op: 'remove', path: ['clusters', 0, 'instances', i % 30] },
+        { op: 'replace', path: ['clusters', 2, `n${i % 3}`], value: i },
+      ];
+    } else if (i % 7 === 6) e.p = [{ op: 'replace', path: [], value: null }];
     if (i % 3 === 1) e.m = { from: `fc:c${i % 2}`, to: `ha:n${i % 40}`, at: e.t as number, ok: i % 2 === 0 };
     if (i % 9 === 0) e.d = [{ t: (e.t as number) + 5_000_000, k: 'instance.restart', s: `subject-${i % 97}` }];
+    else if (i % 23 === 1) {
+      e.d = [
+        { t: (e.t as number) + 1, k: 'a', s: 'b' },
+        { t: (e.t as number) + 2, k: 'c', s: `subject-${i % 97}` },
+      ];
+    }
     events.push(e as unknown as TimelineEvent);
   }
   return events;
