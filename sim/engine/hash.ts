@@ -17,7 +17,7 @@ const PRIME_LO = 0x1b3;
 
 // Scratch space for updateNumber; little-endian on every platform via DataView.
 const scratch = new DataView(new ArrayBuffer(8));
-// Scratch space for updateDecimal: the digits of a safe integer, least significant first.
+// Scratch space for updateDecimal: the ASCII digits of a safe integer (writeDecimal).
 const digits = new Uint8Array(16);
 
 export class TraceHash {
@@ -110,9 +110,8 @@ export class TraceHash {
   /**
    * Hashes `String(n)` — the same bytes — without making the string: a safe integer's decimal digits (with a '-' when
    * negative; −0 is "0", as String gives), anything else through String. The recorder hashes times and event ids this
-   * way, a few per event (converting a double such as a time in µs to text costs more than hashing it). A safe
-   * integer is cut into two parts below 10^8 (high and low eight digits), whose digits come from 32-bit integer
-   * division instead of floating-point division.
+   * way, a few per event (converting a double such as a time in µs to text costs more than hashing it); the digits
+   * come from writeDecimal.
    */
   updateDecimal(n: number): void {
     if (!Number.isSafeInteger(n)) {
@@ -128,36 +127,7 @@ export class TraceHash {
       this.byte(0x30 + v);
       return;
     }
-    if (v < 1e8) {
-      this.digits(v, 1);
-      return;
-    }
-    // Under 2^53 the high part is under 10^8 too.
-    const high = Math.floor(v / 1e8);
-    this.digits(high, 1);
-    this.digits(v - high * 1e8, 8);
-  }
-
-  /** Hashes the decimal digits of an integer `v` in [0, 10^8), zero-padded to at least `width` digits. */
-  private digits(v: number, width: number): void {
-    const d = digits;
-    let k = 0;
-    let x = v | 0;
-    do {
-      const q = (x / 10) | 0;
-      d[k++] = x - q * 10;
-      x = q;
-    } while (x > 0 || k < width);
-    let hi = this.hi;
-    let lo = this.lo;
-    for (k--; k >= 0; k--) {
-      const y = lo ^ (0x30 + d[k]!);
-      const carry = ((y >>> 16) * PRIME_LO + (((y & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-      lo = Math.imul(y, PRIME_LO);
-      hi = (Math.imul(hi, PRIME_LO) + carry + (y << 8)) | 0;
-    }
-    this.hi = hi;
-    this.lo = lo;
+    this.bytes(digits, 0, writeDecimal(v, digits, 0));
   }
 
   /**
@@ -234,20 +204,18 @@ export class TraceHash {
   /** Hashes `JSON.stringify(s)` for a string `s`: quoted, with JSON.stringify's escapes. */
   private jsonString(s: string): void {
     const n = s.length;
-    // The common case — ASCII that needs no escape — in one pass with the state in locals: the opening quote, the
-    // characters, up to the first one that is not plain (non-ASCII, a control character, '"' or '\\').
+    // The common case — ASCII that needs no escape — in one pass with the state in locals, up to the first character
+    // that is not plain (non-ASCII, a control character, '"' or '\\').
+    this.byte(0x22);
     let hi = this.hi;
     let lo = this.lo;
-    let x = lo ^ 0x22;
-    let carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
-    lo = Math.imul(x, PRIME_LO);
-    hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
-      x = lo ^ c;
-      carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
+      const x = lo ^ c;
+      // As in byte(), inlined.
+      const carry = ((x >>> 16) * PRIME_LO + (((x & 0xffff) * PRIME_LO) >>> 16)) >>> 16;
       lo = Math.imul(x, PRIME_LO);
       hi = (Math.imul(hi, PRIME_LO) + carry + (x << 8)) | 0;
     }

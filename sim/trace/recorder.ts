@@ -57,8 +57,7 @@ export class Recorder {
   readonly counts = new Map<string, number>();
   private readonly hash = new TraceHash();
   private sink: ((e: TimelineEvent) => void) | null = null;
-  /** emitMessage's lines, by receiver; the bytes of every line made are in `pool` (its first `poolUsed` bytes). */
-  private readonly messages = new Map<string, MessageLine>();
+  /** The fixed bytes of every message line made (messageLine), in its first `poolUsed` bytes. */
   private pool = new Uint8Array(1 << 16);
   private poolUsed = 0;
   /** Scratch: the decimal digits of an event's time. */
@@ -140,9 +139,8 @@ export class Recorder {
    * Records an event about one message and returns its id: the same event, hash and count as
    * `emit(t, k, s, c, () => text(to), undefined, { m: { from, to, at: t, ok }, tp })`, but with recording off it
    * allocates nothing (no text function, extras or message object), for the failed polls and probes that make up
-   * most of a long run's events. `text` is called with `to` only when recording is on. The line's fixed parts for
-   * one (k, s, from, to) are encoded once and kept per receiver, so each event hashes them from bytes and writes its
-   * time's digits once for both places it appears.
+   * most of a long run's events. `text` is called with `to` only when recording is on. A caller that sends the same
+   * message many times keeps a `messageLine` and calls `emitLine`, which hashes the line's fixed parts from bytes.
    */
   emitMessage(
     t: number,
@@ -155,9 +153,11 @@ export class Recorder {
     ok: boolean,
     tp: string,
   ): number {
-    const line = this.messages.get(to);
-    const same = line !== undefined && line.k === k && line.s === s && line.from === from && line.tp === tp;
-    return this.emitLine(t, c, same ? line : this.keepLine(this.messageLine(k, s, from, to, tp)), ok, text);
+    const id = this.count++;
+    this.countKind(k);
+    this.hashMessageLine(t, k, s, c, from, to, ok);
+    if (this.events !== null) this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
+    return id;
   }
 
   /**
@@ -180,11 +180,10 @@ export class Recorder {
       h.bytes(pool, line.b, line.c);
       h.bytes(digits, 0, n);
       h.byte(ok ? PLUS : MINUS);
+      h.byte(NEWLINE);
     } else {
-      this.hashLine(t, line.k, line.s, c, '', undefined);
-      this.hashMessage(line.from, line.to, t, ok);
+      this.hashMessageLine(t, line.k, line.s, c, line.from, line.to, ok);
     }
-    h.byte(NEWLINE);
     if (this.events !== null) {
       const { k, s, from, to, tp } = line;
       this.keep({ t, k, s, c, x: text(to), tp, m: { from, to, at: t, ok } });
@@ -192,10 +191,11 @@ export class Recorder {
     return id;
   }
 
-  /** emitMessage's line for `to`, kept until another (k, s, from, tp) comes with the same `to`. */
-  private keepLine(line: MessageLine): MessageLine {
-    this.messages.set(line.to, line);
-    return line;
+  /** Hashes the whole line of a message event, from its parts (emitMessage; emitLine at a time that is not a safe integer). */
+  private hashMessageLine(t: number, k: string, s: string, c: number, from: string, to: string, ok: boolean): void {
+    this.hashLine(t, k, s, c, '', undefined);
+    this.hashMessage(from, to, t, ok);
+    this.hash.byte(NEWLINE);
   }
 
   /** A message line (see MessageLine), its fixed bytes encoded into this recorder's pool. */

@@ -130,7 +130,7 @@ describe('Recorder hashing', () => {
   });
 
   it('emitMessage hashes right when one receiver comes with other kinds, subjects, senders or times', () => {
-    // emitMessage keeps the fixed bytes of a line per receiver: each change of (k, s, from) must re-encode them.
+    // One receiver with changing kinds, subjects, senders and times: no part of one event's line may leak into the next.
     const names = ['ga:a', 'ga:é', 'lb:web', 'msg.probe', 'msg.poll', '', 'ha:n😀'];
     const events: Ev[] = [];
     for (let i = 0; i < 300; i++) {
