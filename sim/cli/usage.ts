@@ -37,7 +37,8 @@ Options:
   --seed N       the seed, 0 … 4294967295 (default: the scenario's seed)
   --out FILE     write the timeline to FILE, for the viewer and \`fabricsim diff\`
   --timeline-version V
-                 the timeline file's version: 2 (default, events in columns) or 1 (one object per event)
+                 the timeline file's version: 3 (default, events in packed columns), 2 (events in
+                 columns as lists of numbers) or 1 (one object per event)
   --json         print the run summary as one JSON object instead
   --until T      stop at simulated time T, e.g. "30m" (default: the scenario's duration)
   -h, --help     show this help

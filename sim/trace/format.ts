@@ -3,8 +3,9 @@
  *
  * In memory a timeline is the version-1 document: one object whose `events` are objects with short keys (event.ts,
  * docs/timeline.md); an event's id is its index in `events`, and `c` (cause) is the id of the event that led to it,
- * or -1 for a root (a fault, a script step). Files are written in version 2, the same document with the events in
- * columns (sim/trace/columns.ts); `readTimeline` reads both into the same object.
+ * or -1 for a root (a fault, a script step). Files are written in version 3, the same document with the events in
+ * columns packed into one string per block (sim/trace/columns.ts); version 2 has the columns as lists of numbers.
+ * `readTimeline` reads all three into the same object.
  */
 import type { RunSummary } from '../metrics/index.js';
 import type { World } from '../spec/index.js';
@@ -17,10 +18,10 @@ export { TimelineError };
 export const TIMELINE_FORMAT = 'fabricsim.timeline';
 /** The version of the in-memory object (events as objects), and of files written with `version: 1`. */
 export const TIMELINE_VERSION = 1;
-/** The version files are written in by default: events in columns. */
-export const TIMELINE_FILE_VERSION = 2;
+/** The version files are written in by default: events in columns, packed. */
+export const TIMELINE_FILE_VERSION = 3;
 /** The versions `readTimeline` reads. */
-export const TIMELINE_VERSIONS = [1, 2] as const;
+export const TIMELINE_VERSIONS = [1, 2, 3] as const;
 export type TimelineFileVersion = (typeof TIMELINE_VERSIONS)[number];
 
 export type { Deadline, MessageInfo, Patch, TimelineEvent };
@@ -56,7 +57,7 @@ export const TOPICS = {
 export type Topic = keyof typeof TOPICS;
 
 /**
- * Parses and checks a timeline document of either version. Refuses anything that is not a fabricsim timeline of a
+ * Parses and checks a timeline document of any version. Refuses anything that is not a fabricsim timeline of a
  * version this fabricsim reads, or that is damaged, with a message a person can act on. Returns the in-memory
  * timeline (version 1's shape whichever version the text was).
  */
@@ -68,16 +69,20 @@ export function readTimeline(text: string): Timeline {
 
 /** A parsed document, its events still in whatever form the file held them. */
 export interface ParsedTimeline {
-  /** The document without its events (`events`, or version 2's `blocks` and `eventCount`), `version` set to 1. */
+  /** The document without its events (`events`, or the `blocks` and `eventCount` of versions 2 and 3), `version` set to 1. */
   readonly head: Omit<Timeline, 'events'>;
   readonly events:
     | { readonly kind: 'objects'; readonly version: 1 }
-    | { readonly kind: 'columns'; readonly version: 2; readonly columns: EventColumns<Float64Array | Int32Array> };
+    | {
+        readonly kind: 'columns';
+        readonly version: 2 | 3;
+        readonly columns: EventColumns<Float64Array | Int32Array>;
+      };
 }
 
 /**
  * Parses a document and checks its frame (format, version, fields). A version-1 document's events are checked and
- * stay where they are (`head` is then the whole timeline); version 2's blocks are joined into one set of columns
+ * stay where they are (`head` is then the whole timeline); the blocks of versions 2 and 3 are joined into one set of columns
  * (typed arrays, which the viewer's worker transfers to the page), checked when decoded.
  */
 export function parseTimelineText(text: string): ParsedTimeline {
@@ -102,7 +107,7 @@ export function parseTimelineDocument(doc: unknown): ParsedTimeline {
   }
   if (!(TIMELINE_VERSIONS as readonly unknown[]).includes(o.version)) {
     throw new TimelineError(
-      `unsupported timeline version ${JSON.stringify(o.version)}: this fabricsim reads versions ${TIMELINE_VERSIONS.join(' and ')}`,
+      `unsupported timeline version ${JSON.stringify(o.version)}: this fabricsim reads versions ${TIMELINE_VERSIONS.slice(0, -1).join(', ')} and ${TIMELINE_VERSIONS.at(-1)}`,
     );
   }
   const eventsKey = o.version === 1 ? 'events' : 'blocks';
@@ -111,7 +116,8 @@ export function parseTimelineDocument(doc: unknown): ParsedTimeline {
   }
   if (!Array.isArray(o[eventsKey])) throw new TimelineError(`damaged timeline: "${eventsKey}" is not a list`);
   if (o.version === 1) return { head: checkEvents(o as unknown as Timeline), events: { kind: 'objects', version: 1 } };
-  const columns = joinColumns(o.blocks as unknown[]);
+  const version = o.version as 2 | 3;
+  const columns = joinColumns(o.blocks as unknown[], version);
   if (o.eventCount !== columns.n) {
     throw new TimelineError(
       `damaged timeline: the blocks hold ${columns.n} events, the file says ${JSON.stringify(o.eventCount)}`,
@@ -120,7 +126,7 @@ export function parseTimelineDocument(doc: unknown): ParsedTimeline {
   const { blocks: _b, eventCount: _n, ...rest } = o;
   return {
     head: { ...rest, version: TIMELINE_VERSION } as unknown as Omit<Timeline, 'events'>,
-    events: { kind: 'columns', version: 2, columns },
+    events: { kind: 'columns', version, columns },
   };
 }
 

@@ -8,6 +8,7 @@ export {
   type EventColumns,
   encodeColumns,
   joinColumns,
+  packColumns,
 } from './columns.js';
 export {
   type Deadline,

@@ -5,12 +5,13 @@
  * result like any other timeline.
  *
  * Version 1 (the default here) is the document `JSON.stringify(timeline) + '\n'` would give, byte for byte; version
- * 2 (what `run --out` writes) holds the events in blocks of columns (sim/trace/columns.ts), one block at a time.
+ * 2 holds the events in blocks of columns (sim/trace/columns.ts), one block at a time; version 3 (what `run --out`
+ * writes) the same blocks with their numeric columns packed into one string each.
  *
  * Pure: the caller supplies `write` (a file descriptor, a socket, a string builder in tests).
  */
 import type { RunSummary } from '../metrics/index.js';
-import { ColumnEncoder } from './columns.js';
+import { ColumnEncoder, packColumns } from './columns.js';
 import type { Timeline, TimelineEvent, TimelineFileVersion } from './format.js';
 
 /** Everything in a timeline before its events, in the document's key order. */
@@ -26,7 +27,7 @@ export interface TimelineSink {
 /** Size, in UTF-16 code units, at which buffered text is handed to `write`. */
 const CHUNK = 1 << 20;
 
-/** Events in a block of a version-2 file: small enough to hold, large enough that each column is a long list. */
+/** Events in a block of a version-2 or -3 file: small enough to hold, large enough that each column is a long list. */
 export const BLOCK_EVENTS = 4096;
 
 /**
@@ -34,7 +35,7 @@ export const BLOCK_EVENTS = 4096;
  * megabyte. Returns the sink.
  */
 export function timelineWriter(write: (text: string) => void, version: TimelineFileVersion = 1): TimelineSink {
-  return version === 2 ? columnsWriter(write) : objectsWriter(write);
+  return version === 1 ? objectsWriter(write) : columnsWriter(write, version);
 }
 
 /** Buffers text and hands it to `write` in pieces of about CHUNK. */
@@ -59,18 +60,26 @@ function chunker(write: (text: string) => void): { put(s: string): void; end(): 
   };
 }
 
-/** Version 2: the head with `"version":2`, then `"blocks":[…]` of columns, `"eventCount"`, the summary and hash. */
-function columnsWriter(write: (text: string) => void): TimelineSink {
+/**
+ * Versions 2 and 3: the head with its `"version"`, then `"blocks":[…]` of columns (version 3: `n`, `str`, `pv` and the
+ * other columns packed in `b`), `"eventCount"`, the summary and hash.
+ */
+function columnsWriter(write: (text: string) => void, version: 2 | 3): TimelineSink {
   const out = chunker(write);
   const enc = new ColumnEncoder();
   let blocks = 0;
   let count = 0;
   const flush = (): void => {
-    out.put(`${blocks++ === 0 ? '' : ','}${JSON.stringify(enc.flush())}`);
+    const block = enc.flush();
+    const text =
+      version === 2
+        ? JSON.stringify(block)
+        : `{"n":${block.n},"str":${JSON.stringify(block.str)},"pv":${JSON.stringify(block.pv)},"b":"${packColumns(block)}"}`;
+    out.put(`${blocks++ === 0 ? '' : ','}${text}`);
   };
   return {
     begin(head) {
-      const text = JSON.stringify({ ...head, version: 2 });
+      const text = JSON.stringify({ ...head, version });
       out.put(`${text.slice(0, -1)},"blocks":[`);
     },
     event(e) {

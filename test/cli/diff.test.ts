@@ -37,7 +37,7 @@ beforeAll(() => {
   write('b.json', timeline([fault, poll, silentB], 'bbbb000000000002', 2));
   write('short.json', timeline([fault, poll], 'cccc000000000003'));
   write('rehashed.json', timeline([fault, poll, silentA], 'dddd000000000004'));
-  fs.writeFileSync(path('v3.json'), JSON.stringify({ ...timeline([], 'x'), version: 3 }));
+  fs.writeFileSync(path('v9.json'), JSON.stringify({ ...timeline([], 'x'), version: 9 }));
   fs.writeFileSync(path('truncated.json'), JSON.stringify(timeline([fault, poll], 'x')).slice(0, 80));
 });
 afterAll(() => {
@@ -87,7 +87,7 @@ describe('fabricsim diff', () => {
     const cases: [string, string][] = [
       [path('missing.json'), `cannot read ${path('missing.json')}: no such file or directory`],
       [path('truncated.json'), `${path('truncated.json')}: not a timeline: the file is not valid JSON`],
-      [path('v3.json'), `${path('v3.json')}: unsupported timeline version 3`],
+      [path('v9.json'), `${path('v9.json')}: unsupported timeline version 9`],
     ];
     for (const [file, message] of cases) {
       const r = await cli('diff', path('a.json'), file);

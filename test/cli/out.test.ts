@@ -32,27 +32,40 @@ describe('run --out', () => {
     expect(r.stdout).toMatch(/Timeline: .*run\.timeline\.json \([\d,]+ bytes, [\d.]+ bytes\/event\)/);
   });
 
-  it('writes version 2 (events in columns) unless --timeline-version 1 asks for one object per event', async () => {
+  it('writes version 3 (packed columns) unless --timeline-version 1 or 2 asks for another', async () => {
+    const v3 = join(dir, 'v3.timeline.json');
     const v2 = join(dir, 'v2.timeline.json');
     const v1 = join(dir, 'v1.timeline.json');
-    expect((await cli('run', PASS, '--out', v2)).code).toBe(0);
+    expect((await cli('run', PASS, '--out', v3)).code).toBe(0);
+    expect((await cli('run', PASS, '--out', v2, '--timeline-version', '2')).code).toBe(0);
     expect((await cli('run', PASS, '--out', v1, '--timeline-version', '1')).code).toBe(0);
+    const text3 = fs.readFileSync(v3, 'utf8');
     const text2 = fs.readFileSync(v2, 'utf8');
     const text1 = fs.readFileSync(v1, 'utf8');
+    expect(JSON.parse(text3)).toMatchObject({ version: 3, eventCount: expect.any(Number) });
+    expect(typeof JSON.parse(text3).blocks[0].b).toBe('string');
     expect(JSON.parse(text2)).toMatchObject({ version: 2, eventCount: expect.any(Number) });
+    expect(JSON.parse(text2).blocks[0].t).toEqual(expect.any(Array));
     expect(JSON.parse(text1).version).toBe(1);
+    expect(`${JSON.stringify(readTimeline(text3))}\n`).toBe(text1);
     expect(`${JSON.stringify(readTimeline(text2))}\n`).toBe(text1);
+    expect(text3.length).toBeLessThan(text2.length);
     expect(text2.length).toBeLessThan(text1.length);
-    // Commands that read timelines take either version.
-    const diff = await cli('diff', v1, v2);
-    expect(diff.code).toBe(0);
-    expect(diff.stdout).toMatch(/^identical \(hash [0-9a-f]{16}, \d+ events\)/);
+    // Commands that read timelines take every version.
+    for (const [a, b] of [
+      [v1, v3],
+      [v2, v3],
+    ]) {
+      const diff = await cli('diff', a!, b!);
+      expect(diff.code).toBe(0);
+      expect(diff.stdout).toMatch(/^identical \(hash [0-9a-f]{16}, \d+ events\)/);
+    }
   });
 
-  it('refuses a --timeline-version other than 1 or 2, or without --out: exit 2, one line', async () => {
-    const bad = await cli('run', PASS, '--out', join(dir, 'x.json'), '--timeline-version', '3');
+  it('refuses a --timeline-version other than 1, 2 or 3, or without --out: exit 2, one line', async () => {
+    const bad = await cli('run', PASS, '--out', join(dir, 'x.json'), '--timeline-version', '4');
     expect(bad.code).toBe(2);
-    expect(lines(bad.stderr)[0]).toBe('fabricsim: --timeline-version must be 1 or 2, not "3"');
+    expect(lines(bad.stderr)[0]).toBe('fabricsim: --timeline-version must be 1, 2 or 3, not "4"');
     const alone = await cli('run', PASS, '--timeline-version', '1');
     expect(alone.code).toBe(2);
     expect(lines(alone.stderr)[0]).toBe('fabricsim: --timeline-version needs --out');

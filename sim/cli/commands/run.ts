@@ -1,5 +1,5 @@
 /**
- * `fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2]] [--json] [--until T]`
+ * `fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2|3]] [--json] [--until T]`
  */
 import { runScenario } from '../../index.js';
 import type { RunSummary } from '../../metrics/index.js';
@@ -77,10 +77,10 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<nu
   return EXIT_OK;
 }
 
-/** `--timeline-version`: 1 or 2, and only with `--out`. */
+/** `--timeline-version`: 1, 2 or 3, and only with `--out`. */
 function parseTimelineVersion(value: string | boolean | undefined, hasOut: boolean): TimelineFileVersion {
   if (value === undefined) return TIMELINE_FILE_VERSION;
   if (!hasOut) throw new UsageError('--timeline-version needs --out', usageLine(RUN_HELP));
-  if (value === '1' || value === '2') return Number(value) as TimelineFileVersion;
-  throw new UsageError(`--timeline-version must be 1 or 2, not ${JSON.stringify(value)}`, usageLine(RUN_HELP));
+  if (value === '1' || value === '2' || value === '3') return Number(value) as TimelineFileVersion;
+  throw new UsageError(`--timeline-version must be 1, 2 or 3, not ${JSON.stringify(value)}`, usageLine(RUN_HELP));
 }
