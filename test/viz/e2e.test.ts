@@ -1501,7 +1501,7 @@ security:
 });
 
 describe('timeline file versions (Chromium)', () => {
-  it('opens the same run written in version 1 and in version 2 and shows the same state, by link and by file', async () => {
+  it('opens the same run written in versions 1, 2 and 3 and shows the same state, by link and by file', async () => {
     const t = 1_300_000_000;
     const p = quick.events.filter((e) => e.t <= t).length;
     const v2Text = writeTimeline(quick, 2);
@@ -1509,6 +1509,11 @@ describe('timeline file versions (Chromium)', () => {
     const v2Path = join(work, 'quickstart.v2.timeline.json');
     writeFileSync(v2Path, v2Text);
     const v2Server = await serveViewer({ timelinePath: v2Path, port: 0 });
+    const v3Text = writeTimeline(quick, 3);
+    expect(JSON.parse(v3Text).version).toBe(3);
+    const v3Path = join(work, 'quickstart.v3.timeline.json');
+    writeFileSync(v3Path, v3Text);
+    const v3Server = await serveViewer({ timelinePath: v3Path, port: 0 });
     /** What the page shows at the moment: the file's version, the events it holds, the state, the clock, the log. */
     const seen = async (page: Page) => {
       await waitForRun(page, quick.traceHash);
@@ -1559,6 +1564,14 @@ describe('timeline file versions (Chromium)', () => {
       expect(now.clock).toBe(old.clock);
       expect(now.log.length).toBeGreaterThan(3);
       expect(now.log).toEqual(old.log);
+      // Version 3 (packed columns), by link: the same, read as it arrives.
+      const packed = await seen(await openAt(v3Server.url));
+      expect(packed.version).toBe(3);
+      expect(packed.pos).toBe(p);
+      expect(packed.events).toBe(now.events);
+      expect(packed.state).toEqual(now.state);
+      expect(packed.clock).toBe(now.clock);
+      expect(packed.log).toEqual(now.log);
       // From a file: version 2 opened over a version-1 run, then a damaged version 2 says what is wrong.
       await page.setInputFiles('[data-testid=file-input]', {
         name: 'quickstart.v2.timeline.json',
@@ -1573,6 +1586,16 @@ describe('timeline file versions (Chromium)', () => {
               .timings.version,
         ),
       ).toBe(2);
+      // Version 3 from a file over it, then damaged files say what is wrong.
+      await page.setInputFiles('[data-testid=file-input]', {
+        name: 'quickstart.v3.timeline.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(v3Text),
+      });
+      await waitForRun(page, quick.traceHash);
+      const byFile = await seen(page);
+      expect(byFile.version).toBe(3);
+      expect(byFile.events).toBe(now.events);
       await page.setInputFiles('[data-testid=file-input]', {
         name: 'damaged.timeline.json',
         mimeType: 'application/json',
@@ -1582,8 +1605,20 @@ describe('timeline file versions (Chromium)', () => {
       expect(await page.textContent('[data-testid=error-detail]')).toMatch(
         /damaged timeline: the blocks hold \d+ events, the file says 7/,
       );
+      await page.setInputFiles('[data-testid=file-input]', {
+        name: 'damaged3.timeline.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(v3Text.replace(/"b":"./, '"b":"!')),
+      });
+      await page.waitForFunction(() =>
+        /not valid base64/.test(document.querySelector('[data-testid=error-detail]')?.textContent ?? ''),
+      );
+      expect(await page.textContent('[data-testid=error-detail]')).toMatch(
+        /damaged timeline: block 0's packed columns are not valid base64/,
+      );
     } finally {
       await v2Server.close();
+      await v3Server.close();
     }
   });
 });

@@ -1,17 +1,18 @@
 /**
  * The viewer's loader (viz/src/loader/pack.ts), in Node: a timeline file of either version packs into the same
  * columns of typed arrays, which unpack to the timeline the command line reads, and replay to the same states;
- * a damaged file is refused before anything reaches the page. A version-2 file read as it arrives (stream.ts) gives
- * the same timeline, and anything not in its layout is left to the ordinary parser.
+ * a damaged file is refused before anything reaches the page. A version-2 or -3 file read as it arrives (stream.ts)
+ * gives the same timeline, and anything not in its layout is left to the ordinary parser (`packWhole`).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../../sim/index.js';
+import { type EventColumns, packColumns } from '../../sim/trace/columns.js';
 import { readTimeline, TimelineError } from '../../sim/trace/format.js';
 import { BLOCK_EVENTS } from '../../sim/trace/stream.js';
 import { writeTimeline } from '../../sim/trace/write.js';
 import { pack, packTimeline, unpack } from '../../viz/src/loader/pack.js';
-import { BlockStreamParser, TimelineAssembler } from '../../viz/src/loader/stream.js';
+import { BlockStreamParser, packWhole, TimelineAssembler } from '../../viz/src/loader/stream.js';
 import { analyse } from '../../viz/src/model/analysis.js';
 import { Replay } from '../../viz/src/replay/replay.js';
 
@@ -21,6 +22,10 @@ const quick = runScenario(
 ).timeline!;
 
 describe('loader: pack and unpack', () => {
+  it('writes version 3 as version 2 with its columns packed', () => {
+    expect(toVersion3(writeTimeline(quick, 2))).toBe(writeTimeline(quick, 3));
+  });
+
   it('packs both versions into the same typed columns, which unpack to the timeline readTimeline gives', () => {
     const v1 = writeTimeline(quick, 1);
     const v2 = writeTimeline(quick, 2);
@@ -37,6 +42,19 @@ describe('loader: pack and unpack', () => {
     expect(unpack(b)).toEqual(readTimeline(v2));
     // What the run worker hands over unpacks to the run itself.
     expect(unpack(structuredClone(packTimeline(quick)))).toEqual(quick);
+    // A file read whole in the load worker, in any version: the same columns, and the version it was in.
+    const v3 = writeTimeline(quick, 3);
+    for (const [text, version] of [
+      [v1, 1],
+      [v2, 2],
+      [v3, 3],
+    ] as const) {
+      const p = packWhole(text);
+      expect(p.version).toBe(version);
+      expect(p.columns).toEqual(a.columns);
+      expect(p.head).toEqual(a.head);
+    }
+    expect(() => packWhole(v3.replace(/"b":"./, '"b":"!'))).toThrow(/block 0's packed columns are not valid base64/);
   });
 
   it('replays the unpacked timeline to the same states as the original, at every keyframe and between', () => {
@@ -53,7 +71,15 @@ describe('loader: pack and unpack', () => {
   });
 });
 
-describe('loader: reading a version-2 file as it arrives', () => {
+/** A version-2 file's text in version 3, as `run --out` would write it (for damage that only version 2 can say). */
+function toVersion3(v2: string): string {
+  const doc = JSON.parse(v2);
+  doc.version = 3;
+  doc.blocks = doc.blocks.map((b: EventColumns<number[]>) => ({ n: b.n, str: b.str, pv: b.pv, b: packColumns(b) }));
+  return `${JSON.stringify(doc)}\n`;
+}
+
+describe.each([2, 3] as const)('loader: reading a version-%i file as it arrives', (version) => {
   /** Feeds `text` to a BlockStreamParser in chunks of `chunk` bytes; the timeline as the page would get it. */
   function stream(text: string, chunk: number, groupBytes: number) {
     const bytes = new TextEncoder().encode(text);
@@ -94,7 +120,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
   }
 
   it('rebuilds the timeline readTimeline gives, whatever the chunks, a group of blocks at a time', () => {
-    const v2 = writeTimeline(quick, 2);
+    const v2 = writeTimeline(quick, version);
     const whole = readTimeline(v2);
     for (const [chunk, group] of [
       [1_000, 5_000],
@@ -121,7 +147,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
         ...(e.d ? { d: e.d.map((d) => ({ ...d, t: d.t + r * quick.durationUs })) } : {}),
       })),
     ).flat();
-    const text = writeTimeline({ ...quick, events }, 2);
+    const text = writeTimeline({ ...quick, events }, version);
     expect(events.length).toBeGreaterThan(2 * BLOCK_EVENTS);
     const r = stream(text, 4096, 20_000);
     expect(r.groups).toBeGreaterThan(1);
@@ -140,7 +166,7 @@ describe('loader: reading a version-2 file as it arrives', () => {
       id: `f${k}, "x": [1], {"id": 2}], \\`,
     }));
     const many = { ...quick, summary: { ...summary, faults } };
-    const text = writeTimeline(many, 2);
+    const text = writeTimeline(many, version);
     const whole = readTimeline(text);
     for (const [chunk, group] of [
       [1_000, 2_000],
@@ -157,25 +183,26 @@ describe('loader: reading a version-2 file as it arrives', () => {
       ...many,
       summary: { decoy: { a: 1, faults: Array.from({ length: 500 }, (_, k) => k) }, ...summary },
     };
-    const decoyText = writeTimeline(decoy as unknown as typeof quick, 2);
+    const decoyText = writeTimeline(decoy as unknown as typeof quick, version);
     const r = stream(decoyText, 1_000, 200);
     expect(r.faults).toBeGreaterThan(0);
     expect(JSON.stringify(r.timeline)).toBe(JSON.stringify(readTimeline(decoyText)));
   });
 
   it('is not fooled by the markers it looks for inside strings or nested objects', () => {
-    const v2 = writeTimeline(quick, 2);
+    const v2 = writeTimeline(quick, version);
     const tricky = v2.replace(
-      '"version":2,',
-      '"version":2,"x":{"blocks":[{"n":1},{"n":2}],"y":"],\\"eventCount\\":,\\"blocks\\":[},{\\"n\\":"},',
+      `"version":${version},`,
+      `"version":${version},"x":{"blocks":[{"n":1},{"n":2}],"y":"],\\"eventCount\\":,\\"blocks\\":[},{\\"n\\":"},`,
     );
+    expect(tricky).not.toBe(v2);
     const r = stream(tricky, 3_000, 2_000);
     expect(r.end.kind).toBe('streamed');
     expect(r.timeline).toEqual(readTimeline(tricky));
   });
 
   it('leaves anything else whole to the ordinary parser: version 1, another layout, a damaged file', () => {
-    const v2 = writeTimeline(quick, 2);
+    const v2 = writeTimeline(quick, version);
     const cases = [
       writeTimeline(quick, 1),
       JSON.stringify(JSON.parse(v2), null, 1),
@@ -183,8 +210,13 @@ describe('loader: reading a version-2 file as it arrives', () => {
       v2.slice(0, Math.floor(v2.length * 0.7)),
       v2.slice(0, 30),
       v2.replace('"n":', '"n":"x",'),
+      v2.replace(`"version":${version},`, '"version":4,'),
+      v2.replace(`"version":${version},`, `"version":${version}0,`),
       '',
+      // Version 3's packed columns damaged: its base64, or their length.
+      ...(version === 3 ? [v2.replace(/"b":"./, '"b":"!'), v2.replace(/"b":"(.)/, '"b":"$1$1')] : []),
     ];
+    for (const text of cases) expect(text).not.toBe(v2);
     for (const text of cases) {
       const r = stream(text, 5_000, 10_000);
       expect(r.end).toEqual({ kind: 'whole', text });
@@ -192,9 +224,10 @@ describe('loader: reading a version-2 file as it arrives', () => {
   });
 
   it('reports a damaged head or block in the words of the ordinary parser', () => {
-    const v2 = writeTimeline(quick, 2);
+    const v2 = writeTimeline(quick, version);
     // A string id out of the table: found while rebuilding the events, as `unpack` finds it.
-    const bad = v2.replace(/"k":\[(\d+)/, '"k":[999999');
+    const bad2 = writeTimeline(quick, 2).replace(/"k":\[(\d+)/, '"k":[999999');
+    const bad = version === 2 ? bad2 : toVersion3(bad2);
     const r = () => stream(bad, 5_000, 10_000);
     expect(r).toThrow(/names string 999999, not in the table/);
     expect(() => unpack(pack(bad))).toThrow(/names string 999999, not in the table/);

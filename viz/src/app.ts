@@ -55,7 +55,7 @@ export interface LoadedRun {
     pauseMs?: number;
     /** Read as it came: the part of the analysis done while the events arrived (not in `analysisMs`). */
     streamAnalysisMs?: number;
-    version?: 1 | 2;
+    version?: 1 | 2 | 3;
   };
 }
 

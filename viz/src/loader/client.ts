@@ -18,7 +18,7 @@ export class ReadError extends Error {
 export interface Loaded {
   readonly timeline: Timeline;
   readonly bytes: number;
-  readonly version: 1 | 2;
+  readonly version: 1 | 2 | 3;
   /**
    * Where the time went (ms): reading the bytes (to the last one), parsing and checking them (in the worker, all of it),
    * rebuilding the events (on the page, all of it; while the bytes arrive when read as they come).
@@ -122,7 +122,7 @@ export class LoadClient {
           const timeline = a.finish(msg.tail, msg.faultsAt);
           p.resolve({
             timeline,
-            version: 2,
+            version: msg.version,
             unpackMs: a.decodeMs,
             receiveMs: a.headMs,
             analyser: a.analyser ?? undefined,

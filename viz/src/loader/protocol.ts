@@ -9,8 +9,8 @@ export type LoadRequest =
 export interface PackedTimeline {
   readonly head: Omit<Timeline, 'events'>;
   readonly columns: EventColumns<Float64Array | Int32Array>;
-  /** The file's version (1: events as objects, 2: columns). */
-  readonly version: 1 | 2;
+  /** The file's version (1: events as objects, 2: columns, 3: columns packed). */
+  readonly version: 1 | 2 | 3;
 }
 
 /** The worker's timings, sent with its last message of a load. */
@@ -40,6 +40,8 @@ export type LoadResponse =
   | ({
       readonly id: number;
       readonly type: 'end';
+      /** The file's version (2 or 3: the versions read as they arrive). */
+      readonly version: 2 | 3;
       readonly tail: string;
       /** Where the faults sent on the way were cut out of `tail` (none were: undefined). */
       readonly faultsAt: number | undefined;

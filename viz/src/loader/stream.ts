@@ -1,13 +1,13 @@
 /**
- * Reading a version-2 timeline while its bytes arrive (docs/timeline.md): the document's head — everything before
+ * Reading a version-2 or -3 timeline while its bytes arrive (docs/timeline.md): the document's head — everything before
  * `"blocks"` — is handed on as soon as it is whole, and the blocks of columns a group at a time, parsed and joined
  * into typed arrays, so that the page can take in the head and rebuild the first events while the rest downloads.
  * The last group goes as soon as the end of the blocks arrives, and then the summary's list of faults (most of what
  * follows the blocks) a group of entries at a time, so that the page parses them while the rest of the tail arrives
  * and little is left to do after the last byte.
  *
- * Only the layout `run --out` writes is read this way (`{"format":"fabricsim.timeline","version":2,` first, the blocks
- * as one JSON object each); anything else — version 1, another layout, a damaged file — is left whole to the ordinary
+ * Only the layout `run --out` writes is read this way (`{"format":"fabricsim.timeline","version":2,` — or `3` — first,
+ * the blocks as one JSON object each, starting `{"n":`; version 3's blocks with their columns packed in one string); anything else — version 1, another layout, a damaged file — is left whole to the ordinary
  * parser (`pack`), which says what is wrong, so the result is the same either way. `BlockStreamParser` splits the
  * bytes; `TimelineAssembler` puts the pieces back together on the page.
  */
@@ -18,14 +18,17 @@ import {
   type EventColumns,
   joinColumns,
   parseTimelineDocument,
+  parseTimelineText,
   type Timeline,
   TimelineError,
   type TimelineEvent,
 } from '../../../sim/trace/index.js';
 import { Analyser } from '../model/analysis.js';
+import { packTimeline } from './pack.js';
+import type { PackedTimeline } from './protocol.js';
 
-/** How a version-2 file written by `run --out` begins. */
-const PREFIX = '{"format":"fabricsim.timeline","version":2,';
+/** How a version-2 or -3 file written by `run --out` begins: this, the version's digit, and a comma. */
+const PREFIX = '{"format":"fabricsim.timeline","version":';
 /** Parse the blocks received once this many bytes are waiting (about 80 groups for a million events). */
 const GROUP_BYTES = 1 << 20;
 
@@ -47,6 +50,8 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const DIGIT_2 = 0x32;
+const DIGIT_3 = 0x33;
 
 export interface StreamSink {
   /** The document without its events and what follows them, as JSON text of one object. */
@@ -68,7 +73,7 @@ export type StreamEnd =
    * without the faults handed to the sink's `faults` on the way, if any: those were cut out of the summary's list of
    * faults at `faultsAt` (a position in `tail`, just after the list's `[`).
    */
-  | { readonly kind: 'streamed'; readonly tail: string; readonly faultsAt?: number }
+  | { readonly kind: 'streamed'; readonly version: 2 | 3; readonly tail: string; readonly faultsAt?: number }
   /** Not read as it came: parse `text` as a whole (anything already given to the sink is to be dropped). */
   | { readonly kind: 'whole'; readonly text: string };
 
@@ -77,6 +82,8 @@ export class BlockStreamParser {
   private buf: Uint8Array;
   private len = 0;
   private phase: 'prefix' | 'head' | 'blocks' | 'tail' | 'whole' = 'prefix';
+  /** The file's version, from its prefix. */
+  private version: 2 | 3 = 2;
   /** Head: how far the bytes were scanned, and the JSON nesting there. */
   private scanned = 0;
   private depth = 0;
@@ -163,14 +170,20 @@ export class BlockStreamParser {
 
   private advance(last: boolean): void {
     if (this.phase === 'prefix') {
-      if (this.len < PREFIX_BYTES.length) {
+      if (this.len < PREFIX_BYTES.length + 2) {
         if (last) this.phase = 'whole';
         return;
       }
-      if (!this.matches(0, PREFIX_BYTES)) {
+      const digit = this.buf[PREFIX_BYTES.length];
+      if (!this.matches(0, PREFIX_BYTES) || (digit !== DIGIT_2 && digit !== DIGIT_3)) {
         this.phase = 'whole';
         return;
       }
+      if (this.buf[PREFIX_BYTES.length + 1] !== COMMA) {
+        this.phase = 'whole';
+        return;
+      }
+      this.version = digit === DIGIT_3 ? 3 : 2;
       this.phase = 'head';
     }
     if (this.phase === 'head') this.scanHead();
@@ -323,7 +336,7 @@ export class BlockStreamParser {
 
   private emit(from: number, to: number): void {
     const blocks = JSON.parse(`[${this.decoder.decode(this.buf.subarray(from, to))}]`) as unknown[];
-    const cols = joinColumns(blocks);
+    const cols = joinColumns(blocks, this.version);
     this.events += cols.n;
     this.sink.columns(cols);
   }
@@ -345,7 +358,8 @@ export class BlockStreamParser {
     // A count that does not match, or a cut-off end, is reported by the ordinary parser, in its words.
     const count = /^\{"eventCount":(\d+)[,}]/.exec(tail);
     if (count === null || Number(count[1]) !== this.events || !tail.trimEnd().endsWith('}')) return null;
-    return faultsAt === undefined ? { kind: 'streamed', tail } : { kind: 'streamed', tail, faultsAt };
+    const version = this.version;
+    return faultsAt === undefined ? { kind: 'streamed', version, tail } : { kind: 'streamed', version, tail, faultsAt };
   }
 }
 
@@ -466,6 +480,18 @@ export class TimelineAssembler {
     }
     return parseObject(`${before}${this.faultTexts.join(',')},${after}`);
   }
+}
+
+/**
+ * A file not read as it came (`StreamEnd` 'whole'), parsed and checked whole (any version) and packed for the page,
+ * with the version it was in. Throws TimelineError when it is not a timeline this reads.
+ */
+export function packWhole(text: string): PackedTimeline {
+  const parsed = parseTimelineText(text);
+  if (parsed.events.kind === 'columns') {
+    return { head: parsed.head, columns: parsed.events.columns, version: parsed.events.version };
+  }
+  return packTimeline(parsed.head as Timeline, 1);
 }
 
 /** Stands in the tail's list of faults for those taken on the way (a string no summary's fault is). */

@@ -1,13 +1,12 @@
 /**
  * The load worker: downloads or reads a timeline file, parses and checks it (either version), and hands the page
  * the document with its events in columns — typed arrays, transferred rather than copied — so that the page stays
- * responsive while the bytes arrive and the JSON is parsed, and only rebuilds the event objects itself. A version-2
- * file is parsed as it arrives (stream.ts): the page gets its head and its first events while the rest downloads.
+ * responsive while the bytes arrive and the JSON is parsed, and only rebuilds the event objects itself. A version-2 or
+ * -3 file is parsed as it arrives (stream.ts): the page gets its head and its first events while the rest downloads.
  */
 import { columnBuffers, TimelineError } from '../../../sim/trace/index.js';
-import { pack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
-import { BlockStreamParser, type StreamEnd } from './stream.js';
+import { BlockStreamParser, packWhole, type StreamEnd } from './stream.js';
 
 const post = (msg: LoadResponse, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(msg, transfer);
@@ -95,12 +94,12 @@ self.onmessage = async (ev: MessageEvent<LoadRequest>) => {
       postedAt: performance.timeOrigin + performance.now(),
     });
     if (end.kind === 'streamed') {
-      post({ id: req.id, type: 'end', tail: end.tail, faultsAt: end.faultsAt, ...finished() });
+      post({ id: req.id, type: 'end', version: end.version, tail: end.tail, faultsAt: end.faultsAt, ...finished() });
       return;
     }
     post({ id: req.id, type: 'progress', phase: 'parse', fraction: 0 });
     const p0 = performance.now();
-    const packed = pack(end.text);
+    const packed = packWhole(end.text);
     parser.parseMs += performance.now() - p0;
     post({ id: req.id, type: 'done', packed, ...finished() }, columnBuffers(packed.columns));
   } catch (e) {
