@@ -383,8 +383,9 @@ function unpackValues(
     at[name] += name === 'i' && count === 0 ? un.n : count;
     p =
       col instanceof Int32Array
-        ? readInts(u, p, end, col, from, count, SIGNED[ci]!)
-        : readDoubles(u, p, end, col, from, count, SIGNED[ci]!);
+        ? readInts(u, p, col, from, count, SIGNED[ci]!)
+        : readDoubles(u, p, col, from, count, SIGNED[ci]!);
+    if (p > end) p = -1;
     if (p < 0) {
       throw new TimelineError(
         p === -1
@@ -402,71 +403,108 @@ function unpackValues(
 
 /**
  * Reads `count` varints from `p` into `col` from `at`; returns the position after them, −1 when the bytes end first,
- * −2 for a value too large for the column (32 bits signed; zigzag: 32 bits unsigned before decoding).
+ * −2 for a value too large for the column (32 bits signed; zigzag: 32 bits unsigned before decoding; times: 2^53 − 1).
  *
- * The bytes are not checked for their end value by value: reading past the end of a typed array gives undefined,
- * which counts as 0 here, and the position then ends up past the end, which is checked once after the column.
+ * Values of up to 4 bytes (28 bits: nearly all) are read by a branch each; longer ones, and any read past the end of
+ * the bytes (which a typed array answers with undefined, failing every test below), by `varintSlow`.
  */
-function readInts(
-  u: Uint8Array,
-  p: number,
-  end: number,
-  col: Int32Array,
-  at: number,
-  count: number,
-  signed: boolean,
-): number {
+function readInts(u: Uint8Array, p: number, col: Int32Array, at: number, count: number, signed: boolean): number {
   for (let j = 0; j < count; j++) {
-    let byte = u[p++]!;
-    let v = byte & 0x7f;
-    if (byte >= 0x80) {
-      byte = u[p++]!;
-      v |= (byte & 0x7f) << 7;
-      if (byte >= 0x80) {
-        byte = u[p++]!;
-        v |= (byte & 0x7f) << 14;
-        if (byte >= 0x80) {
-          byte = u[p++]!;
-          v |= (byte & 0x7f) << 21;
-          if (byte >= 0x80) {
-            // The fifth byte: up to 4 more bits (32 in all), or 3 for an unsigned 31-bit value.
-            byte = u[p++]!;
-            if (byte > (signed ? 0x0f : 0x07)) return p > end ? -1 : -2;
-            v = v + byte * 0x10000000;
+    let v: number;
+    const b0 = u[p]!;
+    if (b0 < 0x80) {
+      v = b0;
+      p += 1;
+    } else {
+      const b1 = u[p + 1]!;
+      if (b1 < 0x80) {
+        v = (b0 & 0x7f) | (b1 << 7);
+        p += 2;
+      } else {
+        const b2 = u[p + 2]!;
+        if (b2 < 0x80) {
+          v = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+          p += 3;
+        } else {
+          const b3 = u[p + 3]!;
+          if (b3 < 0x80) {
+            v = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | ((b2 & 0x7f) << 14) | (b3 << 21);
+            p += 4;
+          } else {
+            v = varintSlow(u, p);
+            p = slow.p;
+            if (!(v <= (signed ? 0xffffffff : 0x7fffffff))) return p > u.length ? -1 : -2;
           }
         }
       }
     }
     col[at + j] = signed ? (v >>> 1) ^ -(v & 1) : v;
   }
-  return p > end ? -1 : p;
+  return p;
 }
 
-/** `readInts` for a column of doubles (times): values up to 2^53 − 1. */
-function readDoubles(
-  u: Uint8Array,
-  p: number,
-  end: number,
-  col: Float64Array,
-  at: number,
-  count: number,
-  signed: boolean,
-): number {
+/** `readInts` for a column of times (doubles). */
+function readDoubles(u: Uint8Array, p: number, col: Float64Array, at: number, count: number, signed: boolean): number {
   for (let j = 0; j < count; j++) {
-    let byte = u[p++]!;
-    let v = byte & 0x7f;
-    if (byte >= 0x80) {
-      let scale = 128;
-      do {
-        byte = u[p++]!;
-        v += (byte & 0x7f) * scale;
-        scale *= 128;
-      } while (byte >= 0x80 && scale < 2 ** 56);
-      if (byte >= 0x80 || v > Number.MAX_SAFE_INTEGER) return p > end ? -1 : -2;
+    let v: number;
+    const b0 = u[p]!;
+    if (b0 < 0x80) {
+      v = b0;
+      p += 1;
+    } else {
+      const b1 = u[p + 1]!;
+      if (b1 < 0x80) {
+        v = (b0 & 0x7f) | (b1 << 7);
+        p += 2;
+      } else {
+        const b2 = u[p + 2]!;
+        if (b2 < 0x80) {
+          v = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+          p += 3;
+        } else {
+          const b3 = u[p + 3]!;
+          if (b3 < 0x80) {
+            v = (b0 & 0x7f) | ((b1 & 0x7f) << 7) | ((b2 & 0x7f) << 14) | (b3 << 21);
+            p += 4;
+          } else {
+            v = varintSlow(u, p);
+            p = slow.p;
+            if (!(v <= Number.MAX_SAFE_INTEGER)) return p > u.length ? -1 : -2;
+            if (signed) v = v % 2 === 1 ? -(v + 1) / 2 : v / 2;
+            col[at + j] = v;
+            continue;
+          }
+        }
+      }
     }
-    col[at + j] = signed ? (v % 2 === 1 ? -(v + 1) / 2 : v / 2) : v;
+    // Up to 28 bits: zigzag by bits.
+    col[at + j] = signed ? (v >>> 1) ^ -(v & 1) : v;
   }
-  return p > end ? -1 : p;
+  return p;
+}
+
+/** Where `varintSlow` stopped. */
+const slow = { p: 0 };
+
+/**
+ * One varint at `p`, of any length up to 8 bytes (56 bits), its end in `slow.p`: NaN when the bytes end first or it
+ * runs longer.
+ */
+function varintSlow(u: Uint8Array, p: number): number {
+  let v = 0;
+  let scale = 1;
+  for (let len = 0; len < 8; len++) {
+    const byte = u[p++];
+    if (byte === undefined) break;
+    v += (byte & 0x7f) * scale;
+    if (byte < 0x80) {
+      slow.p = p;
+      return v;
+    }
+    scale *= 128;
+  }
+  slow.p = p;
+  return Number.NaN;
 }
 
 /** The typed arrays of joined columns, to list as transferables. */
