@@ -1,9 +1,12 @@
 /**
  * The viewer's benchmark, in real Chromium: runs test/bench/viz-replay.yaml (10,000 instances, about a million
- * events), writes its timeline (version 2, events in columns), builds and serves the viewer, and measures in the page:
+ * events), writes its timeline (version 3, the default: events in packed columns), builds and serves the viewer, and
+ * measures in the page:
  *
  * - load: from navigation to a replay-ready page (download, parse, keyframes, analysis), and the file's size; the same
- *   run written in version 1 (one object per event) is loaded too, as the baseline, under `v1`;
+ *   run written in version 1 (one object per event) is loaded too, as the baseline, under `v1`, and in version 2
+ *   (columns as lists of numbers) under `v2`, loaded just before the version-3 page; `again` loads version 3 and then
+ *   version 2 once more after the page's figures (the other order), so that the two are compared in the same run;
  * - seek: random seeks anywhere in the run (state rebuilt from a keyframe plus patches, then one redraw), p50/p95;
  * - frame: playing at 1,000× with the canvas topology of 10,000 instances on screen, the time each frame takes to
  *   advance the state and redraw every view, p50/p95 (the budget for 60 frames a second is 16.7 ms).
@@ -78,12 +81,13 @@ function percentile(xs: number[], q: number): number {
 const round = (v: number): number => Math.round(v * 100) / 100;
 
 /**
- * Milliseconds `decodeColumns` takes in Node for the events of the version-2 document `text`, a block at a time (as
+ * Milliseconds `decodeColumns` takes in Node for the events of the version-2 or -3 document `text`, a block at a time (as
  * the page takes them, a group of blocks at a time): whole, and with the patches, the messages, the deadlines, or all
  * three left out (their count columns zeroed), so that what each part costs is the difference. Medians of 3.
  */
 function measureDecode(text: string): Record<string, number> {
-  const blocks = (JSON.parse(text) as { blocks: unknown[] }).blocks.map((b) => joinColumns([b]));
+  const doc = JSON.parse(text) as { version: 2 | 3; blocks: unknown[] };
+  const blocks = doc.blocks.map((b) => joinColumns([b], doc.version));
   const without = (names: ('p' | 'm' | 'd')[]): EventColumns[] =>
     blocks.map((b) => {
       const zero = new Int32Array(b.n);
@@ -298,6 +302,10 @@ export async function run(args: string[]): Promise<number> {
     const v1Text = writeTimeline(timeline!, 1);
     writeFileSync(v1Path, v1Text);
     const v1Bytes = Buffer.byteLength(v1Text);
+    const v2Path = join(work, 'viz-replay.v2.timeline.json');
+    const v2Text = writeTimeline(timeline!, 2);
+    writeFileSync(v2Path, v2Text);
+    const v2Bytes = Buffer.byteLength(v2Text);
     const events = timeline!.events.length;
     const instances = timeline!.initial.clusters.reduce((n, c) => n + c.instances.length, 0);
 
@@ -317,10 +325,21 @@ export async function run(args: string[]): Promise<number> {
       viewport: { width: 1600, height: 1000 },
     });
     const v1Server = await serveViewer({ timelinePath: v1Path, port: 0 });
+    const v2Server = await serveViewer({ timelinePath: v2Path, port: 0 });
     try {
-      // The baseline first (the same run in version 1), then the figures, on version 2.
+      // The baselines first (the same run in versions 1 and 2), then the figures, on version 3; then versions 3 and
+      // 2 once more, in the other order.
       const v1 = { timelineMB: round(v1Bytes / 1e6), ...(await measureLoad(context, v1Server.url)) };
+      const v2 = { timelineMB: round(v2Bytes / 1e6), ...(await measureLoad(context, v2Server.url)) };
       const m = await measurePage(context, server.url);
+      const v3Again = await measureLoad(context, server.url);
+      const v2Again = await measureLoad(context, v2Server.url);
+      const again = {
+        v3LoadMs: v3Again.loadMs,
+        v2LoadMs: v2Again.loadMs,
+        v3ParseMs: v3Again.prepare.parseMs,
+        v2ParseMs: v2Again.prepare.parseMs,
+      };
       // Region scale, on request: the region-day run recorded by the command line, served and measured the same way.
       let regionDay: Record<string, unknown> | undefined;
       if (args.includes('--region-day')) {
@@ -368,6 +387,8 @@ export async function run(args: string[]): Promise<number> {
         nodeDecode,
         ...figures(m),
         v1,
+        v2,
+        again,
         ...(regionDay ? { regionDay } : {}),
       };
       console.log(JSON.stringify(result));
@@ -375,6 +396,7 @@ export async function run(args: string[]): Promise<number> {
       await context.close();
       await server.close();
       await v1Server.close();
+      await v2Server.close();
       rmSync(profile, { recursive: true, force: true });
     }
   } finally {
