@@ -21,7 +21,9 @@ type Base64Host = {
   };
 };
 const nodeBuffer = (globalThis as Base64Host).Buffer;
-const uint8FromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64?.bind(Uint8Array);
+const uint8FromBase64 = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64?.bind(
+  Uint8Array,
+);
 const uint8ToBase64 = (Uint8Array.prototype as unknown as { toBase64?: (this: Uint8Array) => string }).toBase64;
 
 /** Bytes in base64, with padding: by Node's Buffer where there is one, else the engine's `toBase64`, else a table. */
