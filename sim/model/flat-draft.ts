@@ -55,21 +55,26 @@ export class FlatDrafter<T extends object> {
         },
       };
     }
-    // Assigning a field the record does not have throws (strict mode) instead of being lost.
-    this.draft = Object.preventExtensions(Object.create(null, proto)) as T;
+    // Assigning a field the record does not have throws (strict mode) instead of being lost. The accessors are defined
+    // on an ordinary object, whose prototype is then set to null: V8 keeps it in fast mode (a hidden class, inline
+    // caches on every field), where `Object.create(null, …)` makes a dictionary-mode object, a hash look-up per access.
+    this.draft = Object.preventExtensions(Object.setPrototypeOf(Object.defineProperties({}, proto), null)) as T;
   }
 
   /** True when `rec` has exactly the drafter's fields, each holding a primitive. */
   fits(rec: T): boolean {
-    const keys = Object.keys(rec);
-    if (keys.length !== this.keys.length) return false;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== this.keys[i]) return false;
-      const v = (rec as Rec)[keys[i]!];
-      if (typeof v === 'object' && v !== null) return false;
-      if (typeof v === 'function') return false;
+    // for…in rather than Object.keys: no array per call (the kernel asks before every change of an instance). For a
+    // plain record it lists the same keys in the same order; an inherited enumerable key makes it differ, and
+    // refuses the record, which then gets immer.
+    const keys = this.keys;
+    let i = 0;
+    for (const key in rec) {
+      if (i >= keys.length || key !== keys[i]) return false;
+      const v = (rec as Rec)[key];
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
+      i++;
     }
-    return true;
+    return i === keys.length;
   }
 
   /** Whether a draft is open (a recipe that changes the world from inside a recipe gets immer instead). */
@@ -82,6 +87,18 @@ export class FlatDrafter<T extends object> {
    * paths starting with `prefix`.
    */
   produce(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): [T, ImmerPatch[]] {
+    const patches = this.draftPatches(base, fn, prefix);
+    return [this.result, patches];
+  }
+
+  /** The record made by the last `draftPatches` (its `base` when nothing changed). */
+  result!: T;
+
+  /**
+   * `produce` without the pair: returns the patches and leaves the new record in `result` (the kernel's hot path).
+   * Each patch is `{ op: 'replace', path, value }`, its keys in that order, `value` a primitive or undefined.
+   */
+  draftPatches(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): ImmerPatch[] {
     const st = this.state;
     st.base = base as Rec;
     st.copy = null;
@@ -93,16 +110,29 @@ export class FlatDrafter<T extends object> {
       this.busy = false;
     }
     const copy = st.copy;
-    const patches: ImmerPatch[] = [];
-    if (copy === null) return [base, patches];
+    if (copy === null) {
+      this.result = base;
+      return NO_PATCHES;
+    }
     const b = st.base;
-    for (const key of st.assigned) {
+    const assigned = st.assigned;
+    // Counted first, so that the array is made at its length (an empty array's first push reserves 17 slots).
+    let count = 0;
+    for (let j = 0; j < assigned.length; j++) if (b[assigned[j]!] !== copy[assigned[j]!]) count++;
+    const patches = new Array<ImmerPatch>(count);
+    let at = 0;
+    for (let j = 0; j < assigned.length; j++) {
+      const key = assigned[j]!;
       const value = copy[key];
       if (b[key] === value) continue;
-      patches.push({ op: 'replace', path: [...prefix, key], value });
+      patches[at++] = { op: 'replace', path: [...prefix, key], value };
     }
     st.base = {};
     st.copy = null;
-    return [copy as T, patches];
+    this.result = copy as T;
+    return patches;
   }
 }
+
+/** The patches of a draft that changed nothing (never written to: callers only read patch lists). */
+const NO_PATCHES: ImmerPatch[] = [];

@@ -335,15 +335,21 @@ export class Kernel {
     extras?: EventExtras,
   ): number {
     let patches: ImmerPatch[] | undefined;
+    this.flatPatches = false;
     if (recipe !== null) {
       const scope = (recipe as ScopedRecipe).scope;
       const ps = scope === undefined ? this.changeWorld(recipe) : this.changeScoped(scope);
       if (ps.length > 0) patches = ps;
     }
-    const id = this.rec.emit(this.now, k, s, c, text, patches as Patch[] | undefined, extras);
+    const id = this.flatPatches
+      ? this.rec.emitReplaces(this.now, k, s, c, text, patches as Patch[] | undefined, extras)
+      : this.rec.emit(this.now, k, s, c, text, patches as Patch[] | undefined, extras);
     if (patches !== undefined) this.afterChange(patches, id);
     return id;
   }
+
+  /** Set by changeScoped: the patches came from the flat drafter (only `replace` patches; Recorder.emitReplaces). */
+  private flatPatches = false;
 
   /** A recipe on the whole world: immer drafts it from the root. */
   private changeWorld(recipe: Recipe): ImmerPatch[] {
@@ -368,7 +374,9 @@ export class Kernel {
       const fd = this.instDrafter;
       let next: InstanceState;
       if (fd !== null && !fd.inUse && fd.fits(base)) {
-        [next, ps] = fd.produce(base, fn, ['clusters', ci, 'instances', index]);
+        ps = fd.draftPatches(base, fn, ['clusters', ci, 'instances', index]);
+        next = fd.result;
+        this.flatPatches = true;
       } else {
         [next, ps] = this.immer.produceWithPatches(base, (d: InstanceState) => {
           fn(d);

@@ -60,13 +60,20 @@ describe('the world kept by the kernel', () => {
         const before = structuredClone(k.world);
         const expected = immer.produceWithPatches(before, recipe!);
         let got: unknown;
+        // The kernel records through emit, or emitReplaces for the flat drafter's patches.
         const emit = k.rec.emit.bind(k.rec);
+        const emitReplaces = k.rec.emitReplaces.bind(k.rec);
         k.rec.emit = (t, kind, s, c, x, p, e) => {
           got = p;
           return emit(t, kind, s, c, x, p, e);
         };
+        k.rec.emitReplaces = (t, kind, s, c, x, p, e) => {
+          got = p;
+          return emitReplaces(t, kind, s, c, x, p, e);
+        };
         k.change('test', 'x', -1, 'test', recipe);
         k.rec.emit = emit;
+        k.rec.emitReplaces = emitReplaces;
         expect(got ?? []).toEqual(expected[1]);
         expect(k.world).toEqual(expected[0]);
         return got;

@@ -2,7 +2,8 @@
  * The recorder's hash-only paths hash the canonical line of each event byte for byte: `emit` (patches hashed without
  * building their JSON) and `emitMessage` (a failed poll, without allocating) give the trace hash of the reference
  * encoding `${t}|${k}|${s}|${c}|${r}|` + JSON.stringify(patches) + `|${from}>${to}@${at}±` + newline, with recording
- * on or off, and `emitMessage` records the same event `emit` does.
+ * on or off, and `emitMessage` records the same event `emit` does; `emitReplaces` hashes `replace` patches as `emit`
+ * does.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -60,7 +61,10 @@ function play(rec: Recorder, events: readonly Ev[]): void {
       if (e.c % 2 === 0) rec.emitMessage(e.t, e.k, e.s, e.c, (to) => `to ${to}`, e.m.from, e.m.to, e.m.ok, 'topic');
       else rec.emitLine(e.t, e.c, rec.messageLine(e.k, e.s, e.m.from, e.m.to, 'topic'), e.m.ok, (to) => `to ${to}`);
     } else {
-      rec.emit(e.t, e.k, e.s, e.c, 'text', e.p, {
+      // Patches that are all `{ op: 'replace', path, value }` (fc.record keeps that key order) may go the way the
+      // kernel's flat drafter takes (emitReplaces), one event in two.
+      const replaces = e.p !== undefined && e.c % 2 === 0 && e.p.every((p) => p.op === 'replace');
+      (replaces ? rec.emitReplaces : rec.emit).call(rec, e.t, e.k, e.s, e.c, 'text', e.p, {
         r: e.r,
         m: e.m === undefined ? undefined : { ...e.m, at: e.t },
       });
@@ -122,6 +126,20 @@ describe('Recorder hashing', () => {
     );
     expect(off.events).toBeNull();
     expect(off.traceHash).toBe(a.traceHash);
+  });
+
+  it('counts the kinds of emitLine events with those of the other ways', () => {
+    const rec = new Recorder(false);
+    const probe = rec.messageLine('msg.probe', 'ga:x', 'lb:web', 'ga:x', 't');
+    const poll = rec.messageLine('msg.poll', 'ha:n', 'fc:c', 'ha:n', 't');
+    rec.messageLine('msg.unused', 'ga:y', 'lb:web', 'ga:y', 't');
+    rec.emitLine(1, 0, probe, false, () => '');
+    rec.emitLine(2, 0, probe, false, () => '');
+    rec.emitLine(3, 0, poll, false, () => '');
+    rec.emitMessage(4, 'msg.probe', 'ga:x', 0, () => '', 'lb:web', 'ga:x', false, 't');
+    rec.emit(5, 'lb.out', 'x', 0, '', undefined);
+    expect(rec.countsByKind()).toEqual({ 'lb.out': 1, 'msg.poll': 1, 'msg.probe': 3 });
+    expect(Object.keys(rec.countsByKind())).toEqual(['lb.out', 'msg.poll', 'msg.probe']);
   });
   it('emitLine refuses a line made by another recorder', () => {
     const a = new Recorder(false);
