@@ -19,12 +19,14 @@ interface DraftState {
   copy: Rec | null;
   /** Fields assigned a new value, in first-assignment order. */
   assigned: string[];
+  /** Every value assigned so far is a primitive (the copy fits whenever the base did). */
+  clean: boolean;
 }
 
 export class FlatDrafter<T extends object> {
   private readonly keys: readonly string[];
   private readonly draft: T;
-  private readonly state: DraftState = { base: {}, copy: null, assigned: [] };
+  private readonly state: DraftState = { base: {}, copy: null, assigned: [], clean: true };
   private busy = false;
 
   /** `sample` gives the field names; every record drafted must have these fields (see `fits`). */
@@ -51,6 +53,7 @@ export class FlatDrafter<T extends object> {
           )
             return;
           copy[key] = value;
+          if ((typeof value === 'object' && value !== null) || typeof value === 'function') st.clean = false;
           if (!st.assigned.includes(key)) st.assigned.push(key);
         },
       };
@@ -91,18 +94,37 @@ export class FlatDrafter<T extends object> {
     return [this.result, patches];
   }
 
-  /** The record made by the last `draftPatches` (its `base` when nothing changed). */
+  /** The record made by the last `draftFields` (its `base` when nothing changed). */
   result!: T;
 
   /**
-   * `produce` without the pair: returns the patches and leaves the new record in `result` (the kernel's hot path).
-   * Each patch is `{ op: 'replace', path, value }`, its keys in that order, `value` a primitive or undefined.
+   * The fields the last `draftFields` changed, in patch order, and their new values: the first `changedCount` entries (the
+   * arrays are reused by the next draft).
    */
-  draftPatches(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): ImmerPatch[] {
+  readonly changedKeys: string[] = [];
+  readonly changedValues: unknown[] = [];
+  changedCount = 0;
+
+  /**
+   * Whether `result` fits (see `fits`) given that the base of the last `draftFields` did: every value assigned was a
+   * primitive. Lets a caller that checked a base once skip the check for the records drafted from it.
+   */
+  get resultFits(): boolean {
+    return this.state.clean;
+  }
+
+  /**
+   * Runs `fn` on a draft of `base`, leaves the new record in `result` (`base` itself when nothing changed) and the
+   * fields it changed in `changedKeys` / `changedValues`, and returns how many: what `produce` gives without making
+   * the patches (the kernel's hot path, recording off). The patches would be `{ op: 'replace', path: [...prefix,
+   * key], value }` for each, in that order.
+   */
+  draftFields(base: T, fn: (draft: T) => void): number {
     const st = this.state;
     st.base = base as Rec;
     st.copy = null;
     st.assigned.length = 0;
+    st.clean = true;
     this.busy = true;
     try {
       fn(this.draft);
@@ -110,26 +132,42 @@ export class FlatDrafter<T extends object> {
       this.busy = false;
     }
     const copy = st.copy;
-    if (copy === null) {
-      this.result = base;
-      return NO_PATCHES;
-    }
-    const b = st.base;
-    const assigned = st.assigned;
-    // Counted first, so that the array is made at its length (an empty array's first push reserves 17 slots).
     let count = 0;
-    for (let j = 0; j < assigned.length; j++) if (b[assigned[j]!] !== copy[assigned[j]!]) count++;
-    const patches = new Array<ImmerPatch>(count);
-    let at = 0;
-    for (let j = 0; j < assigned.length; j++) {
-      const key = assigned[j]!;
-      const value = copy[key];
-      if (b[key] === value) continue;
-      patches[at++] = { op: 'replace', path: [...prefix, key], value };
+    if (copy === null) this.result = base;
+    else {
+      const b = st.base;
+      const assigned = st.assigned;
+      const keys = this.changedKeys;
+      const values = this.changedValues;
+      for (let j = 0; j < assigned.length; j++) {
+        const key = assigned[j]!;
+        const value = copy[key];
+        if (b[key] === value) continue;
+        keys[count] = key;
+        values[count] = value;
+        count++;
+      }
+      st.base = {};
+      st.copy = null;
+      this.result = copy as T;
     }
-    st.base = {};
-    st.copy = null;
-    this.result = copy as T;
+    this.changedCount = count;
+    return count;
+  }
+
+  /**
+   * `draftFields`, with the patches made: each is `{ op: 'replace', path, value }`, its keys in that order, `value` a
+   * primitive or undefined. The new record is left in `result`.
+   */
+  draftPatches(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): ImmerPatch[] {
+    const count = this.draftFields(base, fn);
+    if (count === 0) return NO_PATCHES;
+    const patches = new Array<ImmerPatch>(count);
+    for (let j = 0; j < count; j++) {
+      patches[j] = { op: 'replace', path: [...prefix, this.changedKeys[j]!], value: this.changedValues[j] };
+    }
+    // Not kept past the draft: the values belong to the record.
+    this.changedValues.fill(undefined, 0, count);
     return patches;
   }
 }

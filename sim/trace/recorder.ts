@@ -42,7 +42,7 @@ export interface MessageLine {
 
 const utf8 = new TextEncoder();
 
-// The fixed bytes of a `replace` patch in JSON (emitReplaces): `{"op":"replace","path":[` … `],"value":` … `}`.
+// The fixed bytes of a `replace` patch in JSON (emitFieldReplaces): `{"op":"replace","path":[` … `],"value":` … `}`.
 const REPLACE_HEAD = utf8.encode('{"op":"replace","path":[');
 const REPLACE_VALUE = utf8.encode('],"value":');
 const COMMA = 0x2c;
@@ -122,19 +122,47 @@ export class Recorder {
   }
 
   /**
-   * `emit` for patches that are all `{ op: 'replace', path, value }` — those keys, in that order, as the kernel's flat
-   * drafter makes them: the same event and hash, with each patch's fixed JSON hashed from bytes encoded once.
+   * `emit` for the patches `{ op: 'replace', path: [...prefix, keys[i]], value: values[i] }`, i < n (as the kernel's
+   * flat drafter gives them): the same event and hash, the fixed JSON of each patch hashed from bytes encoded once, and
+   * the patches not made unless recording is on (none at all when n is 0, as `emit` with `patches` undefined). `prefix`, `keys`
+   * and `values` are read during the call only: a caller may reuse them.
    */
-  emitReplaces(
+  emitFieldReplaces(
     t: number,
     k: string,
     s: string,
     c: number,
     text: string | (() => string),
-    patches: readonly Patch[] | undefined,
-    extras?: EventExtras,
+    extras: EventExtras | undefined,
+    prefix: readonly (string | number)[],
+    keys: readonly string[],
+    values: readonly unknown[],
+    n: number,
   ): number {
-    return this.record(t, k, s, c, text, patches, extras, true);
+    if (this.events !== null) {
+      let patches: Patch[] | undefined;
+      if (n > 0) {
+        patches = new Array<Patch>(n);
+        for (let i = 0; i < n; i++) patches[i] = { op: 'replace', path: [...prefix, keys[i]!], value: values[i] };
+      }
+      return this.record(t, k, s, c, text, patches, extras, true);
+    }
+    const id = this.count++;
+    this.countKind(k);
+    this.hashLine(t, k, s, c, extras?.r ?? '', undefined);
+    if (n > 0) {
+      const h = this.hash;
+      h.byte(OPEN_BRACKET);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) h.byte(COMMA);
+        this.hashReplace(prefix, keys[i], values[i]);
+      }
+      h.byte(CLOSE_BRACKET);
+    }
+    const m = extras?.m;
+    if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
+    this.hash.byte(NEWLINE);
+    return id;
   }
 
   private record(
@@ -290,7 +318,7 @@ export class Recorder {
   }
 
   /**
-   * Hashes `JSON.stringify(patches)` for patches that are all `{ op: 'replace', path, value }` (emitReplaces): what
+   * Hashes `JSON.stringify(patches)` for patches that are all `{ op: 'replace', path, value }` (emitFieldReplaces): what
    * updateJson would hash, with the fixed parts from bytes. A value JSON leaves out (undefined) drops its key.
    */
   private hashReplaces(patches: readonly Patch[]): void {
@@ -299,21 +327,29 @@ export class Recorder {
     for (let i = 0; i < patches.length; i++) {
       const p = patches[i]!;
       if (i > 0) h.byte(COMMA);
-      h.bytes(REPLACE_HEAD, 0, REPLACE_HEAD.length);
-      const path = p.path;
-      for (let j = 0; j < path.length; j++) {
-        if (j > 0) h.byte(COMMA);
-        h.updateJson(path[j]);
-      }
-      const v: unknown = (p as { value?: unknown }).value;
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') h.byte(CLOSE_BRACKET);
-      else {
-        h.bytes(REPLACE_VALUE, 0, REPLACE_VALUE.length);
-        h.updateJson(v);
-      }
-      h.byte(CLOSE_BRACE);
+      this.hashReplace(p.path, undefined, (p as { value?: unknown }).value);
     }
     h.byte(CLOSE_BRACKET);
+  }
+
+  /** Hashes the JSON of one `{ op: 'replace', path, value }` whose path is `prefix`, then `last` unless undefined. */
+  private hashReplace(prefix: readonly (string | number)[], last: string | undefined, v: unknown): void {
+    const h = this.hash;
+    h.bytes(REPLACE_HEAD, 0, REPLACE_HEAD.length);
+    for (let j = 0; j < prefix.length; j++) {
+      if (j > 0) h.byte(COMMA);
+      h.updateJson(prefix[j]);
+    }
+    if (last !== undefined) {
+      if (prefix.length > 0) h.byte(COMMA);
+      h.updateJson(last);
+    }
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') h.byte(CLOSE_BRACKET);
+    else {
+      h.bytes(REPLACE_VALUE, 0, REPLACE_VALUE.length);
+      h.updateJson(v);
+    }
+    h.byte(CLOSE_BRACE);
   }
 
   /** Hashes `|${from}>${to}@${at}` and '+' or '-'. */

@@ -60,20 +60,24 @@ describe('the world kept by the kernel', () => {
         const before = structuredClone(k.world);
         const expected = immer.produceWithPatches(before, recipe!);
         let got: unknown;
-        // The kernel records through emit, or emitReplaces for the flat drafter's patches.
+        // The kernel records through emit, or emitFieldReplaces for the flat drafter's fields (the patches those
+        // stand for are made here from its arguments).
         const emit = k.rec.emit.bind(k.rec);
-        const emitReplaces = k.rec.emitReplaces.bind(k.rec);
+        const emitFields = k.rec.emitFieldReplaces.bind(k.rec);
         k.rec.emit = (t, kind, s, c, x, p, e) => {
           got = p;
           return emit(t, kind, s, c, x, p, e);
         };
-        k.rec.emitReplaces = (t, kind, s, c, x, p, e) => {
-          got = p;
-          return emitReplaces(t, kind, s, c, x, p, e);
+        k.rec.emitFieldReplaces = (t, kind, s, c, x, e, prefix, keys, values, n) => {
+          got =
+            n === 0
+              ? undefined
+              : keys.slice(0, n).map((key, i) => ({ op: 'replace', path: [...prefix, key], value: values[i] }));
+          return emitFields(t, kind, s, c, x, e, prefix, keys, values, n);
         };
         k.change('test', 'x', -1, 'test', recipe);
         k.rec.emit = emit;
-        k.rec.emitReplaces = emitReplaces;
+        k.rec.emitFieldReplaces = emitFields;
         expect(got ?? []).toEqual(expected[1]);
         expect(k.world).toEqual(expected[0]);
         return got;

@@ -2,8 +2,8 @@
  * The recorder's hash-only paths hash the canonical line of each event byte for byte: `emit` (patches hashed without
  * building their JSON) and `emitMessage` (a failed poll, without allocating) give the trace hash of the reference
  * encoding `${t}|${k}|${s}|${c}|${r}|` + JSON.stringify(patches) + `|${from}>${to}@${at}±` + newline, with recording
- * on or off, and `emitMessage` records the same event `emit` does; `emitReplaces` hashes `replace` patches as `emit`
- * does.
+ * on or off, and `emitMessage` records the same event `emit` does; `emitFieldReplaces` hashes and
+ * records `replace` patches as `emit` does.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ const event: fc.Arbitrary<Ev> = fc.record(
   { requiredKeys: ['t', 'k', 's', 'c'] },
 );
 
-function play(rec: Recorder, events: readonly Ev[]): void {
+function play(rec: Recorder, events: readonly Ev[], flatWay = true): void {
   for (const e of events) {
     // A message without rule or patches goes the allocation-free way (emitMessage, or emitLine with a line made for
     // it); the rest through emit.
@@ -61,13 +61,28 @@ function play(rec: Recorder, events: readonly Ev[]): void {
       if (e.c % 2 === 0) rec.emitMessage(e.t, e.k, e.s, e.c, (to) => `to ${to}`, e.m.from, e.m.to, e.m.ok, 'topic');
       else rec.emitLine(e.t, e.c, rec.messageLine(e.k, e.s, e.m.from, e.m.to, 'topic'), e.m.ok, (to) => `to ${to}`);
     } else {
-      // Patches that are all `{ op: 'replace', path, value }` (fc.record keeps that key order) may go the way the
-      // kernel's flat drafter takes (emitReplaces), one event in two.
-      const replaces = e.p !== undefined && e.c % 2 === 0 && e.p.every((p) => p.op === 'replace');
-      (replaces ? rec.emitReplaces : rec.emit).call(rec, e.t, e.k, e.s, e.c, 'text', e.p, {
-        r: e.r,
-        m: e.m === undefined ? undefined : { ...e.m, at: e.t },
-      });
+      const extras = { r: e.r, m: e.m === undefined ? undefined : { ...e.m, at: e.t } };
+      // Patches that are all `{ op: 'replace', path: [...prefix, key], value }` with one prefix (fc.record keeps that
+      // key order) go the way of the kernel's flat drafter (emitFieldReplaces), one event in two.
+      const p = e.p;
+      const prefix = p?.[0]?.path.slice(0, -1);
+      const flat =
+        flatWay &&
+        p !== undefined &&
+        e.c % 2 === 0 &&
+        p.every(
+          (x) =>
+            x.op === 'replace' &&
+            x.path.length > 0 &&
+            typeof x.path[x.path.length - 1] === 'string' &&
+            JSON.stringify(x.path.slice(0, -1)) === JSON.stringify(prefix),
+        );
+      if (flat) {
+        // Arrays longer than n, as the kernel reuses them.
+        const keys = [...p.map((x) => x.path[x.path.length - 1] as string), 'stale'];
+        const values = [...p.map((x) => x.value), 'stale'];
+        rec.emitFieldReplaces(e.t, e.k, e.s, e.c, 'text', extras, prefix!, keys, values, p.length);
+      } else rec.emit(e.t, e.k, e.s, e.c, 'text', e.p, extras);
     }
   }
 }
@@ -82,6 +97,13 @@ describe('Recorder hashing', () => {
           play(rec, events);
           expect(rec.traceHash).toBe(want);
           expect(rec.count).toBe(events.length);
+          if (record) {
+            // And the events recorded are those recorded with `emit` in the place of emitFieldReplaces.
+            const ref = new Recorder(true);
+            play(ref, events, false);
+            expect(JSON.stringify(rec.events)).toBe(JSON.stringify(ref.events));
+            expect(rec.countsByKind()).toEqual(ref.countsByKind());
+          }
         }
       }),
       { numRuns: 400 },
