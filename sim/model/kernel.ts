@@ -147,6 +147,12 @@ export class Kernel {
   readonly instNode: Int32Array;
   readonly instVmRebooting: Uint8Array;
   readonly nodeAgentUp: Uint8Array;
+  /**
+   * Likewise for the pollers' hooks (a failed probe or poll reads these, not the instance): each instance's
+   * `inRotation` and whether its VM is 'Running'. With healthyFlag, kept by afterChange before it wakes the pollers.
+   */
+  readonly instInRotation: Uint8Array;
+  readonly instVmRunning: Uint8Array;
 
   // The pending lifecycle step of each instance, and the causal chain.
   readonly instTimer: Float64Array;
@@ -212,6 +218,8 @@ export class Kernel {
     this.nodeCause = new Float64Array(nodes).fill(-1);
     this.instNode = new Int32Array(insts);
     this.instVmRebooting = new Uint8Array(insts);
+    this.instInRotation = new Uint8Array(insts);
+    this.instVmRunning = new Uint8Array(insts);
     this.nodeAgentUp = new Uint8Array(nodes);
     this.nodeRack = new Int32Array(nodes);
     this.nodeUpFlag = new Uint8Array(nodes).fill(1);
@@ -279,6 +287,8 @@ export class Kernel {
       const inst = this.inst(gi);
       this.instNode[gi] = this.nodeOfInst(gi);
       this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
+      this.instInRotation[gi] = inst.inRotation ? 1 : 0;
+      this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
       const h = this.isHealthy(inst);
       const s = h && inst.inRotation;
       this.healthyFlag[gi] = h ? 1 : 0;
@@ -493,6 +503,8 @@ export class Kernel {
     const inst = this.inst(gi);
     this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
     this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
+    this.instInRotation[gi] = inst.inRotation ? 1 : 0;
+    this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
     const h = this.isHealthy(inst);
     const s = h && inst.inRotation;
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;

@@ -34,7 +34,7 @@ export class LoadBalancer {
         onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', gi, k.instCause[gi]!),
         // Out of rotation, a miss does nothing (lbMiss); only a change to the instance (which disturbs the slot) or
         // a good reply (lbOk) puts it back.
-        missInert: (gi) => !k.inst(gi).inRotation,
+        missInert: (gi) => k.instInRotation[gi] === 0,
         // A probe now would be answered, and lbOk would have nothing to do (already in rotation).
         idle: (gi) => this.lbQuiet(gi) && this.lbReachable(gi),
       },
@@ -54,8 +54,8 @@ export class LoadBalancer {
   }
 
   private lbProbe(gi: number, n: number): boolean {
-    const inst = this.k.inst(gi);
-    if (!this.k.isHealthy(inst)) return false;
+    // From the kernel's flat copy (isHealthy of the instance): a failed probe does not go to the instance itself.
+    if (this.k.healthyFlag[gi] === 0) return false;
     const gn = this.k.nodeOfInst(gi);
     if (gn < 0 || !this.k.node(gn).powered) return false;
     if (!this.k.net.disturbed) return true;
@@ -73,8 +73,8 @@ export class LoadBalancer {
     return gn >= 0 && this.k.node(gn).powered;
   }
   private lbQuiet(gi: number): boolean {
-    const inst = this.k.inst(gi);
-    return this.k.isHealthy(inst) && inst.inRotation && !this.k.net.disturbed;
+    // isHealthy and inRotation, from the kernel's flat copies.
+    return this.k.healthyFlag[gi] === 1 && this.k.instInRotation[gi] === 1 && !this.k.net.disturbed;
   }
   private lbMiss(gi: number, _missed: number): void {
     const inst = this.k.inst(gi);

@@ -115,13 +115,16 @@ describe('the world kept by the kernel', () => {
   }
 
   for (const name of ['node-crash-healing.yaml', 'rack-power-loss.yaml', 'host-agent-crash.yaml', 'vm-crash.yaml']) {
-    it(`keeps the poll gate's flat copies (instNode, instVmRebooting, nodeAgentUp) equal to the world: ${name}`, () => {
+    it(`keeps the pollers' flat copies (instNode, instVmRebooting, instVmRunning, instInRotation, healthyFlag, nodeAgentUp) equal to the world: ${name}`, () => {
       const sim = simOf(name, false);
       const k = sim.k;
       const check = (): void => {
         for (let gi = 0; gi < k.ix.instCluster.length; gi++) {
           expect(k.instNode[gi]).toBe(k.nodeOfInst(gi));
           expect(k.instVmRebooting[gi]).toBe(k.inst(gi).vm === 'Rebooting' ? 1 : 0);
+          expect(k.instVmRunning[gi]).toBe(k.inst(gi).vm === 'Running' ? 1 : 0);
+          expect(k.instInRotation[gi]).toBe(k.inst(gi).inRotation ? 1 : 0);
+          expect(k.healthyFlag[gi]).toBe(k.isHealthy(k.inst(gi)) ? 1 : 0);
         }
         for (let gn = 0; gn < k.ix.nodeCluster.length; gn++) {
           const n = k.node(gn);
