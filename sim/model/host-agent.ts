@@ -13,6 +13,8 @@ export class HostAgent {
   private readonly gaPoll: PollerSet;
   /** 1 while the host agent is rebooting the instance's VM. */
   private readonly vmRebooting: Uint8Array;
+  /** The rule tag of a VM reboot (made once: the policies do not change during a run). */
+  private readonly rebootRule: string;
 
   constructor(
     private readonly k: Kernel,
@@ -20,6 +22,7 @@ export class HostAgent {
   ) {
     const insts = k.ix.instCluster.length;
     this.vmRebooting = new Uint8Array(insts);
+    this.rebootRule = `hostAgent.guestTimeout=${formatDuration(k.p.hostAgent.guestTimeoutUs)}`;
     const gaI = k.p.hostAgent.guestPollIntervalUs;
     this.gaPoll = new PollerSet(k.sched, insts, gaI, gaI, k.phases('guest', insts, gaI), k.p.network.elideRoutine, {
       gate: (gi) => this.gaGate(gi),
@@ -106,7 +109,7 @@ export class HostAgent {
       }),
       {
         tp: 'role-monitoring',
-        r: `hostAgent.guestTimeout=${formatDuration(this.k.p.hostAgent.guestTimeoutUs)}`,
+        r: this.rebootRule,
         d: [{ t: this.k.now + this.k.p.hostAgent.vmRebootTimeUs, k: 'vm.ready', s: inst.id }],
       },
     );

@@ -605,11 +605,22 @@ export class Kernel {
         undefined,
         {
           tp: topicOfFault(r.kind),
-          r: `detector:${by}`,
+          r: this.detectorRule(by),
         },
       );
     }
   }
+
+  /** "detector:<by>", the rule tag of a detection, made once per detector (not a new string per event). */
+  private detectorRule(by: Detector): string {
+    let r = this.detectorRules.get(by);
+    if (r === undefined) {
+      r = `detector:${by}`;
+      this.detectorRules.set(by, r);
+    }
+    return r;
+  }
+  private readonly detectorRules = new Map<string, string>();
 
   detectInstance(gi: number, by: Detector, cause: number): void {
     this.detect(FaultBook.keyInstance(gi), by, cause);

@@ -14,10 +14,13 @@ import { PollerSet } from './pollers.js';
 
 export class LoadBalancer {
   private readonly lbPoll: PollerSet;
+  /** The rule tag of taking an instance out of rotation (made once: the policies do not change during a run). */
+  private readonly outRule: string;
 
   constructor(private readonly k: Kernel) {
     const insts = k.ix.instCluster.length;
     const lbI = k.p.loadBalancer.probeIntervalUs;
+    this.outRule = `loadBalancer.probeTimeout=${formatDuration(k.p.loadBalancer.probeTimeoutUs)}`;
     this.lbPoll = new PollerSet(
       k.sched,
       insts,
@@ -89,7 +92,7 @@ export class LoadBalancer {
       this.k.mutInst(gi, (i) => {
         i.inRotation = false;
       }),
-      { tp: 'compute-connectivity', r: `loadBalancer.probeTimeout=${formatDuration(timeout)}` },
+      { tp: 'compute-connectivity', r: this.outRule },
     );
     this.k.detectInstance(gi, 'load-balancer', id);
   }
