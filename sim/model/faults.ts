@@ -53,12 +53,11 @@ export class FaultBook {
     const f: OpenFault = { result, keys, bad: 0, condition, open: true };
     for (const k of keys) {
       if (!isWell(k)) f.bad++;
-      let list = this.watchers.get(k);
-      if (!list) {
-        list = [];
-        this.watchers.set(k, list);
-      }
-      list.push(f);
+      const list = this.watchers.get(k);
+      // A new list holds its one fault at its length (an empty array's first push reserves 17 slots); most entities
+      // are watched by one open fault at a time.
+      if (!list) this.watchers.set(k, [f]);
+      else list.push(f);
     }
     this.results.push(result);
     this.openCount++;
