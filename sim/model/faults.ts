@@ -53,12 +53,11 @@ export class FaultBook {
     const f: OpenFault = { result, keys, bad: 0, condition, open: true };
     for (const k of keys) {
       if (!isWell(k)) f.bad++;
-      let list = this.watchers.get(k);
-      if (!list) {
-        list = [];
-        this.watchers.set(k, list);
-      }
-      list.push(f);
+      const list = this.watchers.get(k);
+      // A new list holds its one fault at its length (an empty array's first push reserves 17 slots); most entities
+      // are watched by one open fault at a time.
+      if (!list) this.watchers.set(k, [f]);
+      else list.push(f);
     }
     this.results.push(result);
     this.openCount++;
@@ -74,8 +73,8 @@ export class FaultBook {
    * Marks the open faults watching `key` detected by `by` at `now`: each detector's first time is kept; the first
    * detection of all sets detectedAtUs/detectedBy and is returned (for its event).
    */
-  detect(key: number, by: Detector, now: number): OpenFault[] {
-    const out: OpenFault[] = [];
+  detect(key: number, by: Detector, now: number): readonly OpenFault[] {
+    let out: OpenFault[] | null = null; // made only when a fault is detected: most calls find none
     for (const f of this.watching(key)) {
       const dets = f.result.detections;
       if (f.open && now >= f.result.atUs && !dets.some((d) => d.by === by)) {
@@ -88,10 +87,10 @@ export class FaultBook {
         f.result.detectedAtUs = now;
         f.result.detectedBy = by;
         f.result.ttdUs = now - f.result.atUs;
-        out.push(f);
+        (out ??= []).push(f);
       }
     }
-    return out;
+    return out ?? EMPTY;
   }
 
   /** The well-flag of `key` flipped; returns faults whose every watched entity is now well. */

@@ -19,12 +19,14 @@ interface DraftState {
   copy: Rec | null;
   /** Fields assigned a new value, in first-assignment order. */
   assigned: string[];
+  /** Every value assigned so far is a primitive (the copy fits whenever the base did). */
+  clean: boolean;
 }
 
 export class FlatDrafter<T extends object> {
   private readonly keys: readonly string[];
   private readonly draft: T;
-  private readonly state: DraftState = { base: {}, copy: null, assigned: [] };
+  private readonly state: DraftState = { base: {}, copy: null, assigned: [], clean: true };
   private busy = false;
 
   /** `sample` gives the field names; every record drafted must have these fields (see `fits`). */
@@ -51,25 +53,31 @@ export class FlatDrafter<T extends object> {
           )
             return;
           copy[key] = value;
+          if ((typeof value === 'object' && value !== null) || typeof value === 'function') st.clean = false;
           if (!st.assigned.includes(key)) st.assigned.push(key);
         },
       };
     }
-    // Assigning a field the record does not have throws (strict mode) instead of being lost.
-    this.draft = Object.preventExtensions(Object.create(null, proto)) as T;
+    // Assigning a field the record does not have throws (strict mode) instead of being lost. The accessors are defined
+    // on an ordinary object, whose prototype is then set to null: V8 keeps it in fast mode (a hidden class, inline
+    // caches on every field), where `Object.create(null, …)` makes a dictionary-mode object, a hash look-up per access.
+    this.draft = Object.preventExtensions(Object.setPrototypeOf(Object.defineProperties({}, proto), null)) as T;
   }
 
   /** True when `rec` has exactly the drafter's fields, each holding a primitive. */
   fits(rec: T): boolean {
-    const keys = Object.keys(rec);
-    if (keys.length !== this.keys.length) return false;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== this.keys[i]) return false;
-      const v = (rec as Rec)[keys[i]!];
-      if (typeof v === 'object' && v !== null) return false;
-      if (typeof v === 'function') return false;
+    // for…in rather than Object.keys: no array per call (the kernel asks before every change of an instance). For a
+    // plain record it lists the same keys in the same order; an inherited enumerable key makes it differ, and
+    // refuses the record, which then gets immer.
+    const keys = this.keys;
+    let i = 0;
+    for (const key in rec) {
+      if (i >= keys.length || key !== keys[i]) return false;
+      const v = (rec as Rec)[key];
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
+      i++;
     }
-    return true;
+    return i === keys.length;
   }
 
   /** Whether a draft is open (a recipe that changes the world from inside a recipe gets immer instead). */
@@ -82,10 +90,41 @@ export class FlatDrafter<T extends object> {
    * paths starting with `prefix`.
    */
   produce(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): [T, ImmerPatch[]] {
+    const patches = this.draftPatches(base, fn, prefix);
+    return [this.result, patches];
+  }
+
+  /** The record made by the last `draftFields` (its `base` when nothing changed). */
+  result!: T;
+
+  /**
+   * The fields the last `draftFields` changed, in patch order, and their new values: the first `changedCount` entries (the
+   * arrays are reused by the next draft).
+   */
+  readonly changedKeys: string[] = [];
+  readonly changedValues: unknown[] = [];
+  changedCount = 0;
+
+  /**
+   * Whether `result` fits (see `fits`) given that the base of the last `draftFields` did: every value assigned was a
+   * primitive. Lets a caller that checked a base once skip the check for the records drafted from it.
+   */
+  get resultFits(): boolean {
+    return this.state.clean;
+  }
+
+  /**
+   * Runs `fn` on a draft of `base`, leaves the new record in `result` (`base` itself when nothing changed) and the
+   * fields it changed in `changedKeys` / `changedValues`, and returns how many: what `produce` gives without making
+   * the patches (the kernel's hot path, recording off). The patches would be `{ op: 'replace', path: [...prefix,
+   * key], value }` for each, in that order.
+   */
+  draftFields(base: T, fn: (draft: T) => void): number {
     const st = this.state;
     st.base = base as Rec;
     st.copy = null;
     st.assigned.length = 0;
+    st.clean = true;
     this.busy = true;
     try {
       fn(this.draft);
@@ -93,16 +132,45 @@ export class FlatDrafter<T extends object> {
       this.busy = false;
     }
     const copy = st.copy;
-    const patches: ImmerPatch[] = [];
-    if (copy === null) return [base, patches];
-    const b = st.base;
-    for (const key of st.assigned) {
-      const value = copy[key];
-      if (b[key] === value) continue;
-      patches.push({ op: 'replace', path: [...prefix, key], value });
+    let count = 0;
+    if (copy === null) this.result = base;
+    else {
+      const b = st.base;
+      const assigned = st.assigned;
+      const keys = this.changedKeys;
+      const values = this.changedValues;
+      for (let j = 0; j < assigned.length; j++) {
+        const key = assigned[j]!;
+        const value = copy[key];
+        if (b[key] === value) continue;
+        keys[count] = key;
+        values[count] = value;
+        count++;
+      }
+      st.base = {};
+      st.copy = null;
+      this.result = copy as T;
     }
-    st.base = {};
-    st.copy = null;
-    return [copy as T, patches];
+    this.changedCount = count;
+    return count;
+  }
+
+  /**
+   * `draftFields`, with the patches made: each is `{ op: 'replace', path, value }`, its keys in that order, `value` a
+   * primitive or undefined. The new record is left in `result`.
+   */
+  draftPatches(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): ImmerPatch[] {
+    const count = this.draftFields(base, fn);
+    if (count === 0) return NO_PATCHES;
+    const patches = new Array<ImmerPatch>(count);
+    for (let j = 0; j < count; j++) {
+      patches[j] = { op: 'replace', path: [...prefix, this.changedKeys[j]!], value: this.changedValues[j] };
+    }
+    // Not kept past the draft: the values belong to the record.
+    this.changedValues.fill(undefined, 0, count);
+    return patches;
   }
 }
+
+/** The patches of a draft that changed nothing (never written to: callers only read patch lists). */
+const NO_PATCHES: ImmerPatch[] = [];

@@ -13,6 +13,8 @@ export class HostAgent {
   private readonly gaPoll: PollerSet;
   /** 1 while the host agent is rebooting the instance's VM. */
   private readonly vmRebooting: Uint8Array;
+  /** The rule tag of a VM reboot (made once: the policies do not change during a run). */
+  private readonly rebootRule: string;
 
   constructor(
     private readonly k: Kernel,
@@ -20,18 +22,20 @@ export class HostAgent {
   ) {
     const insts = k.ix.instCluster.length;
     this.vmRebooting = new Uint8Array(insts);
+    this.rebootRule = `hostAgent.guestTimeout=${formatDuration(k.p.hostAgent.guestTimeoutUs)}`;
     const gaI = k.p.hostAgent.guestPollIntervalUs;
     this.gaPoll = new PollerSet(k.sched, insts, gaI, gaI, k.phases('guest', insts, gaI), k.p.network.elideRoutine, {
       gate: (gi) => this.gaGate(gi),
       probe: (gi, n) => this.gaProbe(gi, n),
-      quiet: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
+      // The VM's state from the kernel's flat copy (instVmRunning), as in gaProbe.
+      quiet: (gi) => k.instVmRunning[gi] === 1 && !k.net.disturbed,
       onMiss: (gi) => this.gaMiss(gi),
       onOk: () => {},
       // A VM that is not running answers no poll until a change to it (which disturbs the slot); its misses act only
       // once the guest timeout has passed since the last good reply (gaMiss).
-      failing: (gi) => k.inst(gi).vm !== 'Running',
+      failing: (gi) => k.instVmRunning[gi] === 0,
       actsFrom: (gi) => this.gaPoll.lastOk[gi]! + k.p.hostAgent.guestTimeoutUs,
-      idle: (gi) => k.inst(gi).vm === 'Running' && !k.net.disturbed,
+      idle: (gi) => k.instVmRunning[gi] === 1 && !k.net.disturbed,
     });
   }
 
@@ -78,8 +82,7 @@ export class HostAgent {
     return gn >= 0 && k.nodeAgentUp[gn] === 1 && this.vmRebooting[gi] === 0 && k.instVmRebooting[gi] === 0;
   }
   private gaProbe(gi: number, n: number): boolean {
-    const inst = this.k.inst(gi);
-    if (inst.vm !== 'Running') return false;
+    if (this.k.instVmRunning[gi] === 0) return false;
     if (!this.k.net.disturbed) return true;
     const gn = this.k.nodeOfInst(gi);
     const d = this.k.net.deliver(this.k.actors.ha[gn]!, this.k.actors.ga[gi]!, gi, 2 * n);
@@ -106,7 +109,7 @@ export class HostAgent {
       }),
       {
         tp: 'role-monitoring',
-        r: `hostAgent.guestTimeout=${formatDuration(this.k.p.hostAgent.guestTimeoutUs)}`,
+        r: this.rebootRule,
         d: [{ t: this.k.now + this.k.p.hostAgent.vmRebootTimeUs, k: 'vm.ready', s: inst.id }],
       },
     );

@@ -90,7 +90,7 @@ export class FaultInjector {
     if (givenId !== null) this.faultSeq++;
     const event = this.k.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
       tp: topicOfFault(kind),
-      r: `fault:${kind}`,
+      r: this.faultRule(kind),
       d,
     });
     const result: FaultResult = {
@@ -109,6 +109,17 @@ export class FaultInjector {
     };
     return { result, event };
   }
+
+  /** "fault:<kind>", the rule tag of a fault's start, made once per kind (not a new string per fault). */
+  private faultRule(kind: string): string {
+    let r = this.faultRules.get(kind);
+    if (r === undefined) {
+      r = `fault:${kind}`;
+      this.faultRules.set(kind, r);
+    }
+    return r;
+  }
+  private readonly faultRules = new Map<string, string>();
 
   private isWell = (key: number): boolean => {
     if (key < 1 << 26) return this.k.healthyFlag[key] === 1;

@@ -125,6 +125,12 @@ export class Kernel {
   private readonly immer = new Immer({ autoFreeze: false });
   /** Drafts of one instance for mutInst recipes, when instances are flat records (null: immer drafts them). */
   private readonly instDrafter: FlatDrafter<InstanceState> | null;
+  /**
+   * Per instance: its record as last found (or drafted) to fit the drafter, null before. The same object fits still
+   * (a record is never changed in place): the drafter's check, a walk over the record's keys, runs once per record
+   * that did not come from the drafter itself.
+   */
+  private readonly instFits: (InstanceState | null)[];
 
   // Health indices (global instance / node index): what availability and fault recovery follow.
   readonly healthyFlag: Uint8Array;
@@ -141,6 +147,12 @@ export class Kernel {
   readonly instNode: Int32Array;
   readonly instVmRebooting: Uint8Array;
   readonly nodeAgentUp: Uint8Array;
+  /**
+   * Likewise for the pollers' hooks (a failed probe or poll reads these, not the instance): each instance's
+   * `inRotation` and whether its VM is 'Running'. With healthyFlag, kept by afterChange before it wakes the pollers.
+   */
+  readonly instInRotation: Uint8Array;
+  readonly instVmRunning: Uint8Array;
 
   // The pending lifecycle step of each instance, and the causal chain.
   readonly instTimer: Float64Array;
@@ -206,6 +218,8 @@ export class Kernel {
     this.nodeCause = new Float64Array(nodes).fill(-1);
     this.instNode = new Int32Array(insts);
     this.instVmRebooting = new Uint8Array(insts);
+    this.instInRotation = new Uint8Array(insts);
+    this.instVmRunning = new Uint8Array(insts);
     this.nodeAgentUp = new Uint8Array(nodes);
     this.nodeRack = new Int32Array(nodes);
     this.nodeUpFlag = new Uint8Array(nodes).fill(1);
@@ -215,6 +229,7 @@ export class Kernel {
     this.rackDownUs = new Float64Array(this.rackIds.length);
 
     this.actors = this.makeActors(world, ix);
+    this.instFits = new Array<InstanceState | null>(insts).fill(null);
     this.probeLines = new Array<MessageLine | null>(insts).fill(null);
     this.pollLines = new Array<MessageLine | null>(nodes).fill(null);
     this.initFlags(ix);
@@ -272,6 +287,8 @@ export class Kernel {
       const inst = this.inst(gi);
       this.instNode[gi] = this.nodeOfInst(gi);
       this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
+      this.instInRotation[gi] = inst.inRotation ? 1 : 0;
+      this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
       const h = this.isHealthy(inst);
       const s = h && inst.inRotation;
       this.healthyFlag[gi] = h ? 1 : 0;
@@ -337,12 +354,67 @@ export class Kernel {
     let patches: ImmerPatch[] | undefined;
     if (recipe !== null) {
       const scope = (recipe as ScopedRecipe).scope;
+      if (scope !== undefined && scope.kind === 0) {
+        const id = this.changeFlat(scope, k, s, c, text, extras);
+        if (id >= 0) return id;
+      }
+    }
+    if (recipe !== null) {
+      const scope = (recipe as ScopedRecipe).scope;
       const ps = scope === undefined ? this.changeWorld(recipe) : this.changeScoped(scope);
       if (ps.length > 0) patches = ps;
     }
     const id = this.rec.emit(this.now, k, s, c, text, patches as Patch[] | undefined, extras);
     if (patches !== undefined) this.afterChange(patches, id);
     return id;
+  }
+
+  /**
+   * `change` for a mutInst recipe on an instance the flat drafter can draft: the patches are never made (the recorder
+   * hashes the changed fields, and makes them only when recording), and the one instance they touch is followed
+   * directly. Returns −1, having done nothing, when the drafter cannot take the instance (change() then uses
+   * changeScoped).
+   */
+  private changeFlat(
+    scope: Scope,
+    k: string,
+    s: string,
+    c: number,
+    text: string | (() => string),
+    extras: EventExtras | undefined,
+  ): number {
+    const fd = this.instDrafter;
+    if (fd === null || fd.inUse) return -1;
+    const { ci, index } = scope;
+    const cl = this.world.clusters[ci]!;
+    const base = cl.instances[index]!;
+    const gi = this.ix.instOffset[ci]! + index;
+    if (this.instFits[gi] !== base && !fd.fits(base)) return -1;
+    const n = fd.draftFields(base, scope.inst!);
+    const next = fd.result;
+    this.instFits[gi] = fd.resultFits ? next : null;
+    if (next !== base) this.putInstance(ci, index, next);
+    const prefix = this.instPrefix;
+    prefix[1] = ci;
+    prefix[3] = index;
+    const id = this.rec.emitFieldReplaces(this.now, k, s, c, text, extras, prefix, fd.changedKeys, fd.changedValues, n);
+    // What afterChange does for patches that all lie under one instance.
+    if (n > 0) this.instanceTouched(gi, id);
+    return id;
+  }
+
+  /** Scratch: the path of instance fields, ['clusters', ci, 'instances', index] (changeFlat). */
+  private readonly instPrefix: (string | number)[] = ['clusters', 0, 'instances', 0];
+
+  /** Puts `next` in the place of instance `index` of cluster `ci`: in place, or in a new world sharing the rest. */
+  private putInstance(ci: number, index: number, next: InstanceState): void {
+    const c = this.world.clusters[ci]!;
+    if (this.inPlace) c.instances[index] = next;
+    else {
+      const instances = c.instances.slice();
+      instances[index] = next;
+      this.replaceCluster(ci, { ...c, instances });
+    }
   }
 
   /** A recipe on the whole world: immer drafts it from the root. */
@@ -354,8 +426,8 @@ export class Kernel {
   }
 
   /**
-   * A recipe from mutInst / mutNode: only the instance is drafted (by the flat drafter, or immer when the instance is
-   * not a flat record), or immer drafts the node's cluster (see Scope).
+   * A recipe from mutInst / mutNode that changeFlat did not take: immer drafts only the instance, or the node's cluster
+   * (see Scope).
    */
   private changeScoped(scope: Scope): ImmerPatch[] {
     const { ci, index } = scope;
@@ -365,24 +437,13 @@ export class Kernel {
     if (scope.kind === 0) {
       const fn = scope.inst!;
       const base = c.instances[index]!;
-      const fd = this.instDrafter;
+      // Not a record the flat drafter takes (changeFlat declined it): immer.
       let next: InstanceState;
-      if (fd !== null && !fd.inUse && fd.fits(base)) {
-        [next, ps] = fd.produce(base, fn, ['clusters', ci, 'instances', index]);
-      } else {
-        [next, ps] = this.immer.produceWithPatches(base, (d: InstanceState) => {
-          fn(d);
-        });
-        for (const p of ps) p.path = ['clusters', ci, 'instances', index, ...p.path];
-      }
-      if (next !== base) {
-        if (this.inPlace) c.instances[index] = next;
-        else {
-          const instances = c.instances.slice();
-          instances[index] = next;
-          this.replaceCluster(ci, { ...c, instances });
-        }
-      }
+      [next, ps] = this.immer.produceWithPatches(base, (d: InstanceState) => {
+        fn(d);
+      });
+      for (const p of ps) p.path = ['clusters', ci, 'instances', index, ...p.path];
+      if (next !== base) this.putInstance(ci, index, next);
     } else {
       const fn = scope.node!;
       const [next, patches] = this.immer.produceWithPatches(c, (d: ClusterState) => {
@@ -442,6 +503,8 @@ export class Kernel {
     const inst = this.inst(gi);
     this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
     this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
+    this.instInRotation[gi] = inst.inRotation ? 1 : 0;
+    this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
     const h = this.isHealthy(inst);
     const s = h && inst.inRotation;
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;
@@ -542,11 +605,22 @@ export class Kernel {
         undefined,
         {
           tp: topicOfFault(r.kind),
-          r: `detector:${by}`,
+          r: this.detectorRule(by),
         },
       );
     }
   }
+
+  /** "detector:<by>", the rule tag of a detection, made once per detector (not a new string per event). */
+  private detectorRule(by: Detector): string {
+    let r = this.detectorRules.get(by);
+    if (r === undefined) {
+      r = `detector:${by}`;
+      this.detectorRules.set(by, r);
+    }
+    return r;
+  }
+  private readonly detectorRules = new Map<string, string>();
 
   detectInstance(gi: number, by: Detector, cause: number): void {
     this.detect(FaultBook.keyInstance(gi), by, cause);

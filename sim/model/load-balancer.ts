@@ -14,10 +14,13 @@ import { PollerSet } from './pollers.js';
 
 export class LoadBalancer {
   private readonly lbPoll: PollerSet;
+  /** The rule tag of taking an instance out of rotation (made once: the policies do not change during a run). */
+  private readonly outRule: string;
 
   constructor(private readonly k: Kernel) {
     const insts = k.ix.instCluster.length;
     const lbI = k.p.loadBalancer.probeIntervalUs;
+    this.outRule = `loadBalancer.probeTimeout=${formatDuration(k.p.loadBalancer.probeTimeoutUs)}`;
     this.lbPoll = new PollerSet(
       k.sched,
       insts,
@@ -34,7 +37,7 @@ export class LoadBalancer {
         onFail: (gi) => k.recordPollFail(k.actors.lb[gi]!, k.actors.ga[gi]!, 'lb', gi, k.instCause[gi]!),
         // Out of rotation, a miss does nothing (lbMiss); only a change to the instance (which disturbs the slot) or
         // a good reply (lbOk) puts it back.
-        missInert: (gi) => !k.inst(gi).inRotation,
+        missInert: (gi) => k.instInRotation[gi] === 0,
         // A probe now would be answered, and lbOk would have nothing to do (already in rotation).
         idle: (gi) => this.lbQuiet(gi) && this.lbReachable(gi),
       },
@@ -54,8 +57,8 @@ export class LoadBalancer {
   }
 
   private lbProbe(gi: number, n: number): boolean {
-    const inst = this.k.inst(gi);
-    if (!this.k.isHealthy(inst)) return false;
+    // From the kernel's flat copy (isHealthy of the instance): a failed probe does not go to the instance itself.
+    if (this.k.healthyFlag[gi] === 0) return false;
     const gn = this.k.nodeOfInst(gi);
     if (gn < 0 || !this.k.node(gn).powered) return false;
     if (!this.k.net.disturbed) return true;
@@ -73,8 +76,8 @@ export class LoadBalancer {
     return gn >= 0 && this.k.node(gn).powered;
   }
   private lbQuiet(gi: number): boolean {
-    const inst = this.k.inst(gi);
-    return this.k.isHealthy(inst) && inst.inRotation && !this.k.net.disturbed;
+    // isHealthy and inRotation, from the kernel's flat copies.
+    return this.k.healthyFlag[gi] === 1 && this.k.instInRotation[gi] === 1 && !this.k.net.disturbed;
   }
   private lbMiss(gi: number, _missed: number): void {
     const inst = this.k.inst(gi);
@@ -89,7 +92,7 @@ export class LoadBalancer {
       this.k.mutInst(gi, (i) => {
         i.inRotation = false;
       }),
-      { tp: 'compute-connectivity', r: `loadBalancer.probeTimeout=${formatDuration(timeout)}` },
+      { tp: 'compute-connectivity', r: this.outRule },
     );
     this.k.detectInstance(gi, 'load-balancer', id);
   }

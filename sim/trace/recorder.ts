@@ -36,9 +36,19 @@ export interface MessageLine {
   readonly c: number;
   /** The recorder whose pool holds the bytes. */
   readonly owner: Recorder;
+  /** Index of `k` in the recorder's tallies of line kinds (emitLine counts there, not in the map of kinds). */
+  readonly tally: number;
 }
 
 const utf8 = new TextEncoder();
+
+// The fixed bytes of a `replace` patch in JSON (emitFieldReplaces): `{"op":"replace","path":[` … `],"value":` … `}`.
+const REPLACE_HEAD = utf8.encode('{"op":"replace","path":[');
+const REPLACE_VALUE = utf8.encode('],"value":');
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
 
 export interface EventExtras {
   readonly r?: string | undefined;
@@ -54,7 +64,11 @@ export class Recorder {
   readonly events: TimelineEvent[] | null;
   /** Count of recorded events; the next event's id. */
   count = 0;
-  readonly counts = new Map<string, number>();
+  /** Events per kind, but for those recorded through emitLine (lineTally); countsByKind gives them all. */
+  private readonly counts = new Map<string, number>();
+  /** The kinds of the message lines made (messageLine), and the events emitLine recorded of each. */
+  private readonly lineKinds: string[] = [];
+  private readonly lineTally: number[] = [];
   private readonly hash = new TraceHash();
   private sink: ((e: TimelineEvent) => void) | null = null;
   /** The fixed bytes of every message line made (messageLine), in its first `poolUsed` bytes. */
@@ -104,10 +118,68 @@ export class Recorder {
     patches: readonly Patch[] | undefined,
     extras?: EventExtras,
   ): number {
+    return this.record(t, k, s, c, text, patches, extras, false);
+  }
+
+  /**
+   * `emit` for the patches `{ op: 'replace', path: [...prefix, keys[i]], value: values[i] }`, i < n (as the kernel's
+   * flat drafter gives them): the same event and hash, the fixed JSON of each patch hashed from bytes encoded once, and
+   * the patches not made unless recording is on (none at all when n is 0, as `emit` with `patches` undefined). `prefix`, `keys`
+   * and `values` are read during the call only: a caller may reuse them.
+   */
+  emitFieldReplaces(
+    t: number,
+    k: string,
+    s: string,
+    c: number,
+    text: string | (() => string),
+    extras: EventExtras | undefined,
+    prefix: readonly (string | number)[],
+    keys: readonly string[],
+    values: readonly unknown[],
+    n: number,
+  ): number {
+    if (this.events !== null) {
+      let patches: Patch[] | undefined;
+      if (n > 0) {
+        patches = new Array<Patch>(n);
+        for (let i = 0; i < n; i++) patches[i] = { op: 'replace', path: [...prefix, keys[i]!], value: values[i] };
+      }
+      return this.record(t, k, s, c, text, patches, extras, true);
+    }
+    const id = this.count++;
+    this.countKind(k);
+    this.hashLine(t, k, s, c, extras?.r ?? '', undefined);
+    if (n > 0) {
+      const h = this.hash;
+      h.byte(OPEN_BRACKET);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) h.byte(COMMA);
+        this.hashReplace(prefix, keys[i], values[i]);
+      }
+      h.byte(CLOSE_BRACKET);
+    }
+    const m = extras?.m;
+    if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
+    this.hash.byte(NEWLINE);
+    return id;
+  }
+
+  private record(
+    t: number,
+    k: string,
+    s: string,
+    c: number,
+    text: string | (() => string),
+    patches: readonly Patch[] | undefined,
+    extras: EventExtras | undefined,
+    replaces: boolean,
+  ): number {
     const id = this.count++;
     this.countKind(k);
     const m = extras?.m;
-    this.hashLine(t, k, s, c, extras?.r ?? '', patches);
+    this.hashLine(t, k, s, c, extras?.r ?? '', replaces ? undefined : patches);
+    if (replaces && patches !== undefined) this.hashReplaces(patches);
     if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
     this.hash.byte(NEWLINE);
     if (this.events !== null) {
@@ -167,7 +239,7 @@ export class Recorder {
   emitLine(t: number, c: number, line: MessageLine, ok: boolean, text: (to: string) => string): number {
     if (line.owner !== this) throw new Error('Recorder.emitLine: a line of another recorder');
     const id = this.count++;
-    this.countKind(line.k);
+    this.lineTally[line.tally]!++;
     const h = this.hash;
     if (Number.isSafeInteger(t) && t >= 0) {
       // The line's fixed parts were encoded once; only the time (twice) and the cause vary.
@@ -213,7 +285,12 @@ export class Recorder {
     const b = a + utf8.encodeInto(one, this.pool.subarray(a)).written;
     const c = b + utf8.encodeInto(two, this.pool.subarray(b)).written;
     this.poolUsed = c;
-    return { k, s, from, to, tp, a, b, c, owner: this };
+    let tally = this.lineKinds.indexOf(k);
+    if (tally < 0) {
+      tally = this.lineKinds.push(k) - 1;
+      this.lineTally.push(0);
+    }
+    return { k, s, from, to, tp, a, b, c, owner: this, tally };
   }
 
   private countKind(k: string): void {
@@ -238,6 +315,41 @@ export class Recorder {
     h.update(r);
     h.byte(BAR);
     if (patches !== undefined) h.updateJson(patches);
+  }
+
+  /**
+   * Hashes `JSON.stringify(patches)` for patches that are all `{ op: 'replace', path, value }` (emitFieldReplaces): what
+   * updateJson would hash, with the fixed parts from bytes. A value JSON leaves out (undefined) drops its key.
+   */
+  private hashReplaces(patches: readonly Patch[]): void {
+    const h = this.hash;
+    h.byte(OPEN_BRACKET);
+    for (let i = 0; i < patches.length; i++) {
+      const p = patches[i]!;
+      if (i > 0) h.byte(COMMA);
+      this.hashReplace(p.path, undefined, (p as { value?: unknown }).value);
+    }
+    h.byte(CLOSE_BRACKET);
+  }
+
+  /** Hashes the JSON of one `{ op: 'replace', path, value }` whose path is `prefix`, then `last` unless undefined. */
+  private hashReplace(prefix: readonly (string | number)[], last: string | undefined, v: unknown): void {
+    const h = this.hash;
+    h.bytes(REPLACE_HEAD, 0, REPLACE_HEAD.length);
+    for (let j = 0; j < prefix.length; j++) {
+      if (j > 0) h.byte(COMMA);
+      h.updateJson(prefix[j]);
+    }
+    if (last !== undefined) {
+      if (prefix.length > 0) h.byte(COMMA);
+      h.updateJson(last);
+    }
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') h.byte(CLOSE_BRACKET);
+    else {
+      h.bytes(REPLACE_VALUE, 0, REPLACE_VALUE.length);
+      h.updateJson(v);
+    }
+    h.byte(CLOSE_BRACE);
   }
 
   /** Hashes `|${from}>${to}@${at}` and '+' or '-'. */
@@ -268,6 +380,11 @@ export class Recorder {
   }
 
   countsByKind(): Record<string, number> {
-    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const all = new Map(this.counts);
+    for (let i = 0; i < this.lineKinds.length; i++) {
+      const n = this.lineTally[i]!;
+      if (n > 0) all.set(this.lineKinds[i]!, (all.get(this.lineKinds[i]!) ?? 0) + n);
+    }
+    return Object.fromEntries([...all.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

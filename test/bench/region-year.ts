@@ -39,6 +39,13 @@
  * earlier run of the same code: the peak depends on when old-generation collections fall), trace e2e9863a12ff49bd.
  * With the near heap back in the queue's own fields (PHOLD's ratio recovered), the year alone (load 3–5): 107.9 s CPU
  * (run 107.0 s), 114.2 s wall, 1,531 MB, ratio 0.173, same trace.
+ *
+ * Then (issue 15, perf7) an instance change the flat drafter takes makes no patch objects with recording off (the
+ * recorder hashes its changed fields, the fixed JSON from bytes) and follows its one instance directly, the pollers'
+ * hooks read the kernel's flat copies rather than the instance, and rule tags are made once. `--days 14`, back to back
+ * (load 6): run 4.32/4.42/4.36 → 4.05/3.86/3.79 s CPU, ratio 0.150–0.157 → 0.169–0.178, trace 6f1ded0f1d5e4099 both.
+ * The whole year back to back (load 3–4): run 100.9 → 86.4 s CPU, 109.7 → 88.0 s wall, ratio 0.172 → 0.207, peak RSS
+ * 1,592 → 1,786 MB, trace e2e9863a12ff49bd both.
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';

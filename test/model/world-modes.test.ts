@@ -60,13 +60,24 @@ describe('the world kept by the kernel', () => {
         const before = structuredClone(k.world);
         const expected = immer.produceWithPatches(before, recipe!);
         let got: unknown;
+        // The kernel records through emit, or emitFieldReplaces for the flat drafter's fields (the patches those
+        // stand for are made here from its arguments).
         const emit = k.rec.emit.bind(k.rec);
+        const emitFields = k.rec.emitFieldReplaces.bind(k.rec);
         k.rec.emit = (t, kind, s, c, x, p, e) => {
           got = p;
           return emit(t, kind, s, c, x, p, e);
         };
+        k.rec.emitFieldReplaces = (t, kind, s, c, x, e, prefix, keys, values, n) => {
+          got =
+            n === 0
+              ? undefined
+              : keys.slice(0, n).map((key, i) => ({ op: 'replace', path: [...prefix, key], value: values[i] }));
+          return emitFields(t, kind, s, c, x, e, prefix, keys, values, n);
+        };
         k.change('test', 'x', -1, 'test', recipe);
         k.rec.emit = emit;
+        k.rec.emitFieldReplaces = emitFields;
         expect(got ?? []).toEqual(expected[1]);
         expect(k.world).toEqual(expected[0]);
         return got;
@@ -104,13 +115,16 @@ describe('the world kept by the kernel', () => {
   }
 
   for (const name of ['node-crash-healing.yaml', 'rack-power-loss.yaml', 'host-agent-crash.yaml', 'vm-crash.yaml']) {
-    it(`keeps the poll gate's flat copies (instNode, instVmRebooting, nodeAgentUp) equal to the world: ${name}`, () => {
+    it(`keeps the pollers' flat copies (instNode, instVmRebooting, instVmRunning, instInRotation, healthyFlag, nodeAgentUp) equal to the world: ${name}`, () => {
       const sim = simOf(name, false);
       const k = sim.k;
       const check = (): void => {
         for (let gi = 0; gi < k.ix.instCluster.length; gi++) {
           expect(k.instNode[gi]).toBe(k.nodeOfInst(gi));
           expect(k.instVmRebooting[gi]).toBe(k.inst(gi).vm === 'Rebooting' ? 1 : 0);
+          expect(k.instVmRunning[gi]).toBe(k.inst(gi).vm === 'Running' ? 1 : 0);
+          expect(k.instInRotation[gi]).toBe(k.inst(gi).inRotation ? 1 : 0);
+          expect(k.healthyFlag[gi]).toBe(k.isHealthy(k.inst(gi)) ? 1 : 0);
         }
         for (let gn = 0; gn < k.ix.nodeCluster.length; gn++) {
           const n = k.node(gn);

@@ -2,7 +2,8 @@
  * The recorder's hash-only paths hash the canonical line of each event byte for byte: `emit` (patches hashed without
  * building their JSON) and `emitMessage` (a failed poll, without allocating) give the trace hash of the reference
  * encoding `${t}|${k}|${s}|${c}|${r}|` + JSON.stringify(patches) + `|${from}>${to}@${at}±` + newline, with recording
- * on or off, and `emitMessage` records the same event `emit` does.
+ * on or off, and `emitMessage` records the same event `emit` does; `emitFieldReplaces` hashes and
+ * records `replace` patches as `emit` does.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +53,7 @@ const event: fc.Arbitrary<Ev> = fc.record(
   { requiredKeys: ['t', 'k', 's', 'c'] },
 );
 
-function play(rec: Recorder, events: readonly Ev[]): void {
+function play(rec: Recorder, events: readonly Ev[], flatWay = true): void {
   for (const e of events) {
     // A message without rule or patches goes the allocation-free way (emitMessage, or emitLine with a line made for
     // it); the rest through emit.
@@ -60,10 +61,28 @@ function play(rec: Recorder, events: readonly Ev[]): void {
       if (e.c % 2 === 0) rec.emitMessage(e.t, e.k, e.s, e.c, (to) => `to ${to}`, e.m.from, e.m.to, e.m.ok, 'topic');
       else rec.emitLine(e.t, e.c, rec.messageLine(e.k, e.s, e.m.from, e.m.to, 'topic'), e.m.ok, (to) => `to ${to}`);
     } else {
-      rec.emit(e.t, e.k, e.s, e.c, 'text', e.p, {
-        r: e.r,
-        m: e.m === undefined ? undefined : { ...e.m, at: e.t },
-      });
+      const extras = { r: e.r, m: e.m === undefined ? undefined : { ...e.m, at: e.t } };
+      // Patches that are all `{ op: 'replace', path: [...prefix, key], value }` with one prefix (fc.record keeps that
+      // key order) go the way of the kernel's flat drafter (emitFieldReplaces), one event in two.
+      const p = e.p;
+      const prefix = p?.[0]?.path.slice(0, -1);
+      const flat =
+        flatWay &&
+        p !== undefined &&
+        e.c % 2 === 0 &&
+        p.every(
+          (x) =>
+            x.op === 'replace' &&
+            x.path.length > 0 &&
+            typeof x.path[x.path.length - 1] === 'string' &&
+            JSON.stringify(x.path.slice(0, -1)) === JSON.stringify(prefix),
+        );
+      if (flat) {
+        // Arrays longer than n, as the kernel reuses them.
+        const keys = [...p.map((x) => x.path[x.path.length - 1] as string), 'stale'];
+        const values = [...p.map((x) => x.value), 'stale'];
+        rec.emitFieldReplaces(e.t, e.k, e.s, e.c, 'text', extras, prefix!, keys, values, p.length);
+      } else rec.emit(e.t, e.k, e.s, e.c, 'text', e.p, extras);
     }
   }
 }
@@ -78,6 +97,13 @@ describe('Recorder hashing', () => {
           play(rec, events);
           expect(rec.traceHash).toBe(want);
           expect(rec.count).toBe(events.length);
+          if (record) {
+            // And the events recorded are those recorded with `emit` in the place of emitFieldReplaces.
+            const ref = new Recorder(true);
+            play(ref, events, false);
+            expect(JSON.stringify(rec.events)).toBe(JSON.stringify(ref.events));
+            expect(rec.countsByKind()).toEqual(ref.countsByKind());
+          }
         }
       }),
       { numRuns: 400 },
@@ -122,6 +148,20 @@ describe('Recorder hashing', () => {
     );
     expect(off.events).toBeNull();
     expect(off.traceHash).toBe(a.traceHash);
+  });
+
+  it('counts the kinds of emitLine events with those of the other ways', () => {
+    const rec = new Recorder(false);
+    const probe = rec.messageLine('msg.probe', 'ga:x', 'lb:web', 'ga:x', 't');
+    const poll = rec.messageLine('msg.poll', 'ha:n', 'fc:c', 'ha:n', 't');
+    rec.messageLine('msg.unused', 'ga:y', 'lb:web', 'ga:y', 't');
+    rec.emitLine(1, 0, probe, false, () => '');
+    rec.emitLine(2, 0, probe, false, () => '');
+    rec.emitLine(3, 0, poll, false, () => '');
+    rec.emitMessage(4, 'msg.probe', 'ga:x', 0, () => '', 'lb:web', 'ga:x', false, 't');
+    rec.emit(5, 'lb.out', 'x', 0, '', undefined);
+    expect(rec.countsByKind()).toEqual({ 'lb.out': 1, 'msg.poll': 1, 'msg.probe': 3 });
+    expect(Object.keys(rec.countsByKind())).toEqual(['lb.out', 'msg.poll', 'msg.probe']);
   });
   it('emitLine refuses a line made by another recorder', () => {
     const a = new Recorder(false);
