@@ -3,8 +3,9 @@
  * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred — for a file read
  * as it arrives, rebuilt a group of blocks at a time while the rest downloads (stream.ts).
  */
-import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import { TimelineError } from '../../../sim/trace/index.js';
 import type { Analyser } from '../model/analysis.js';
+import type { ViewTimeline } from '../model/event-list.js';
 import { failPending } from '../worker-client.js';
 import { unpack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
@@ -16,7 +17,7 @@ export class ReadError extends Error {
 }
 
 export interface Loaded {
-  readonly timeline: Timeline;
+  readonly timeline: ViewTimeline;
   readonly bytes: number;
   readonly version: 1 | 2;
   /**

@@ -6,7 +6,7 @@
  * Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
  */
 import type { InstanceStatus, World } from '../../../sim/spec/index.js';
-import type { Timeline } from '../../../sim/trace/index.js';
+import { type EventList, type Events, eventList, type ViewTimeline } from './event-list.js';
 
 export type MarkKind = 'fault' | 'fault-end' | 'detect' | 'recover' | 'expectation';
 
@@ -122,7 +122,7 @@ export function securityVerdict(
   return undefined;
 }
 
-export function analyse(timeline: Timeline): Analysis {
+export function analyse(timeline: ViewTimeline): Analysis {
   const a = new Analyser(timeline.initial);
   a.add(timeline.events, timeline.events.length);
   return a.finish(timeline);
@@ -230,10 +230,11 @@ export class Analyser {
   }
 
   /** Takes the events after those already taken, up to (not including) `end`. */
-  add(events: Timeline['events'], end: number): void {
+  add(eventsIn: Events, end: number): void {
+    const events = eventList(eventsIn);
     const { marks, actorSet, messages, armedBy, dueUs, kindInfo, clusterBase, total, sec } = this;
     for (let i = this.done; i < end; i++) {
-      const e = events[i]!;
+      const e = events.at(i)!;
       let info = kindInfo.get(e.k);
       if (info === undefined) {
         const beat = e.k === 'msg.poll' ? this.polls : e.k === 'node.silent' ? this.silent : null;
@@ -295,7 +296,7 @@ export class Analyser {
   }
 
   /** The analysis of `timeline`, whose events were all taken (those not yet taken are taken now). */
-  finish(timeline: Timeline): Analysis {
+  finish(timeline: ViewTimeline): Analysis {
     const events = timeline.events;
     this.add(events, events.length);
     const { marks } = this;
@@ -389,14 +390,17 @@ function pathIndex(v: string | number | undefined): number {
  */
 export class SubjectIndex {
   private readonly cache = new Map<string, Int32Array>();
-  constructor(private readonly events: Timeline['events']) {}
+  private readonly events: EventList;
+  constructor(events: Events) {
+    this.events = eventList(events);
+  }
 
   get(subject: string): Int32Array | undefined {
     let ids = this.cache.get(subject);
     if (!ids) {
       const out: number[] = [];
       const events = this.events;
-      for (let i = 0; i < events.length; i++) if (events[i]!.s === subject) out.push(i);
+      for (let i = 0; i < events.length; i++) if (events.subject(i) === subject) out.push(i);
       if (out.length === 0) return undefined;
       ids = Int32Array.from(out);
       if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value as string);
