@@ -51,6 +51,11 @@ export abstract class EventList {
     for (let i = 0; i < this.length; i++) out[i] = this.at(i)!;
     return out;
   }
+
+  /** As JSON, the list is the events it holds (as a timeline file has them). */
+  toJSON(): TimelineEvent[] {
+    return this.toArray();
+  }
 }
 
 /** Events that are already objects. */
