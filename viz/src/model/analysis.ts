@@ -164,6 +164,10 @@ export class Analyser {
   /** Reading columns: the same, by the kind's string id; and what each string is as a path segment (`SEG_*`). */
   private readonly kindById: (KindInfo | undefined)[] = [];
   private readonly segOf: number[] = [];
+  /** Reading columns, by string id: whether it was added to the actors, and its list of polls or silences. */
+  private readonly actorById: number[] = [];
+  private readonly pollsById: (number[] | undefined)[] = [];
+  private readonly silentById: (number[] | undefined)[] = [];
   /** Reading columns: where the next event's patches, values, messages and deadlines are in its group's columns. */
   private cursor = { group: 0, ip: 0, is: 0, iv: 0, im: 0, id: 0 };
   private readonly polls = new Map<string, number[]>();
@@ -256,10 +260,16 @@ export class Analyser {
   /** `add` over the columns of a ColumnEventList: the very same derivation as `addObjects`, field by field. */
   private addColumns(list: ColumnEventList, end: number): void {
     const { marks, actorSet, messages, armedBy, dueUs, kindById, segOf, clusterBase, total, sec } = this;
+    const { actorById, pollsById, silentById } = this;
     const strings = list.table;
+    // Both by string id, grown with the table (kept dense: a sparse array would be a slow dictionary).
     for (let id = segOf.length; id < strings.length; id++) {
       const v = strings[id]!;
       segOf.push(v === 'clusters' ? SEG_CLUSTERS : v === 'instances' ? SEG_INSTANCES : v === 'status' ? SEG_STATUS : 0);
+      kindById.push(undefined);
+      actorById.push(0);
+      pollsById.push(undefined);
+      silentById.push(undefined);
     }
     const parts = list.parts;
     const cur = this.cursor;
@@ -283,8 +293,17 @@ export class Analyser {
         const mj = m[j]!;
         if (mj > 0) {
           messages.push(i);
-          actorSet.add(strings[mf[im]!]!);
-          actorSet.add(strings[mt[im]!]!);
+          // Into the set at first sight only (in the same order: sender, then receiver).
+          const from = mf[im]!;
+          const to = mt[im]!;
+          if (actorById[from] === 0) {
+            actorById[from] = 1;
+            actorSet.add(strings[from]!);
+          }
+          if (actorById[to] === 0) {
+            actorById[to] = 1;
+            actorSet.add(strings[to]!);
+          }
           im++;
         }
         const dj = d[j]!;
@@ -294,11 +313,22 @@ export class Analyser {
         }
         if (info.mark !== undefined) marks.push({ kind: info.mark, t, event: i, label: strings[x[j]!]! });
         if (info.beat !== null) {
-          const subject = strings[s[j]!]!;
-          const key = info.beat === this.polls ? subject.slice(subject.indexOf(':') + 1) : subject;
-          const list = info.beat.get(key);
-          if (list) list.push(i);
-          else info.beat.set(key, [i]);
+          // The subject's list, found by its key once per subject id (a poll's key is the node after the `:`).
+          const polls = info.beat === this.polls;
+          const byId = polls ? pollsById : silentById;
+          const sid = s[j]!;
+          let list = byId[sid];
+          if (list === undefined) {
+            const subject = strings[sid]!;
+            const key = polls ? subject.slice(subject.indexOf(':') + 1) : subject;
+            list = info.beat.get(key);
+            if (list === undefined) {
+              list = [];
+              info.beat.set(key, list);
+            }
+            byId[sid] = list;
+          }
+          list.push(i);
         }
         const verdict = info.scripted
           ? securityVerdict(strings[kid]!, mj === 0 ? undefined : mj === 2, strings[x[j]!]!)

@@ -61,10 +61,10 @@ export class Replay {
   }
 
   /**
-   * Returns as soon as the replay can be used: keyframes are built afterwards, a slice of segments at a time with a
-   * `pause()` between slices (the app passes a macrotask, so the page stays interactive), and on demand — a seek
-   * past the last one built builds up to it first, so every state is exact whenever it is asked for. `complete`
-   * resolves when all are built. With no `pause` they are all built before this returns.
+   * Returns as soon as the replay can be used: keyframes are built afterwards (from after the first pause), a slice of
+   * segments at a time with a `pause()` between slices (the app passes a macrotask, so the page stays interactive),
+   * and on demand — a seek past the last one built builds up to it first, so every state is exact whenever it is
+   * asked for. `complete` resolves when all are built. With no `pause` they are all built before this returns.
    */
   static async load(
     timeline: ViewTimeline,
@@ -79,6 +79,9 @@ export class Replay {
       return r;
     }
     r.complete = (async () => {
+      // None before the replay is handed over: building them makes the events' objects (and patches) of each
+      // segment, which a timeline loaded as columns has not made yet.
+      await pause();
       let slice = 0;
       while (r.buildNextKeyframe()) {
         if (++slice >= SEGMENTS_PER_SLICE) {
