@@ -1,7 +1,7 @@
 /**
  * A timeline's events as the viewer holds them: an `EventList` with a length, `at(i)` giving event i as the same
- * `TimelineEvent` object every time, and column accessors (time, kind, subject, cause, message, patches, deadlines)
- * for the scans over every event.
+ * `TimelineEvent` object every time, and column accessors (time, kind, subject, text, rule, cause, message, patch
+ * count) for the scans over every event.
  *
  * A timeline loaded from a file keeps its events as the load worker's blocks of columns (`ColumnEventList`): the
  * accessors read the typed arrays (strings through the string table), and event objects are made only for what is
