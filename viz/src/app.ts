@@ -4,9 +4,10 @@
  *
  * Views subscribe with `onFrame`; changes are coalesced, so any number of seeks within one frame cost one redraw.
  */
-import type { Timeline } from '../../sim/trace/index.js';
+
 import { type Analyser, type Analysis, analyse } from './model/analysis.js';
 import { EntityIndex } from './model/entities.js';
+import type { ViewTimeline } from './model/event-list.js';
 import { Replay } from './replay/replay.js';
 
 /**
@@ -25,7 +26,7 @@ export type RunSource =
 export interface LoadedRun {
   /** Branch id ("main", "fork-1", …). */
   readonly id: string;
-  readonly timeline: Timeline;
+  readonly timeline: ViewTimeline;
   readonly replay: Replay;
   readonly analysis: Analysis;
   readonly entities: EntityIndex;
@@ -131,7 +132,7 @@ export class App {
       const hit = this.stopAt(from, to);
       if (hit >= 0) {
         to = hit + 1;
-        t = run.replay.events[hit]!.t;
+        t = run.replay.events.at(hit)!.t;
         this.stopAt = null;
         this.playing = false;
         this.selectedEvent = hit;
@@ -263,7 +264,7 @@ export class App {
 
 /** Builds everything the viewer needs from a parsed timeline (keyframes, marks, series, entity index). */
 export async function prepareRun(
-  timeline: Timeline,
+  timeline: ViewTimeline,
   id: string,
   source: RunSource,
   bytes: number | undefined,

@@ -4,8 +4,9 @@
  * writers (and protobufjs) are loaded on first use, not with the page.
  */
 import type { ExportFormat } from '../../sim/export/index.js';
-import type { Timeline } from '../../sim/trace/index.js';
+
 import { h } from './dom.js';
+import { plainTimeline, type ViewTimeline } from './model/event-list.js';
 
 /**
  * The formats on offer, as sim/export's EXPORT_FORMATS lists them (a test keeps the two the same). Written out here
@@ -18,10 +19,10 @@ export const MENU: readonly { readonly format: ExportFormat; readonly label: str
 ];
 
 /** The export of `timeline` in `format`, as a Blob of its pieces. */
-export async function exportBlob(timeline: Timeline, format: ExportFormat): Promise<Blob> {
+export async function exportBlob(timeline: ViewTimeline, format: ExportFormat): Promise<Blob> {
   const { EXPORT_FORMATS, exportTimeline } = await import('../../sim/export/index.js');
   const parts: BlobPart[] = [];
-  exportTimeline(timeline, format, (chunk) => {
+  exportTimeline(plainTimeline(timeline), format, (chunk) => {
     parts.push(chunk as BlobPart);
   });
   return new Blob(parts, { type: EXPORT_FORMATS[format].mimeType });
@@ -48,7 +49,7 @@ export const browserHost = (): DownloadHost => ({
 
 /** Downloads the export of `timeline` in `format`; returns the file name it was given. */
 export async function downloadExport(
-  timeline: Timeline,
+  timeline: ViewTimeline,
   format: ExportFormat,
   host: DownloadHost = browserHost(),
 ): Promise<string> {
@@ -65,7 +66,7 @@ export async function downloadExport(
 }
 
 /** The header's "Export…" menu: one entry per format; inactive until a run is loaded. */
-export function exportMenu(current: () => Timeline | null): HTMLSelectElement {
+export function exportMenu(current: () => ViewTimeline | null): HTMLSelectElement {
   const select = h(
     'select',
     {

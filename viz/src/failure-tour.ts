@@ -4,7 +4,8 @@
  * it fails. Captions are the events' own texts plus what the picture shows changed; each step claims the state of
  * its subject, so that a test can hold the caption to the picture. `?tour=failure` opens it.
  */
-import type { Timeline } from '../../sim/trace/index.js';
+
+import { eventList, type ViewTimeline } from './model/event-list.js';
 import { type FailureStory, failureStory, type StateChange, type StoryEvent } from './model/failure-story.js';
 import { formatClock } from './model/time.js';
 import { bareSubject } from './model/tour-match.js';
@@ -36,8 +37,8 @@ export function changesSentence(changes: readonly StateChange[]): string {
 }
 
 /** The claim a step makes about its event's subject: the status, power and rotation the event gave it. */
-function claimOf(timeline: Timeline, s: StoryEvent): StepClaim | undefined {
-  const subject = bareSubject(timeline.events[s.event]!.s);
+function claimOf(timeline: ViewTimeline, s: StoryEvent): StepClaim | undefined {
+  const subject = bareSubject(timeline.events.at(s.event)!.s);
   const mine = s.changes.filter((c) => c.entity === subject && c.kind !== 'fc');
   if (mine.length === 0) return undefined;
   const lastOf = (field: StateChange['field']) => mine.filter((c) => c.field === field).pop()?.value;
@@ -63,12 +64,12 @@ function failingSentence(story: FailureStory): string {
 }
 
 /** The tour of the run's first failed expectation, or null when every expectation held. */
-export function failureTour(timeline: Timeline): Tour | null {
+export function failureTour(timeline: ViewTimeline): Tour | null {
   const story = failureStory(timeline);
   if (!story) return null;
-  const events = timeline.events;
+  const events = eventList(timeline.events);
   const faults = story.events.filter((s) => s.role === 'fault' || (s.role === 'failure' && isFault(s)));
-  const failAt = formatClock(events[story.failEvent]!.t);
+  const failAt = formatClock(events.at(story.failEvent)!.t);
   const steps: TourStep[] = [
     {
       caption:
@@ -81,7 +82,7 @@ export function failureTour(timeline: Timeline): Tour | null {
   ];
   let faultNo = 0;
   for (const s of story.events) {
-    const e = events[s.event]!;
+    const e = events.at(s.event)!;
     const claim = claimOf(timeline, s);
     const what = `${e.x.replace(/\.$/, '')}.${changesSentence(s.changes)}`;
     let caption: string;
@@ -102,6 +103,6 @@ export function failureTour(timeline: Timeline): Tour | null {
   };
 
   function isFault(s: StoryEvent): boolean {
-    return events[s.event]!.k === 'fault.start';
+    return events.at(s.event)!.k === 'fault.start';
   }
 }

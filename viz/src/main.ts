@@ -477,7 +477,7 @@ async function restoreFromUrl(): Promise<void> {
   const run = app.run;
   if (s.ev !== undefined && s.ev < run.replay.n) {
     app.goToEvent(s.ev);
-    if (s.t !== undefined && s.t !== run.replay.events[s.ev]!.t) app.seekTime(s.t);
+    if (s.t !== undefined && s.t !== run.replay.events.at(s.ev)!.t) app.seekTime(s.t);
   } else if (s.t !== undefined) app.seekTime(s.t);
   if (s.sel) app.select(s.sel);
   if (s.tour) {

@@ -2,10 +2,11 @@
  * The session: how runs get into the viewer (a timeline file, a URL, a bundled scenario run in the worker) and the
  * tree of "what if" branches forked from them. Every failure ends as a readable message in the page.
  */
-import { type Timeline, TimelineError } from '../../sim/trace/index.js';
+import { TimelineError } from '../../sim/trace/index.js';
 import { type App, type LoadedRun, prepareRun, type RunSource } from './app.js';
 import { type LoadClient, type Loaded, ReadError } from './loader/client.js';
 import type { Analyser } from './model/analysis.js';
+import type { ViewTimeline } from './model/event-list.js';
 import type { RunClient, RunSpec } from './runner/client.js';
 import type { ForkChange } from './runner/protocol.js';
 import { loadScenarioText, scenarioLibrary } from './scenarios.js';
@@ -14,7 +15,7 @@ import type { StatusBar } from './views/status.js';
 /** How to re-run the root of the branch tree (null: the timeline cannot be re-run). */
 export type Origin =
   | { readonly kind: 'text'; readonly text: string; readonly fileName: string; readonly seed: number | undefined }
-  | { readonly kind: 'resolved'; readonly scenario: Timeline['scenario']; readonly seed: number };
+  | { readonly kind: 'resolved'; readonly scenario: ViewTimeline['scenario']; readonly seed: number };
 
 export interface Branch {
   readonly id: string;
@@ -163,7 +164,7 @@ export class Session {
   }
 
   private async showRoot(
-    timeline: Timeline,
+    timeline: ViewTimeline,
     source: RunSource,
     url: Session['rootUrl'],
     origin: Origin,

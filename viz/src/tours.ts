@@ -3,7 +3,7 @@
  * student who has never seen a data centre. A step without `match` is shown where the previous one was (an intro or
  * a conclusion); a step whose event never happens in this run is skipped.
  */
-import type { TimelineEvent } from '../../sim/trace/index.js';
+import { type Events, eventList } from './model/event-list.js';
 import { formatDuration } from './model/time.js';
 import { type Bound, bareSubject, descendsFrom, type StepMatch } from './model/tour-match.js';
 
@@ -11,7 +11,7 @@ export type TourTab = 'topology' | 'network' | 'spacetime' | 'charts';
 
 /** What a caption may draw on: the run's events, the step's event, what is bound, and the run's policies. */
 export interface CaptionContext {
-  readonly events: readonly TimelineEvent[];
+  readonly events: Events;
   readonly event: number;
   readonly bound: Bound | null;
   /** The scenario's resolved policies (`timeline.scenario.resolved.policies`). */
@@ -49,11 +49,12 @@ function policy(ctx: CaptionContext, section: string, key: string): number | und
 
 /** Unanswered load-balancer probes to the step event's subject since the bound event, up to the step's event. */
 export function failedProbesBefore(ctx: CaptionContext): number {
-  const subject = bareSubject(ctx.events[ctx.event]!.s);
+  const events = eventList(ctx.events);
+  const subject = bareSubject(events.at(ctx.event)!.s);
   const from = ctx.bound?.event ?? 0;
   let n = 0;
   for (let i = from; i < ctx.event; i++) {
-    const e = ctx.events[i]!;
+    const e = events.at(i)!;
     if (e.k === 'msg.probe' && e.m && !e.m.ok && bareSubject(e.m.to) === subject) {
       if (!ctx.bound || descendsFrom(ctx.events, i, ctx.bound.event)) n++;
     }

@@ -1,14 +1,15 @@
 /**
  * The page's side of the load worker: one worker, started with the page so that it is ready by the time a timeline
- * is asked for; each load answers with the timeline rebuilt from the columns the worker transferred — for a file read
- * as it arrives, rebuilt a group of blocks at a time while the rest downloads (stream.ts).
+ * is asked for; each load answers with the timeline whose events are the columns the worker transferred, kept as
+ * they are (an EventList makes event objects only for what is read) — for a file read as it arrives, taken a group of
+ * blocks at a time while the rest downloads, and analysed as they come (assemble.ts).
  */
-import { type Timeline, TimelineError } from '../../../sim/trace/index.js';
+import { TimelineError } from '../../../sim/trace/index.js';
 import type { Analyser } from '../model/analysis.js';
+import type { ViewTimeline } from '../model/event-list.js';
 import { failPending } from '../worker-client.js';
-import { unpack } from './pack.js';
+import { ColumnAssembler, unpackLazily } from './assemble.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
-import { TimelineAssembler } from './stream.js';
 
 /** The bytes could not be had (a network failure, an HTTP error, an unreadable file). */
 export class ReadError extends Error {
@@ -16,12 +17,13 @@ export class ReadError extends Error {
 }
 
 export interface Loaded {
-  readonly timeline: Timeline;
+  readonly timeline: ViewTimeline;
   readonly bytes: number;
   readonly version: 1 | 2 | 3;
   /**
    * Where the time went (ms): reading the bytes (to the last one), parsing and checking them (in the worker, all of it),
-   * rebuilding the events (on the page, all of it; while the bytes arrive when read as they come).
+   * taking in the events' columns (`unpackMs`: on the page, checking them as `decodeColumns` would; while the bytes
+   * arrive when read as they come — the event objects are made later, when read).
    */
   readonly readMs: number;
   readonly parseMs: number;
@@ -47,7 +49,7 @@ type Pending = {
   reject: (e: Error) => void;
   onProgress: ((phase: 'download' | 'parse', f: number) => void) | undefined;
   /** The timeline so far, when the worker sends it as it reads it. */
-  assembler: TimelineAssembler | null;
+  assembler: ColumnAssembler | null;
 };
 
 export class LoadClient {
@@ -87,7 +89,7 @@ export class LoadClient {
         return;
       }
       if (msg.type === 'head') {
-        p.assembler = new TimelineAssembler();
+        p.assembler = new ColumnAssembler();
         p.assembler.takeHead(msg.text);
         return;
       }
@@ -123,7 +125,7 @@ export class LoadClient {
           p.resolve({
             timeline,
             version: msg.version,
-            unpackMs: a.decodeMs,
+            unpackMs: a.checkMs,
             receiveMs: a.headMs,
             analyser: a.analyser ?? undefined,
             streamAnalysisMs: a.analysisMs,
@@ -132,7 +134,7 @@ export class LoadClient {
           return;
         }
         const u0 = performance.now();
-        const timeline = unpack(msg.packed);
+        const timeline = unpackLazily(msg.packed);
         const unpackMs = performance.now() - u0;
         p.resolve({ timeline, version: msg.packed.version, unpackMs, receiveMs: m1 - m0, ...finished });
       } catch (e) {

@@ -3,10 +3,12 @@
  * (faults, detections, recoveries, failed expectations), an index of events by subject, the actors that exchange
  * messages, the longest armed deadline, and the time series the charts draw.
  *
- * Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
+ * The pass reads a loaded timeline's columns directly (`ColumnEventList`: string ids through its table, patches from
+ * their columns), so no event object is made for it; events already made as objects are read as objects, to the same
+ * result. Everything here is index arithmetic over typed arrays after the pass; nothing allocates per frame.
  */
 import type { InstanceStatus, World } from '../../../sim/spec/index.js';
-import type { Timeline } from '../../../sim/trace/index.js';
+import { ColumnEventList, type EventList, type Events, eventList, type ViewTimeline } from './event-list.js';
 
 export type MarkKind = 'fault' | 'fault-end' | 'detect' | 'recover' | 'expectation';
 
@@ -122,7 +124,7 @@ export function securityVerdict(
   return undefined;
 }
 
-export function analyse(timeline: Timeline): Analysis {
+export function analyse(timeline: ViewTimeline): Analysis {
   const a = new Analyser(timeline.initial);
   a.add(timeline.events, timeline.events.length);
   return a.finish(timeline);
@@ -158,10 +160,16 @@ export class Analyser {
   private readonly deniedS = new SeriesBuilder('denied', 0);
   private readonly violationS = new SeriesBuilder('violations', 0);
   // Per event kind, found once: its count so far and the mark it makes (one map look-up per event).
-  private readonly kindInfo = new Map<
-    string,
-    { count: number; mark: MarkKind | undefined; scripted: boolean; beat: Map<string, number[]> | null }
-  >();
+  private readonly kindInfo = new Map<string, KindInfo>();
+  /** Reading columns: the same, by the kind's string id; and what each string is as a path segment (`SEG_*`). */
+  private readonly kindById: (KindInfo | undefined)[] = [];
+  private readonly segOf: number[] = [];
+  /** Reading columns, by string id: whether it was added to the actors, and its list of polls or silences. */
+  private readonly actorById: number[] = [];
+  private readonly pollsById: (number[] | undefined)[] = [];
+  private readonly silentById: (number[] | undefined)[] = [];
+  /** Reading columns: where the next event's patches, values, messages and deadlines are in its group's columns. */
+  private cursor = { group: 0, ip: 0, is: 0, iv: 0, im: 0, id: 0 };
   private readonly polls = new Map<string, number[]>();
   private readonly silent = new Map<string, number[]>();
   /** What `settle` derived, and after how many events. */
@@ -229,17 +237,158 @@ export class Analyser {
     this.readyShare.set(t, this.total ? this.readyTotal / this.total : 1);
   }
 
-  /** Takes the events after those already taken, up to (not including) `end`. */
-  add(events: Timeline['events'], end: number): void {
+  /**
+   * Takes the events after those already taken, up to (not including) `end`: from the columns they came in, when
+   * they are kept so (no event object is made), else from the objects.
+   */
+  add(eventsIn: Events, end: number): void {
+    const events = eventList(eventsIn);
+    if (events instanceof ColumnEventList) this.addColumns(events, end);
+    else this.addObjects(events, end);
+  }
+
+  private kindOf(k: string): KindInfo {
+    let info = this.kindInfo.get(k);
+    if (info === undefined) {
+      const beat = k === 'msg.poll' ? this.polls : k === 'node.silent' ? this.silent : null;
+      info = { count: 0, mark: MARK_OF_KIND.get(k), scripted: k.charCodeAt(0) === 116, beat };
+      this.kindInfo.set(k, info);
+    }
+    return info;
+  }
+
+  /** `add` over the columns of a ColumnEventList: the very same derivation as `addObjects`, field by field. */
+  private addColumns(list: ColumnEventList, end: number): void {
+    const { marks, actorSet, messages, armedBy, dueUs, kindById, segOf, clusterBase, total, sec } = this;
+    const { actorById, pollsById, silentById } = this;
+    const strings = list.table;
+    // Both by string id, grown with the table (kept dense: a sparse array would be a slow dictionary).
+    for (let id = segOf.length; id < strings.length; id++) {
+      const v = strings[id]!;
+      segOf.push(v === 'clusters' ? SEG_CLUSTERS : v === 'instances' ? SEG_INSTANCES : v === 'status' ? SEG_STATUS : 0);
+      kindById.push(undefined);
+      actorById.push(0);
+      pollsById.push(undefined);
+      silentById.push(undefined);
+    }
+    const parts = list.parts;
+    const cur = this.cursor;
+    let i = this.done;
+    while (i < end && cur.group < parts.length) {
+      const { start, cols, time } = parts[cur.group]!;
+      const n = cols.n;
+      const { k, s, x, m, mf, mt, d, dt, p, po, pl, ps, pv } = cols;
+      let { ip, is, iv, im, id } = cur;
+      let j = i - start;
+      const stop = Math.min(n, end - start);
+      for (; j < stop; j++, i++) {
+        const kid = k[j]!;
+        let info = kindById[kid];
+        if (info === undefined) {
+          info = this.kindOf(strings[kid]!);
+          kindById[kid] = info;
+        }
+        info.count++;
+        const t = time[j]!;
+        const mj = m[j]!;
+        if (mj > 0) {
+          messages.push(i);
+          // Into the set at first sight only (in the same order: sender, then receiver).
+          const from = mf[im]!;
+          const to = mt[im]!;
+          if (actorById[from] === 0) {
+            actorById[from] = 1;
+            actorSet.add(strings[from]!);
+          }
+          if (actorById[to] === 0) {
+            actorById[to] = 1;
+            actorSet.add(strings[to]!);
+          }
+          im++;
+        }
+        const dj = d[j]!;
+        for (let q = 1; q < dj; q++, id++) {
+          armedBy.push(i);
+          dueUs.push(t + dt[id]!);
+        }
+        if (info.mark !== undefined) marks.push({ kind: info.mark, t, event: i, label: strings[x[j]!]! });
+        if (info.beat !== null) {
+          // The subject's list, found by its key once per subject id (a poll's key is the node after the `:`).
+          const polls = info.beat === this.polls;
+          const byId = polls ? pollsById : silentById;
+          const sid = s[j]!;
+          let list = byId[sid];
+          if (list === undefined) {
+            const subject = strings[sid]!;
+            const key = polls ? subject.slice(subject.indexOf(':') + 1) : subject;
+            list = info.beat.get(key);
+            if (list === undefined) {
+              list = [];
+              info.beat.set(key, list);
+            }
+            byId[sid] = list;
+          }
+          list.push(i);
+        }
+        const verdict = info.scripted
+          ? securityVerdict(strings[kid]!, mj === 0 ? undefined : mj === 2, strings[x[j]!]!)
+          : undefined;
+        if (verdict) {
+          sec[verdict]++;
+          if (verdict === 'allowed') this.allowedS.set(t, sec.allowed);
+          else if (verdict === 'denied') this.deniedS.set(t, sec.denied);
+          else this.violationS.set(t, sec.violation);
+        }
+        const pj = p[j]!;
+        for (let q = 1; q < pj; q++, ip++) {
+          const code = po[ip]!;
+          const len = pl[ip]!;
+          const from = is;
+          is += len;
+          const value = code < 3 ? pv[iv++] : undefined;
+          // As in addObjects: only patches of an instance (`clusters/<c>/instances/<i>[/status]`).
+          if (
+            len < 4 ||
+            segmentOf(ps[from]!, segOf) !== SEG_CLUSTERS ||
+            segmentOf(ps[from + 2]!, segOf) !== SEG_INSTANCES
+          ) {
+            continue;
+          }
+          const ci = segmentIndex(ps[from + 1]!, strings);
+          const ii = segmentIndex(ps[from + 3]!, strings);
+          if (ci < 0 || ii < 0) continue;
+          const base = clusterBase[ci];
+          if (base === undefined) continue;
+          const slot = base + ii;
+          if (slot >= total) continue;
+          const remove = code % 3 === 2;
+          if (len === 4) {
+            if (remove) this.setReady(slot, false, t);
+            else this.setReady(slot, (value as { status?: string } | undefined)?.status === INSTANCE_READY, t);
+          } else if (len === 5 && segmentOf(ps[from + 4]!, segOf) === SEG_STATUS && !remove) {
+            this.setReady(slot, value === INSTANCE_READY, t);
+          }
+        }
+      }
+      if (j >= n) {
+        cur.group++;
+        ip = is = iv = im = id = 0;
+      }
+      cur.ip = ip;
+      cur.is = is;
+      cur.iv = iv;
+      cur.im = im;
+      cur.id = id;
+    }
+    if (end > this.done) this.done = end;
+  }
+
+  private addObjects(events: EventList, end: number): void {
     const { marks, actorSet, messages, armedBy, dueUs, kindInfo, clusterBase, total, sec } = this;
     for (let i = this.done; i < end; i++) {
-      const e = events[i]!;
+      const e = events.at(i)!;
       let info = kindInfo.get(e.k);
-      if (info === undefined) {
-        const beat = e.k === 'msg.poll' ? this.polls : e.k === 'node.silent' ? this.silent : null;
-        info = { count: 0, mark: MARK_OF_KIND.get(e.k), scripted: e.k.charCodeAt(0) === 116, beat };
-        kindInfo.set(e.k, info);
-      }
+      if (info === undefined) info = this.kindOf(e.k);
       info.count++;
       if (e.m) {
         messages.push(i);
@@ -295,7 +444,7 @@ export class Analyser {
   }
 
   /** The analysis of `timeline`, whose events were all taken (those not yet taken are taken now). */
-  finish(timeline: Timeline): Analysis {
+  finish(timeline: ViewTimeline): Analysis {
     const events = timeline.events;
     this.add(events, events.length);
     const { marks } = this;
@@ -370,6 +519,23 @@ export class Analyser {
   }
 }
 
+type KindInfo = { count: number; mark: MarkKind | undefined; scripted: boolean; beat: Map<string, number[]> | null };
+
+/** What a string is as a patch path segment, for the analysis of columns. */
+const SEG_CLUSTERS = 1;
+const SEG_INSTANCES = 2;
+const SEG_STATUS = 3;
+
+/** A path segment of the `ps` column (an index ≥ 0, or −(string id + 1)) as one of the `SEG_*` names, or 0. */
+function segmentOf(v: number, segOf: readonly number[]): number {
+  return v < 0 ? (segOf[-v - 1] ?? 0) : 0;
+}
+
+/** A path segment of the `ps` column as an index, as `pathIndex` reads the segment it stands for. */
+function segmentIndex(v: number, strings: readonly string[]): number {
+  return v >= 0 ? v : pathIndex(strings[-v - 1]);
+}
+
 /** The part of an analysis derived from the events alone. */
 type EventParts = Pick<
   Analysis,
@@ -389,14 +555,17 @@ function pathIndex(v: string | number | undefined): number {
  */
 export class SubjectIndex {
   private readonly cache = new Map<string, Int32Array>();
-  constructor(private readonly events: Timeline['events']) {}
+  private readonly events: EventList;
+  constructor(events: Events) {
+    this.events = eventList(events);
+  }
 
   get(subject: string): Int32Array | undefined {
     let ids = this.cache.get(subject);
     if (!ids) {
       const out: number[] = [];
       const events = this.events;
-      for (let i = 0; i < events.length; i++) if (events[i]!.s === subject) out.push(i);
+      for (let i = 0; i < events.length; i++) if (events.subject(i) === subject) out.push(i);
       if (out.length === 0) return undefined;
       ids = Int32Array.from(out);
       if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value as string);

@@ -1,5 +1,5 @@
 /** Cause chains: from an event back to its root (a fault or a script step) through the `c` links. */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
+import { type Events, eventList } from './event-list.js';
 
 /** Longest chain shown; a longer one is cut (the root is then not reached, and `truncated` says so). */
 export const MAX_CHAIN = 64;
@@ -12,12 +12,13 @@ export interface CauseChain {
 }
 
 /** The chain of causes of event `id`, root first. Causes always point to earlier events, so the walk ends. */
-export function causeChain(events: readonly TimelineEvent[], id: number): CauseChain {
+export function causeChain(eventsIn: Events, id: number): CauseChain {
+  const events = eventList(eventsIn);
   const ids: number[] = [];
   let i = id;
   while (i >= 0 && i < events.length && ids.length < MAX_CHAIN) {
     ids.push(i);
-    const c = events[i]!.c;
+    const c = events.at(i)!.c;
     if (c >= i) break; // refused by readTimeline; guards hand-built timelines
     i = c;
   }

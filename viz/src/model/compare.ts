@@ -2,9 +2,10 @@
  * Two runs side by side: where they part (the first divergent event, exactly as `fabricsim diff` names it, from
  * sim/diff) and, on each side, that event's chain of causes back to its root and the events around it.
  */
-import { firstDivergence } from '../../../sim/diff/index.js';
-import type { Timeline } from '../../../sim/trace/index.js';
+import { eventKey } from '../../../sim/diff/index.js';
+
 import { causeChain } from './cause.js';
+import { type EventList, eventList, type ViewTimeline } from './event-list.js';
 
 /** Events shown before and after the divergent one in each column. */
 export const CONTEXT_EVENTS = 4;
@@ -25,7 +26,7 @@ export interface Comparison {
   readonly b: SideOfComparison;
 }
 
-function side(tl: Timeline, i: number): SideOfComparison {
+function side(tl: ViewTimeline, i: number): SideOfComparison {
   const n = tl.events.length;
   const at = i < 0 ? n : i;
   const window: [number, number] = [
@@ -36,7 +37,14 @@ function side(tl: Timeline, i: number): SideOfComparison {
   return { event: i, chain: causeChain(tl.events, i).ids, window };
 }
 
-export function compareRuns(a: Timeline, b: Timeline): Comparison {
-  const divergence = firstDivergence(a.events, b.events);
+export function compareRuns(a: ViewTimeline, b: ViewTimeline): Comparison {
+  const divergence = firstDivergence(eventList(a.events), eventList(b.events));
   return { divergence, a: side(a, divergence), b: side(b, divergence) };
+}
+
+/** The first event that differs, or -1 (as `firstDivergence` of sim/diff, which `fabricsim diff` names). */
+function firstDivergence(a: EventList, b: EventList): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (eventKey(a.at(i)!) !== eventKey(b.at(i)!)) return i;
+  return a.length === b.length ? -1 : n;
 }

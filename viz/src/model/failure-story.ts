@@ -6,9 +6,10 @@
  */
 import type { ExpectationResult } from '../../../sim/metrics/index.js';
 import type { World } from '../../../sim/spec/index.js';
-import type { Timeline, TimelineEvent } from '../../../sim/trace/index.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import { causeChain } from './cause.js';
 import { pathTarget } from './entities.js';
+import { type Events, eventList, type ViewTimeline } from './event-list.js';
 import { descendsFrom } from './tour-match.js';
 
 /** Most events a story shows besides its faults and its failing event (the latest ones are kept). */
@@ -84,7 +85,7 @@ function trailingId(measured: string): string | null {
 }
 
 /** The fault a recovered/detected result names: "x2 not recovered", "x2 never detected", "… (x2)". */
-function namedFault(timeline: Timeline, measured: string): { event: number } | undefined {
+function namedFault(timeline: ViewTimeline, measured: string): { event: number } | undefined {
   const faults = timeline.summary.faults;
   const id = trailingId(measured) ?? /^(\S+) (not recovered|never detected)/.exec(measured)?.[1] ?? null;
   return faults.find((f) => f.id === id);
@@ -96,7 +97,7 @@ function namedFault(timeline: Timeline, measured: string): { event: number } | u
  * the events that took each instance that is down at that moment out.
  */
 function availabilityStory(
-  timeline: Timeline,
+  timeline: ViewTimeline,
   roleId: string,
   served: boolean,
 ): { failEvent: number; downBy: number[]; up: number; of: number } | null {
@@ -120,9 +121,9 @@ function availabilityStory(
   const lastDown = new Array<number>(ids.length).fill(-1);
   let count = up.filter(Boolean).length;
   let best = { count, event: -1, downBy: [] as number[] };
-  const events = timeline.events;
+  const events = eventList(timeline.events);
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
+    const e = events.at(i)!;
     let changed = false;
     const set = (s: number, v: boolean) => {
       if (up[s] === v) return;
@@ -158,21 +159,21 @@ function availabilityStory(
 }
 
 /** The last event at or before `atUs` that follows from event `root`, or `root` itself. */
-function lastDescendantBy(events: readonly TimelineEvent[], root: number, atUs: number): number {
+function lastDescendantBy(eventsIn: Events, root: number, atUs: number): number {
+  const events = eventList(eventsIn);
   let found = root;
-  for (let i = root + 1; i < events.length && events[i]!.t <= atUs; i++) {
-    const e = events[i]!;
+  for (let i = root + 1; i < events.length && events.at(i)!.t <= atUs; i++) {
+    const e = events.at(i)!;
     if (!e.k.startsWith('msg.') && descendsFrom(events, i, root)) found = i;
   }
   return found;
 }
 
 /** Fault starts (roots) in the timeline, by event id. */
-function faultStarts(timeline: Timeline): number[] {
+function faultStarts(timeline: ViewTimeline): number[] {
   const out: number[] = [];
-  timeline.events.forEach((e, i) => {
-    if (e.k === 'fault.start') out.push(i);
-  });
+  const events = eventList(timeline.events);
+  for (let i = 0; i < events.length; i++) if (events.kind(i) === 'fault.start') out.push(i);
   return out;
 }
 
@@ -180,13 +181,13 @@ function faultStarts(timeline: Timeline): number[] {
  * Where the failure happens and which events explain it, for the first failed expectation of the run (or the one
  * at `index`); null when every expectation held, or when no event of the run can be tied to the failure.
  */
-export function failureStory(timeline: Timeline, index?: number): FailureStory | null {
+export function failureStory(timeline: ViewTimeline, index?: number): FailureStory | null {
   const results = timeline.summary?.expectations ?? [];
   const i = index ?? results.findIndex((x) => !x.passed);
   const expectation = results[i];
   if (!expectation || expectation.passed) return null;
   const spec = ((timeline.scenario.resolved as { expect?: ExpectSpec[] } | undefined)?.expect ?? [])[i] ?? {};
-  const events = timeline.events;
+  const events = eventList(timeline.events);
   const starts = faultStarts(timeline);
   let failEvent = -1;
   let tails: number[] = []; // events whose cause chains make the story
@@ -209,9 +210,12 @@ export function failureStory(timeline: Timeline, index?: number): FailureStory |
   } else if (expectation.atUs !== null) {
     // A moment is known (a detection that should not have happened, a security outcome): its first event.
     const at = expectation.atUs;
-    const candidates = events.map((e, j) => (e.t === at ? j : -1)).filter((j) => j >= 0);
+    const candidates: number[] = [];
+    for (let j = 0; j < events.length; j++) if (events.time(j) === at) candidates.push(j);
     failEvent =
-      candidates.find((j) => events[j]!.k === 'detect' || events[j]!.k.startsWith('traffic.')) ?? candidates[0] ?? -1;
+      candidates.find((j) => events.at(j)!.k === 'detect' || events.at(j)!.k.startsWith('traffic.')) ??
+      candidates[0] ??
+      -1;
   }
   if (failEvent < 0 && starts.length > 0) {
     // No single moment (a metric over the run): the first change that follows from the last fault, when every
@@ -219,7 +223,7 @@ export function failureStory(timeline: Timeline, index?: number): FailureStory |
     const last = starts[starts.length - 1]!;
     failEvent = last;
     for (let j = last + 1; j < events.length; j++) {
-      if (events[j]!.p?.length && !events[j]!.k.startsWith('msg.') && descendsFrom(events, j, last)) {
+      if (events.at(j)!.p?.length && !events.at(j)!.k.startsWith('msg.') && descendsFrom(events, j, last)) {
         failEvent = j;
         break;
       }
@@ -231,9 +235,9 @@ export function failureStory(timeline: Timeline, index?: number): FailureStory |
   const ids = new Set<number>();
   for (const tail of [...tails, failEvent]) for (const id of causeChain(events, tail).ids) ids.add(id);
   const sorted = [...ids].sort((a, b) => a - b);
-  const isFault = (id: number) => events[id]!.k === 'fault.start';
+  const isFault = (id: number) => events.at(id)!.k === 'fault.start';
   // Keep every fault and the failure; of the causes in between (messages left out), the latest few.
-  const causes = sorted.filter((id) => !isFault(id) && id !== failEvent && !events[id]!.k.startsWith('msg.'));
+  const causes = sorted.filter((id) => !isFault(id) && id !== failEvent && !events.at(id)!.k.startsWith('msg.'));
   const keep = new Set([...sorted.filter(isFault), ...causes.slice(-MAX_STORY_STEPS), failEvent]);
   const world = timeline.initial;
   const story: StoryEvent[] = [...keep]
@@ -241,7 +245,7 @@ export function failureStory(timeline: Timeline, index?: number): FailureStory |
     .map((id) => ({
       event: id,
       role: id === failEvent ? 'failure' : isFault(id) ? 'fault' : 'cause',
-      changes: stateChanges(world, events[id]!),
+      changes: stateChanges(world, events.at(id)!),
     }));
   return { index: i, expectation, failEvent, role, events: story };
 }

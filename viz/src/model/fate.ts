@@ -3,8 +3,8 @@
  * rule; unanswered because the receiver is down (a crashed node's host agent, an instance that is not serving); or
  * lost on the network (a partition or packet loss between two live machines). A crash is never called a denial.
  */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
 import { splitActor } from './actors.js';
+import { type Events, eventList } from './event-list.js';
 
 export type Fate = 'delivered' | 'denied' | 'no-answer' | 'lost';
 
@@ -20,18 +20,20 @@ const NETWORK_FAULTS = ['fault:network.partition', 'fault:network.loss'];
 const MAX_WALK = 64;
 
 /** The rule of the root event of `id`'s cause chain ("fault:node.crash"), or ''. */
-function rootRule(events: readonly TimelineEvent[], id: number): string {
+function rootRule(eventsIn: Events, id: number): string {
+  const events = eventList(eventsIn);
   let i = id;
   for (let n = 0; n < MAX_WALK; n++) {
-    const c = events[i]!.c;
+    const c = events.at(i)!.c;
     if (c < 0 || c >= i) break;
     i = c;
   }
-  return events[i]!.r ?? '';
+  return events.at(i)!.r ?? '';
 }
 
-export function messageFate(events: readonly TimelineEvent[], id: number): MessageFate {
-  const e = events[id]!;
+export function messageFate(eventsIn: Events, id: number): MessageFate {
+  const events = eventList(eventsIn);
+  const e = events.at(id)!;
   const m = e.m;
   if (!m || m.ok) return { fate: 'delivered', label: 'delivered' };
   // A message refused by a rule names it (firewalls, ACLs, NSGs, VLANs, host filters, SQL authentication…).

@@ -1,5 +1,5 @@
 /** The event log's filter: by kind, subject and text, over all events, into a dense list of ids. */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
+import { type Events, eventList } from './event-list.js';
 
 export interface LogFilter {
   /** Kinds to show; empty = all. A kind ending in ".*" matches a prefix ("msg.*"). */
@@ -17,7 +17,8 @@ export function isEmptyFilter(f: LogFilter): boolean {
 }
 
 /** Ids of the events that pass the filter, ascending; undefined when the filter is empty (all events pass). */
-export function filterEvents(events: readonly TimelineEvent[], f: LogFilter): Int32Array | undefined {
+export function filterEvents(eventsIn: Events, f: LogFilter): Int32Array | undefined {
+  const events = eventList(eventsIn);
   if (isEmptyFilter(f)) return undefined;
   const exact = new Set<string>();
   const prefixes: string[] = [];
@@ -31,15 +32,16 @@ export function filterEvents(events: readonly TimelineEvent[], f: LogFilter): In
   const out = new Int32Array(events.length);
   let n = 0;
   for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (!anyKind && !exact.has(e.k) && !prefixes.some((p) => e.k.startsWith(p))) continue;
-    if (subject && !e.s.toLowerCase().includes(subject)) continue;
+    const k = events.kind(i);
+    if (!anyKind && !exact.has(k) && !prefixes.some((p) => k.startsWith(p))) continue;
+    const s = events.subject(i);
+    if (subject && !s.toLowerCase().includes(subject)) continue;
     if (
       text &&
-      !e.x.toLowerCase().includes(text) &&
-      !e.k.toLowerCase().includes(text) &&
-      !e.s.toLowerCase().includes(text) &&
-      !(e.r ?? '').toLowerCase().includes(text)
+      !events.text(i).toLowerCase().includes(text) &&
+      !k.toLowerCase().includes(text) &&
+      !s.toLowerCase().includes(text) &&
+      !(events.rule(i) ?? '').toLowerCase().includes(text)
     ) {
       continue;
     }

@@ -5,8 +5,8 @@
  * that the viewer can draw the healthy rhythm faintly and the missing answers in full — and count the polls a node
  * has missed in a row (1 … fc.missedPolls, then it is declared silent).
  */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
 import { lastAtOrBefore } from './analysis.js';
+import { type Events, eventList } from './event-list.js';
 
 /** The intervals (µs) of the two rhythms, from the scenario's resolved policies; 0 where unknown. */
 export function rhythmIntervals(policies: unknown): { pollUs: number; probeUs: number; missedPolls: number } {
@@ -25,7 +25,7 @@ export function rhythmIntervals(policies: unknown): { pollUs: number; probeUs: n
  * period of a recorded one (those are drawn as they happened). Empty when the receiver never had one recorded.
  */
 export function elidedBeats(
-  events: readonly TimelineEvent[],
+  eventsIn: Events,
   receiverEvents: Int32Array | undefined,
   kind: string,
   intervalUs: number,
@@ -33,11 +33,12 @@ export function elidedBeats(
   toUs: number,
   limit = 400,
 ): number[] {
+  const events = eventList(eventsIn);
   if (!receiverEvents || intervalUs <= 0) return [];
   const recorded: number[] = [];
   let phase = -1;
   for (const id of receiverEvents) {
-    const e = events[id]!;
+    const e = events.at(id)!;
     if (e.k !== kind) continue;
     if (phase < 0) phase = e.t % intervalUs;
     if (e.t >= fromUs - intervalUs && e.t <= toUs + intervalUs) recorded.push(e.t);
@@ -60,20 +61,21 @@ export function elidedBeats(
  * this streak.
  */
 export function missedPolls(
-  events: readonly TimelineEvent[],
+  eventsIn: Events,
   agentEvents: Int32Array | undefined,
   nodeEvents: Int32Array | undefined,
   position: number,
   nowUs: number,
   intervalUs: number,
 ): { missed: number; silent: boolean } {
+  const events = eventList(eventsIn);
   if (!agentEvents || intervalUs <= 0) return { missed: 0, silent: false };
   let j = lastAtOrBefore(agentEvents, position - 1);
   let missed = 0;
   let later = nowUs;
   let first = nowUs;
   for (; j >= 0; j--) {
-    const e = events[agentEvents[j]!]!;
+    const e = events.at(agentEvents[j]!)!;
     if (e.k !== 'msg.poll' || !e.m || e.m.ok) continue;
     if (later - e.t > intervalUs * 1.5) break; // an answered poll came between: the streak ends here
     missed++;
@@ -83,7 +85,7 @@ export function missedPolls(
   let silent = false;
   if (missed > 0 && nodeEvents) {
     for (let k = lastAtOrBefore(nodeEvents, position - 1); k >= 0; k--) {
-      const e = events[nodeEvents[k]!]!;
+      const e = events.at(nodeEvents[k]!)!;
       if (e.t < first) break;
       if (e.k === 'node.silent') {
         silent = true;

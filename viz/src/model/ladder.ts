@@ -11,8 +11,8 @@
  * of its window. When the deployed package is at fault the FC is not asked: the guest agent alerts and goes on
  * restarting at the capped back-off, and the ladder stops at its first rung.
  */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
 import { lastAtOrBefore } from './analysis.js';
+import { type Events, eventList } from './event-list.js';
 
 export interface Rung {
   readonly key: 'restart' | 'vm' | 'host' | 'healing' | 'repair';
@@ -97,12 +97,13 @@ function rungOf(kind: string): number {
  * the nodes it was on, or a node), each given as its ascending event ids. Null when nothing ever broke.
  */
 export function recoveryLadder(
-  events: readonly TimelineEvent[],
+  eventsIn: Events,
   subjects: readonly Int32Array[],
   position: number,
   nowUs: number,
   policies: LadderPolicies = {},
 ): Ladder | null {
+  const events = eventList(eventsIn);
   // The subjects' events up to the playhead, merged in order.
   const ids: number[] = [];
   for (const list of subjects) {
@@ -113,7 +114,7 @@ export function recoveryLadder(
   // The episode: from the latest fault (or, without one, the first remedy) on …
   let start = -1;
   for (let j = ids.length - 1; j >= 0; j--) {
-    if (events[ids[j]!]!.k === 'fault.start') {
+    if (events.at(ids[j]!)!.k === 'fault.start') {
       start = j;
       break;
     }
@@ -121,7 +122,7 @@ export function recoveryLadder(
   // … or, in a crash loop, from the first fault of the crashes that made it.
   let crashLoop = -1;
   for (let j = ids.length - 1; j >= 0; j--) {
-    const e = events[ids[j]!]!;
+    const e = events.at(ids[j]!)!;
     if (e.k === 'instance.crash-loop') {
       crashLoop = ids[j]!;
       break;
@@ -133,15 +134,15 @@ export function recoveryLadder(
     let recoveredSince = false;
     for (let j = 0; j < ids.length; j++) {
       const id = ids[j]!;
-      if (id > crashLoop && id < ids[start]! && events[id]!.k === 'recover') recoveredSince = true;
+      if (id > crashLoop && id < ids[start]! && events.at(id)!.k === 'recover') recoveredSince = true;
     }
     if (recoveredSince) crashLoop = -1;
   }
   /** Moves the episode's start back to the first fault of the crashes that made the loop `loop`. */
   const openAtLoop = (loop: number) => {
-    const from = events[loop]!.t - window;
+    const from = events.at(loop)!.t - window;
     for (let j = 0; j < ids.length; j++) {
-      const e = events[ids[j]!]!;
+      const e = events.at(ids[j]!)!;
       if (e.k === 'fault.start' && e.t > from && ids[j]! <= loop) {
         if (start < 0 || j < start) start = j;
         break;
@@ -151,12 +152,12 @@ export function recoveryLadder(
   if (crashLoop >= 0 && window > 0) {
     openAtLoop(crashLoop);
     // Moved because it looped again after a reimage: the reimage, and the loop before it, are this episode's too.
-    const corrected = ids.some((id) => id >= crashLoop && events[id]!.k === 'instance.correct');
+    const corrected = ids.some((id) => id >= crashLoop && events.at(id)!.k === 'instance.correct');
     if (corrected) {
       for (let j = start - 1; j >= 0; j--) {
-        const e = events[ids[j]!]!;
+        const e = events.at(ids[j]!)!;
         if (e.k !== 'instance.reimage') continue;
-        if (e.c >= 0 && events[e.c]!.k === 'instance.crash-loop') openAtLoop(e.c);
+        if (e.c >= 0 && events.at(e.c)!.k === 'instance.crash-loop') openAtLoop(e.c);
         break;
       }
     }
@@ -170,7 +171,7 @@ export function recoveryLadder(
   let restartAfterLoop = false;
   for (let j = Math.max(0, start); j < ids.length; j++) {
     const id = ids[j]!;
-    const k = events[id]!.k;
+    const k = events.at(id)!.k;
     if (k === 'fault.start' && j > start) recovered = -1; // a new fault inside the episode: not recovered yet
     if (k === 'recover' && fault >= 0) recovered = id;
     if (k === 'instance.restart' && crashLoop >= 0 && id > crashLoop) restartAfterLoop = true;
@@ -178,7 +179,7 @@ export function recoveryLadder(
     if (r < 0) continue;
     if (start < 0 && current < 0 && recovered >= 0) continue;
     // One rung reached by several kinds (a healing's start and the move it makes) counts as one try per cause.
-    if (reached[r]! < 0 || events[id]!.c !== latest[r]) tries[r]!++;
+    if (reached[r]! < 0 || events.at(id)!.c !== latest[r]) tries[r]!++;
     if (reached[r]! < 0) reached[r] = id;
     latest[r] = id;
     current = Math.max(current, r);
@@ -190,14 +191,14 @@ export function recoveryLadder(
   if (current >= 0 && recovered < 0) {
     // Armed by the latest event of the current rung: what it waits for, and a give-up time (the FC's boot wait)
     // after which it climbs on. A reimaged VM has no give-up time: the FC climbs only if the role loops again.
-    for (const d of events[latest[current]!]!.d ?? []) {
+    for (const d of events.at(latest[current]!)!.d ?? []) {
       if (d.t <= nowUs) continue;
       deadlines.push({ t: d.t, k: d.k, next: !WAITS.has(d.k) && current < RUNGS.length - 1 });
     }
     // On the restart rung the next restart is armed by the crash before it.
     if (current === 0) {
       for (let j = ids.length - 1; j >= Math.max(0, start); j--) {
-        const d = (events[ids[j]!]!.d ?? []).find((x) => x.k === 'instance.restart' && x.t > nowUs);
+        const d = (events.at(ids[j]!)!.d ?? []).find((x) => x.k === 'instance.restart' && x.t > nowUs);
         if (d) {
           deadlines.push({ t: d.t, k: d.k, next: false });
           break;
@@ -207,7 +208,7 @@ export function recoveryLadder(
   }
   // The package is at fault and nothing recorded the next restart: it comes at the capped back-off.
   if (packageAtFault && recovered < 0 && deadlines.length === 0 && policies.backoffMaxUs) {
-    const lastRestart = latest[0]! > crashLoop ? events[latest[0]!]!.t : events[crashLoop]!.t;
+    const lastRestart = latest[0]! > crashLoop ? events.at(latest[0]!)!.t : events.at(crashLoop)!.t;
     const t = lastRestart + policies.backoffMaxUs;
     if (t > nowUs) deadlines.push({ t, k: 'instance.restart', next: false });
   }
@@ -215,7 +216,7 @@ export function recoveryLadder(
   let crashes = 0;
   if (window > 0) {
     for (let j = ids.length - 1; j >= 0; j--) {
-      const e = events[ids[j]!]!;
+      const e = events.at(ids[j]!)!;
       if (e.t <= nowUs - window || e.k === 'instance.reimage' || e.k === 'instance.correct') break;
       if (e.k === 'instance.crash') crashes++;
     }

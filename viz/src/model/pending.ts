@@ -4,6 +4,7 @@
  */
 import type { Deadline, TimelineEvent } from '../../../sim/trace/index.js';
 import type { Analysis } from './analysis.js';
+import { type Events, eventList } from './event-list.js';
 
 export interface PendingDeadline extends Deadline {
   /** The event that armed it. */
@@ -19,13 +20,14 @@ export const MAX_PENDING = 200;
  * later; the walk is bounded (`MAX_SCAN`) so a frame never pays for a pathological timeline.
  */
 export function pendingDeadlines(
-  events: readonly TimelineEvent[],
+  eventsIn: Events,
   analysis: Analysis,
   position: number,
   nowUs: number,
   horizonUs = Number.POSITIVE_INFINITY,
   limit = MAX_PENDING,
 ): PendingDeadline[] {
+  const events = eventList(eventsIn);
   const { armedBy, dueUs, order } = analysis.deadlines;
   const out: PendingDeadline[] = [];
   // First deadline due after now (binary search over the order by due time).
@@ -41,7 +43,7 @@ export function pendingDeadlines(
     if (dueUs[k]! > horizonUs) break;
     const by = armedBy[k]!;
     if (by >= position) continue;
-    const d = deadlineOf(events[by]!, dueUs[k]!);
+    const d = deadlineOf(events.at(by)!, dueUs[k]!);
     if (d) out.push({ t: d.t, k: d.k, s: d.s, armedBy: by });
   }
   return out;

@@ -5,6 +5,7 @@
  * the load balancer's health checks, a firewall's refusal to who may reach what.
  */
 import type { TimelineEvent } from '../../../sim/trace/index.js';
+import { type Events, eventList } from './event-list.js';
 
 /** The document's sections (sim's TOPICS) plus the load balancer's health checks, told apart from reachability. */
 export type TopicKey =
@@ -35,14 +36,15 @@ const SETTLED = new Set([
 
 const MAX_WALK = 64;
 
-function rootOf(events: readonly TimelineEvent[], id: number): TimelineEvent {
+function rootOf(eventsIn: Events, id: number): TimelineEvent {
+  const events = eventList(eventsIn);
   let i = id;
   for (let n = 0; n < MAX_WALK; n++) {
-    const c = events[i]!.c;
+    const c = events.at(i)!.c;
     if (c < 0 || c >= i) break;
     i = c;
   }
-  return events[i]!;
+  return events.at(i)!;
 }
 
 /** The section a fault of this rule ("fault:node.crash") belongs to, if the rule names a fault. */
@@ -57,8 +59,9 @@ function faultTopic(rule: string | undefined): TopicKey | undefined {
   return undefined;
 }
 
-export function topicOf(events: readonly TimelineEvent[], id: number): TopicKey | undefined {
-  const e = events[id]!;
+export function topicOf(eventsIn: Events, id: number): TopicKey | undefined {
+  const events = eventList(eventsIn);
+  const e = events.at(id)!;
   const k = e.k;
   if (e.tp && SETTLED.has(e.tp)) return e.tp as TopicKey;
   if (k === 'msg.probe' || k.startsWith('lb.')) return 'lb-health';
@@ -72,9 +75,9 @@ export function topicOf(events: readonly TimelineEvent[], id: number): TopicKey 
   // Untagged: the nearest tagged event up the chain.
   let i = id;
   for (let n = 0; n < MAX_WALK && i >= 0; n++) {
-    const tp = events[i]!.tp;
+    const tp = events.at(i)!.tp;
     if (tp) return tp as TopicKey;
-    const c = events[i]!.c;
+    const c = events.at(i)!.c;
     if (c >= i) break;
     i = c;
   }

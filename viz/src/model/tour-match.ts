@@ -3,7 +3,7 @@
  * prefix, a message verdict — and may require that the event follows from the one an earlier step bound (it has that
  * event in its chain of causes: the restart *of this crash*, not of another one) or concerns the same subject.
  */
-import type { TimelineEvent } from '../../../sim/trace/index.js';
+import { type Events, eventList } from './event-list.js';
 
 export interface StepMatch {
   /** Exactly this event (a tour generated from a run, model/failure-story.ts). */
@@ -52,18 +52,20 @@ export function bareSubject(s: string): string {
 }
 
 /** True when event `root` is `id` or among its causes. */
-export function descendsFrom(events: readonly TimelineEvent[], id: number, root: number): boolean {
+export function descendsFrom(eventsIn: Events, id: number, root: number): boolean {
+  const events = eventList(eventsIn);
   let i = id;
   for (let n = 0; i >= 0 && n < MAX_CHAIN; n++) {
     if (i === root) return true;
     if (i < root) return false; // causes point backwards: past the root, it cannot come up
-    i = events[i]!.c;
+    i = events.at(i)!.c;
   }
   return false;
 }
 
-export function eventMatches(events: readonly TimelineEvent[], id: number, m: StepMatch, bound: Bound | null): boolean {
-  const e = events[id]!;
+export function eventMatches(eventsIn: Events, id: number, m: StepMatch, bound: Bound | null): boolean {
+  const events = eventList(eventsIn);
+  const e = events.at(id)!;
   if (m.id !== undefined && id !== m.id) return false;
   if (m.k && !kindMatches(m.k, e.k)) return false;
   if (m.intent && (e.i === undefined || !m.intent.includes(e.i))) return false;
@@ -82,7 +84,8 @@ export function eventMatches(events: readonly TimelineEvent[], id: number, m: St
 }
 
 /** The first event at index ≥ from that matches (the first that leads to a `prefer` kind, if any does), or −1. */
-export function findMatch(events: readonly TimelineEvent[], m: StepMatch, from: number, bound: Bound | null): number {
+export function findMatch(eventsIn: Events, m: StepMatch, from: number, bound: Bound | null): number {
+  const events = eventList(eventsIn);
   if (m.id !== undefined)
     return m.id >= from && m.id < events.length && eventMatches(events, m.id, m, bound) ? m.id : -1;
   if (m.prefer) {
@@ -95,15 +98,16 @@ export function findMatch(events: readonly TimelineEvent[], m: StepMatch, from: 
 }
 
 /** Ids (≥ from) of every event in the cause chain of an event of one of `kinds`. */
-function ancestorsOfKinds(events: readonly TimelineEvent[], kinds: readonly string[], from: number): Set<number> {
+function ancestorsOfKinds(eventsIn: Events, kinds: readonly string[], from: number): Set<number> {
+  const events = eventList(eventsIn);
   const out = new Set<number>();
   for (let j = Math.max(0, from); j < events.length; j++) {
-    if (!kindMatches(kinds, events[j]!.k)) continue;
+    if (!kindMatches(kinds, events.at(j)!.k)) continue;
     let i = j;
     for (let n = 0; i >= from && n < MAX_CHAIN; n++) {
       if (out.has(i)) break;
       out.add(i);
-      const c = events[i]!.c;
+      const c = events.at(i)!.c;
       if (c >= i) break;
       i = c;
     }
@@ -123,32 +127,32 @@ export interface TourStop {
  * happens from `from` on (a step without a match is shown where the previous one was); null at the end.
  */
 export function nextStop(
-  events: readonly TimelineEvent[],
+  eventsIn: Events,
   steps: readonly { readonly match?: StepMatch }[],
   history: readonly TourStop[],
   from: number,
 ): TourStop | null {
+  const events = eventList(eventsIn);
   const cur = history[history.length - 1];
   const bound = cur?.bound ?? null;
   for (let s = (cur?.step ?? -1) + 1; s < steps.length; s++) {
     const m = steps[s]!.match;
     if (!m) return { step: s, event: cur?.event ?? -1, bound };
-    if (m.unlessShown && history.some((h) => h.event >= 0 && kindMatches(m.unlessShown!, events[h.event]!.k))) continue;
+    if (m.unlessShown && history.some((h) => h.event >= 0 && kindMatches(m.unlessShown!, events.at(h.event)!.k)))
+      continue;
     // A consequence of something this run never bound (the crash the tour follows did not happen) is not shown:
     // another fault's detection is not this story's.
     if ((m.descends || m.sameSubject) && bound === null) continue;
     const ev = findMatch(events, m, from, bound);
     if (ev < 0) continue; // this run never shows it: skip the step
-    return { step: s, event: ev, bound: m.bind ? { event: ev, subject: bareSubject(events[ev]!.s) } : bound };
+    return { step: s, event: ev, bound: m.bind ? { event: ev, subject: bareSubject(events.at(ev)!.s) } : bound };
   }
   return null;
 }
 
 /** Every stop of a tour followed from the start with Continue alone. */
-export function planTour(
-  events: readonly TimelineEvent[],
-  steps: readonly { readonly match?: StepMatch }[],
-): TourStop[] {
+export function planTour(eventsIn: Events, steps: readonly { readonly match?: StepMatch }[]): TourStop[] {
+  const events = eventList(eventsIn);
   const stops: TourStop[] = [{ step: 0, event: -1, bound: null }];
   for (;;) {
     const cur = stops[stops.length - 1]!;

@@ -16,7 +16,8 @@
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
 import type { World } from '../../../sim/spec/index.js';
-import type { Patch, Timeline, TimelineEvent } from '../../../sim/trace/index.js';
+import type { Patch, TimelineEvent } from '../../../sim/trace/index.js';
+import { type EventList, eventList, type ViewTimeline } from '../model/event-list.js';
 import { CowBatch } from './cow.js';
 
 enablePatches();
@@ -37,8 +38,8 @@ export interface ReplayOptions {
 const SEGMENTS_PER_SLICE = 64;
 
 export class Replay {
-  readonly timeline: Timeline;
-  readonly events: readonly TimelineEvent[];
+  readonly timeline: ViewTimeline;
+  readonly events: EventList;
   /** Number of events. */
   readonly n: number;
   readonly keyframeEvery: number;
@@ -51,22 +52,22 @@ export class Replay {
   /** Resolves when every keyframe is built (at once for `loadSync`; in the background after `load`). */
   complete: Promise<void> = Promise.resolve();
 
-  private constructor(timeline: Timeline, options: ReplayOptions) {
+  private constructor(timeline: ViewTimeline, options: ReplayOptions) {
     this.timeline = timeline;
-    this.events = timeline.events;
-    this.n = timeline.events.length;
+    this.events = eventList(timeline.events);
+    this.n = this.events.length;
     this.keyframeEvery = Math.max(1, Math.floor(options.keyframeEvery ?? DEFAULT_KEYFRAME_EVERY));
     this._state = timeline.initial;
   }
 
   /**
-   * Returns as soon as the replay can be used: keyframes are built afterwards, a slice of segments at a time with a
-   * `pause()` between slices (the app passes a macrotask, so the page stays interactive), and on demand — a seek
-   * past the last one built builds up to it first, so every state is exact whenever it is asked for. `complete`
-   * resolves when all are built. With no `pause` they are all built before this returns.
+   * Returns as soon as the replay can be used: keyframes are built afterwards (from after the first pause), a slice of
+   * segments at a time with a `pause()` between slices (the app passes a macrotask, so the page stays interactive),
+   * and on demand — a seek past the last one built builds up to it first, so every state is exact whenever it is
+   * asked for. `complete` resolves when all are built. With no `pause` they are all built before this returns.
    */
   static async load(
-    timeline: Timeline,
+    timeline: ViewTimeline,
     options: ReplayOptions & { onProgress?: (fraction: number) => void; pause?: () => Promise<void> } = {},
   ): Promise<Replay> {
     const r = new Replay(timeline, options);
@@ -78,6 +79,9 @@ export class Replay {
       return r;
     }
     r.complete = (async () => {
+      // None before the replay is handed over: building them makes the events' objects (and patches) of each
+      // segment, which a timeline loaded as columns has not made yet.
+      await pause();
       let slice = 0;
       while (r.buildNextKeyframe()) {
         if (++slice >= SEGMENTS_PER_SLICE) {
@@ -113,7 +117,7 @@ export class Replay {
   }
 
   /** Synchronous variant of `load`, for tests and small timelines. */
-  static loadSync(timeline: Timeline, options: ReplayOptions = {}): Replay {
+  static loadSync(timeline: ViewTimeline, options: ReplayOptions = {}): Replay {
     const r = new Replay(timeline, options);
     const k = r.keyframeEvery;
     let state = timeline.initial;
@@ -135,7 +139,7 @@ export class Replay {
 
   /** The last applied event, or undefined at position 0. */
   get current(): TimelineEvent | undefined {
-    return this._position > 0 ? this.events[this._position - 1] : undefined;
+    return this._position > 0 ? this.events.at(this._position - 1) : undefined;
   }
 
   /** Simulated time (µs) of the current position: that of the last applied event, 0 before the first. */
@@ -176,7 +180,7 @@ export class Replay {
     let hi = this.n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.events[mid]!.t <= timeUs) lo = mid + 1;
+      if (this.events.time(mid) <= timeUs) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -214,7 +218,7 @@ export class Replay {
       let s = this.keyframe(seg);
       const end = Math.min(this.n, (seg + 1) * k);
       for (let e = seg * k; e < end; e++) {
-        const patches = this.events[e]!.p;
+        const patches = this.events.at(e)!.p;
         if (!patches || patches.length === 0) {
           inv.push([]);
           continue;
@@ -240,7 +244,7 @@ export class Replay {
     const events = this.events;
     let batch: CowBatch<World> | null = null;
     for (let i = from; i < to; i++) {
-      const p = events[i]!.p;
+      const p = events.at(i)!.p;
       if (p && p.length > 0) {
         batch ??= new CowBatch(state);
         batch.apply(p);

@@ -4,10 +4,11 @@
  * two part, highlighted, and walks that event's causes back to its root. "Show" switches the page to that run at
  * that event, so every other view shows it too.
  */
-import type { Timeline, TimelineEvent } from '../../../sim/trace/index.js';
+import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App } from '../app.js';
 import { clear, h } from '../dom.js';
 import { type Comparison, compareRuns, type SideOfComparison } from '../model/compare.js';
+import type { ViewTimeline } from '../model/event-list.js';
 import { kindLabel } from '../model/intent.js';
 import { formatClock } from '../model/time.js';
 import type { Session } from '../session.js';
@@ -50,7 +51,7 @@ export class CompareView {
   }
 
   /** Runs A (the root) and B (the compared branch), when both are loaded. */
-  private runs(): { a: Timeline; b: Timeline } | null {
+  private runs(): { a: ViewTimeline; b: ViewTimeline } | null {
     const a = this.session.branches.find((x) => x.id === 'main')?.run?.timeline;
     const b = this.session.branches.find((x) => x.id === 'compare')?.run?.timeline;
     return a && b ? { a, b } : null;
@@ -93,7 +94,7 @@ export class CompareView {
       cmp.divergence < 0
         ? 'The two runs have the same events.'
         : `They part at event #${cmp.divergence}` +
-          (cmp.a.event >= 0 ? `, at ${formatClock(runs.a.events[cmp.divergence]!.t)}` : '') +
+          (cmp.a.event >= 0 ? `, at ${formatClock(runs.a.events.at(cmp.divergence)!.t)}` : '') +
           ' — the event `fabricsim diff` names.';
     this.body.append(
       h('p', { class: 'compare-verdict', attrs: { 'data-testid': 'compare-verdict' } }, verdict),
@@ -112,11 +113,11 @@ export class CompareView {
       col.classList.toggle('current', col.dataset.branch === this.session.current);
   }
 
-  private column(label: string, branch: 'main' | 'compare', tl: Timeline, s: SideOfComparison): HTMLElement {
+  private column(label: string, branch: 'main' | 'compare', tl: ViewTimeline, s: SideOfComparison): HTMLElement {
     const failed = tl.summary.expectations.filter((x) => !x.passed);
     const list = h('ul', { class: 'compare-events' });
     for (let i = s.window[0]; i < s.window[1]; i++) {
-      const e = tl.events[i]!;
+      const e = tl.events.at(i)!;
       const divergent = i === s.event;
       list.append(
         h(
@@ -142,7 +143,7 @@ export class CompareView {
             ...s.chain
               .slice(0, -1)
               .reverse()
-              .map((id) => h('div', { attrs: { 'data-event': id } }, `← ${eventLine(id, tl.events[id]!)}`)),
+              .map((id) => h('div', { attrs: { 'data-event': id } }, `← ${eventLine(id, tl.events.at(id)!)}`)),
           )
         : null;
     return h(

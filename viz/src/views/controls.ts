@@ -5,6 +5,7 @@
 import { type App, MAX_SPEED, MIN_SPEED } from '../app.js';
 import { h, setText } from '../dom.js';
 import type { MarkKind } from '../model/analysis.js';
+import type { EventList } from '../model/event-list.js';
 import { formatClock, parseDuration } from '../model/time.js';
 
 export type JumpKind = MarkKind | 'any';
@@ -206,10 +207,10 @@ export class Controls {
       return;
     }
     if (key === 'kind' || key === 'k') match = kindMatcher(events, value);
-    else if (key === 'subject' || key === 's') match = (i) => events[i]!.s === value;
+    else if (key === 'subject' || key === 's') match = (i) => events.subject(i) === value;
     else {
       const byKind = kindMatcher(events, value);
-      match = (i) => byKind(i) || events[i]!.s === value;
+      match = (i) => byKind(i) || events.subject(i) === value;
     }
     for (let i = run.replay.position; i < events.length; i++) {
       if (match(i)) {
@@ -230,12 +231,12 @@ function isCurrent(m: { event: number }, pos: number): boolean {
   return m.event === pos - 1;
 }
 
-function kindMatcher(events: readonly { k: string }[], kind: string): (i: number) => boolean {
+function kindMatcher(events: EventList, kind: string): (i: number) => boolean {
   if (kind.endsWith('*')) {
     const prefix = kind.slice(0, -1);
-    return (i) => events[i]!.k.startsWith(prefix);
+    return (i) => events.kind(i).startsWith(prefix);
   }
-  return (i) => events[i]!.k === kind;
+  return (i) => events.kind(i) === kind;
 }
 
 /** 1, 2, 5, 10 … snapping near round values, so the slider lands on readable speeds. */

@@ -234,7 +234,7 @@ export class EventLog {
     for (let r = first; r < last; r++) {
       const row = this.pool[shown++]!;
       const id = this.idAt(r);
-      const e = run.replay.events[id]!;
+      const e = run.replay.events.at(id)!;
       if (row.dataset.id !== String(id)) {
         row.dataset.id = String(id);
         const [cId, cT, cK, cS, cX] = row.children as unknown as HTMLElement[];

@@ -56,7 +56,7 @@ export class Explanation {
       return;
     }
     const events = run.replay.events;
-    const e = events[id]!;
+    const e = events.at(id)!;
     this.body.dataset.event = String(id);
     this.body.append(
       h(
@@ -165,10 +165,10 @@ export class Explanation {
     }
     // Why: the cause chain, root first.
     const chain = causeChain(events, id);
-    const root = events[chain.ids[0]!]!;
+    const root = events.at(chain.ids[0]!)!;
     const list = h('ol', { class: 'cause-chain', attrs: { 'data-testid': 'cause-chain' } });
     for (const cid of chain.ids) {
-      const c = events[cid]!;
+      const c = events.at(cid)!;
       list.append(
         h(
           'li',

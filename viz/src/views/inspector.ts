@@ -105,7 +105,7 @@ export class Inspector {
       const list = h('ol', { class: 'history' });
       for (let j = last; j >= 0 && j > last - HISTORY; j--) {
         const id = ids[j]!;
-        const e = run.replay.events[id]!;
+        const e = run.replay.events.at(id)!;
         list.append(
           h(
             'li',
@@ -135,8 +135,8 @@ export class Inspector {
       // The nodes it was moved off: the subject of the healing that moved it.
       for (const id of run.analysis.bySubject.get(ref.id) ?? []) {
         if (id >= run.replay.position) break;
-        const e = events[id]!;
-        if (e.k === 'instance.moved' && e.c >= 0) names.add(events[e.c]!.s);
+        const e = events.at(id)!;
+        if (e.k === 'instance.moved' && e.c >= 0) names.add(events.at(e.c)!.s);
       }
     }
     const lists = [...names].map((n) => run.analysis.bySubject.get(n) ?? new Int32Array(0));
@@ -148,7 +148,7 @@ export class Inspector {
     const run = this.app.run!;
     const events = run.replay.events;
     const now = this.app.timeUs;
-    const end = l.recovered >= 0 ? events[l.recovered]!.t : now;
+    const end = l.recovered >= 0 ? events.at(l.recovered)!.t : now;
     const list = h('ol', { class: 'ladder-rungs' });
     RUNGS.forEach((rung, i) => {
       const at = l.reached[i]!;
@@ -158,7 +158,7 @@ export class Inspector {
       for (let j = i + 1; j < RUNGS.length; j++) {
         const next = l.reached[j]!;
         if (next >= 0) {
-          until = events[next]!.t;
+          until = events.at(next)!.t;
           break;
         }
       }
@@ -171,8 +171,12 @@ export class Inspector {
             ? h(
                 'span',
                 { class: 'rung-time' },
-                h('button', { class: 'link', on: { click: () => this.app.goToEvent(at) } }, formatClock(events[at]!.t)),
-                ` · ${formatDuration(Math.max(0, until - events[at]!.t))}`,
+                h(
+                  'button',
+                  { class: 'link', on: { click: () => this.app.goToEvent(at) } },
+                  formatClock(events.at(at)!.t),
+                ),
+                ` · ${formatDuration(Math.max(0, until - events.at(at)!.t))}`,
                 l.tries[i]! > 1
                   ? h('span', { class: 'rung-tries', attrs: { 'data-testid': 'ladder-tries' } }, ` · ×${l.tries[i]}`)
                   : null,
@@ -192,13 +196,15 @@ export class Inspector {
               )
             : null,
           i === 0 && state === 'current' && l.recovered < 0 ? this.crashLoopNote(l) : null,
-          rung.key === 'vm' && state === 'current' && events[at]?.k === 'instance.reimage' ? this.moveNote(at) : null,
+          rung.key === 'vm' && state === 'current' && events.at(at)?.k === 'instance.reimage'
+            ? this.moveNote(at)
+            : null,
         ),
       );
     });
     const status =
       l.recovered >= 0
-        ? `recovered at ${formatClock(events[l.recovered]!.t)}`
+        ? `recovered at ${formatClock(events.at(l.recovered)!.t)}`
         : l.current < 0
           ? 'broken; no remedy tried yet'
           : `on rung ${l.current + 1} of ${RUNGS.length}`;
@@ -224,13 +230,13 @@ export class Inspector {
       return h(
         'span',
         { class: 'rung-deadline package', attrs: { ...attrs, 'data-package': 'true' } },
-        `crash loop at ${formatClock(this.app.run!.replay.events[l.crashLoop]!.t)}: the deployed package is at fault, so no further rung — restarts go on at the capped back-off${role.backoffMaxUs ? ` (every ${formatDuration(role.backoffMaxUs)})` : ''}`,
+        `crash loop at ${formatClock(this.app.run!.replay.events.at(l.crashLoop)!.t)}: the deployed package is at fault, so no further rung — restarts go on at the capped back-off${role.backoffMaxUs ? ` (every ${formatDuration(role.backoffMaxUs)})` : ''}`,
       );
     if (l.crashLoop >= 0)
       return h(
         'span',
         { class: 'rung-deadline', attrs },
-        `crash loop at ${formatClock(this.app.run!.replay.events[l.crashLoop]!.t)}: reported to the FC, which reimages the instance`,
+        `crash loop at ${formatClock(this.app.run!.replay.events.at(l.crashLoop)!.t)}: reported to the FC, which reimages the instance`,
       );
     if (!role.crashLoopCrashes || !role.crashLoopWindowUs || l.crashes === 0) return null;
     return h(
@@ -246,7 +252,7 @@ export class Inspector {
       ?.policies;
     const w = policies?.node?.failureWindowUs;
     if (typeof w !== 'number' || w <= 0) return null;
-    const t = this.app.run!.replay.events[reimage]!.t + w;
+    const t = this.app.run!.replay.events.at(reimage)!.t + w;
     return h(
       'span',
       { class: 'rung-deadline', attrs: { 'data-testid': 'ladder-move-by' } },

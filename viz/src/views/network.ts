@@ -7,11 +7,11 @@
  * about a second of wall-clock time at the current speed.
  */
 import type { World } from '../../../sim/spec/index.js';
-import type { TimelineEvent } from '../../../sim/trace/index.js';
 import type { App, LoadedRun } from '../app.js';
 import { FATE_COLOURS } from '../colours.js';
 import { clear, h, svg } from '../dom.js';
 import { type ActorPlace, placeActor, type Zone } from '../model/actors.js';
+import { type Events, eventList } from '../model/event-list.js';
 import { FATE_LEGEND, type Fate, messageFate } from '../model/fate.js';
 import { elidedBeats, rhythmIntervals } from '../model/heartbeat.js';
 import { messagesInWindow } from '../model/messages.js';
@@ -214,7 +214,7 @@ export class NetworkView {
     const sel = this.app.selection;
     let drawn = 0;
     for (const id of ids) {
-      const e = events[id]!;
+      const e = events.at(id)!;
       const m = e.m!;
       const a = l.pos.get(m.from);
       const b = l.pos.get(m.to);
@@ -272,7 +272,7 @@ export class NetworkView {
     clear(this.recent);
     const latest = messagesInWindow(events, run.analysis.messages, run.replay.position, 0, now, RECENT).reverse();
     for (const id of latest) {
-      const e = events[id]!;
+      const e = events.at(id)!;
       const f = messageFate(events, id);
       this.recent.append(
         h(
@@ -298,7 +298,7 @@ export class NetworkView {
     if (this.routine?.run !== run) {
       const lists = new Map<string, number[]>();
       for (const id of run.analysis.messages) {
-        const e = run.replay.events[id]!;
+        const e = run.replay.events.at(id)!;
         if (e.k !== 'msg.poll' && e.k !== 'msg.probe') continue;
         const list = lists.get(e.m!.to);
         if (list) list.push(id);
@@ -312,8 +312,8 @@ export class NetworkView {
     let beats = 0;
     for (const [to, ids] of this.routine.byReceiver) {
       if (beats >= MAX_BEATS) break;
-      const kind = run.replay.events[ids[0]!]!.k;
-      const from = run.replay.events[ids[0]!]!.m!.from;
+      const kind = run.replay.events.at(ids[0]!)!.k;
+      const from = run.replay.events.at(ids[0]!)!.m!.from;
       const a = l.pos.get(from);
       const b = l.pos.get(to);
       if (!a || !b) continue;
@@ -360,8 +360,9 @@ export class NetworkView {
   }
 }
 
-export function describeMessage(events: readonly TimelineEvent[], id: number): string {
-  const e = events[id]!;
+export function describeMessage(eventsIn: Events, id: number): string {
+  const events = eventList(eventsIn);
+  const e = events.at(id)!;
   const m = e.m!;
   const f = messageFate(events, id);
   const rule = f.fate === 'delivered' && e.r ? ` (rule ${e.r})` : '';

@@ -123,7 +123,7 @@ export class SpaceTimeView {
       .range([M.left, this.width - M.right]);
     const fates: Record<string, number> = {};
     for (const id of ids) {
-      const m = events[id]!.m!;
+      const m = events.at(id)!.m!;
       const gf = this.placeOf(run, m.from).group;
       const gt = this.placeOf(run, m.to).group;
       for (const [g, a] of [
@@ -136,7 +136,7 @@ export class SpaceTimeView {
       }
       const fate = messageFate(events, id).fate;
       fates[fate] = (fates[fate] ?? 0) + 1;
-      const bin = Math.floor((x(events[id]!.t) - M.left) / BIN_PX);
+      const bin = Math.floor((x(events.at(id)!.t) - M.left) / BIN_PX);
       const key = `${gf}|${gt}|${fate}|${bin}`;
       const b = bins.get(key);
       if (b) b.n++;
@@ -275,7 +275,7 @@ export class SpaceTimeView {
     const sel = this.app.selection;
     const focus = sel ? actorForEntity(sel, run.analysis.actors) : undefined;
     if (focus && this.aroundBox.checked)
-      ids = ids.filter((id) => events[id]!.m!.from === focus || events[id]!.m!.to === focus);
+      ids = ids.filter((id) => events.at(id)!.m!.from === focus || events.at(id)!.m!.to === focus);
     // Too many to read one by one (a region's thousands of agents): one lane per group, messages counted.
     if (ids.length > AGGREGATE_ABOVE) {
       this.renderAggregate(run, ids, lo, hi, now);
@@ -288,7 +288,7 @@ export class SpaceTimeView {
     if (focus) laneSet.add(focus);
     let hidden = 0;
     for (let j = ids.length - 1; j >= 0; j--) {
-      const m = events[ids[j]!]!.m!;
+      const m = events.at(ids[j]!)!.m!;
       const extra = (laneSet.has(m.from) ? 0 : 1) + (laneSet.has(m.to) || m.to === m.from ? 0 : 1);
       if (laneSet.size + extra > MAX_LANES) {
         hidden += extra;
@@ -392,9 +392,9 @@ export class SpaceTimeView {
       const kind = prefix === 'ha' ? 'msg.poll' : prefix === 'ga' ? 'msg.probe' : '';
       if (!kind) continue;
       const received = run.analysis.bySubject.get(actor);
-      const firstId = received?.find((id) => events[id]!.k === kind);
+      const firstId = received?.find((id) => events.at(id)!.k === kind);
       if (firstId === undefined) continue;
-      const from = laneIndex.get(events[firstId]!.m!.from);
+      const from = laneIndex.get(events.at(firstId)!.m!.from);
       if (from === undefined) continue;
       const ya = laneY[from]!;
       const yb = laneY[laneIndex.get(actor)!]!;
@@ -416,7 +416,7 @@ export class SpaceTimeView {
     const ga = svg.append('g').attr('class', 'arrows');
     let drawn = 0;
     for (const id of ids) {
-      const e = events[id]!;
+      const e = events.at(id)!;
       const m = e.m!;
       const a = laneIndex.get(m.from);
       const b = laneIndex.get(m.to);

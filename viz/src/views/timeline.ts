@@ -179,7 +179,7 @@ export class TimelineView {
     const events = run.replay.events;
     const step = Math.max(1, Math.floor(events.length / 200_000));
     for (let i = 0; i < events.length; i += step) {
-      const b = Math.min(buckets - 1, Math.floor((events[i]!.t / dur) * buckets));
+      const b = Math.min(buckets - 1, Math.floor((events.time(i) / dur) * buckets));
       counts[b]! += step;
     }
     let max = 1;

@@ -100,7 +100,7 @@ export class TourPanel {
   private playTo(step: number, event: number, bound: Bound | null): void {
     const app = this.app;
     const run = app.run!;
-    const e = run.replay.events[event]!;
+    const e = run.replay.events.at(event)!;
     const gapUs = Math.max(0, e.t - app.timeUs);
     app.setSpeed(Math.max(1, Math.min(10_000, gapUs / (STEP_WALL_S * 1_000_000))));
     this.waiting = { step, event, bound };
@@ -135,7 +135,7 @@ export class TourPanel {
     if (s.tab) this.onTab?.(s.tab);
     const run = this.app.run;
     if (run && event >= 0) {
-      const subject = bareSubject(run.replay.events[event]!.s);
+      const subject = bareSubject(run.replay.events.at(event)!.s);
       if (run.entities.get(subject)) this.app.select(subject);
     }
     this.renderCaption();
