@@ -534,6 +534,24 @@ function checkBlock(raw: unknown, b: number): WholeBlock {
   return block as unknown as WholeBlock;
 }
 
+/** Refuses a block whose per-event columns do not each hold one value per event (the intent column may be absent). */
+export function checkColumnLengths(cols: EventColumns): void {
+  const n = cols.n;
+  for (const name of PER_EVENT_COLUMNS) {
+    const col = cols[name];
+    if (col.length !== n) {
+      throw new TimelineError(`damaged timeline: column "${name}" has ${col.length} values for ${n} events`);
+    }
+  }
+  const intent = cols.i;
+  if (intent !== undefined && intent.length !== n) {
+    throw new TimelineError(`damaged timeline: column "i" has ${intent.length} values for ${n} events`);
+  }
+}
+
+/** The columns holding one value per event, in the order they are checked. */
+const PER_EVENT_COLUMNS = ['t', 'k', 's', 'c', 'x', 'r', 'tp', 'p', 'm', 'd'] as const;
+
 /**
  * Rebuilds the events of one block of columns (or of joined blocks) and appends them to `out`; `strings` is the table
  * so far, to which the block's strings are added. Refuses columns that do not add up, ids out of the table, time
@@ -544,25 +562,7 @@ export function decodeColumns(cols: EventColumns, strings: string[], out: Timeli
   const n = cols.n;
   const base = out.length;
   const { t, k, s, c, x, r, tp, i: intent, p, po, pl, ps, pv, m, mf, mt, ma, d, dt, dk, ds } = cols;
-  for (const [name, col] of [
-    ['t', t],
-    ['k', k],
-    ['s', s],
-    ['c', c],
-    ['x', x],
-    ['r', r],
-    ['tp', tp],
-    ['p', p],
-    ['m', m],
-    ['d', d],
-  ] as const) {
-    if (col.length !== n) {
-      throw new TimelineError(`damaged timeline: column "${name}" has ${col.length} values for ${n} events`);
-    }
-  }
-  if (intent !== undefined && intent.length !== n) {
-    throw new TimelineError(`damaged timeline: column "i" has ${intent.length} values for ${n} events`);
-  }
+  checkColumnLengths(cols);
   const nStr = strings.length;
   const str = (id: number, where: number): string => {
     if (!(id >= 0 && id < nStr)) {

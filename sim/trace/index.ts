@@ -3,6 +3,7 @@
 
 export {
   ColumnEncoder,
+  checkColumnLengths,
   columnBuffers,
   decodeColumns,
   type EventColumns,

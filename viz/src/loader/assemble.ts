@@ -5,7 +5,7 @@
  * it arrives, from the columns. A timeline packed whole (version 1, or another layout) is kept the same way.
  */
 import type { EventColumns } from '../../../sim/trace/index.js';
-import type { Analyser } from '../model/analysis.js';
+import { Analyser } from '../model/analysis.js';
 import { ColumnEventList, type ViewTimeline } from '../model/event-list.js';
 import type { PackedTimeline } from './protocol.js';
 import { TimelineAssembler } from './stream.js';
@@ -32,7 +32,13 @@ export class ColumnAssembler {
 
   takeHead(text: string): void {
     this.parts.takeHead(text);
-    this.analyser = this.parts.analyser;
+    const initial = this.parts.initial;
+    if (initial === null) return;
+    try {
+      this.analyser = new Analyser(initial);
+    } catch {
+      this.analyser = null;
+    }
   }
 
   takeColumns(cols: EventColumns): void {
@@ -73,8 +79,7 @@ export class ColumnAssembler {
   /** The timeline, checked as `readTimeline` checks a whole document; throws what went wrong on the way. */
   finish(tailText: string, faultsAt?: number): ViewTimeline {
     if (this.error !== null) throw this.error;
-    const timeline = this.parts.finish(tailText, faultsAt);
-    return { ...timeline, events: this.events };
+    return this.parts.finish(tailText, faultsAt, this.events);
   }
 }
 

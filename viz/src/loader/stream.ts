@@ -9,21 +9,19 @@
  * Only the layout `run --out` writes is read this way (`{"format":"fabricsim.timeline","version":2,` — or `3` — first,
  * the blocks as one JSON object each, starting `{"n":`; version 3's blocks with their columns packed in one string); anything else — version 1, another layout, a damaged file — is left whole to the ordinary
  * parser (`pack`), which says what is wrong, so the result is the same either way. `BlockStreamParser` splits the
- * bytes; `TimelineAssembler` puts the pieces back together on the page.
+ * bytes; `TimelineAssembler` puts the document around the events back together on the page.
  */
 
 import type { World } from '../../../sim/spec/index.js';
 import {
-  decodeColumns,
   type EventColumns,
   joinColumns,
   parseTimelineDocument,
   parseTimelineText,
   type Timeline,
   TimelineError,
-  type TimelineEvent,
 } from '../../../sim/trace/index.js';
-import { Analyser } from '../model/analysis.js';
+import type { Events, ViewTimeline } from '../model/event-list.js';
 import { packTimeline } from './pack.js';
 import type { PackedTimeline } from './protocol.js';
 
@@ -364,24 +362,19 @@ export class BlockStreamParser {
 }
 
 /**
- * Puts a timeline read as it came back together, on the page: its head, then its events a group at a time, deriving
- * the viewer's marks and series from each group as it comes (`analyser`), while the rest downloads.
+ * Puts the document around the events of a timeline read as it came back together, on the page: its head, the
+ * summary's faults handed on while the tail arrived, and the tail. The events themselves are the page's to keep
+ * (`ColumnAssembler` in assemble.ts keeps them as columns and begins the analysis on them).
  */
 export class TimelineAssembler {
   private head: Record<string, unknown> | null = null;
-  /** The analysis so far; null when it could not be begun (the head is not a timeline's: `finish` says why). */
-  analyser: Analyser | null = null;
-  private readonly strings: string[] = [];
-  private readonly events: TimelineEvent[] = [];
   /** The summary's faults handed on while the tail arrived: parsed, and as text (to read the tail whole if need be). */
   private readonly faults: unknown[] = [];
   private readonly faultTexts: string[] = [];
   private faultsOk = true;
   private error: unknown = null;
-  /** Milliseconds spent parsing the head and the tail, rebuilding the events, and analysing them. */
+  /** Milliseconds spent parsing the head, the faults and the tail. */
   headMs = 0;
-  decodeMs = 0;
-  analysisMs = 0;
 
   takeHead(text: string): void {
     const t0 = performance.now();
@@ -391,43 +384,11 @@ export class TimelineAssembler {
       this.error ??= e;
     }
     this.headMs += performance.now() - t0;
-    if (this.head === null) return;
-    try {
-      this.analyser = new Analyser(this.head.initial as World);
-    } catch {
-      this.analyser = null;
-    }
   }
 
-  takeColumns(cols: EventColumns): void {
-    if (this.error !== null) return;
-    const t0 = performance.now();
-    try {
-      decodeColumns(cols, this.strings, this.events);
-    } catch (e) {
-      this.error = e;
-    }
-    const t1 = performance.now();
-    this.decodeMs += t1 - t0;
-    if (this.error !== null || this.analyser === null) return;
-    try {
-      this.analyser.add(this.events, this.events.length);
-    } catch {
-      this.analyser = null;
-    }
-    this.analysisMs += performance.now() - t1;
-  }
-
-  /** Every event is in (`StreamSink.eventsEnd`): derives what the analysis can before the summary comes. */
-  settle(): void {
-    if (this.error !== null || this.analyser === null) return;
-    const t0 = performance.now();
-    try {
-      this.analyser.settle();
-    } catch {
-      this.analyser = null;
-    }
-    this.analysisMs += performance.now() - t0;
+  /** The head's initial world, once the head is in (not yet checked: `finish` checks the whole document). */
+  get initial(): World | null {
+    return (this.head?.initial as World | undefined) ?? null;
   }
 
   /** Entries of the summary's list of faults, handed on while the tail arrives (`StreamSink.faults`). */
@@ -446,10 +407,11 @@ export class TimelineAssembler {
   }
 
   /**
-   * The timeline, checked as `readTimeline` checks a whole document; throws what went wrong on the way. `faultsAt`:
-   * where the faults taken on the way were cut out of `tailText` (see `StreamEnd`).
+   * The timeline with `events` (the page's, checked as they came), the rest checked as `readTimeline` checks a whole
+   * document; throws what went wrong on the way. `faultsAt`: where the faults taken on the way were cut out of
+   * `tailText` (see `StreamEnd`).
    */
-  finish(tailText: string, faultsAt?: number): Timeline {
+  finish(tailText: string, faultsAt: number | undefined, events: Events): ViewTimeline {
     if (this.error !== null) throw this.error;
     const t0 = performance.now();
     const tail = faultsAt === undefined ? parseObject(tailText) : this.tailWithFaults(tailText, faultsAt);
@@ -459,7 +421,7 @@ export class TimelineAssembler {
     const doc = { ...this.head, blocks: [], ...tail, eventCount: 0 };
     const { head } = parseTimelineDocument(doc);
     const { summary, traceHash, ...front } = head;
-    return { ...front, events: this.events, summary, traceHash } as Timeline;
+    return { ...front, events, summary, traceHash };
   }
 
   /**

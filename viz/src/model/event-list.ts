@@ -11,6 +11,7 @@
  * Node, a run made in the browser, a test's) is wrapped by the same interface (`ArrayEventList`).
  */
 import {
+  checkColumnLengths,
   decodeColumns,
   type EventColumns,
   type Timeline,
@@ -201,25 +202,7 @@ export class ColumnEventList extends EventList {
     const n = cols.n;
     const base = this.count;
     const { t, k, s, c, x, r, tp, i: intent, p, po, pl, ps, pv, m, mf, mt, ma, d, dt, dk, ds } = cols;
-    for (const [name, col] of [
-      ['t', t],
-      ['k', k],
-      ['s', s],
-      ['c', c],
-      ['x', x],
-      ['r', r],
-      ['tp', tp],
-      ['p', p],
-      ['m', m],
-      ['d', d],
-    ] as const) {
-      if (col.length !== n) {
-        throw new TimelineError(`damaged timeline: column "${name}" has ${col.length} values for ${n} events`);
-      }
-    }
-    if (intent !== undefined && intent.length !== n) {
-      throw new TimelineError(`damaged timeline: column "i" has ${intent.length} values for ${n} events`);
-    }
+    checkColumnLengths(cols);
     const nStr = this.strings.length;
     const str = (id: number, where: number): void => {
       if (!(id >= 0 && id < nStr)) {
