@@ -15,6 +15,7 @@ import type { GuestAgent } from './guest-agent.js';
 import type { Kernel, Recipe } from './kernel.js';
 import type { SqlReplicas } from './sql-replicas.js';
 import { powerDown, topicOfFault } from './steps.js';
+import { RuleTags } from './tags.js';
 
 /** The actors a fault reaches beyond the world itself (their own memory: config errors, hardware faults, leases…). */
 export interface InjectorActors {
@@ -90,7 +91,7 @@ export class FaultInjector {
     if (givenId !== null) this.faultSeq++;
     const event = this.k.change('fault.start', target, -1, () => `fault ${fid}: ${text}`, recipe, {
       tp: topicOfFault(kind),
-      r: this.faultRule(kind),
+      r: this.faultRules.of(kind),
       d,
     });
     const result: FaultResult = {
@@ -110,16 +111,8 @@ export class FaultInjector {
     return { result, event };
   }
 
-  /** "fault:<kind>", the rule tag of a fault's start, made once per kind (not a new string per fault). */
-  private faultRule(kind: string): string {
-    let r = this.faultRules.get(kind);
-    if (r === undefined) {
-      r = `fault:${kind}`;
-      this.faultRules.set(kind, r);
-    }
-    return r;
-  }
-  private readonly faultRules = new Map<string, string>();
+  /** "fault:<kind>", the rule tag of a fault's start. */
+  private readonly faultRules = new RuleTags('fault:');
 
   private isWell = (key: number): boolean => {
     if (key < 1 << 26) return this.k.healthyFlag[key] === 1;

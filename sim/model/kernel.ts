@@ -27,6 +27,7 @@ import { FlatDrafter } from './flat-draft.js';
 import { ImageBook } from './images.js';
 import { type ModelPolicies, makePolicies, type PluginModules } from './policies/index.js';
 import { topicOfFault } from './steps.js';
+import { RuleTags } from './tags.js';
 
 enablePatches();
 
@@ -605,22 +606,14 @@ export class Kernel {
         undefined,
         {
           tp: topicOfFault(r.kind),
-          r: this.detectorRule(by),
+          r: this.detectorRules.of(by),
         },
       );
     }
   }
 
-  /** "detector:<by>", the rule tag of a detection, made once per detector (not a new string per event). */
-  private detectorRule(by: Detector): string {
-    let r = this.detectorRules.get(by);
-    if (r === undefined) {
-      r = `detector:${by}`;
-      this.detectorRules.set(by, r);
-    }
-    return r;
-  }
-  private readonly detectorRules = new Map<string, string>();
+  /** "detector:<by>", the rule tag of a detection. */
+  private readonly detectorRules = new RuleTags('detector:');
 
   detectInstance(gi: number, by: Detector, cause: number): void {
     this.detect(FaultBook.keyInstance(gi), by, cause);
