@@ -10,7 +10,6 @@
  * the copy, `===` after, as immer's set trap does); each listed field whose final value differs from the base gives one
  * `replace` patch, in that order. A record whose fields are not all primitives is not drafted here (`fits`).
  */
-import type { Patch as ImmerPatch } from 'immer';
 
 type Rec = Record<string, unknown>;
 
@@ -85,25 +84,15 @@ export class FlatDrafter<T extends object> {
     return this.busy;
   }
 
-  /**
-   * Runs `fn` on a draft of `base`; returns the new record (`base` itself when nothing changed) and the patches, their
-   * paths starting with `prefix`.
-   */
-  produce(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): [T, ImmerPatch[]] {
-    const patches = this.draftPatches(base, fn, prefix);
-    return [this.result, patches];
-  }
-
   /** The record made by the last `draftFields` (its `base` when nothing changed). */
   result!: T;
 
   /**
-   * The fields the last `draftFields` changed, in patch order, and their new values: the first `changedCount` entries (the
-   * arrays are reused by the next draft).
+   * The fields the last `draftFields` changed, in patch order, and their new values: as many entries as it returned
+   * (the arrays are reused by the next draft).
    */
   readonly changedKeys: string[] = [];
   readonly changedValues: unknown[] = [];
-  changedCount = 0;
 
   /**
    * Whether `result` fits (see `fits`) given that the base of the last `draftFields` did: every value assigned was a
@@ -115,9 +104,9 @@ export class FlatDrafter<T extends object> {
 
   /**
    * Runs `fn` on a draft of `base`, leaves the new record in `result` (`base` itself when nothing changed) and the
-   * fields it changed in `changedKeys` / `changedValues`, and returns how many: what `produce` gives without making
-   * the patches (the kernel's hot path, recording off). The patches would be `{ op: 'replace', path: [...prefix,
-   * key], value }` for each, in that order.
+   * fields it changed in `changedKeys` / `changedValues`, and returns how many. The patches immer would give are
+   * `{ op: 'replace', path: [...prefix, key], value }` for each, in that order (the recorder hashes them from these,
+   * and makes them only when recording: Recorder.emitFieldReplaces).
    */
   draftFields(base: T, fn: (draft: T) => void): number {
     const st = this.state;
@@ -151,26 +140,6 @@ export class FlatDrafter<T extends object> {
       st.copy = null;
       this.result = copy as T;
     }
-    this.changedCount = count;
     return count;
   }
-
-  /**
-   * `draftFields`, with the patches made: each is `{ op: 'replace', path, value }`, its keys in that order, `value` a
-   * primitive or undefined. The new record is left in `result`.
-   */
-  draftPatches(base: T, fn: (draft: T) => void, prefix: readonly (string | number)[]): ImmerPatch[] {
-    const count = this.draftFields(base, fn);
-    if (count === 0) return NO_PATCHES;
-    const patches = new Array<ImmerPatch>(count);
-    for (let j = 0; j < count; j++) {
-      patches[j] = { op: 'replace', path: [...prefix, this.changedKeys[j]!], value: this.changedValues[j] };
-    }
-    // Not kept past the draft: the values belong to the record.
-    this.changedValues.fill(undefined, 0, count);
-    return patches;
-  }
 }
-
-/** The patches of a draft that changed nothing (never written to: callers only read patch lists). */
-const NO_PATCHES: ImmerPatch[] = [];

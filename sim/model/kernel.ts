@@ -135,7 +135,8 @@ export class Kernel {
 
   // Health indices (global instance / node index): what availability and fault recovery follow.
   readonly healthyFlag: Uint8Array;
-  private readonly servedFlag: Uint8Array;
+  /** Healthy and in rotation (what served availability counts). */
+  readonly servedFlag: Uint8Array;
   /** Per instance: 1 − the share of users the rules let through to it (0 unless a security model says otherwise). */
   private readonly userLack: Float64Array;
   readonly settledFlag: Uint8Array;
@@ -359,9 +360,6 @@ export class Kernel {
         const id = this.changeFlat(scope, k, s, c, text, extras);
         if (id >= 0) return id;
       }
-    }
-    if (recipe !== null) {
-      const scope = (recipe as ScopedRecipe).scope;
       const ps = scope === undefined ? this.changeWorld(recipe) : this.changeScoped(scope);
       if (ps.length > 0) patches = ps;
     }

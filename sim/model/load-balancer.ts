@@ -76,8 +76,8 @@ export class LoadBalancer {
     return gn >= 0 && this.k.node(gn).powered;
   }
   private lbQuiet(gi: number): boolean {
-    // isHealthy and inRotation, from the kernel's flat copies.
-    return this.k.healthyFlag[gi] === 1 && this.k.instInRotation[gi] === 1 && !this.k.net.disturbed;
+    // Healthy and in rotation: the kernel's served flag.
+    return this.k.servedFlag[gi] === 1 && !this.k.net.disturbed;
   }
   private lbMiss(gi: number, _missed: number): void {
     const inst = this.k.inst(gi);

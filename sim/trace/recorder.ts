@@ -118,14 +118,21 @@ export class Recorder {
     patches: readonly Patch[] | undefined,
     extras?: EventExtras,
   ): number {
-    return this.record(t, k, s, c, text, patches, extras, false);
+    const id = this.count++;
+    this.countKind(k);
+    this.hashLine(t, k, s, c, extras?.r ?? '', patches);
+    const m = extras?.m;
+    if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
+    this.hash.byte(NEWLINE);
+    if (this.events !== null) this.keepEvent(t, k, s, c, text, patches, extras);
+    return id;
   }
 
   /**
    * `emit` for the patches `{ op: 'replace', path: [...prefix, keys[i]], value: values[i] }`, i < n (as the kernel's
    * flat drafter gives them): the same event and hash, the fixed JSON of each patch hashed from bytes encoded once, and
-   * the patches not made unless recording is on (none at all when n is 0, as `emit` with `patches` undefined). `prefix`, `keys`
-   * and `values` are read during the call only: a caller may reuse them.
+   * the patches not made unless recording is on (none at all when n is 0, as `emit` with `patches` undefined). `prefix`,
+   * `keys` and `values` are read during the call only: a caller may reuse them.
    */
   emitFieldReplaces(
     t: number,
@@ -139,33 +146,32 @@ export class Recorder {
     values: readonly unknown[],
     n: number,
   ): number {
-    if (this.events !== null) {
-      let patches: Patch[] | undefined;
-      if (n > 0) {
-        patches = new Array<Patch>(n);
-        for (let i = 0; i < n; i++) patches[i] = { op: 'replace', path: [...prefix, keys[i]!], value: values[i] };
-      }
-      return this.record(t, k, s, c, text, patches, extras, true);
-    }
     const id = this.count++;
     this.countKind(k);
     this.hashLine(t, k, s, c, extras?.r ?? '', undefined);
+    let patches: Patch[] | undefined;
     if (n > 0) {
       const h = this.hash;
       h.byte(OPEN_BRACKET);
       for (let i = 0; i < n; i++) {
         if (i > 0) h.byte(COMMA);
-        this.hashReplace(prefix, keys[i], values[i]);
+        this.hashReplace(prefix, keys[i]!, values[i]);
       }
       h.byte(CLOSE_BRACKET);
+      if (this.events !== null) {
+        patches = new Array<Patch>(n);
+        for (let i = 0; i < n; i++) patches[i] = { op: 'replace', path: [...prefix, keys[i]!], value: values[i] };
+      }
     }
     const m = extras?.m;
     if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
     this.hash.byte(NEWLINE);
+    if (this.events !== null) this.keepEvent(t, k, s, c, text, patches, extras);
     return id;
   }
 
-  private record(
+  /** Keeps the event `emit` or `emitFieldReplaces` hashed (recording on). */
+  private keepEvent(
     t: number,
     k: string,
     s: string,
@@ -173,38 +179,28 @@ export class Recorder {
     text: string | (() => string),
     patches: readonly Patch[] | undefined,
     extras: EventExtras | undefined,
-    replaces: boolean,
-  ): number {
-    const id = this.count++;
-    this.countKind(k);
+  ): void {
     const m = extras?.m;
-    this.hashLine(t, k, s, c, extras?.r ?? '', replaces ? undefined : patches);
-    if (replaces && patches !== undefined) this.hashReplaces(patches);
-    if (m !== undefined) this.hashMessage(m.from, m.to, m.at, m.ok);
-    this.hash.byte(NEWLINE);
-    if (this.events !== null) {
-      const e: {
-        t: number;
-        k: string;
-        s: string;
-        c: number;
-        x: string;
-        r?: string;
-        tp?: string;
-        i?: string;
-        p?: readonly Patch[];
-        m?: MessageInfo;
-        d?: readonly Deadline[];
-      } = { t, k, s, c, x: typeof text === 'function' ? text() : text };
-      if (extras?.r !== undefined) e.r = extras.r;
-      if (extras?.tp !== undefined) e.tp = extras.tp;
-      if (extras?.i !== undefined) e.i = extras.i;
-      if (patches !== undefined) e.p = patches;
-      if (m !== undefined) e.m = m;
-      if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;
-      this.keep(e);
-    }
-    return id;
+    const e: {
+      t: number;
+      k: string;
+      s: string;
+      c: number;
+      x: string;
+      r?: string;
+      tp?: string;
+      i?: string;
+      p?: readonly Patch[];
+      m?: MessageInfo;
+      d?: readonly Deadline[];
+    } = { t, k, s, c, x: typeof text === 'function' ? text() : text };
+    if (extras?.r !== undefined) e.r = extras.r;
+    if (extras?.tp !== undefined) e.tp = extras.tp;
+    if (extras?.i !== undefined) e.i = extras.i;
+    if (patches !== undefined) e.p = patches;
+    if (m !== undefined) e.m = m;
+    if (extras?.d !== undefined && extras.d.length > 0) e.d = extras.d;
+    this.keep(e);
   }
 
   /**
@@ -318,32 +314,18 @@ export class Recorder {
   }
 
   /**
-   * Hashes `JSON.stringify(patches)` for patches that are all `{ op: 'replace', path, value }` (emitFieldReplaces): what
-   * updateJson would hash, with the fixed parts from bytes. A value JSON leaves out (undefined) drops its key.
+   * Hashes the JSON of one `{ op: 'replace', path, value }` whose path is `prefix`, then `last` (a value JSON leaves
+   * out, undefined, drops its key): what updateJson hashes for it, with the fixed parts from bytes.
    */
-  private hashReplaces(patches: readonly Patch[]): void {
-    const h = this.hash;
-    h.byte(OPEN_BRACKET);
-    for (let i = 0; i < patches.length; i++) {
-      const p = patches[i]!;
-      if (i > 0) h.byte(COMMA);
-      this.hashReplace(p.path, undefined, (p as { value?: unknown }).value);
-    }
-    h.byte(CLOSE_BRACKET);
-  }
-
-  /** Hashes the JSON of one `{ op: 'replace', path, value }` whose path is `prefix`, then `last` unless undefined. */
-  private hashReplace(prefix: readonly (string | number)[], last: string | undefined, v: unknown): void {
+  private hashReplace(prefix: readonly (string | number)[], last: string, v: unknown): void {
     const h = this.hash;
     h.bytes(REPLACE_HEAD, 0, REPLACE_HEAD.length);
     for (let j = 0; j < prefix.length; j++) {
       if (j > 0) h.byte(COMMA);
       h.updateJson(prefix[j]);
     }
-    if (last !== undefined) {
-      if (prefix.length > 0) h.byte(COMMA);
-      h.updateJson(last);
-    }
+    if (prefix.length > 0) h.byte(COMMA);
+    h.updateJson(last);
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') h.byte(CLOSE_BRACKET);
     else {
       h.bytes(REPLACE_VALUE, 0, REPLACE_VALUE.length);

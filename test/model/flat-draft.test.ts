@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { enablePatches, Immer } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { FlatDrafter } from '../../sim/model/flat-draft.js';
+import type { Patch } from '../../sim/trace/index.js';
 
 type R = { id: string; n: number; s: string; b: boolean; u: number | undefined };
 
@@ -13,12 +14,26 @@ enablePatches();
 const immer = new Immer({ autoFreeze: false });
 const base = (): R => ({ id: 'x', n: 0, s: 'Ready', b: false, u: undefined });
 
+/** Runs `fn` on a draft of `base`: the new record and the patches `draftFields` stands for, under `prefix`. */
+function produce<T extends object>(
+  d: FlatDrafter<T>,
+  base: T,
+  fn: (draft: T) => void,
+  prefix: readonly (string | number)[],
+): [T, Patch[]] {
+  const n = d.draftFields(base, fn);
+  const patches: Patch[] = [];
+  for (let i = 0; i < n; i++)
+    patches.push({ op: 'replace', path: [...prefix, d.changedKeys[i]!], value: d.changedValues[i] });
+  return [d.result, patches];
+}
+
 function same(rec: R, steps: readonly [keyof R, unknown][]): void {
   const apply = (d: R): void => {
     for (const [k, v] of steps) (d as Record<string, unknown>)[k] = v;
   };
   const [want, wantPatches] = immer.produceWithPatches(rec, apply);
-  const [got, gotPatches] = new FlatDrafter(base()).produce(rec, apply, ['p', 3]);
+  const [got, gotPatches] = produce(new FlatDrafter(base()), rec, apply, ['p', 3]);
   expect(gotPatches).toEqual(wantPatches.map((p) => ({ ...p, path: ['p', 3, ...p.path] })));
   expect(JSON.stringify(gotPatches)).toBe(
     JSON.stringify(wantPatches.map((p) => ({ ...p, path: ['p', 3, ...p.path] }))),
@@ -65,7 +80,8 @@ describe('FlatDrafter', () => {
 
   it('reads through the draft what was assigned, and refuses a field the record lacks', () => {
     const d = new FlatDrafter(base());
-    const [got] = d.produce(
+    const [got] = produce(
+      d,
       base(),
       (r) => {
         r.n = 3;

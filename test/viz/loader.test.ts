@@ -2,7 +2,7 @@
  * The viewer's loader (viz/src/loader/pack.ts), in Node: a timeline file of either version packs into the same
  * columns of typed arrays, which unpack to the timeline the command line reads, and replay to the same states;
  * a damaged file is refused before anything reaches the page. A version-2 or -3 file read as it arrives (stream.ts)
- * gives the same timeline, and anything not in its layout is left to the ordinary parser (`packWhole`).
+ * gives the same timeline, and anything not in its layout is left to the ordinary parser (`pack`).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { BLOCK_EVENTS } from '../../sim/trace/stream.js';
 import { writeTimeline } from '../../sim/trace/write.js';
 import { ColumnAssembler } from '../../viz/src/loader/assemble.js';
 import { pack, packTimeline, unpack } from '../../viz/src/loader/pack.js';
-import { BlockStreamParser, packWhole } from '../../viz/src/loader/stream.js';
+import { BlockStreamParser } from '../../viz/src/loader/stream.js';
 import { analyse } from '../../viz/src/model/analysis.js';
 import { plainTimeline } from '../../viz/src/model/event-list.js';
 import { Replay } from '../../viz/src/replay/replay.js';
@@ -51,12 +51,12 @@ describe('loader: pack and unpack', () => {
       [v2, 2],
       [v3, 3],
     ] as const) {
-      const p = packWhole(text);
+      const p = pack(text);
       expect(p.version).toBe(version);
       expect(p.columns).toEqual(a.columns);
       expect(p.head).toEqual(a.head);
     }
-    expect(() => packWhole(v3.replace(/"b":"./, '"b":"!'))).toThrow(/block 0's packed columns are not valid base64/);
+    expect(() => pack(v3.replace(/"b":"./, '"b":"!'))).toThrow(/block 0's packed columns are not valid base64/);
   });
 
   it('replays the unpacked timeline to the same states as the original, at every keyframe and between', () => {

@@ -1,6 +1,6 @@
 /**
  * Packing and unpacking a timeline for the trip from the load worker to the page: the document without its events,
- * and the events in columns whose typed arrays are transferred, not copied. Both file versions pack the same way,
+ * and the events in columns whose typed arrays are transferred, not copied. Every file version packs the same way,
  * so the page rebuilds the same events from either.
  */
 import {
@@ -12,10 +12,15 @@ import {
 } from '../../../sim/trace/index.js';
 import type { PackedTimeline } from './protocol.js';
 
-/** Parses and checks a timeline file's text (either version) and packs it. Throws TimelineError when it is not one. */
+/**
+ * Parses and checks a timeline file's text (any version) and packs it, with the version it was in: what the load
+ * worker does with a file not read as it came (`StreamEnd` 'whole'). Throws TimelineError when it is not a timeline.
+ */
 export function pack(text: string): PackedTimeline {
   const parsed = parseTimelineText(text);
-  if (parsed.events.kind === 'columns') return { head: parsed.head, columns: parsed.events.columns, version: 2 };
+  if (parsed.events.kind === 'columns') {
+    return { head: parsed.head, columns: parsed.events.columns, version: parsed.events.version };
+  }
   return packTimeline(parsed.head as Timeline, 1);
 }
 

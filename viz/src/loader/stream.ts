@@ -13,17 +13,8 @@
  */
 
 import type { World } from '../../../sim/spec/index.js';
-import {
-  type EventColumns,
-  joinColumns,
-  parseTimelineDocument,
-  parseTimelineText,
-  type Timeline,
-  TimelineError,
-} from '../../../sim/trace/index.js';
+import { type EventColumns, joinColumns, parseTimelineDocument, TimelineError } from '../../../sim/trace/index.js';
 import type { Events, ViewTimeline } from '../model/event-list.js';
-import { packTimeline } from './pack.js';
-import type { PackedTimeline } from './protocol.js';
 
 /** How a version-2 or -3 file written by `run --out` begins: this, the version's digit, and a comma. */
 const PREFIX = '{"format":"fabricsim.timeline","version":';
@@ -442,18 +433,6 @@ export class TimelineAssembler {
     }
     return parseObject(`${before}${this.faultTexts.join(',')},${after}`);
   }
-}
-
-/**
- * A file not read as it came (`StreamEnd` 'whole'), parsed and checked whole (any version) and packed for the page,
- * with the version it was in. Throws TimelineError when it is not a timeline this reads.
- */
-export function packWhole(text: string): PackedTimeline {
-  const parsed = parseTimelineText(text);
-  if (parsed.events.kind === 'columns') {
-    return { head: parsed.head, columns: parsed.events.columns, version: parsed.events.version };
-  }
-  return packTimeline(parsed.head as Timeline, 1);
 }
 
 /** Stands in the tail's list of faults for those taken on the way (a string no summary's fault is). */

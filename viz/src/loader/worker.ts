@@ -5,8 +5,9 @@
  * -3 file is parsed as it arrives (stream.ts): the page gets its head and its first events while the rest downloads.
  */
 import { columnBuffers, TimelineError } from '../../../sim/trace/index.js';
+import { pack } from './pack.js';
 import type { LoadRequest, LoadResponse } from './protocol.js';
-import { BlockStreamParser, packWhole, type StreamEnd } from './stream.js';
+import { BlockStreamParser, type StreamEnd } from './stream.js';
 
 const post = (msg: LoadResponse, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(msg, transfer);
@@ -99,7 +100,7 @@ self.onmessage = async (ev: MessageEvent<LoadRequest>) => {
     }
     post({ id: req.id, type: 'progress', phase: 'parse', fraction: 0 });
     const p0 = performance.now();
-    const packed = packWhole(end.text);
+    const packed = pack(end.text);
     parser.parseMs += performance.now() - p0;
     post({ id: req.id, type: 'done', packed, ...finished() }, columnBuffers(packed.columns));
   } catch (e) {
