@@ -14,6 +14,7 @@ export {
 } from './distributions.js';
 export { compileGlob, globMatches, isGlob, matchGlob } from './glob.js';
 export { TraceHash, writeDecimal } from './hash.js';
+export { joinName } from './names.js';
 export { type EventHandle, EventQueue, MAX_PENDING } from './queue.js';
 export { type Forks, hashString32, hashUniform, Random, streamKey } from './random.js';
 export { type EventFn, type RunOptions, type RunResult, Scheduler } from './scheduler.js';

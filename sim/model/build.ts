@@ -7,6 +7,7 @@
  * the least-loaded node in the rack. That is the `spread` policy's layout; any other placement policy
  * (docs/policies.md) is asked for each instance in turn, with every node usable.
  */
+import { joinName } from '../engine/index.js';
 import type {
   ClusterState,
   InstanceState,
@@ -184,7 +185,7 @@ export function buildWorld(
         }
         const ii = cluster.instances.length;
         const inst: InstanceState = {
-          id: `${r.id}.${k}`,
+          id: joinName(r.id, '.', k),
           service: si,
           role: r.id,
           ud: k % s.updateDomains,

@@ -3,6 +3,7 @@
  * node in another fault domain (a new VM is provisioned there); an instance that finds no room waits unplaced until a
  * node returns.
  */
+import { joinName } from '../engine/index.js';
 import type { NodeState } from '../spec/index.js';
 import { checkPlacement, placementRequest } from './build.js';
 import type { GuestAgent } from './guest-agent.js';
@@ -94,7 +95,7 @@ export class Healing {
       return;
     }
     const targetNode = c.nodes[target]!;
-    this.k.actors.ga[gi] = { name: `ga:${inst.id}`, node: targetNode.id };
+    this.k.actors.ga[gi] = { name: joinName('ga:', inst.id), node: targetNode.id };
     const id = this.k.change(
       'instance.moved',
       inst.id,

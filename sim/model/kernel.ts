@@ -14,7 +14,7 @@
  */
 import { enablePatches, Immer, type Patch as ImmerPatch } from 'immer';
 import type { Random } from '../engine/index.js';
-import { Scheduler } from '../engine/index.js';
+import { joinName, Scheduler } from '../engine/index.js';
 import type { Detector } from '../metrics/index.js';
 import { AvailabilityTracker, formatHuman } from '../metrics/index.js';
 import { type Actor, Network } from '../network/index.js';
@@ -262,15 +262,15 @@ export class Kernel {
   private makeActors(world: World, ix: Indices): ActorNames {
     const insts = ix.instCluster.length;
     const ha: Actor[] = [];
-    for (const c of world.clusters) for (const n of c.nodes) ha.push({ name: `ha:${n.id}`, node: n.id });
+    for (const c of world.clusters) for (const n of c.nodes) ha.push({ name: joinName('ha:', n.id), node: n.id });
     const ga: Actor[] = [];
     const lb: Actor[] = [];
     // One load-balancer actor per role, shared by the role's instances (actors are names, never changed).
-    const lbOfRole = ix.roleIds.map((id) => ({ name: `lb:${id}`, node: '' }));
+    const lbOfRole = ix.roleIds.map((id) => ({ name: joinName('lb:', id), node: '' }));
     for (let gi = 0; gi < insts; gi++) {
       const inst = this.inst(gi);
       const node = inst.node >= 0 ? this.clusterOfInst(gi).nodes[inst.node]!.id : '';
-      ga.push({ name: `ga:${inst.id}`, node });
+      ga.push({ name: joinName('ga:', inst.id), node });
       lb.push(lbOfRole[ix.instRole[gi]!]!);
     }
     return {

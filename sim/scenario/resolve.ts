@@ -8,7 +8,7 @@
  */
 
 import type { Distribution } from '../engine/index.js';
-import { compileGlob, DurationError, parseDuration, validateDistribution } from '../engine/index.js';
+import { compileGlob, DurationError, joinName, parseDuration, validateDistribution } from '../engine/index.js';
 import { BUILT_IN_POLICIES, isModulePath } from '../model/index.js';
 import type {
   Expectation,
@@ -390,7 +390,7 @@ const spacesCache = new WeakMap<
 function buildIdSpaces(clusters: ResolvedCluster[], services: ResolvedService[], p: Policies): IdSpaces {
   const instance: string[] = [];
   for (const s of services)
-    for (const r of s.roles) for (let i = 0; i < r.instances; i++) instance.push(`${r.id}.${i}`);
+    for (const r of s.roles) for (let i = 0; i < r.instances; i++) instance.push(joinName(r.id, '.', i));
   const node = clusters.flatMap((c) => c.racks.flatMap((r) => r.nodes));
   const rack = clusters.flatMap((c) => c.racks.map((r) => r.id));
   const fcReplica = clusters.flatMap((c) => Array.from({ length: p.fc.replicas }, (_, i) => `fc:${c.id}/${i}`));

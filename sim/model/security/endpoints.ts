@@ -8,6 +8,7 @@
  * "sql:node<k>", "sql:mgmt"; outside hosts are "internet:<address>", "corpnet:<address>" and "admin:<address>" (a
  * secure admin workstation).
  */
+import { joinName } from '../../engine/index.js';
 import { type Address, addressEquals, parseAddress } from '../../network/index.js';
 import type { ResolvedScenario, World } from '../../spec/index.js';
 import type { Indices } from '../build.js';
@@ -58,7 +59,7 @@ export class Endpoints {
     if (e === undefined) {
       const ci = this.ix.nodeCluster[gn]!;
       const node = this.world.clusters[ci]!.nodes[this.ix.nodeLocal[gn]!]!;
-      e = { kind: EP.host, cluster: ci, index: gn, addr: this.plan.nodeAddr(ci, gn), name: `ha:${node.id}` };
+      e = { kind: EP.host, cluster: ci, index: gn, addr: this.plan.nodeAddr(ci, gn), name: joinName('ha:', node.id) };
       this.hosts[gn] = e;
     }
     return e;
@@ -69,7 +70,7 @@ export class Endpoints {
     if (e === undefined) {
       const ci = this.ix.instCluster[gi]!;
       const inst = this.world.clusters[ci]!.instances[this.ix.instLocal[gi]!]!;
-      e = { kind: EP.vm, cluster: ci, index: gi, addr: this.plan.vmAddr(ci, gi), name: `ga:${inst.id}` };
+      e = { kind: EP.vm, cluster: ci, index: gi, addr: this.plan.vmAddr(ci, gi), name: joinName('ga:', inst.id) };
       this.vms[gi] = e;
     }
     return e;
