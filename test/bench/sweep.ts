@@ -7,6 +7,11 @@
  * Flags: `--seeds N` (default 1000), `--workers K` for the parallel side (default 2), `--scenario FILE`.
  * Wall-clock time of the whole command (planning, worker start-up and the runs) is what is measured, and the CPU
  * time of the process per run on each side (the fair figure on a shared machine).
+ *
+ * The JSON line also gives the ceiling the 1-worker side sets (`ceiling` = cores ÷ `baselineCoresBusy`): on C cores
+ * the other side cannot finish in less than its CPU ÷ C, and it needs at least the 1-worker side's CPU. Where the
+ * 1-worker side keeps more than one core busy (V8 compiles and collects garbage on helper threads beside the worker),
+ * that ceiling is below C. See docs/sweeps.md.
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -118,9 +123,18 @@ export async function run(
     helperShare: helperShare(par.threads),
     baselineHelperShare: helperShare(base.threads),
     baselineMainSeconds: base.threads === null ? null : round(base.threads.main, 2),
+    // The ceiling on the speed-up that the 1-worker side sets by itself: with C cores the other side's wall time is at
+    // least its CPU ÷ C, and its CPU is at least the 1-worker side's (the same runs, and one more warm-up per worker:
+    // cpuRatio ≤ 1), so speed-up ≤ C × seconds ÷ CPU seconds of the 1-worker side = C ÷ baselineCoresBusy.
+    cores: availableParallelism(),
+    baselineCoresBusy: round(base.cpuSeconds / base.seconds, 2),
+    ceiling: round((availableParallelism() * base.seconds) / base.cpuSeconds, 3),
     rssMB: round(process.resourceUsage().maxRSS / 1024, 1),
   };
   console.log(`summaries identical; speed-up ${summary.ratio}× with ${workers} workers`);
+  console.log(
+    `  ceiling: ${summary.cores} cores × ${base.seconds.toFixed(2)} s ÷ ${base.cpuSeconds.toFixed(1)} s CPU of the 1-worker side = ${summary.ceiling}× — that side already keeps ${summary.baselineCoresBusy} cores busy (V8's helper threads and the main thread beside its worker), so a sweep that costs as much CPU cannot go faster on ${summary.cores} cores`,
+  );
   console.log(JSON.stringify(summary));
   return 0;
 }
