@@ -3,9 +3,9 @@
  * produces in a bundled scenario made to measure it. `npm run validate` writes it to docs/validation.md — the page a
  * researcher reads before trusting a result.
  */
-import type { Scenario } from './index.js';
-import { runScenario } from './index.js';
+
 import { formatHuman } from './metrics/index.js';
+import { runScenario, type Scenario } from './runner/index.js';
 import type { Timeline, TimelineEvent } from './trace/index.js';
 
 export interface ValidationRow {

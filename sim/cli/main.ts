@@ -5,14 +5,12 @@
  * Exit codes: 0 ok; 1 an expectation failed or timelines differ; 2 a user's mistake (one line on stderr, never a
  * stack trace); 3 a bug (message, "this is a bug", stack).
  */
-import { ExportError } from '../export/index.js';
-import { VERSION } from '../index.js';
 import { didYouMean, ScenarioError } from '../scenario/index.js';
 import { TimelineError } from '../trace/index.js';
+import { VERSION } from '../version.js';
 import {
   checkCommand,
   diffCommand,
-  exportCommand,
   runCommand,
   schemaCommand,
   serveCommand,
@@ -26,14 +24,15 @@ import { MAIN_HELP, usageLine } from './usage.js';
 type Command = (argv: readonly string[], io: CliIO) => number | Promise<number>;
 
 /**
- * The commands, by name. A new command is one more entry here and a line in MAIN_HELP. Sweeps are loaded only when
- * asked for: they bring worker threads and a report writer that the other commands do not need.
+ * The commands, by name. A new command is one more entry here and a line in MAIN_HELP. Sweeps, explore, estimate and
+ * export are loaded only when asked for: they bring worker threads, report writers and (export) protobufjs, which the
+ * other commands do not need.
  */
 const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   check: checkCommand,
   diff: diffCommand,
-  export: exportCommand,
+  export: async (argv, io) => (await import('./export/index.js')).exportCommand(argv, io),
   schema: schemaCommand,
   start: startCommand,
   serve: serveCommand,
@@ -46,7 +45,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 };
 
 function isUserError(e: unknown): e is Error {
-  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError || e instanceof ExportError;
+  return e instanceof ScenarioError || e instanceof CliError || e instanceof TimelineError;
 }
 
 async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {

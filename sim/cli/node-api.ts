@@ -4,8 +4,8 @@
  * shell command that opens a run in the replay viewer at a moment.
  */
 import { normalize } from 'node:path';
-import type { Scenario } from '../index.js';
-import { readTimeline, type Timeline, writeTimeline } from '../index.js';
+import type { Scenario } from '../runner/index.js';
+import { readTimeline, type Timeline, writeTimeline } from '../trace/index.js';
 import { readUserFile, writeFileAtomic } from './files.js';
 import { loadScenarioFile as loadFromDisk } from './scenario.js';
 import { viewerCommand } from './viewer.js';

@@ -5,7 +5,9 @@
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isModulePath, POLICY_PATHS, type PolicyPoint, type Scenario } from '../index.js';
+import { isModulePath, POLICY_PATHS } from '../model/index.js';
+import type { Scenario } from '../runner/index.js';
+import type { PolicyPoint } from '../spec/index.js';
 import { CliError } from './errors.js';
 
 /** The module files a scenario names, as `use` text → absolute path (relative to the scenario file). */

@@ -3,7 +3,8 @@
  */
 import { normalize } from 'node:path';
 import { DurationError } from '../engine/index.js';
-import { loadScenario, PolicyError, type Scenario } from '../index.js';
+import { PolicyError } from '../model/index.js';
+import { loadScenario, type Scenario } from '../runner/index.js';
 import { formatPath, ScenarioIssue } from '../scenario/index.js';
 import { CliError } from './errors.js';
 import { readExtendsFromDisk, readUserFile } from './files.js';

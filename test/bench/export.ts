@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeChunksAtomic } from '../../sim/cli/commands/export.js';
+import { writeChunksAtomic } from '../../sim/cli/export/index.js';
 import { projectRoot } from '../../sim/cli/serve.js';
 import { TextChunker } from '../../sim/export/chunks.js';
 import { EXPORT_FORMATS, type ExportFormat, exportTimeline } from '../../sim/export/index.js';

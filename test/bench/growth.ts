@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseDuration } from '../../sim/engine/time.js';
-import { loadScenario } from '../../sim/index.js';
+import { loadScenario } from '../../sim/runner/index.js';
 import { createSimulation, summarize } from '../../sim/run.js';
 import { flag, peakRssMB, regionYaml, round, stopwatch } from './region.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, type Scenario } from '../../sim/index.js';
+import { loadScenario, type Scenario } from '../../sim/runner/index.js';
 
 /** The project root (from test/bench/ or dist/test/bench/). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url).href.replace(/\/dist\/$/, '/'));

@@ -7,7 +7,7 @@
  * Usage: node sweep-jit-child.js SCENARIO SEEDS
  */
 import { readFileSync } from 'node:fs';
-import { loadScenario, runScenario } from '../../sim/index.js';
+import { loadScenario, runScenario } from '../../sim/runner/index.js';
 import { sampleThreads } from './threads.js';
 
 export const RUN_MARK = '@@sweep-jit run ';

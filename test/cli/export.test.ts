@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultOutPath, type StreamFs, writeChunksAtomic } from '../../sim/cli/commands/export.js';
 import { CliError } from '../../sim/cli/errors.js';
+import { defaultOutPath, type StreamFs, writeChunksAtomic } from '../../sim/cli/export/index.js';
 import { perfettoTypes } from '../../sim/export/perfetto-proto.js';
 import { SHIVIZ_REGEX } from '../../sim/export/shiviz.js';
 import { readTimeline } from '../../sim/trace/format.js';
@@ -113,6 +113,23 @@ describe('fabricsim export', () => {
     expect(self.code).toBe(2);
     expect(lines(self.stderr)).toEqual([`fabricsim: --out ${timeline}: would overwrite the timeline it reads`]);
     expect(readTimeline(fs.readFileSync(timeline, 'utf8')).events.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a run too long for the format with one line and exit 2, writing nothing', async () => {
+    // Perfetto's timestamps are nanoseconds in a safe integer: about 104 days. The exporter's own error (loaded only
+    // for this command) reaches the user as one line.
+    const long = join(dir, 'long.yaml');
+    fs.writeFileSync(long, fs.readFileSync(PASS, 'utf8').replace(/^duration: 1h$/m, 'duration: 120d'));
+    const longTimeline = join(dir, 'long.timeline.json');
+    expect((await cli('run', long, '--out', longTimeline)).code).toBe(0);
+    const out = join(dir, 'long.pftrace');
+    const r = await cli('export', longTimeline, '--format', 'perfetto', '--out', out);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([
+      'fabricsim: the run is too long for nanosecond timestamps (more than about 104 days)',
+    ]);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('pftrace'))).toEqual([]);
   });
 
   it('has help', async () => {

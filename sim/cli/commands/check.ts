@@ -1,7 +1,7 @@
 /**
  * `fabricsim check FILE|DIR…`: runs scenarios and checks their expectations.
  */
-import { runScenario } from '../../index.js';
+import { runScenario } from '../../runner/index.js';
 import { ScenarioError } from '../../scenario/index.js';
 import { TimelineError } from '../../trace/index.js';
 import { HELP_OPTION, parseFlags } from '../args.js';

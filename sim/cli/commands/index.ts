@@ -1,7 +1,6 @@
 // The subcommands of the command line, one module each.
 export { checkCommand } from './check.js';
 export { diffCommand } from './diff.js';
-export { exportCommand } from './export.js';
 export { runCommand } from './run.js';
 export { schemaCommand } from './schema.js';
 export { serveCommand } from './serve.js';

@@ -1,9 +1,10 @@
 /**
  * `fabricsim run FILE [--seed N] [--out timeline.json [--timeline-version 1|2|3]] [--json] [--until T]`
  */
-import { runScenario } from '../../index.js';
+
 import type { RunSummary } from '../../metrics/index.js';
 import { runStreamed } from '../../run.js';
+import { runScenario } from '../../runner/index.js';
 import { TIMELINE_FILE_VERSION, type TimelineFileVersion, timelineWriter } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed, parseUntil } from '../args.js';
 import { EXIT_OK, UsageError } from '../errors.js';

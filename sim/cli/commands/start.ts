@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
-import { runScenario, writeTimeline } from '../../index.js';
+import { runScenario } from '../../runner/index.js';
+import { writeTimeline } from '../../trace/index.js';
 import { HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';

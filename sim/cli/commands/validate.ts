@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenario } from '../../index.js';
+import { loadScenario } from '../../runner/index.js';
 import { validate, validationMarkdown } from '../../validation.js';
 import { VERSION } from '../../version.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';

@@ -3,7 +3,7 @@
  * (sim/estimate/sequential.ts), which stops as soon as the interval lies on one side of the bound.
  */
 import { decideProbability, ExprError, prepareEstimate } from '../../estimate/index.js';
-import type { Scenario } from '../../index.js';
+import type { Scenario } from '../../runner/index.js';
 import { CliError } from '../errors.js';
 
 export interface ProbabilityRow {

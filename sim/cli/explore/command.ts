@@ -23,10 +23,11 @@ import {
   type RunRecord,
   scenarioWith,
 } from '../../explore/index.js';
-import { type PluginModules, VERSION } from '../../index.js';
+import type { PluginModules } from '../../model/index.js';
 import type { ScenarioFile } from '../../scenario/index.js';
 import { resolveScenario } from '../../scenario/index.js';
 import { resolveShard, UserError } from '../../sweep/index.js';
+import { VERSION } from '../../version.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../files.js';

@@ -14,7 +14,7 @@ import {
   shrinkScenario,
   shrunkHeader,
 } from '../../explore/index.js';
-import { loadScenario } from '../../index.js';
+import { loadScenario } from '../../runner/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags, parseSeed } from '../args.js';
 import { CliError, EXIT_OK } from '../errors.js';
 import { checkWritable, writeFileAtomic } from '../files.js';

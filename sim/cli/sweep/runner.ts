@@ -1,5 +1,5 @@
 /**
- * The runner API that sweeps drive (`sim/index.ts`): loaded by URL so that the worker threads and the main thread
+ * The runner API that sweeps drive (`sim/runner/index.ts`): loaded by URL so that the worker threads and the main thread
  * load the same module, and so that tests can point both at a stand-in.
  */
 import type { RunSummary } from '../../metrics/index.js';
@@ -22,8 +22,8 @@ export interface Runner {
   ): { summary: RunSummary };
 }
 
-/** `sim/index.js` next to this folder (`dist/sim/index.js` when compiled). */
-export const DEFAULT_RUNNER_URL: string = new URL('../../index.js', import.meta.url).href;
+/** `sim/runner/index.js` (`dist/sim/runner/index.js` when compiled): loading and running, without the exporters. */
+export const DEFAULT_RUNNER_URL: string = new URL('../../runner/index.js', import.meta.url).href;
 
 /** Imports the runner module at `url` and checks that it offers the API. */
 export async function loadRunner(url: string = DEFAULT_RUNNER_URL): Promise<Runner> {

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   type ChunkSink,
   EXPORT_FORMATS,
+  ExportError,
   type ExportFormat,
   exportTimeline,
   isExportFormat,
@@ -84,7 +85,15 @@ export function exportCommand(argv: readonly string[], io: CliIO): number {
   checkWritable(out);
   const timeline = readTimelineFile(file);
   const started = io.now();
-  const bytes = writeChunksAtomic(out, (sink) => exportTimeline(timeline, format, sink));
+  let bytes: number;
+  try {
+    bytes = writeChunksAtomic(out, (sink) => exportTimeline(timeline, format, sink));
+  } catch (e) {
+    // A timeline the format cannot hold: the user's, one line (the exporters are loaded only for this command, so the
+    // command line's error handling does not know ExportError).
+    if (e instanceof ExportError) throw new CliError(e.message);
+    throw e;
+  }
   const seconds = (io.now() - started) / 1000;
   io.out(
     `${EXPORT_FORMATS[format].label}: ${out} (${groupDigits(bytes)} bytes, ${groupDigits(timeline.events.length)} events, ${seconds.toFixed(1)} s)\n`,
