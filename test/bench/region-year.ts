@@ -46,6 +46,16 @@
  * (load 6): run 4.32/4.42/4.36 → 4.05/3.86/3.79 s CPU, ratio 0.150–0.157 → 0.169–0.178, trace 6f1ded0f1d5e4099 both.
  * The whole year back to back (load 3–4): run 100.9 → 86.4 s CPU, 109.7 → 88.0 s wall, ratio 0.172 → 0.207, peak RSS
  * 1,592 → 1,786 MB, trace e2e9863a12ff49bd both.
+ *
+ * What the trace hash costs (seventh wave): the same build with the FNV-1a arithmetic made a no-op (TraceHash's byte,
+ * bytes, update, updateDecimal and updateJson returning at once; the trace's bytes still assembled), `--days 30`,
+ * alternating: quiet machine 7.46/7.51 → 6.09/5.82 s of run, ratio → 0.256/0.262; an hour later, the machine slower,
+ * 9.35/9.75 → 7.73/7.29 s, ratio 0.157–0.162 → 0.208–0.241. Hashing every trace line in order is a fifth of the run,
+ * already at its floor (each byte's step waits on the last: about 5 cycles a byte), and even without it the model
+ * stays near a quarter of the bare heap's rate, under the 40 % target: reaching it would take a different trace hash
+ * (every golden and every stored hash would change) and half of the model's remaining work per event, which the
+ * profiles show spread over many small items (garbage collection 8–12 %, the scheduler and queue ~10 %, no handler
+ * above 3.5 %).
  */
 import { createSimulation, summarize } from '../../sim/run.js';
 import { pholdBaseline } from './phold.js';
