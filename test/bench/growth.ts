@@ -16,8 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseDuration } from '../../sim/engine/time.js';
-import { loadScenario } from '../../sim/runner/index.js';
 import { createSimulation, summarize } from '../../sim/run.js';
+import { loadScenario } from '../../sim/runner/index.js';
 import { flag, peakRssMB, regionYaml, round, stopwatch } from './region.js';
 
 interface Point {
