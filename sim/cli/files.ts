@@ -4,6 +4,7 @@
  */
 import * as nodeFs from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { readTimeline, type Timeline, TimelineError } from '../trace/index.js';
 import { CliError } from './errors.js';
 
 const FS_REASONS: Readonly<Record<string, string>> = {
@@ -222,4 +223,15 @@ export function openAtomicWriter(path: string, fs: StreamFs = nodeFs): AtomicWri
     fail(e);
   }
   return writer;
+}
+
+/** Reads the timeline file a command was given: a file that is not a timeline is the user's mistake, named in one line. */
+export function readTimelineArg(file: string): Timeline {
+  const text = readUserFile(file);
+  try {
+    return readTimeline(text);
+  } catch (e) {
+    if (e instanceof TimelineError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
 }

@@ -4,26 +4,16 @@
 
 import { firstDivergence } from '../../diff/index.js';
 import { formatDuration } from '../../engine/index.js';
-import { readTimeline, type Timeline, TimelineError, type TimelineEvent } from '../../trace/index.js';
+import type { Timeline, TimelineEvent } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
-import { CliError, EXIT_FAILED, EXIT_OK } from '../errors.js';
-import { readUserFile } from '../files.js';
+import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+import { readTimelineArg } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
 import { DIFF_HELP } from '../usage.js';
 
 /** Cause chains longer than this are shortened in the middle. */
 const MAX_CHAIN = 12;
-
-function readTimelineFile(file: string): Timeline {
-  const text = readUserFile(file);
-  try {
-    return readTimeline(text);
-  } catch (e) {
-    if (e instanceof TimelineError) throw new CliError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
 
 export { firstDivergence };
 
@@ -60,8 +50,8 @@ export function diffCommand(argv: readonly string[], io: CliIO): number {
     return EXIT_OK;
   }
   const [fileA, fileB] = expectPositionals(positionals, ['A', 'B'], DIFF_HELP) as [string, string];
-  const a = readTimelineFile(fileA);
-  const b = readTimelineFile(fileB);
+  const a = readTimelineArg(fileA);
+  const b = readTimelineArg(fileB);
   const i = firstDivergence(a.events, b.events);
   if (i < 0) {
     if (a.traceHash === b.traceHash) {

@@ -14,10 +14,9 @@ import {
   isExportFormat,
 } from '../../export/index.js';
 import { didYouMean } from '../../scenario/index.js';
-import { readTimeline, type Timeline, TimelineError } from '../../trace/index.js';
 import { expectPositionals, HELP_OPTION, parseFlags } from '../args.js';
 import { CliError, EXIT_OK, UsageError } from '../errors.js';
-import { checkWritable, openAtomicWriter, readUserFile, type StreamFs } from '../files.js';
+import { checkWritable, openAtomicWriter, readTimelineArg, type StreamFs } from '../files.js';
 import { groupDigits } from '../format.js';
 import type { CliIO } from '../io.js';
 import { EXPORT_HELP, usageLine } from '../usage.js';
@@ -52,16 +51,6 @@ export function defaultOutPath(timelinePath: string, format: ExportFormat): stri
   return join(dirname(timelinePath), `${base}${EXPORT_FORMATS[format].extension}`);
 }
 
-function readTimelineFile(file: string): Timeline {
-  const text = readUserFile(file);
-  try {
-    return readTimeline(text);
-  } catch (e) {
-    if (e instanceof TimelineError) throw new CliError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
-
 export function exportCommand(argv: readonly string[], io: CliIO): number {
   const { values, positionals } = parseFlags(argv, OPTIONS, EXPORT_HELP);
   if (values.help) {
@@ -83,7 +72,7 @@ export function exportCommand(argv: readonly string[], io: CliIO): number {
   const out = typeof values.out === 'string' ? values.out : defaultOutPath(file, format);
   if (out === file) throw new CliError(`--out ${out}: would overwrite the timeline it reads`);
   checkWritable(out);
-  const timeline = readTimelineFile(file);
+  const timeline = readTimelineArg(file);
   const started = io.now();
   let bytes: number;
   try {
