@@ -225,7 +225,7 @@ export function openAtomicWriter(path: string, fs: StreamFs = nodeFs): AtomicWri
   return writer;
 }
 
-/** Reads the timeline file a command was given: a file that is not a timeline is the user's mistake, named in one line. */
+/** Reads the timeline file a command was given: a file that is not a timeline is the user's mistake, in one line. */
 export function readTimelineArg(file: string): Timeline {
   const text = readUserFile(file);
   try {

@@ -1,6 +1,6 @@
 /**
- * The runner API that sweeps drive (`sim/runner/index.ts`): loaded by URL so that the worker threads and the main thread
- * load the same module, and so that tests can point both at a stand-in.
+ * The runner API that sweeps drive (`sim/runner/index.ts`): loaded by URL so that the worker threads and the main
+ * thread load the same module, and so that tests can point both at a stand-in.
  */
 import type { RunSummary } from '../../metrics/index.js';
 
