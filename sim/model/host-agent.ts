@@ -24,18 +24,20 @@ export class HostAgent {
     this.vmRebooting = new Uint8Array(insts);
     this.rebootRule = `hostAgent.guestTimeout=${formatDuration(k.p.hostAgent.guestTimeoutUs)}`;
     const gaI = k.p.hostAgent.guestPollIntervalUs;
+    const running = (gi: number): boolean => k.instVmRunning[gi] === 1 && !k.net.disturbed;
     this.gaPoll = new PollerSet(k.sched, insts, gaI, gaI, k.phases('guest', insts, gaI), k.p.network.elideRoutine, {
       gate: (gi) => this.gaGate(gi),
       probe: (gi, n) => this.gaProbe(gi, n),
       // The VM's state from the kernel's flat copy (instVmRunning), as in gaProbe.
-      quiet: (gi) => k.instVmRunning[gi] === 1 && !k.net.disturbed,
+      quiet: running,
       onMiss: (gi) => this.gaMiss(gi),
       onOk: () => {},
       // A VM that is not running answers no poll until a change to it (which disturbs the slot); its misses act only
       // once the guest timeout has passed since the last good reply (gaMiss).
       failing: (gi) => k.instVmRunning[gi] === 0,
       actsFrom: (gi) => this.gaPoll.lastOk[gi]! + k.p.hostAgent.guestTimeoutUs,
-      idle: (gi) => k.instVmRunning[gi] === 1 && !k.net.disturbed,
+      // A poll now would be answered and change nothing: the same as quiet.
+      idle: running,
     });
   }
 

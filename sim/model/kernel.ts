@@ -282,15 +282,20 @@ export class Kernel {
     };
   }
 
+  /** Refreshes the flat copies of instance `gi`'s fields (instNode, instVmRebooting, instInRotation, instVmRunning). */
+  private copyInstance(gi: number, inst: InstanceState): void {
+    this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
+    this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
+    this.instInRotation[gi] = inst.inRotation ? 1 : 0;
+    this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
+  }
+
   /** Initial flags: every placed instance is healthy, web instances in rotation. */
   private initFlags(ix: Indices): void {
     const insts = ix.instCluster.length;
     for (let gi = 0; gi < insts; gi++) {
       const inst = this.inst(gi);
-      this.instNode[gi] = this.nodeOfInst(gi);
-      this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
-      this.instInRotation[gi] = inst.inRotation ? 1 : 0;
-      this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
+      this.copyInstance(gi, inst);
       const h = this.isHealthy(inst);
       const s = h && inst.inRotation;
       this.healthyFlag[gi] = h ? 1 : 0;
@@ -500,10 +505,7 @@ export class Kernel {
 
   private instanceTouched(gi: number, cause: number): void {
     const inst = this.inst(gi);
-    this.instNode[gi] = inst.node < 0 ? -1 : this.ix.nodeOffset[this.ix.instCluster[gi]!]! + inst.node;
-    this.instVmRebooting[gi] = inst.vm === 'Rebooting' ? 1 : 0;
-    this.instInRotation[gi] = inst.inRotation ? 1 : 0;
-    this.instVmRunning[gi] = inst.vm === 'Running' ? 1 : 0;
+    this.copyInstance(gi, inst);
     const h = this.isHealthy(inst);
     const s = h && inst.inRotation;
     const dh = (h ? 1 : 0) - this.healthyFlag[gi]!;

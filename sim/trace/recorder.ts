@@ -181,19 +181,13 @@ export class Recorder {
     extras: EventExtras | undefined,
   ): void {
     const m = extras?.m;
-    const e: {
-      t: number;
-      k: string;
-      s: string;
-      c: number;
-      x: string;
-      r?: string;
-      tp?: string;
-      i?: string;
-      p?: readonly Patch[];
-      m?: MessageInfo;
-      d?: readonly Deadline[];
-    } = { t, k, s, c, x: typeof text === 'function' ? text() : text };
+    const e: { -readonly [K in keyof TimelineEvent]: TimelineEvent[K] } = {
+      t,
+      k,
+      s,
+      c,
+      x: typeof text === 'function' ? text() : text,
+    };
     if (extras?.r !== undefined) e.r = extras.r;
     if (extras?.tp !== undefined) e.tp = extras.tp;
     if (extras?.i !== undefined) e.i = extras.i;
